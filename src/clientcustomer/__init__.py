@@ -30,11 +30,14 @@ from ._engagements import (
 )
 from ._entities import Client, Customer, Interaction, InteractionKind, Offering, Party, PartyKind
 from ._serialization import from_json, json_schema, structure, to_json, unstructure
+from ._signals import SIGNALS, Aspect, Signals, SignalSpec, SignalValue
 
 if TYPE_CHECKING:
     __version__: str
 
 __all__ = [
+    "SIGNALS",
+    "Aspect",
     "Client",
     "Customer",
     "Deliverable",
@@ -49,6 +52,9 @@ __all__ = [
     "Party",
     "PartyKind",
     "RoleAssignment",
+    "SignalSpec",
+    "SignalValue",
+    "Signals",
     "from_json",
     "json_schema",
     "structure",

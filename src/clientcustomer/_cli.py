@@ -31,8 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Example:
         >>> from clientcustomer._cli import main
-        >>> main([])
-        0
+        >>> main(["--version"])
+        Traceback (most recent call last):
+        ...
+        SystemExit: 0
     """
     parser = build_parser()
     args = parser.parse_args(argv)

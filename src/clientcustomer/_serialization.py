@@ -1,6 +1,7 @@
 """Placeholder, replaced by the serialization work."""
 
 from __future__ import annotations
+
 from typing import Any
 
 

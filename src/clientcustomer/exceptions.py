@@ -11,7 +11,7 @@ Example:
     ...     Party(id="", name="Acme")
     ... except ValidationError as error:
     ...     print(error)
-    ...     print(error.problems[0].field, error.problems[0].got)
+    ...     print(error.problems[0].field, repr(error.problems[0].got))
     $.id: expected a non-empty string, got ''
     $.id ''
 """
