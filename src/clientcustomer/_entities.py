@@ -8,16 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from . import _validation as v
 from ._engagements import Engagement
+from ._lifecycle import (
+    LIFECYCLE,
+    Event,
+    Lifecycle,
+    LifecycleState,
+    Stage,
+    StageChange,
+    SupportsClassification,
+    history_validator,
+    stage_as_of,
+)
 from .exceptions import ValidationError
 
 __all__ = [
     "Client",
     "Customer",
+    "FormerClient",
     "Interaction",
     "InteractionKind",
     "Offering",
@@ -201,6 +214,51 @@ class Interaction:
         return v.html_table(self)
 
 
+class _Staged:
+    """What every staged entity shares: its lifecycle state and its stage on a date."""
+
+    __slots__ = ()
+    stage: ClassVar[Stage]
+    if TYPE_CHECKING:
+        since: dt.date
+        history: tuple[StageChange, ...]
+
+    @property
+    def lifecycle(self) -> LifecycleState:
+        """The entity's stage and history as a `LifecycleState`, for the lifecycle engine.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Customer, Party
+            >>> Customer(Party("ann", "Ann Lee"), since=dt.date(2026, 5, 1)).lifecycle.stage.value
+            'customer'
+        """
+        return LifecycleState(self.stage, history=self.history)
+
+    def stage_as_of(self, on: dt.date) -> Stage | None:
+        """The stage on a date: read from the history, else ``None`` before ``since``.
+
+        Before the first recorded change the stage is the one that change started from.
+
+        Args:
+            on: The date to ask about.
+
+        Returns:
+            The stage on that date, or ``None`` when nothing is known that early.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Customer, Party
+            >>> ann = Customer(Party("ann", "Ann Lee"), since=dt.date(2026, 5, 1))
+            >>> ann.stage_as_of(dt.date(2026, 4, 30)) is None, ann.stage_as_of(dt.date(2026, 5, 1))
+            (True, <Stage.CUSTOMER: 'customer'>)
+        """
+        stage = stage_as_of(self.history, self.stage, on)
+        if not self.history and on < self.since:
+            return None
+        return stage
+
+
 def _check_interactions(party: Party, interactions: tuple[Interaction, ...]) -> None:
     for index, interaction in enumerate(interactions):
         if interaction.party_id != party.id:
@@ -212,13 +270,14 @@ def _check_interactions(party: Party, interactions: tuple[Interaction, ...]) -> 
 
 
 @attrs.frozen
-class Customer:
+class Customer(_Staged):
     """A party in the customer role: transactional, short-term, product-focused.
 
     Attributes:
         party: Who the customer is.
         since: The date the party became a customer.
         interactions: The interaction log with this party, oldest first or in any order.
+        history: The recorded stage changes, oldest first, ending in ``customer`` (may be empty).
 
     Example:
         >>> import datetime as dt
@@ -234,6 +293,10 @@ class Customer:
     interactions: tuple[Interaction, ...] = attrs.field(
         default=(), validator=v.tuple_of(Interaction, "an Interaction")
     )
+    history: tuple[StageChange, ...] = attrs.field(
+        default=(), validator=history_validator(Stage.CUSTOMER), kw_only=True
+    )
+    stage: ClassVar[Stage] = Stage.CUSTOMER
 
     def __attrs_post_init__(self) -> None:
         _check_interactions(self.party, self.interactions)
@@ -241,9 +304,69 @@ class Customer:
     def _repr_html_(self) -> str:
         return v.html_table(self)
 
+    def become_client(  # noqa: PLR0913 - the event's facts, all keyword-only
+        self,
+        engagement: Engagement | None = None,
+        *,
+        on: dt.date,
+        actor: str | None = None,
+        classification: SupportsClassification | None = None,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> Client:
+        """Promote this customer to a client (the ``engage`` event).
+
+        Args:
+            engagement: The engagement (signed agreement, retainer, statement of work) that makes
+                the party a client; it must be active on ``on``.
+            on: The date of the change.
+            actor: The person making or confirming the change; needed when only a
+                classification supports it.
+            classification: A confident client classification, used when there is no engagement.
+            reason: Why, in words; by default the recorded reason says what allowed it.
+            lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+
+        Returns:
+            A `Client` with the same party and interactions, the engagement and the history.
+
+        Raises:
+            TransitionError: With every reason, when the change is refused.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Customer, Engagement, Party
+            >>> ann = Customer(Party("ann", "Ann Lee", "person"), since=dt.date(2025, 6, 1))
+            >>> retainer = Engagement("r1", "ann", "Retainer", start=dt.date(2026, 3, 2))
+            >>> client = ann.become_client(retainer, on=dt.date(2026, 3, 2), actor="Dana")
+            >>> client.since, client.stage_as_of(dt.date(2026, 3, 1)).value
+            (datetime.date(2026, 3, 2), 'customer')
+            >>> ann.become_client(on=dt.date(2026, 3, 2))
+            Traceback (most recent call last):
+            ...
+            clientcustomer.exceptions.TransitionError: Can't engage when in customer: ...
+        """
+        engagements = () if engagement is None else (engagement,)
+        state = (lifecycle or LIFECYCLE).fire(
+            Event.ENGAGE,
+            self.lifecycle,
+            on=on,
+            engagements=engagements,
+            classification=classification,
+            actor=actor,
+            reason=reason,
+            since=self.since,
+        )
+        return Client(
+            self.party,
+            since=on,
+            interactions=self.interactions,
+            engagements=engagements,
+            history=state.history,
+        )
+
 
 @attrs.frozen
-class Client:
+class Client(_Staged):
     """A party in the client role: ongoing, collaborative, customized, service-oriented.
 
     Attributes:
@@ -253,6 +376,7 @@ class Client:
         engagements: The contracted service work done for this client.
         account_manager: Who looks after the relationship on the provider's side, if anyone.
         checkin_cadence_days: How often to check in with the client, in days, if agreed.
+        history: The recorded stage changes, oldest first, ending in ``client`` (may be empty).
 
     Example:
         >>> import datetime as dt
@@ -279,17 +403,221 @@ class Client:
     checkin_cadence_days: int | None = attrs.field(
         default=None, validator=v.integer(1, optional=True), kw_only=True
     )
+    history: tuple[StageChange, ...] = attrs.field(
+        default=(), validator=history_validator(Stage.CLIENT), kw_only=True
+    )
+    stage: ClassVar[Stage] = Stage.CLIENT
 
     def __attrs_post_init__(self) -> None:
         _check_interactions(self.party, self.interactions)
-        v.unique_ids(self.engagements, "engagements")
-        for index, engagement in enumerate(self.engagements):
-            if engagement.client_id != self.party.id:
-                raise ValidationError.single(
-                    f"$.engagements[{index}].client_id",
-                    f"the client's id {self.party.id!r}",
-                    engagement.client_id,
-                )
+        _check_engagements(self.party, self.engagements)
 
     def _repr_html_(self) -> str:
         return v.html_table(self)
+
+    def renew(
+        self,
+        engagement: Engagement,
+        *,
+        on: dt.date,
+        actor: str | None = None,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> Client:
+        """Record a renewal: a new engagement, or an existing one extended (same id).
+
+        Args:
+            engagement: The renewed engagement; it must run on ``on`` or start after it.
+            on: The date of the renewal.
+            actor: The person recording it.
+            reason: Why, in words; by default the recorded reason names the engagement.
+            lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+
+        Returns:
+            The client with the engagement added or replaced and the renewal in its history.
+
+        Raises:
+            TransitionError: With every reason, when the renewal is refused.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Client, Engagement, Party
+            >>> audit = Engagement("e1", "acme", "Audit", start=dt.date(2026, 1, 1),
+            ...                    end=dt.date(2026, 6, 30))
+            >>> acme = Client(Party("acme", "Acme Ltd"), since=dt.date(2026, 1, 1),
+            ...               engagements=(audit,))
+            >>> longer = Engagement("e1", "acme", "Audit", start=dt.date(2026, 1, 1),
+            ...                     end=dt.date(2026, 12, 31))
+            >>> acme.renew(longer, on=dt.date(2026, 6, 1)).engagements[0].end
+            datetime.date(2026, 12, 31)
+        """
+        state = (lifecycle or LIFECYCLE).fire(
+            Event.RENEW,
+            self.lifecycle,
+            on=on,
+            engagements=(engagement,),
+            actor=actor,
+            reason=reason,
+            since=self.since,
+        )
+        kept = tuple(e for e in self.engagements if e.id != engagement.id)
+        return attrs.evolve(self, engagements=(*kept, engagement), history=state.history)
+
+    def lapse(
+        self,
+        *,
+        on: dt.date,
+        actor: str | None = None,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> FormerClient:
+        """Record that the client relationship has lapsed (the ``lapse`` event).
+
+        Allowed when no engagement runs or is to come and the grace period after the last one
+        (`DEFAULT_GRACE_DAYS` unless the lifecycle says otherwise) is over.
+
+        Args:
+            on: The date of the lapse.
+            actor: The person recording it.
+            reason: Why, in words.
+            lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+
+        Returns:
+            A `FormerClient` with the same party, interactions, engagements and the history.
+
+        Raises:
+            TransitionError: With every reason, when the lapse is refused.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Client, Engagement, Party
+            >>> audit = Engagement("e1", "acme", "Audit", start=dt.date(2026, 1, 1),
+            ...                    end=dt.date(2026, 3, 31))
+            >>> acme = Client(Party("acme", "Acme Ltd"), since=dt.date(2026, 1, 1),
+            ...               engagements=(audit,))
+            >>> acme.lapse(on=dt.date(2026, 7, 1)).stage.value
+            'former_client'
+            >>> acme.lapse(on=dt.date(2026, 5, 1))
+            Traceback (most recent call last):
+            ...
+            clientcustomer.exceptions.TransitionError: Can't lapse when in client: engagement 'e1' ended on 2026-03-31, within the 90-day grace period (a lapse is possible from 2026-06-30)
+        """  # noqa: E501 - a doctest output line
+        state = (lifecycle or LIFECYCLE).fire(
+            Event.LAPSE,
+            self.lifecycle,
+            on=on,
+            engagements=self.engagements,
+            actor=actor,
+            reason=reason,
+            since=self.since,
+        )
+        return FormerClient(
+            self.party,
+            since=on,
+            interactions=self.interactions,
+            engagements=self.engagements,
+            history=state.history,
+        )
+
+
+@attrs.frozen
+class FormerClient(_Staged):
+    """A party whose client relationship has lapsed; it can come back (``re_engage``).
+
+    Attributes:
+        party: Who the former client is.
+        since: The date the relationship lapsed.
+        interactions: The interaction log with this party.
+        engagements: The engagements done while a client.
+        history: The recorded stage changes, ending in ``former_client``.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import FormerClient, Party
+        >>> FormerClient(Party("acme", "Acme Ltd"), since=dt.date(2026, 7, 1)).stage.value
+        'former_client'
+    """
+
+    party: Party = attrs.field(validator=v.instance(Party, "a Party"))
+    since: dt.date = attrs.field(validator=v.date())
+    interactions: tuple[Interaction, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Interaction, "an Interaction")
+    )
+    engagements: tuple[Engagement, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Engagement, "an Engagement")
+    )
+    history: tuple[StageChange, ...] = attrs.field(
+        default=(), validator=history_validator(Stage.FORMER_CLIENT), kw_only=True
+    )
+    stage: ClassVar[Stage] = Stage.FORMER_CLIENT
+
+    def __attrs_post_init__(self) -> None:
+        _check_interactions(self.party, self.interactions)
+        _check_engagements(self.party, self.engagements)
+
+    def _repr_html_(self) -> str:
+        return v.html_table(self)
+
+    def re_engage(  # noqa: PLR0913 - the event's facts, all keyword-only
+        self,
+        engagement: Engagement | None = None,
+        *,
+        on: dt.date,
+        actor: str | None = None,
+        classification: SupportsClassification | None = None,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> Client:
+        """Bring a former client back (the ``re_engage`` event); guarded like becoming a client.
+
+        Args:
+            engagement: The new engagement; it must be active on ``on``.
+            on: The date of the change.
+            actor: The person making or confirming the change.
+            classification: A confident client classification, used when there is no engagement.
+            reason: Why, in words.
+            lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+
+        Returns:
+            A `Client` with the new engagement added and the history.
+
+        Raises:
+            TransitionError: With every reason, when the change is refused.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Engagement, FormerClient, Party
+            >>> acme = FormerClient(Party("acme", "Acme Ltd"), since=dt.date(2026, 7, 1))
+            >>> again = Engagement("e2", "acme", "Second audit", start=dt.date(2027, 1, 4))
+            >>> acme.re_engage(again, on=dt.date(2027, 1, 4)).since
+            datetime.date(2027, 1, 4)
+        """
+        new = () if engagement is None else (engagement,)
+        state = (lifecycle or LIFECYCLE).fire(
+            Event.RE_ENGAGE,
+            self.lifecycle,
+            on=on,
+            engagements=new,
+            classification=classification,
+            actor=actor,
+            reason=reason,
+            since=self.since,
+        )
+        return Client(
+            self.party,
+            since=on,
+            interactions=self.interactions,
+            engagements=(*self.engagements, *new),
+            history=state.history,
+        )
+
+
+def _check_engagements(party: Party, engagements: tuple[Engagement, ...]) -> None:
+    v.unique_ids(engagements, "engagements")
+    for index, engagement in enumerate(engagements):
+        if engagement.client_id != party.id:
+            raise ValidationError.single(
+                f"$.engagements[{index}].client_id",
+                f"the client's id {party.id!r}",
+                engagement.client_id,
+            )

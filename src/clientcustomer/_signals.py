@@ -6,16 +6,31 @@ supplies. A signal that is not known is ``None`` (*unknown*), never silently 0.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
+from ._engagements import Engagement
+from ._entities import Client, Customer, FormerClient, Interaction, InteractionKind, Offering
 from .exceptions import Problem, ValidationError
 
-__all__ = ["SIGNALS", "Aspect", "SignalSpec", "SignalValue", "Signals"]
+__all__ = [
+    "SIGNALS",
+    "Aspect",
+    "SignalSpec",
+    "SignalValue",
+    "Signals",
+    "derive_signals",
+    "derive_signals_for",
+    "signals_by_party",
+]
+
+T = TypeVar("T")
 
 SignalValue = float | int | bool | str
 """The type of one signal's value: a number, a boolean or (custom signals only) a string."""
@@ -107,8 +122,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             1.0,
             Aspect.INTERACTION,
-            "Share of interactions that were collaborative (meetings, workshops, check-ins, "
-            "joint planning).",
+            "collaborative interactions / counted interactions (every interaction except returns, "
+            "cancellations and purchases cancelled in full); unknown when none is counted.",
         ),
         _spec(
             "touchpoints_per_quarter",
@@ -117,7 +132,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             None,
             Aspect.INTERACTION,
-            "Non-purchase touchpoints (meetings, check-ins, support...) per 91 days of tenure.",
+            "counted touchpoints (support, meeting, check_in, workshop, planning, training, "
+            "consultation, agreement_signed, agreement_ended) x 91.25 / max(tenure_days, 30).",
         ),
         _spec(
             "tenure_days",
@@ -126,7 +142,7 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0,
             None,
             Aspect.RELATIONSHIP,
-            "Days from the first interaction to the as-of date.",
+            "as_of - the first interaction or engagement start, in days.",
         ),
         _spec(
             "active_engagement",
@@ -135,7 +151,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             None,
             None,
             Aspect.RELATIONSHIP,
-            "Whether a contracted, ongoing service engagement runs on the as-of date.",
+            "true when an engagement runs on as_of (start <= as_of <= end) or a service "
+            "agreement signed by as_of has not ended.",
         ),
         _spec(
             "repeat_rate",
@@ -144,7 +161,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             1.0,
             Aspect.RELATIONSHIP,
-            "Share of purchase occasions that were repeats (occasions after the first).",
+            "(purchase occasions - 1) / purchase occasions, an occasion being a distinct date with "
+            "a purchase not cancelled; unknown without purchases.",
         ),
         _spec(
             "service_share",
@@ -153,7 +171,7 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             1.0,
             Aspect.BUSINESS,
-            "Share of net spend that went to services rather than products.",
+            "net spend on services / spend; unknown when spend is 0.",
         ),
         _spec(
             "customization",
@@ -162,7 +180,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             1.0,
             Aspect.PERSONALIZATION,
-            "Share of orders and work items that were customized.",
+            "customized items / work items (purchases not cancelled, deliveries, consultations, "
+            "trainings, workshops); unknown when there are none.",
         ),
         _spec(
             "commitment_days",
@@ -171,7 +190,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0,
             None,
             Aspect.EXPECTATION,
-            "Forward horizon of agreements: days still to run on contracts and engagements.",
+            "the longest term still to run on as_of: end - as_of for a running engagement, 365 "
+            "for an open-ended engagement or an agreement signed and not ended; 0 when none.",
         ),
         _spec(
             "purchases",
@@ -180,7 +200,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0,
             None,
             None,
-            "Number of purchases not cancelled or returned in full.",
+            "orders not cancelled in full (purchase lines sharing a reference are one order; a "
+            "purchase without reference is an order of its own).",
         ),
         _spec(
             "purchases_per_year",
@@ -189,7 +210,7 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             None,
             None,
-            "Purchases per 365 days of tenure (at least 30 days counted).",
+            "purchases x 365 / max(tenure_days, 30).",
         ),
         _spec(
             "recency_days",
@@ -198,7 +219,7 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0,
             None,
             None,
-            "Days since the last purchase.",
+            "as_of - the last purchase not cancelled, in days; unknown without purchases.",
         ),
         _spec(
             "spend",
@@ -207,7 +228,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
             0.0,
             None,
             None,
-            "Net spend: purchases less returns and cancellations, never below 0.",
+            "net spend: for products and for services apart, purchase amounts - return and "
+            "cancellation amounts, never below 0; then their sum.",
         ),
     ]
 )
@@ -239,7 +261,8 @@ def _check_canonical(name: str, value: object) -> Problem | None:  # noqa: PLR09
         or (math.isinf(value))
     ):
         bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
-        return Problem(field, f"a {spec.type} {bound}", value)
+        article = "an" if spec.type == "integer" else "a"
+        return Problem(field, f"{article} {spec.type} {bound}", value)
     return None
 
 
@@ -386,3 +409,452 @@ class Signals:
             True
         """
         return tuple(name for name in _CANONICAL if getattr(self, name) is None)
+
+
+# --- derivation from an interaction log ---------------------------------------------------------
+
+OPEN_ENDED_HORIZON_DAYS = 365
+"""The forward horizon, in days, given to an open-ended engagement or agreement."""
+
+MIN_PERIOD_DAYS = 30
+"""The shortest period rates are computed over, so a first week is not extrapolated wildly."""
+
+_DAYS_PER_YEAR = 365
+_DAYS_PER_QUARTER = 91.25
+
+_K = InteractionKind
+_REFUND_KINDS = frozenset({_K.RETURN, _K.CANCELLATION})
+_TOUCHPOINT_KINDS = frozenset(
+    {
+        _K.SUPPORT,
+        _K.MEETING,
+        _K.CHECK_IN,
+        _K.WORKSHOP,
+        _K.PLANNING,
+        _K.TRAINING,
+        _K.CONSULTATION,
+        _K.AGREEMENT_SIGNED,
+        _K.AGREEMENT_ENDED,
+    }
+)
+_WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
+# Same-day order: what is bought comes before what undoes it, a signature before an end.
+_KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
+
+
+def _sort_key(
+    interaction: Interaction,
+) -> tuple[dt.date, int, str, str, str, Decimal, bool, bool]:
+    """A total order on interactions, so the result never depends on the order given."""
+    return (
+        interaction.on,
+        _KIND_RANK[interaction.kind],
+        interaction.reference,
+        interaction.item,
+        interaction.offering.value,
+        interaction.amount,
+        interaction.customized,
+        interaction.collaborative,
+    )
+
+
+class _Line:
+    """One purchase line while refunds are matched against it."""
+
+    __slots__ = ("cancelled", "interaction", "order")
+
+    def __init__(self, interaction: Interaction, order: _Order) -> None:
+        self.interaction = interaction
+        self.order = order
+        self.cancelled = False
+
+
+class _Order:
+    """Purchase lines sharing a reference (or one line without reference)."""
+
+    __slots__ = ("lines", "outstanding")
+
+    def __init__(self) -> None:
+        self.lines: list[_Line] = []
+        self.outstanding = Decimal(0)
+
+    def cancel(self) -> None:
+        for line in self.lines:
+            line.cancelled = True
+        self.outstanding = Decimal(0)
+
+    @property
+    def counts(self) -> bool:
+        return not all(line.cancelled for line in self.lines)
+
+
+def _match_refunds(
+    purchases: list[Interaction], refunds: list[Interaction]
+) -> tuple[list[_Line], list[_Order]]:
+    """Mark the purchase lines that returns and cancellations undo in full.
+
+    A refund whose ``reference`` names an order takes the amount off what is outstanding on it
+    and cancels the whole order when its amount is 0 or covers what is left. Otherwise it cancels
+    the latest purchase line on or before its date with the same item, offering and amount.
+    """
+    lines: list[_Line] = []
+    orders: list[_Order] = []
+    by_reference: dict[str, _Order] = {}
+    by_match: dict[tuple[str, str, Decimal], list[_Line]] = {}
+    for interaction in purchases:
+        if interaction.reference:
+            order = by_reference.get(interaction.reference)
+            if order is None:
+                order = by_reference[interaction.reference] = _Order()
+                orders.append(order)
+        else:
+            order = _Order()
+            orders.append(order)
+        line = _Line(interaction, order)
+        order.lines.append(line)
+        order.outstanding += interaction.amount
+        lines.append(line)
+        key = (interaction.item, interaction.offering.value, interaction.amount)
+        by_match.setdefault(key, []).append(line)
+    for refund in refunds:
+        order = by_reference.get(refund.reference) if refund.reference else None
+        if order is not None:
+            if order.counts:
+                if refund.amount == 0 or refund.amount >= order.outstanding:
+                    order.cancel()
+                else:
+                    order.outstanding -= refund.amount
+            continue
+        candidates = by_match.get((refund.item, refund.offering.value, refund.amount), ())
+        for line in reversed(candidates):
+            if not line.cancelled and line.interaction.on <= refund.on:
+                line.cancelled = True
+                line.order.outstanding -= line.interaction.amount
+                break
+    return lines, orders
+
+
+def _agreements(events: list[Interaction]) -> list[Interaction]:
+    """Return the agreements signed and not ended, from the events in date order."""
+    running: list[Interaction] = []
+    for event in events:
+        if event.kind is _K.AGREEMENT_SIGNED:
+            running.append(event)
+            continue
+        if not running:
+            continue
+        index = len(running) - 1
+        if event.reference:
+            for position in range(len(running) - 1, -1, -1):
+                if running[position].reference == event.reference:
+                    index = position
+                    break
+        del running[index]
+    return running
+
+
+def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept together
+    interactions: list[Interaction], engagements: list[Engagement], as_of: dt.date
+) -> Signals:
+    """Derive the signals of one party from interactions and engagements already on or before."""
+    if not interactions and not engagements:
+        return Signals()
+    interactions.sort(key=_sort_key)
+    purchases: list[Interaction] = []
+    refunds: list[Interaction] = []
+    agreement_events: list[Interaction] = []
+    gross = {Offering.PRODUCT: Decimal(0), Offering.SERVICE: Decimal(0)}
+    refunded = {Offering.PRODUCT: Decimal(0), Offering.SERVICE: Decimal(0)}
+    for interaction in interactions:
+        kind = interaction.kind
+        if kind is _K.PURCHASE:
+            purchases.append(interaction)
+            gross[interaction.offering] += interaction.amount
+        elif kind in _REFUND_KINDS:
+            refunds.append(interaction)
+            refunded[interaction.offering] += interaction.amount
+        elif kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
+            agreement_events.append(interaction)
+    lines, orders = _match_refunds(purchases, refunds)
+
+    starts = [engagement.start for engagement in engagements]
+    if interactions:
+        starts.append(interactions[0].on)
+    tenure_days = (as_of - min(starts)).days
+    period = max(tenure_days, MIN_PERIOD_DAYS)
+
+    running = _agreements(agreement_events)
+    horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
+    active = any(agreement.offering is Offering.SERVICE for agreement in running)
+    for engagement in engagements:
+        if engagement.is_active(as_of):
+            active = True
+            horizons.append(
+                OPEN_ENDED_HORIZON_DAYS if engagement.end is None else (engagement.end - as_of).days
+            )
+    signals = Signals(
+        tenure_days=tenure_days,
+        active_engagement=active,
+        commitment_days=max(horizons, default=0),
+    )
+    if not interactions:
+        return signals
+
+    counted = collaborative = touchpoints = work = customized = 0
+    for interaction in interactions:
+        kind = interaction.kind
+        if kind is _K.PURCHASE or kind in _REFUND_KINDS:
+            continue  # purchases are counted line by line below, refunds never
+        counted += 1
+        collaborative += interaction.collaborative
+        touchpoints += kind in _TOUCHPOINT_KINDS
+        if kind in _WORK_KINDS:
+            work += 1
+            customized += interaction.customized
+    occasions: set[dt.date] = set()
+    last_purchase: dt.date | None = None
+    for line in lines:
+        if line.cancelled:
+            continue
+        interaction = line.interaction
+        counted += 1
+        collaborative += interaction.collaborative
+        work += 1
+        customized += interaction.customized
+        occasions.add(interaction.on)
+        last_purchase = interaction.on  # lines are in date order
+    purchase_count = sum(order.counts for order in orders)
+    net = {offering: max(Decimal(0), gross[offering] - refunded[offering]) for offering in gross}
+    spend = net[Offering.PRODUCT] + net[Offering.SERVICE]
+    return attrs.evolve(
+        signals,
+        collaborative_share=collaborative / counted if counted else None,
+        touchpoints_per_quarter=touchpoints * _DAYS_PER_QUARTER / period,
+        repeat_rate=(len(occasions) - 1) / len(occasions) if occasions else None,
+        service_share=float(net[Offering.SERVICE] / spend) if spend else None,
+        customization=customized / work if work else None,
+        purchases=purchase_count,
+        purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
+        recency_days=(as_of - last_purchase).days if last_purchase is not None else None,
+        spend=float(spend),
+    )
+
+
+def _check_as_of(as_of: object) -> dt.date:
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise ValidationError.single("$.as_of", "a date (datetime.date, not a datetime)", as_of)
+    return as_of
+
+
+def derive_signals(
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    as_of: dt.date,
+    party_id: str | None = None,
+) -> Signals:
+    """Derive one relationship's signals from its interaction log, as of a date.
+
+    Pure and deterministic: the order of the interactions does not matter, and only what happened
+    on or before ``as_of`` counts (interactions dated on or before it, engagements started by it).
+    Each signal's formula is in its `SignalSpec.description` (see `SIGNALS`). With nothing on or
+    before ``as_of`` every signal is unknown (``None``); a ratio with nothing to divide by is
+    unknown too, never 0.
+
+    Returns and cancellations: their amounts reduce the net spend on their offering (never below
+    0). One that names an order by ``reference`` (the purchases sharing that reference) cancels
+    the whole order when its amount is 0 or covers what is outstanding on it; one without a
+    matching reference cancels the latest earlier purchase with the same item, offering and
+    amount. A purchase cancelled in full is not a purchase.
+
+    Args:
+        interactions: One party's interactions, in any order.
+        engagements: That party's engagements (as the client), if any.
+        as_of: The date the signals describe.
+        party_id: When given, only this party's interactions and engagements are used; without
+            it, they must all belong to one party.
+
+    Returns:
+        The derived signals (no custom signals).
+
+    Raises:
+        ValidationError: When ``as_of`` is not a date, an item is not an `Interaction` or
+            `Engagement`, or the items belong to several parties and no ``party_id`` is given.
+
+    Example:
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> from clientcustomer import Interaction, derive_signals
+        >>> log = [
+        ...     Interaction("ann", dt.date(2026, 1, 10), "purchase", item="shirt",
+        ...                 amount=Decimal("40"), reference="A1"),
+        ...     Interaction("ann", dt.date(2026, 3, 2), "purchase", item="shoes",
+        ...                 amount=Decimal("60"), reference="A2"),
+        ...     Interaction("ann", dt.date(2026, 3, 5), "return", amount=Decimal("60"),
+        ...                 reference="A2"),
+        ... ]
+        >>> signals = derive_signals(log, as_of=dt.date(2026, 4, 1))
+        >>> signals.purchases, signals.spend, signals.recency_days, signals.service_share
+        (1, 40.0, 81, 0.0)
+        >>> derive_signals([], as_of=dt.date(2026, 4, 1)).tenure_days is None
+        True
+    """
+    as_of = _check_as_of(as_of)
+    past, owner = _owned(
+        interactions, "interactions", Interaction, "party_id", party_id, strict=party_id is None
+    )
+    started, _ = _owned(
+        engagements, "engagements", Engagement, "client_id", owner, strict=party_id is None
+    )
+    return _derive(
+        [interaction for interaction in past if interaction.on <= as_of],
+        [engagement for engagement in started if engagement.start <= as_of],
+        as_of,
+    )
+
+
+def _owned(  # noqa: PLR0913 - one helper for both kinds of record
+    items: Iterable[T],
+    field: str,
+    cls: type[T],
+    owner_field: str,
+    owner: str | None,
+    *,
+    strict: bool,
+) -> tuple[list[T], str | None]:
+    """Check the records' type and keep one owner's: the first one seen unless ``owner``."""
+    kept: list[T] = []
+    for index, item in enumerate(_iterate(items, field)):
+        if not isinstance(item, cls):
+            raise ValidationError.single(f"$.{field}[{index}]", f"an {cls.__name__}", item)
+        item_owner: str = getattr(item, owner_field)
+        if owner is None:
+            owner = item_owner
+        elif item_owner != owner:
+            if not strict:
+                continue
+            raise ValidationError.single(
+                f"$.{field}[{index}].{owner_field}",
+                f"the same party as the others ({owner!r}); pass party_id= to pick one",
+                item_owner,
+            )
+        kept.append(item)
+    return kept, owner
+
+
+def _iterate(items: object, field: str) -> Iterable[object]:
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ValidationError.single(f"$.{field}", "an iterable of records", items)
+    return items
+
+
+def derive_signals_for(entity: Customer | Client | FormerClient, *, as_of: dt.date) -> Signals:
+    """Derive the signals of a `Customer`, `Client` or `FormerClient` from its log.
+
+    Args:
+        entity: The customer or (former) client; a client's engagements count too.
+        as_of: The date the signals describe.
+
+    Returns:
+        The same signals as `derive_signals` on the entity's log.
+
+    Raises:
+        ValidationError: When ``entity`` is not one of those, or ``as_of`` is not a date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Client, Engagement, Interaction, Party, derive_signals_for
+        >>> acme = Party("acme", "Acme Ltd")
+        >>> survey = Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5),
+        ...                     end=dt.date(2026, 6, 30))
+        >>> kickoff = Interaction("acme", dt.date(2026, 1, 5), "workshop", offering="service",
+        ...                       customized=True)
+        >>> client = Client(acme, since=dt.date(2026, 1, 5), interactions=(kickoff,),
+        ...                 engagements=(survey,))
+        >>> signals = derive_signals_for(client, as_of=dt.date(2026, 3, 1))
+        >>> signals.active_engagement, signals.commitment_days, signals.collaborative_share
+        (True, 121, 1.0)
+    """
+    if isinstance(entity, Client | FormerClient):
+        return derive_signals(
+            entity.interactions, entity.engagements, as_of=as_of, party_id=entity.party.id
+        )
+    if isinstance(entity, Customer):
+        return derive_signals(entity.interactions, as_of=as_of, party_id=entity.party.id)
+    raise ValidationError.single("$", "a Customer, Client or FormerClient", entity)
+
+
+def signals_by_party(
+    interactions: Iterable[Interaction],
+    *,
+    as_of: dt.date | None,
+    engagements: Iterable[Engagement] = (),
+) -> dict[str, Signals]:
+    """Derive the signals of every party in a mixed log, in one pass over it.
+
+    The log may be a stream (such as `read_log`'s); it is grouped by ``party_id`` and each group is
+    derived exactly as `derive_signals` would. Only parties with an interaction on or before
+    ``as_of`` (or an engagement started by then) appear.
+
+    Args:
+        interactions: Interactions of any number of parties, in any order.
+        as_of: The date the signals describe; ``None`` means the latest interaction's date.
+        engagements: Engagements of any of those parties (grouped by ``client_id``).
+
+    Returns:
+        Party id to signals, ordered by party id.
+
+    Raises:
+        ValidationError: When ``as_of`` is not a date or ``None``, or an item is not an
+            `Interaction` or `Engagement`.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, signals_by_party
+        >>> log = [Interaction("bob", dt.date(2026, 2, 1), "purchase"),
+        ...        Interaction("ann", dt.date(2026, 1, 1), "meeting"),
+        ...        Interaction("bob", dt.date(2026, 3, 1), "purchase")]
+        >>> {party: s.repeat_rate for party, s in signals_by_party(log, as_of=None).items()}
+        {'ann': None, 'bob': 0.5}
+    """
+    if as_of is not None:
+        as_of = _check_as_of(as_of)
+    groups, latest = _group(interactions, as_of)
+    by_client: dict[str, list[Engagement]] = {}
+    for index, engagement in enumerate(_iterate(engagements, "engagements")):
+        if not isinstance(engagement, Engagement):
+            raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
+        by_client.setdefault(engagement.client_id, []).append(engagement)
+    if as_of is None:
+        if latest is None:
+            return {}
+        as_of = latest
+    result: dict[str, Signals] = {}
+    for party in sorted(groups.keys() | by_client.keys()):
+        past = groups.get(party, [])
+        started = [e for e in by_client.get(party, ()) if e.start <= as_of]
+        if past or started:
+            result[party] = _derive(past, started, as_of)
+    return result
+
+
+def _group(
+    interactions: Iterable[Interaction], as_of: dt.date | None
+) -> tuple[dict[str, list[Interaction]], dt.date | None]:
+    """Group interactions on or before ``as_of`` by party; also return the latest date seen."""
+    groups: dict[str, list[Interaction]] = {}
+    latest: dt.date | None = None
+    for index, interaction in enumerate(_iterate(interactions, "interactions")):
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", interaction)
+        on = interaction.on
+        if as_of is None:
+            if latest is None or on > latest:
+                latest = on
+        elif on > as_of:
+            continue
+        group = groups.get(interaction.party_id)
+        if group is None:
+            group = groups[interaction.party_id] = []
+        group.append(interaction)
+    return groups, latest

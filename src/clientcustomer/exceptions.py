@@ -24,6 +24,7 @@ import attrs
 
 __all__ = [
     "ClientCustomerError",
+    "LifecycleDefinitionError",
     "Problem",
     "RulesetError",
     "RulesetProblem",
@@ -201,6 +202,26 @@ class RulesetError(ClientCustomerError, ValueError):
     def __init__(self, problems: Iterable[RulesetProblem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class LifecycleDefinitionError(ClientCustomerError, ValueError):
+    """A lifecycle's transition table is not valid; raised when the lifecycle is built.
+
+    Attributes:
+        problems: Every offender, one sentence each (unknown stages or events, stages that
+            cannot be reached, an event with two targets from one stage...).
+
+    Example:
+        >>> from clientcustomer.exceptions import LifecycleDefinitionError
+        >>> print(LifecycleDefinitionError(["stage 'client' cannot be reached from 'prospect'"]))
+        invalid lifecycle: stage 'client' cannot be reached from 'prospect'
+    """
+
+    problems: tuple[str, ...]
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("invalid lifecycle: " + "\n".join(self.problems))
 
 
 class TransitionError(ClientCustomerError, ValueError):

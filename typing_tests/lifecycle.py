@@ -1,0 +1,39 @@
+"""The lifecycle's public API, type-checked only (never run)."""
+
+import datetime as dt
+from typing import assert_type
+
+from clientcustomer import (
+    LIFECYCLE,
+    Client,
+    Customer,
+    Engagement,
+    FormerClient,
+    LifecycleState,
+    Party,
+    Stage,
+    StageChange,
+    TransitionCheck,
+    lifecycle_diagram,
+)
+
+day = dt.date(2026, 3, 2)
+work = Engagement("e1", "acme", "Work", start=day)
+customer = Customer(Party("acme", "Acme Ltd"), since=day)
+
+client = customer.become_client(work, on=day, actor="Dana")
+assert_type(client, Client)
+assert_type(client.renew(work, on=day), Client)
+former = client.lapse(on=day)
+assert_type(former, FormerClient)
+assert_type(former.re_engage(work, on=day), Client)
+assert_type(client.history, tuple[StageChange, ...])
+assert_type(client.stage_as_of(day), Stage | None)
+assert_type(client.lifecycle, LifecycleState)
+
+state = LIFECYCLE.fire("purchase", LifecycleState(), on=day)
+assert_type(state, LifecycleState)
+assert_type(state.stage_as_of(day), Stage)
+assert_type(LIFECYCLE.can("engage", state, on=day), TransitionCheck)
+assert_type(LIFECYCLE.correct(state, "client", on=day, actor="Dana", reason="x"), LifecycleState)
+assert_type(lifecycle_diagram(), str)
