@@ -644,6 +644,18 @@ class TestCanAndFire:
         with pytest.raises(ValidationError, match=r"\$\.actor"):
             LIFECYCLE.can("purchase", LifecycleState(), on=D(2026, 1, 1), actor="")
 
+    @pytest.mark.parametrize("bad", [{"role": "client"}, "client", 0.5])
+    def test_bad_classification(self, bad):
+        """Something that is not a classification is a validation error, not AttributeError."""
+        with pytest.raises(ValidationError, match=r"\$\.classification"):
+            LIFECYCLE.can("engage", LifecycleState(), on=D(2026, 1, 1), classification=bad)
+
+    @pytest.mark.parametrize("bad", [None, 3, "e1", engagement()])
+    def test_bad_engagements(self, bad):
+        """Engagements must be an iterable of Engagement."""
+        with pytest.raises(ValidationError, match=r"\$\.engagements"):
+            LIFECYCLE.can("engage", LifecycleState(), on=D(2026, 1, 1), engagements=bad)
+
     def test_events_from(self):
         """Each stage lists its events in table order, with correct last."""
         expected = {

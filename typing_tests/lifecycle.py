@@ -5,16 +5,23 @@ from typing import assert_type
 
 from clientcustomer import (
     LIFECYCLE,
+    ClassificationSummary,
     Client,
     Customer,
+    EmergingClient,
     Engagement,
     FormerClient,
+    Interaction,
     LifecycleState,
     Party,
+    PartyTimeline,
+    Signals,
     Stage,
     StageChange,
     TransitionCheck,
+    emerging_clients,
     lifecycle_diagram,
+    timeline,
 )
 
 day = dt.date(2026, 3, 2)
@@ -37,3 +44,14 @@ assert_type(state.stage_as_of(day), Stage)
 assert_type(LIFECYCLE.can("engage", state, on=day), TransitionCheck)
 assert_type(LIFECYCLE.correct(state, "client", on=day, actor="Dana", reason="x"), LifecycleState)
 assert_type(lifecycle_diagram(), str)
+
+
+def classify(signals: Signals) -> ClassificationSummary:
+    return ClassificationSummary("customer", float(signals.purchases or 0), -1.0)
+
+
+log = [Interaction("acme", day, "purchase")]
+lines = timeline(log, classify=classify)
+assert_type(lines, tuple[PartyTimeline, ...])
+assert_type(lines[0].became_client(), dt.date | None)
+assert_type(emerging_clients(lines), tuple[EmergingClient, ...])

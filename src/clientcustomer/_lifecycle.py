@@ -211,15 +211,22 @@ class ClassificationSummary:
         """
         if isinstance(classification, ClassificationSummary):
             return classification
-        role = classification.role
+        missing = object()
+        role, score, margin = (
+            getattr(classification, name, missing) for name in ("role", "score", "margin")
+        )
+        rules = getattr(classification, "rules", ())
+        if missing in (role, score, margin) or not isinstance(rules, Iterable):
+            raise ValidationError.single(
+                "$.classification", "a classification with role, score and margin", classification
+            )
         ruleset = getattr(classification, "ruleset_id", None) or getattr(
             classification, "ruleset", ""
         )
-        rules = getattr(classification, "rules", ())
         return cls(
             role=str(getattr(role, "value", role)),
-            score=classification.score,
-            margin=classification.margin,
+            score=score,  # type: ignore[arg-type]
+            margin=margin,  # type: ignore[arg-type]
             ruleset=ruleset if isinstance(ruleset, str) else str(getattr(ruleset, "id", ruleset)),
             rules=tuple(str(getattr(rule, "id", rule)) for rule in rules),
         )
@@ -772,6 +779,12 @@ class TransitionCheck:
         return TransitionError(self.event, self.stage.value, self.reasons)
 
 
+def _engagement_tuple(engagements: object) -> tuple[Engagement, ...]:
+    if not isinstance(engagements, Iterable) or isinstance(engagements, str | Engagement):
+        raise ValidationError.single("$.engagements", "an iterable of Engagement", engagements)
+    return tuple(engagements)
+
+
 def _check_date(on: object) -> dt.date:
     if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
         raise ValidationError.single("$.on", "a date", on)
@@ -1057,7 +1070,7 @@ class Lifecycle:
             stage=state.stage,
             on=_check_date(on),
             since=state.since or since,
-            engagements=tuple(engagements),
+            engagements=_engagement_tuple(engagements),
             classification=None
             if classification is None
             else ClassificationSummary.of(classification),

@@ -273,9 +273,7 @@ def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
     starts = {e.start for e in engagements}
     grace = dt.timedelta(days=engine.grace_days + 1)
     lapses = {e.end + grace for e in engagements if e.end is not None}
-    known = [i.on for i in log] + [e.start for e in engagements]
-    if not known:
-        return PartyTimeline(party, LifecycleState())
+    known = [i.on for i in log] + [e.start for e in engagements]  # never empty: see timeline
     regular = set(_checkpoints(min(known), last_day, every_days))
     days = sorted(day for day in purchases | starts | lapses | regular if day <= last_day)
     state = LifecycleState()
