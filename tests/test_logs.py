@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300 - the project writes assertions as `expected == actual`
 """Tests for reading interaction logs from CSV with column mappings."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300 - the project writes assertions as `expected == actual`
 """Tests for deriving signals from interactions: formulas, refunds, agreements, properties."""
 
 from __future__ import annotations

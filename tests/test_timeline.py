@@ -1,4 +1,3 @@
-# ruff: noqa: SIM300 - the project writes assertions as `expected == actual`
 import datetime as dt
 from decimal import Decimal
 

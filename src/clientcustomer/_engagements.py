@@ -64,7 +64,12 @@ class DependencyStatus(enum.StrEnum):
 
     @property
     def is_met(self) -> bool:
-        """Whether the work no longer waits on it (provided, waived or cancelled)."""
+        """Whether the work no longer waits on it (provided, waived or cancelled).
+
+        Example:
+            >>> DependencyStatus.WAIVED.is_met, DependencyStatus.OPEN.is_met
+            (True, False)
+        """
         return self in _MET
 
 

@@ -82,7 +82,14 @@ class InteractionKind(enum.StrEnum):
 
     @property
     def collaborative_by_default(self) -> bool:
-        """Whether this kind of interaction is collaborative unless said otherwise."""
+        """Whether this kind of interaction is collaborative unless said otherwise.
+
+        Example:
+            >>> InteractionKind.WORKSHOP.collaborative_by_default
+            True
+            >>> InteractionKind.PURCHASE.collaborative_by_default
+            False
+        """
         return self in _COLLABORATIVE_KINDS
 
 

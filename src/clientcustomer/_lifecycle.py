@@ -69,7 +69,12 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """The stage in words, for messages and diagrams."""
+        """The stage in words, for messages and diagrams.
+
+        Example:
+            >>> Stage.FORMER_CLIENT.label
+            'former client'
+        """
         return self.value.replace("_", " ")
 
 

@@ -53,12 +53,22 @@ class Aspect(enum.StrEnum):
 
     @property
     def customer_end(self) -> str:
-        """The customer end of this aspect, in the seed's words."""
+        """The customer end of this aspect, in the seed's words.
+
+        Example:
+            >>> Aspect.BUSINESS.customer_end
+            'product-focused'
+        """
         return _ENDS[self][0]
 
     @property
     def client_end(self) -> str:
-        """The client end of this aspect, in the seed's words."""
+        """The client end of this aspect, in the seed's words.
+
+        Example:
+            >>> Aspect.BUSINESS.client_end
+            'service-oriented'
+        """
         return _ENDS[self][1]
 
 

@@ -376,7 +376,17 @@ class EmergingClient:
 
     @property
     def gain(self) -> float:
-        """How much the score rose over the window."""
+        """How much the score rose over the window.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import ClassificationSummary, ScorePoint, Signals
+            >>> def at(month, score):
+            ...     return ScorePoint(dt.date(2026, month, 1),
+            ...                       ClassificationSummary("customer", score, score - 5), Signals())
+            >>> EmergingClient("ann", at(1, 1.5), at(3, 4.0)).gain
+            2.5
+        """
         return self.latest.classification.score - self.start.classification.score
 
 

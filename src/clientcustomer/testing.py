@@ -19,11 +19,41 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from ._engagements import Engagement
-from ._entities import Interaction, InteractionKind, Offering
-from ._lifecycle import LIFECYCLE, ClassificationSummary, Event, LifecycleState, Stage
+from ._engagements import (
+    Deliverable,
+    Dependency,
+    DependencyKind,
+    DependencyStatus,
+    Engagement,
+    EngagementRole,
+    RoleAssignment,
+)
+from ._entities import Client, Customer, Interaction, InteractionKind, Offering, Party, PartyKind
+from ._lifecycle import (
+    LIFECYCLE,
+    ClassificationSummary,
+    Event,
+    LifecycleState,
+    Stage,
+    StageChange,
+)
+from ._signals import SIGNALS, Signals, SignalValue
 
-__all__ = ["classification_summaries", "interaction_logs", "interactions", "lifecycle_states"]
+__all__ = [
+    "classification_summaries",
+    "clients",
+    "customers",
+    "deliverables",
+    "dependencies",
+    "engagements",
+    "identifiers",
+    "interaction_logs",
+    "interactions",
+    "lifecycle_states",
+    "parties",
+    "role_assignments",
+    "signals",
+]
 
 _ITEMS = ("", "mug", "tea", "audit", "training")
 _REFERENCES = ("", "I1", "I2", "I3", "K1", "C9")
@@ -58,7 +88,7 @@ def interactions(
     return st.builds(
         Interaction,
         party_id=st.sampled_from(tuple(parties)),
-        on=dates or st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
+        on=dates if dates is not None else st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
         kind=st.sampled_from(kind_pool),
         item=st.sampled_from(_ITEMS),
         offering=st.sampled_from(list(Offering)),
@@ -175,3 +205,299 @@ def lifecycle_states(*, max_events: int = 8) -> st.SearchStrategy[LifecycleState
         >>> test_short_history()
     """
     return _lifecycle_states(max_events)
+
+
+# --- entities and engagements -------------------------------------------------------------------
+
+_DATES = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
+
+
+def identifiers() -> st.SearchStrategy[str]:
+    """Non-empty identifiers: any text with at least one non-blank character.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import identifiers
+        >>> @given(identifiers())
+        ... def test_not_blank(text):
+        ...     assert text.strip()
+        >>> test_not_blank()
+    """
+    return st.text(min_size=1, max_size=16).filter(str.strip)
+
+
+def parties(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Party]:
+    """Parties: any id, any name (Unicode, markup included), either kind.
+
+    Args:
+        ids: The ids to draw from; `identifiers` by default.
+
+    Example:
+        >>> from hypothesis import given, strategies as st
+        >>> from clientcustomer.testing import parties
+        >>> @given(parties(ids=st.just("acme")))
+        ... def test_id(party):
+        ...     assert party.id == "acme"
+        >>> test_id()
+    """
+    return st.builds(
+        Party,
+        id=identifiers() if ids is None else ids,
+        name=st.text(max_size=30),
+        kind=st.sampled_from(list(PartyKind)),
+    )
+
+
+def role_assignments(*, parties: Sequence[str] | None = None) -> st.SearchStrategy[RoleAssignment]:
+    """Role assignments of a party (drawn from ``parties`` if given) to any role.
+
+    Args:
+        parties: The party ids to draw from; any identifier by default.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import role_assignments
+        >>> @given(role_assignments(parties=("acme",)))
+        ... def test_party(assignment):
+        ...     assert assignment.party_id == "acme"
+        >>> test_party()
+    """
+    return st.builds(
+        RoleAssignment,
+        party_id=st.sampled_from(tuple(parties)) if parties else identifiers(),
+        role=st.sampled_from(list(EngagementRole)),
+    )
+
+
+def deliverables(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Deliverable]:
+    """Deliverables, scheduled or not, done or not.
+
+    Args:
+        ids: The ids to draw from; `identifiers` by default.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import deliverables
+        >>> @given(deliverables())
+        ... def test_tuple(deliverable):
+        ...     assert isinstance(deliverable.waits_on, tuple)
+        >>> test_tuple()
+    """
+    return st.builds(
+        Deliverable,
+        id=identifiers() if ids is None else ids,
+        title=st.text(max_size=30),
+        due=st.none() | _DATES,
+        waits_on=st.lists(identifiers(), max_size=3).map(tuple),
+        done=st.none() | _DATES,
+    )
+
+
+def dependencies(
+    *, ids: st.SearchStrategy[str] | None = None, blocks: Sequence[str] | None = None
+) -> st.SearchStrategy[Dependency]:
+    """Dependencies a client owes, of any kind and status.
+
+    Args:
+        ids: The ids to draw from; `identifiers` by default.
+        blocks: The deliverable ids a dependency may block; any identifiers by default.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import dependencies
+        >>> @given(dependencies(blocks=("survey",)))
+        ... def test_blocks(dependency):
+        ...     assert set(dependency.blocks) <= {"survey"}
+        >>> test_blocks()
+    """
+    targets = st.sampled_from(tuple(blocks)) if blocks else identifiers()
+    return st.builds(
+        Dependency,
+        id=identifiers() if ids is None else ids,
+        kind=st.sampled_from(list(DependencyKind)),
+        description=st.text(max_size=30),
+        owner=identifiers(),
+        due=st.none() | _DATES,
+        status=st.sampled_from(list(DependencyStatus)),
+        blocks=st.lists(targets, max_size=3).map(tuple)
+        if blocks is None or blocks
+        else st.just(()),
+    )
+
+
+@st.composite
+def _engagements(draw: st.DrawFn, client_id: str | None) -> Engagement:
+    owner = client_id if client_id is not None else draw(identifiers())
+    start = draw(_DATES)
+    length = draw(st.none() | st.integers(0, 3 * 365))
+    works = draw(st.lists(deliverables(), max_size=3, unique_by=lambda item: item.id))
+    known = [work.id for work in works]
+    owed = draw(
+        st.lists(
+            dependencies(blocks=known or None),
+            max_size=3,
+            unique_by=lambda item: item.id,
+        )
+    )
+    roles = draw(st.lists(role_assignments(parties=(owner,)) | role_assignments(), max_size=3))
+    return Engagement(
+        draw(identifiers()),
+        owner,
+        draw(st.text(max_size=30)),
+        start=start,
+        end=None if length is None else start + dt.timedelta(days=length),
+        deliverables=tuple(works),
+        roles=tuple(roles),
+        dependencies=tuple(owed),
+    )
+
+
+def engagements(*, client_id: str | None = None) -> st.SearchStrategy[Engagement]:
+    """Valid engagements: end on or after start, unique ids, blocks naming its deliverables.
+
+    Args:
+        client_id: The client's party id; any identifier by default.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import engagements
+        >>> @given(engagements(client_id="acme"))
+        ... def test_valid(engagement):
+        ...     assert engagement.client_id == "acme"
+        ...     assert engagement.end is None or engagement.start <= engagement.end
+        >>> test_valid()
+    """
+    return _engagements(client_id)
+
+
+@st.composite
+def _histories(draw: st.DrawFn, stage: Stage, until: dt.date) -> tuple[StageChange, ...]:
+    """A short chained, dated history that ends in ``stage`` on or before ``until``."""
+    size = draw(st.integers(0, 3))
+    if not size:
+        return ()
+    stages = [*draw(st.lists(st.sampled_from(list(Stage)), min_size=size, max_size=size)), stage]
+    dates = sorted(
+        draw(
+            st.lists(st.dates(until - dt.timedelta(days=900), until), min_size=size, max_size=size)
+        )
+    )
+    changes = []
+    for index in range(size):
+        event = draw(st.sampled_from([event for event in Event if event is not Event.CORRECT]))
+        changes.append(
+            StageChange(
+                dates[index],
+                event,
+                stages[index],
+                stages[index + 1],
+                reason=draw(st.sampled_from(("", "signed", "checked by hand"))),
+                actor=draw(st.sampled_from((None, "Dana"))),
+                classification=draw(st.none() | classification_summaries()),
+            )
+        )
+    return tuple(changes)
+
+
+@st.composite
+def _customers(draw: st.DrawFn) -> Customer:
+    party = draw(parties())
+    since = draw(_DATES)
+    log = draw(st.lists(interactions(parties=(party.id,), dates=_DATES), max_size=5))
+    return Customer(
+        party,
+        since=since,
+        interactions=tuple(log),
+        history=draw(_histories(Stage.CUSTOMER, since)),
+    )
+
+
+def customers() -> st.SearchStrategy[Customer]:
+    """Customers whose interactions all belong to their party, with a short valid history.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import customers
+        >>> @given(customers())
+        ... def test_own_log(customer):
+        ...     assert all(i.party_id == customer.party.id for i in customer.interactions)
+        >>> test_own_log()
+    """
+    return _customers()
+
+
+@st.composite
+def _clients(draw: st.DrawFn) -> Client:
+    party = draw(parties())
+    since = draw(_DATES)
+    log = draw(st.lists(interactions(parties=(party.id,), dates=_DATES), max_size=4))
+    work = draw(
+        st.lists(engagements(client_id=party.id), max_size=2, unique_by=lambda item: item.id)
+    )
+    return Client(
+        party,
+        since=since,
+        interactions=tuple(log),
+        engagements=tuple(work),
+        account_manager=draw(st.none() | identifiers()),
+        checkin_cadence_days=draw(st.none() | st.integers(1, 365)),
+        history=draw(_histories(Stage.CLIENT, since)),
+    )
+
+
+def clients() -> st.SearchStrategy[Client]:
+    """Clients with their own interactions and engagements (unique ids, the party's id).
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import clients
+        >>> @given(clients())
+        ... def test_own_work(client):
+        ...     assert all(e.client_id == client.party.id for e in client.engagements)
+        >>> test_own_work()
+    """
+    return _clients()
+
+
+def _signal_values(name: str) -> st.SearchStrategy[SignalValue | None]:
+    spec = SIGNALS[name]
+    values: st.SearchStrategy[SignalValue]
+    if spec.type == "boolean":
+        values = st.booleans()
+    elif spec.type == "integer":
+        low = None if spec.minimum is None else int(spec.minimum)
+        high = None if spec.maximum is None else int(spec.maximum)
+        values = st.integers(low, high)
+    else:
+        values = st.floats(spec.minimum, spec.maximum, allow_nan=False, allow_infinity=False)
+    return st.none() | values
+
+
+_CUSTOM_VALUES: st.SearchStrategy[SignalValue | None] = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=10),
+)
+
+
+def signals() -> st.SearchStrategy[Signals]:
+    """Signals: each canonical one unknown or in its range, plus a few custom ones.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import signals
+        >>> @given(signals())
+        ... def test_custom_names(found):
+        ...     assert all(name.isidentifier() for name in found.custom)
+        >>> test_custom_names()
+    """
+    custom_names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(
+        lambda name: name not in SIGNALS
+    )
+    return st.builds(
+        Signals,
+        **{name: _signal_values(name) for name in SIGNALS},
+        custom=st.dictionaries(custom_names, _CUSTOM_VALUES, max_size=3),
+    )

@@ -1,0 +1,36 @@
+"""The signals' public types, type-checked only (never run)."""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import assert_type
+
+from clientcustomer import (
+    SIGNALS,
+    Aspect,
+    Customer,
+    Interaction,
+    Party,
+    Signals,
+    SignalSpec,
+    SignalValue,
+    derive_signals,
+    derive_signals_for,
+    signals_by_party,
+)
+
+day = dt.date(2026, 3, 2)
+log = [Interaction("acme", dt.date(2026, 1, 5), "purchase")]
+
+assert_type(SIGNALS, Mapping[str, SignalSpec])
+assert_type(SIGNALS["tenure_days"].aspect, Aspect | None)
+
+signals = Signals(tenure_days=400, active_engagement=True)
+assert_type(signals.tenure_days, int | None)
+assert_type(signals.active_engagement, bool | None)
+assert_type(signals.get("tenure_days"), SignalValue | None)
+assert_type(signals.unknown(), tuple[str, ...])
+assert_type(Signals.from_mapping({"tenure_days": 3}), Signals)
+
+assert_type(derive_signals(log, as_of=day), Signals)
+assert_type(derive_signals_for(Customer(Party("acme", "Acme"), since=day), as_of=day), Signals)
+assert_type(signals_by_party(log, as_of=day), dict[str, Signals])
