@@ -383,7 +383,7 @@ class EmergingClient:
             >>> from clientcustomer import ClassificationSummary, ScorePoint, Signals
             >>> def at(month, score):
             ...     return ScorePoint(dt.date(2026, month, 1),
-            ...                       ClassificationSummary("customer", score, score - 5), Signals())
+            ...                       ClassificationSummary("customer", score, 0), Signals())
             >>> EmergingClient("ann", at(1, 1.5), at(3, 4.0)).gain
             2.5
         """
