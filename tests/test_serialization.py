@@ -66,7 +66,7 @@ def _engagement() -> cc.Engagement:
         start=dt.date(2026, 1, 5),
         end=dt.date(2026, 6, 30),
         deliverables=(cc.Deliverable("survey", "Survey", due=dt.date(2026, 3, 1)),),
-        roles=(cc.RoleAssignment("acme", "payer"),),
+        roles=(cc.RoleAssignment("acme", "payer"), cc.RoleAssignment("shoppers", "recipient")),
         dependencies=(
             cc.Dependency("list", "data", "Customer list", owner="Acme", blocks=("survey",)),
             cc.Dependency("calls", "access", "Call recordings", owner="Acme IT"),
@@ -408,6 +408,8 @@ class TestJsonSchema:
             "Deliverable",
             "Dependency",
             "RoleAssignment",
+            "StatusChange",
+            "Escalation",
             "StageChange",
             "ClassificationSummary",
         } == set(schema["$defs"])

@@ -3,10 +3,14 @@
 The public API, all importable from the package root:
 
 * entities: `Party`, `Interaction`, `Customer`, `Client`, `Engagement`, `Deliverable`,
-  `Dependency`, `RoleAssignment` and their enums;
+  `Dependency`, `RoleAssignment`, `StatusChange`, `Escalation` and their enums;
+* readiness: `readiness` (what can proceed, what is blocked and by what) giving a `Readiness`
+  with its `Health`, `BlockedDeliverable` and `OverdueDependency` items;
 * lifecycle: `Stage`, `Event`, `Lifecycle` (default `LIFECYCLE`, table `TRANSITIONS`),
   `LifecycleState`, `StageChange`, `TransitionCheck`, `FormerClient`, `lifecycle_diagram`;
 * timeline: `timeline` (when did each party change stage?) and `emerging_clients`;
+* playbook: `recommend` / `recommend_for` (what to do next, why, and when it is due) from a
+  `Playbook` of `Strategy` data (`Playbook.default`, `load_playbook`), giving `Action` items;
 * serialization: `to_json`, `from_json`, `unstructure`, `structure`, `json_schema`;
 * errors live in `clientcustomer.exceptions`; Hypothesis strategies in `clientcustomer.testing`.
 
@@ -22,6 +26,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._classify import (
+    AspectLeaning,
+    Classification,
+    Classifier,
+    Evidence,
+    classify,
+    classify_many,
+)
 from ._engagements import (
     Deliverable,
     Dependency,
@@ -29,7 +41,9 @@ from ._engagements import (
     DependencyStatus,
     Engagement,
     EngagementRole,
+    Escalation,
     RoleAssignment,
+    StatusChange,
 )
 from ._entities import (
     Client,
@@ -60,6 +74,34 @@ from ._lifecycle import (
     lifecycle_diagram,
 )
 from ._logs import LogColumns, LogReader, RejectedRow, read_log
+from ._playbook import (
+    Action,
+    ActionKind,
+    Playbook,
+    Strategy,
+    load_playbook,
+    recommend,
+    recommend_for,
+)
+from ._readiness import (
+    DEFAULT_HORIZON_DAYS,
+    BlockedDeliverable,
+    Health,
+    OverdueDependency,
+    Readiness,
+    readiness,
+)
+from ._rules import (
+    Example,
+    ExampleResult,
+    HitPolicy,
+    Policy,
+    Role,
+    Rule,
+    Ruleset,
+    default_ruleset,
+    load_ruleset,
+)
 from ._serialization import from_json, json_schema, structure, to_json, unstructure
 from ._signals import (
     SIGNALS,
@@ -85,12 +127,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_GRACE_DAYS",
+    "DEFAULT_HORIZON_DAYS",
     "DEFAULT_MIN_MARGIN",
     "LIFECYCLE",
     "SIGNALS",
     "TRANSITIONS",
+    "Action",
+    "ActionKind",
     "Aspect",
+    "AspectLeaning",
+    "BlockedDeliverable",
+    "Classification",
     "ClassificationSummary",
+    "Classifier",
     "Client",
     "Customer",
     "Deliverable",
@@ -100,10 +149,16 @@ __all__ = [
     "EmergingClient",
     "Engagement",
     "EngagementRole",
+    "Escalation",
     "Event",
+    "Evidence",
+    "Example",
+    "ExampleResult",
     "FormerClient",
     "Guard",
     "GuardContext",
+    "Health",
+    "HitPolicy",
     "Interaction",
     "InteractionKind",
     "Lifecycle",
@@ -111,11 +166,18 @@ __all__ = [
     "LogColumns",
     "LogReader",
     "Offering",
+    "OverdueDependency",
     "Party",
     "PartyKind",
     "PartyTimeline",
+    "Playbook",
+    "Policy",
+    "Readiness",
     "RejectedRow",
+    "Role",
     "RoleAssignment",
+    "Rule",
+    "Ruleset",
     "ScorePoint",
     "SignalMove",
     "SignalSpec",
@@ -123,16 +185,26 @@ __all__ = [
     "Signals",
     "Stage",
     "StageChange",
+    "StatusChange",
+    "Strategy",
     "SupportsClassification",
     "Transition",
     "TransitionCheck",
+    "classify",
+    "classify_many",
+    "default_ruleset",
     "derive_signals",
     "derive_signals_for",
     "emerging_clients",
     "from_json",
     "json_schema",
     "lifecycle_diagram",
+    "load_playbook",
+    "load_ruleset",
     "read_log",
+    "readiness",
+    "recommend",
+    "recommend_for",
     "signals_by_party",
     "structure",
     "timeline",

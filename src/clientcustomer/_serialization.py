@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
-from .exceptions import Problem, ValidationError
+from .exceptions import Problem, RulesetError, ValidationError
 
 if TYPE_CHECKING:
     import cattrs
@@ -398,7 +398,7 @@ def _step_of(error: BaseException) -> str:
     return ""
 
 
-def _problems(error: BaseException, path: str) -> Iterator[Problem]:
+def _problems(error: BaseException, path: str) -> Iterator[Problem]:  # noqa: C901 - one case each
     """Walk a (nested) error from the converter and yield every problem with its path."""
     from cattrs.errors import ForbiddenExtraKeysError  # noqa: PLC0415
 
@@ -412,6 +412,9 @@ def _problems(error: BaseException, path: str) -> Iterator[Problem]:
     elif isinstance(error, ValidationError):
         for problem in error.prefixed(path).problems:
             yield attrs.evolve(problem, got=_as_json(problem.got))
+    elif isinstance(error, RulesetError):
+        for ruleset_problem in error.problems:
+            yield Problem(path, "", None, ruleset_problem.message)
     elif isinstance(error, _Mismatch):
         yield Problem(path, error.expected, error.got, error.note)
     elif isinstance(error, KeyError):

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Literal
 
+import attrs
 from hypothesis import strategies as st
 
 from ._engagements import (
@@ -26,6 +28,7 @@ from ._engagements import (
     DependencyStatus,
     Engagement,
     EngagementRole,
+    Escalation,
     RoleAssignment,
 )
 from ._entities import Client, Customer, Interaction, InteractionKind, Offering, Party, PartyKind
@@ -37,9 +40,11 @@ from ._lifecycle import (
     Stage,
     StageChange,
 )
+from ._playbook import Action, ActionKind, Playbook, Strategy
 from ._signals import SIGNALS, Signals, SignalValue
 
 __all__ = [
+    "actions",
     "classification_summaries",
     "clients",
     "customers",
@@ -51,6 +56,8 @@ __all__ = [
     "interactions",
     "lifecycle_states",
     "parties",
+    "playbook_strategies",
+    "playbooks",
     "role_assignments",
     "signals",
 ]
@@ -270,7 +277,9 @@ def role_assignments(*, parties: Sequence[str] | None = None) -> st.SearchStrate
 
 
 def deliverables(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Deliverable]:
-    """Deliverables, scheduled or not, done or not.
+    """Deliverables, scheduled or not, done or not, waiting on any ids.
+
+    Inside `engagements` they wait only on deliverables listed before them, so no cycle arises.
 
     Args:
         ids: The ids to draw from; `identifiers` by default.
@@ -288,19 +297,59 @@ def deliverables(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrat
         id=identifiers() if ids is None else ids,
         title=st.text(max_size=30),
         due=st.none() | _DATES,
-        waits_on=st.lists(identifiers(), max_size=3).map(tuple),
+        waits_on=st.lists(identifiers(), max_size=3, unique=True).map(tuple),
         done=st.none() | _DATES,
+        milestone=st.booleans(),
     )
+
+
+@st.composite
+def _dependencies(
+    draw: st.DrawFn, ids: st.SearchStrategy[str] | None, blocks: Sequence[str] | None
+) -> Dependency:
+    if blocks is None:
+        targets: st.SearchStrategy[tuple[str, ...]] = st.lists(
+            identifiers(), max_size=3, unique=True
+        ).map(tuple)
+    elif blocks:
+        targets = st.lists(st.sampled_from(tuple(blocks)), max_size=3, unique=True).map(tuple)
+    else:
+        targets = st.just(())
+    need = Dependency(
+        draw(identifiers() if ids is None else ids),
+        draw(st.sampled_from(list(DependencyKind))),
+        draw(st.text(max_size=30)),
+        owner=draw(identifiers()),
+        due=draw(st.none() | _DATES),
+        blocks=draw(targets),
+        impact=draw(_NOTES),
+        escalation=draw(
+            st.none()
+            | st.builds(
+                Escalation,
+                level=st.integers(1, 3),
+                to=identifiers(),
+                on=_DATES,
+                next_action=_NOTES,
+            )
+        ),
+    )
+    on = draw(_DATES)
+    for status in draw(st.lists(st.sampled_from(list(DependencyStatus)), max_size=3)):
+        on += dt.timedelta(days=draw(st.integers(0, 60)))
+        need = need.with_status(status, on=on, note=draw(_NOTES))
+    return need
 
 
 def dependencies(
     *, ids: st.SearchStrategy[str] | None = None, blocks: Sequence[str] | None = None
 ) -> st.SearchStrategy[Dependency]:
-    """Dependencies a client owes, of any kind and status.
+    """Dependencies a client owes, of any kind and status, with a valid dated status history.
 
     Args:
         ids: The ids to draw from; `identifiers` by default.
-        blocks: The deliverable ids a dependency may block; any identifiers by default.
+        blocks: The deliverable ids a dependency may block (an empty sequence: none); any
+            identifiers by default.
 
     Example:
         >>> from hypothesis import given
@@ -310,19 +359,7 @@ def dependencies(
         ...     assert set(dependency.blocks) <= {"survey"}
         >>> test_blocks()
     """
-    targets = st.sampled_from(tuple(blocks)) if blocks else identifiers()
-    return st.builds(
-        Dependency,
-        id=identifiers() if ids is None else ids,
-        kind=st.sampled_from(list(DependencyKind)),
-        description=st.text(max_size=30),
-        owner=identifiers(),
-        due=st.none() | _DATES,
-        status=st.sampled_from(list(DependencyStatus)),
-        blocks=st.lists(targets, max_size=3).map(tuple)
-        if blocks is None or blocks
-        else st.just(()),
-    )
+    return _dependencies(ids, blocks)
 
 
 @st.composite
@@ -330,16 +367,27 @@ def _engagements(draw: st.DrawFn, client_id: str | None) -> Engagement:
     owner = client_id if client_id is not None else draw(identifiers())
     start = draw(_DATES)
     length = draw(st.none() | st.integers(0, 3 * 365))
-    works = draw(st.lists(deliverables(), max_size=3, unique_by=lambda item: item.id))
-    known = [work.id for work in works]
+    drafts = draw(st.lists(deliverables(), max_size=4, unique_by=lambda item: item.id))
+    works: list[Deliverable] = []
+    for draft in drafts:
+        earlier = [work.id for work in works]
+        waits = draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True)) if earlier else []
+        works.append(attrs.evolve(draft, waits_on=tuple(waits)))
     owed = draw(
         st.lists(
-            dependencies(blocks=known or None),
+            dependencies(blocks=[work.id for work in works]),
             max_size=3,
             unique_by=lambda item: item.id,
         )
     )
-    roles = draw(st.lists(role_assignments(parties=(owner,)) | role_assignments(), max_size=3))
+    roles: list[RoleAssignment] = []
+    if draw(st.booleans()):
+        recipient = draw(st.sampled_from((owner, *draw(st.lists(identifiers(), max_size=2)))))
+        roles = [RoleAssignment(owner, EngagementRole.PAYER)]
+        roles.append(RoleAssignment(recipient, EngagementRole.RECIPIENT))
+        for extra in draw(st.lists(role_assignments(parties=(owner, recipient)), max_size=3)):
+            if extra not in roles:
+                roles.append(extra)
     return Engagement(
         draw(identifiers()),
         owner,
@@ -500,4 +548,120 @@ def signals() -> st.SearchStrategy[Signals]:
         Signals,
         **{name: _signal_values(name) for name in SIGNALS},
         custom=st.dictionaries(custom_names, _CUSTOM_VALUES, max_size=3),
+    )
+
+
+# --- playbook -----------------------------------------------------------------------------------
+
+_ROLE_NAMES: tuple[Literal["customer", "client", "ambiguous"], ...] = (
+    "customer",
+    "client",
+    "ambiguous",
+)
+_NOTES = st.text(min_size=1, max_size=30).filter(str.strip)
+
+
+@st.composite
+def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) -> Strategy:
+    kind = draw(st.sampled_from(list(ActionKind)))
+    recurring = kind is not ActionKind.DEPENDENCY_FOLLOW_UP and draw(st.booleans())
+    texts = ["Call {party}.", "Send a note (no placeholder)."]
+    if recurring:
+        texts.append("Meet {party} every {cadence_days} days.")
+    if kind is ActionKind.DEPENDENCY_FOLLOW_UP:
+        texts.append("Follow up with the client: {description} ({owner}, {engagement}, {due}).")
+    roles = st.lists(st.sampled_from(_ROLE_NAMES), max_size=3, unique=True).map(tuple)
+    bounds = st.dictionaries(
+        st.sampled_from(tuple(SIGNALS)),
+        st.integers(0, 1000) | st.floats(0, 1000, allow_nan=False),
+        max_size=2,
+    )
+    return Strategy(
+        draw(identifiers() if ids is None else ids),
+        kind,
+        draw(st.sampled_from(texts)),
+        draw(_NOTES),
+        roles=draw(roles),
+        stages=tuple(draw(st.lists(st.sampled_from(list(Stage)), max_size=2, unique=True))),
+        classified_as=draw(roles),
+        not_classified_as=draw(roles),
+        at_least=draw(bounds),
+        at_most=draw(bounds),
+        cadence_days=draw(st.integers(1, 365)) if recurring else None,
+        done_by=tuple(
+            draw(st.lists(st.sampled_from(list(InteractionKind)), min_size=1, max_size=3))
+        )
+        if recurring
+        else (),
+    )
+
+
+def playbook_strategies(
+    *, ids: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[Strategy]:
+    """Valid playbook strategies of every kind, with and without conditions and a cadence.
+
+    Args:
+        ids: The ids to draw from; `identifiers` by default.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import playbook_strategies
+        >>> @given(playbook_strategies())
+        ... def test_recurring(strategy):
+        ...     assert (strategy.cadence_days is None) == (not strategy.done_by)
+        >>> test_recurring()
+    """
+    return _playbook_strategies(ids)
+
+
+def playbooks(*, max_strategies: int = 6) -> st.SearchStrategy[Playbook]:
+    """Playbooks: a few strategies with unique ids (the default playbook among them).
+
+    Args:
+        max_strategies: The most strategies in a drawn playbook.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import playbooks
+        >>> @given(playbooks(max_strategies=2))
+        ... def test_unique(playbook):
+        ...     assert len({s.id for s in playbook.strategies}) == len(playbook.strategies)
+        >>> test_unique()
+    """
+    drawn = st.builds(
+        Playbook,
+        id=identifiers(),
+        strategies=st.lists(
+            playbook_strategies(), max_size=max_strategies, unique_by=lambda item: item.id
+        ).map(tuple),
+        version=st.integers(1, 100),
+        description=st.text(max_size=30),
+    )
+    return st.just(Playbook.default()) | drawn
+
+
+def actions() -> st.SearchStrategy[Action]:
+    """Actions of any kind, due any day, overdue or not, with or without a dependency.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import actions
+        >>> @given(actions())
+        ... def test_overdue(action):
+        ...     assert action.overdue == (action.overdue_days > 0)
+        >>> test_overdue()
+    """
+    return st.builds(
+        Action,
+        strategy_id=identifiers(),
+        kind=st.sampled_from(list(ActionKind)),
+        party_id=identifiers(),
+        text=_NOTES,
+        why=_NOTES,
+        reason=st.text(max_size=30),
+        due=_DATES,
+        overdue_days=st.integers(0, 1000),
+        engagement_id=st.none() | identifiers(),
+        dependency_id=st.none() | identifiers(),
     )

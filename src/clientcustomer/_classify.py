@@ -1,0 +1,611 @@
+"""Classification: a rule set compiled once, applied to one record or a stream, explained.
+
+`Classifier` compiles a `Ruleset`'s conditions into closures once; `Classifier.classify` gives a
+`Classification` for one record (`Signals`, a mapping of signal values, or a `Customer`/`Client`/
+`FormerClient` with an ``as_of`` date) and `Classifier.classify_many` streams over any iterable
+in constant memory. The module-level `classify` uses the default rule set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import math
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from . import _conditions as c
+from . import _validation as v
+from ._entities import Client, Customer, FormerClient
+from ._rules import HitPolicy, Role, Rule, Ruleset, default_ruleset
+from ._signals import SIGNALS, Aspect, Signals, SignalValue, derive_signals_for
+from .exceptions import ValidationError
+
+__all__ = [
+    "AspectLeaning",
+    "Classification",
+    "Classifier",
+    "Evidence",
+    "classify",
+    "classify_many",
+]
+
+DECIDED_BY_SCORE = "score"
+"""``decided_by`` under the ``score`` policy when the score against the thresholds decided."""
+DECIDED_BY_REQUIRES = "policy.requires"
+"""``decided_by`` when the policy's ``requires`` condition kept the verdict at customer."""
+DECIDED_BY_DEFAULT = "policy.default"
+"""``decided_by`` under ``first``/``priority`` when no rule fired."""
+
+_ROLE_SCORES = {Role.CLIENT: 1.0, Role.AMBIGUOUS: 0.0, Role.CUSTOMER: -1.0}
+
+
+def _optional_role(value: Role | str | None) -> Role | None:
+    return None if value is None else v.enum_converter(Role, "leans")(value)
+
+
+def _optional_aspect(value: Aspect | str | None) -> Aspect | None:
+    return None if value is None else _aspect(value)
+
+
+def _aspect(value: Aspect | str) -> Aspect:
+    return v.enum_converter(Aspect, "aspect")(value)
+
+
+def _role(value: Role | str) -> Role:
+    return v.enum_converter(Role, "role")(value)
+
+
+def _finite(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise v.fail(attribute, "a finite number", value)
+
+
+def _optional_finite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _finite(instance, attribute, value)
+
+
+def _values(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+        raise v.fail(attribute, "a dict of signal name to value", value)
+    for key, item in value.items():
+        if item is not None and not isinstance(item, int | float | bool | str):
+            raise ValidationError.single(
+                f"$.values.{key}", "a number, boolean, string or null", item
+            )
+
+
+def _new(cls: type[Any], **values: object) -> Any:  # noqa: ANN401 - the class's own instance
+    """Build a frozen instance without re-running its validators (values already known good)."""
+    instance = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(instance, name, value)
+    return instance
+
+
+@attrs.frozen
+class Evidence:
+    """One rule that fired: what it says about the relationship, and the values it read.
+
+    Attributes:
+        rule_id: The rule.
+        aspect: The aspect the evidence belongs to, if the rule names one.
+        leans: The end it leans to (``client`` or ``customer``), if any.
+        points: The points it gave (``score`` policy only).
+        because: The rule's sentence.
+        values: The signal values its condition read (``None``: unknown).
+
+    Example:
+        >>> from clientcustomer import classify
+        >>> verdict = classify({"collaborative_share": 0.7, "customization": 0.9})
+        >>> print(verdict.evidence[0])
+        interaction -> client (+1): At least a fifth of the interactions are collaborative: meetings, workshops, check-ins, joint planning. [collaborative_share=0.7]
+    """  # noqa: E501 - a doctest line cannot be wrapped
+
+    rule_id: str = attrs.field(validator=v.non_empty_str)
+    aspect: Aspect | None = attrs.field(converter=_optional_aspect)
+    leans: Role | None = attrs.field(converter=_optional_role)
+    points: float | None = attrs.field(validator=_optional_finite)
+    because: str = attrs.field(validator=v.text)
+    values: dict[str, SignalValue | None] = attrs.field(factory=dict, validator=_values, hash=False)
+
+    def __str__(self) -> str:
+        where = self.aspect.value if self.aspect is not None else "rule"
+        toward = f" -> {self.leans.value}" if self.leans is not None else ""
+        points = f" ({self.points:+g})" if self.points is not None else ""
+        shown = ", ".join(f"{name}={_show(value)}" for name, value in self.values.items())
+        return f"{where}{toward}{points}: {self.because} [{shown}]"
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@attrs.frozen
+class AspectLeaning:
+    """Where one aspect leans, summed over the evidence that fired for it.
+
+    Attributes:
+        aspect: The aspect.
+        leans: ``client``, ``customer``, or ``None`` when balanced or without evidence.
+        points: The sum of the points of its evidence.
+        rules: The ids of the rules that fired for it.
+
+    Example:
+        >>> from clientcustomer import classify
+        >>> leaning = classify({"customization": 0.9}).leanings[3]
+        >>> leaning.aspect.value, leaning.leans.value, leaning.points
+        ('personalization', 'client', 3.0)
+    """
+
+    aspect: Aspect = attrs.field(converter=_aspect)
+    leans: Role | None = attrs.field(converter=_optional_role)
+    points: float = attrs.field(validator=_finite)
+    rules: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
+
+
+@attrs.frozen
+class Classification:
+    """The verdict on one relationship, with everything needed to explain it.
+
+    Attributes:
+        role: ``customer``, ``client`` or ``ambiguous`` (evidence balanced, in the score band).
+        score: Under ``score``: the sum of the points of the rules that fired. Under
+            ``first``/``priority``: 1 for client, 0 for ambiguous, -1 for customer.
+        margin: How far the score is past the client threshold (negative: short of it); under
+            ``first``/``priority`` equal to the score.
+        ruleset: The rule set as ``id@version``.
+        decided_by: What decided: the rule id under ``first``/``priority`` (or
+            ``policy.default``); under ``score``, ``score``, or ``policy.requires`` when the
+            rule set's requirement (relational evidence, by default) kept the verdict at customer.
+        fired: The ids of the rules that fired, in rule-set order.
+        evidence: One entry per rule that fired.
+        unknown: The signals the rule set reads that were unknown for this record.
+        unresolved: The rules that could not be decided because a signal was unknown.
+        note: A sentence on the decision when a policy requirement decided it.
+
+    Example:
+        >>> from clientcustomer import classify
+        >>> verdict = classify({"tenure_days": 2400, "purchases_per_year": 46.0,
+        ...                     "collaborative_share": 0.0, "customization": 0.0})
+        >>> verdict.role.value, verdict.decided_by
+        ('customer', 'score')
+    """
+
+    role: Role = attrs.field(converter=_role)
+    score: float = attrs.field(validator=_finite)
+    margin: float = attrs.field(validator=_finite)
+    ruleset: str = attrs.field(validator=v.non_empty_str)
+    decided_by: str = attrs.field(validator=v.non_empty_str)
+    fired: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Evidence, "an Evidence")
+    )
+    unknown: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a signal"))
+    unresolved: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
+    note: str = attrs.field(default="", validator=v.text)
+
+    @property
+    def leanings(self) -> tuple[AspectLeaning, ...]:
+        """Per aspect (in the sources' order), where the evidence leans.
+
+        Example:
+            >>> from clientcustomer import classify
+            >>> [a.leans.value for a in classify({"service_share": 0.9}).leanings if a.leans]
+            ['client']
+        """
+        points: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
+        rules: dict[Aspect, list[str]] = {aspect: [] for aspect in Aspect}
+        for item in self.evidence:
+            if item.aspect is None:
+                continue
+            rules[item.aspect].append(item.rule_id)
+            if item.points is not None:
+                points[item.aspect] += item.points
+            elif item.leans is not None:
+                points[item.aspect] += _ROLE_SCORES[item.leans]
+        return tuple(
+            _new(
+                AspectLeaning,
+                aspect=aspect,
+                leans=None
+                if points[aspect] == 0
+                else Role.CLIENT
+                if points[aspect] > 0
+                else Role.CUSTOMER,
+                points=points[aspect],
+                rules=tuple(rules[aspect]),
+            )
+            for aspect in Aspect
+        )
+
+    def explain(self) -> str:
+        """The verdict and its reasons as plain text, one line each.
+
+        Example:
+            >>> from clientcustomer import classify
+            >>> print(classify({"collaborative_share": 0.0, "tenure_days": 900,
+            ...                 "active_engagement": True, "service_share": 1.0,
+            ...                 "customization": 0.0}).explain())
+            customer (score 2, 3 short of client) by default@1
+              interaction -> customer (-1): Almost no interaction is collaborative: the relationship is primarily transactional. [collaborative_share=0]
+              relationship -> client (+2): A contracted, ongoing service engagement is running. [active_engagement=true]
+              relationship -> client (+1): The relationship is more than a year old (tenure alone does not make a client). [tenure_days=900]
+              business -> client (+1): Most of the spend is on services: the business is service-oriented. [service_share=1]
+              personalization -> customer (-1): Almost nothing was customized: minimal personalization. [customization=0]
+              decided by policy.requires: No relational evidence: neither collaboration nor customization reaches 20 % of the work, and tenure, frequency, a service business or a subscription alone do not make a client.
+              unknown: touchpoints_per_quarter, commitment_days
+        """  # noqa: E501 - a doctest line cannot be wrapped
+        if self.margin >= 0:
+            position = f"{self.margin:g} past client" if self.margin else "at the client threshold"
+        else:
+            position = f"{-self.margin:g} short of client"
+        lines = [f"{self.role.value} (score {self.score:g}, {position}) by {self.ruleset}"]
+        lines.extend(f"  {item}" for item in self.evidence)
+        if self.note:
+            lines.append(f"  decided by {self.decided_by}: {self.note}")
+        elif not self.evidence:
+            lines.append(f"  decided by {self.decided_by}: no rule fired")
+        if self.unknown:
+            lines.append(f"  unknown: {', '.join(self.unknown)}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+    def _repr_html_(self) -> str:
+        escape = html.escape
+        head = (
+            f"<b>{escape(self.role.value)}</b> (score {self.score:g}, margin {self.margin:+g}) "
+            f"by {escape(self.ruleset)}"
+        )
+        rows = "".join(
+            "<tr>"
+            f"<td>{escape(item.aspect.value if item.aspect else '')}</td>"
+            f"<td>{escape(item.leans.value if item.leans else '')}</td>"
+            f"<td>{'' if item.points is None else f'{item.points:+g}'}</td>"
+            f"<td>{escape(item.rule_id)}</td>"
+            f"<td>{escape(', '.join(f'{k}={_show(x)}' for k, x in item.values.items()))}</td>"
+            f"<td>{escape(item.because)}</td>"
+            "</tr>"
+            for item in self.evidence
+        )
+        note = f"<p>{escape(self.decided_by)}: {escape(self.note)}</p>" if self.note else ""
+        unknown = f"<p>unknown: {escape(', '.join(self.unknown))}</p>" if self.unknown else ""
+        return (
+            f"<div><p>{head}</p><table><tr><th>aspect</th><th>leans</th><th>points</th>"
+            f"<th>rule</th><th>values</th><th>because</th></tr>{rows}</table>{note}{unknown}</div>"
+        )
+
+
+# --- the compiled classifier --------------------------------------------------------------------
+
+Record = Signals | Mapping[str, Any] | Customer | Client | FormerClient
+"""What can be classified: signals, a mapping of signal values, or an entity with its log."""
+
+
+def _getter(name: str) -> Callable[[object], object]:
+    if name in SIGNALS:
+        return operator.attrgetter(name)
+
+    def custom(record: object) -> object:
+        return record.custom.get(name)  # type: ignore[attr-defined]
+
+    return custom
+
+
+@attrs.frozen
+class _CompiledRule:
+    rule: Rule
+    test: c.Predicate
+    reads: tuple[tuple[str, Callable[[object], object]], ...]
+    points: float
+
+
+class Classifier:
+    """A rule set compiled once, ready to classify one record or millions.
+
+    Args:
+        ruleset: The rule set; the package's default when ``None``.
+
+    Example:
+        >>> from clientcustomer import Classifier, Signals
+        >>> classifier = Classifier()
+        >>> classifier
+        <clientcustomer.Classifier(rules=12)>
+        >>> classifier.classify(Signals(collaborative_share=0.6, customization=0.8,
+        ...                             service_share=1.0)).role
+        <Role.CLIENT: 'client'>
+    """
+
+    __slots__ = ("_custom", "_gate", "_reads", "_rules", "_ruleset")
+
+    def __init__(self, ruleset: Ruleset | None = None) -> None:
+        if ruleset is None:
+            ruleset = default_ruleset()
+        if not isinstance(ruleset, Ruleset):
+            raise ValidationError.single("$.ruleset", "a Ruleset", ruleset)
+        self._ruleset = ruleset
+        compiled = []
+        for rule in ruleset.rules:
+            expr = rule.condition
+            names = c.signals_of(expr)
+            compiled.append(
+                _CompiledRule(
+                    rule,
+                    c.compile_condition(expr, _getter),
+                    tuple((name, _getter(name)) for name in names),
+                    float(rule.points or 0.0),
+                )
+            )
+        self._rules = tuple(compiled)
+        requires = ruleset.policy.requires
+        self._gate = (
+            None if requires is None else c.compile_condition(c.parse_condition(requires), _getter)
+        )
+        read: dict[str, None] = {}
+        for rule in ruleset.rules:
+            read.update(dict.fromkeys(rule.signals))
+        if requires is not None:
+            read.update(dict.fromkeys(c.signals_of(c.parse_condition(requires))))
+        self._reads = tuple((name, _getter(name)) for name in read)
+        self._custom = tuple((name, kind) for name, kind in ruleset.signals.items() if name in read)
+
+    @property
+    def ruleset(self) -> Ruleset:
+        """The rule set this classifier applies.
+
+        Example:
+            >>> from clientcustomer import Classifier
+            >>> Classifier().ruleset.ref
+            'default@1'
+        """
+        return self._ruleset
+
+    def __repr__(self) -> str:
+        return f"<clientcustomer.Classifier(rules={len(self._rules)})>"
+
+    def signals_of(self, record: Record, *, as_of: dt.date | None = None) -> Signals:
+        """The validated signals of a record, as the classifier reads them.
+
+        Args:
+            record: `Signals`, a mapping of signal values, or an entity (with ``as_of``).
+            as_of: The date to derive an entity's signals on.
+
+        Returns:
+            The signals.
+
+        Raises:
+            ValidationError: When the record is not one of those, a value is invalid, or a
+                custom signal's value does not have the type the rule set declares.
+
+        Example:
+            >>> from clientcustomer import Classifier
+            >>> Classifier().signals_of({"tenure_days": 30}).tenure_days
+            30
+        """
+        if isinstance(record, Signals):
+            signals = record
+        elif isinstance(record, Mapping):
+            signals = Signals.from_mapping(record)
+        elif isinstance(record, Customer | Client | FormerClient):
+            if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+                raise ValidationError.single(
+                    "as_of", "a date to derive the entity's signals on", as_of
+                )
+            signals = derive_signals_for(record, as_of=as_of)
+        else:
+            raise ValidationError.single(
+                "$",
+                "Signals, a mapping of signal name to value, or a Customer/Client/FormerClient",
+                record,
+            )
+        for name, kind in self._custom:
+            value = signals.custom.get(name)
+            if value is not None and not _has_type(value, kind):
+                raise ValidationError.single(f"$.{name}", f"a {kind} or null", value)
+        return signals
+
+    def classify(self, record: Record, *, as_of: dt.date | None = None) -> Classification:
+        """Classify one record and explain the verdict.
+
+        Args:
+            record: `Signals`, a mapping of signal name to value (missing or ``None``: unknown;
+                names that are not canonical are custom signals), or a `Customer`/`Client`/
+                `FormerClient`, whose signals are derived from its log as of ``as_of``.
+            as_of: Required for an entity; ignored otherwise.
+
+        Returns:
+            The classification.
+
+        Raises:
+            ValidationError: When the record is invalid (every problem named).
+
+        Example:
+            >>> from clientcustomer import Classifier
+            >>> verdict = Classifier().classify({"collaborative_share": 0.25,
+            ...                                  "customization": 0.25, "tenure_days": 500})
+            >>> verdict.role.value, verdict.score, verdict.margin
+            ('ambiguous', 3.0, -2.0)
+        """
+        return self._classify(self.signals_of(record, as_of=as_of))
+
+    def classify_many(
+        self, records: Iterable[Record], *, as_of: dt.date | None = None
+    ) -> Iterator[Classification]:
+        """Classify a stream of records lazily, one at a time, in constant memory.
+
+        Args:
+            records: Any iterable of records (see `classify`).
+            as_of: Required when the records are entities.
+
+        Yields:
+            One classification per record, in order.
+
+        Raises:
+            ValidationError: For the first invalid record, its path prefixed with its index
+                (``$[41].customization``).
+
+        Example:
+            >>> from clientcustomer import Classifier
+            >>> rows = ({"customization": x / 10} for x in range(0, 11, 5))
+            >>> [c.role.value for c in Classifier().classify_many(rows)]
+            ['customer', 'ambiguous', 'ambiguous']
+        """
+        for index, record in enumerate(records):
+            try:
+                signals = self.signals_of(record, as_of=as_of)
+            except ValidationError as error:
+                raise error.prefixed(f"$[{index}]") from None
+            yield self._classify(signals)
+
+    def _classify(self, signals: Signals) -> Classification:
+        if self._ruleset.policy.hit is HitPolicy.SCORE:
+            return self._score(signals)
+        return self._pick(signals)
+
+    def _evidence(self, compiled: _CompiledRule, signals: Signals) -> Evidence:
+        rule = compiled.rule
+        return _new(  # type: ignore[no-any-return]
+            Evidence,
+            rule_id=rule.id,
+            aspect=rule.aspect,
+            leans=rule.leans,
+            points=rule.points,
+            because=rule.because,
+            values={name: read(signals) for name, read in compiled.reads},
+        )
+
+    def _unknown(self, signals: Signals) -> tuple[str, ...]:
+        return tuple(name for name, read in self._reads if read(signals) is None)
+
+    def _score(self, signals: Signals) -> Classification:
+        policy = self._ruleset.policy
+        score = 0.0
+        fired: list[_CompiledRule] = []
+        unresolved: list[str] = []
+        for compiled in self._rules:
+            result = compiled.test(signals)
+            if result:
+                score += compiled.points
+                fired.append(compiled)
+            elif result is None:
+                unresolved.append(compiled.rule.id)
+        if score >= policy.client_at:
+            role = Role.CLIENT
+        elif score >= policy.customer_below:
+            role = Role.AMBIGUOUS
+        else:
+            role = Role.CUSTOMER
+        decided_by, note = DECIDED_BY_SCORE, ""
+        if role is not Role.CUSTOMER and self._gate is not None and self._gate(signals) is not True:
+            role, decided_by, note = Role.CUSTOMER, DECIDED_BY_REQUIRES, policy.requires_because
+        return _new(  # type: ignore[no-any-return]
+            Classification,
+            role=role,
+            score=score,
+            margin=score - policy.client_at,
+            ruleset=self._ruleset.ref,
+            decided_by=decided_by,
+            fired=tuple(item.rule.id for item in fired),
+            evidence=tuple(self._evidence(item, signals) for item in fired),
+            unknown=self._unknown(signals),
+            unresolved=tuple(unresolved),
+            note=note,
+        )
+
+    def _pick(self, signals: Signals) -> Classification:
+        first = self._ruleset.policy.hit is HitPolicy.FIRST
+        chosen: _CompiledRule | None = None
+        fired: list[_CompiledRule] = []
+        unresolved: list[str] = []
+        for compiled in self._rules:
+            result = compiled.test(signals)
+            if result:
+                fired.append(compiled)
+                if chosen is None or compiled.rule.priority > chosen.rule.priority:
+                    chosen = compiled
+                if first:
+                    break
+            elif result is None:
+                unresolved.append(compiled.rule.id)
+        if chosen is None:
+            role, decided_by = self._ruleset.policy.default, DECIDED_BY_DEFAULT
+        else:
+            assert chosen.rule.role is not None  # noqa: S101 - checked when the set was built
+            role, decided_by = chosen.rule.role, chosen.rule.id
+        score = _ROLE_SCORES[role]
+        return _new(  # type: ignore[no-any-return]
+            Classification,
+            role=role,
+            score=score,
+            margin=score,
+            ruleset=self._ruleset.ref,
+            decided_by=decided_by,
+            fired=tuple(item.rule.id for item in fired),
+            evidence=tuple(self._evidence(item, signals) for item in fired),
+            unknown=self._unknown(signals),
+            unresolved=tuple(unresolved),
+            note="",
+        )
+
+
+def _has_type(value: object, kind: str) -> bool:
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return kind == "number" or isinstance(value, int) or float(value).is_integer()
+
+
+@functools.cache
+def _default_classifier() -> Classifier:
+    return Classifier(default_ruleset())
+
+
+def classify(record: Record, *, as_of: dt.date | None = None) -> Classification:
+    """Classify one record with the default rule set.
+
+    Args:
+        record: `Signals`, a mapping of signal name to value, or an entity (with ``as_of``).
+        as_of: Required for an entity.
+
+    Returns:
+        The classification, with its evidence.
+
+    Raises:
+        ValidationError: When the record is invalid.
+
+    Example:
+        >>> from clientcustomer import classify
+        >>> classify({"collaborative_share": 0.6, "customization": 1.0,
+        ...           "service_share": 1.0, "tenure_days": 20}).role
+        <Role.CLIENT: 'client'>
+    """
+    return _default_classifier().classify(record, as_of=as_of)
+
+
+def classify_many(
+    records: Iterable[Record], *, as_of: dt.date | None = None
+) -> Iterator[Classification]:
+    """Classify a stream of records lazily with the default rule set.
+
+    Example:
+        >>> from clientcustomer import classify_many
+        >>> [c.role.value for c in classify_many([{"customization": 0.0}, {"customization": 1.0}])]
+        ['customer', 'ambiguous']
+    """
+    return _default_classifier().classify_many(records, as_of=as_of)
