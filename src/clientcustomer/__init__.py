@@ -11,6 +11,8 @@ The public API, all importable from the package root:
 * timeline: `timeline` (when did each party change stage?) and `emerging_clients`;
 * playbook: `recommend` / `recommend_for` (what to do next, why, and when it is due) from a
   `Playbook` of `Strategy` data (`Playbook.default`, `load_playbook`), giving `Action` items;
+* many records: `classify_frame` (pandas, polars, DuckDB, PySpark... through narwhals),
+  `to_sql` (a `Dialect`) and `classify_sql` (DuckDB);
 * serialization: `to_json`, `from_json`, `unstructure`, `structure`, `json_schema`;
 * errors live in `clientcustomer.exceptions`; Hypothesis strategies in `clientcustomer.testing`.
 
@@ -34,6 +36,7 @@ from ._classify import (
     classify,
     classify_many,
 )
+from ._compile import Dialect, classify_frame, classify_sql, to_sql
 from ._engagements import (
     Deliverable,
     Dependency,
@@ -146,6 +149,7 @@ __all__ = [
     "Dependency",
     "DependencyKind",
     "DependencyStatus",
+    "Dialect",
     "EmergingClient",
     "Engagement",
     "EngagementRole",
@@ -191,7 +195,9 @@ __all__ = [
     "Transition",
     "TransitionCheck",
     "classify",
+    "classify_frame",
     "classify_many",
+    "classify_sql",
     "default_ruleset",
     "derive_signals",
     "derive_signals_for",
@@ -209,6 +215,7 @@ __all__ = [
     "structure",
     "timeline",
     "to_json",
+    "to_sql",
     "unstructure",
 ]
 

@@ -25,6 +25,7 @@ EXIT_BAD_INPUT = 2
 
 _COMMAND_MODULES = (
     "_cli_classify",
+    "_cli_rules",
     "_cli_lifecycle",
     "_cli_engagement",
     "_cli_playbook",

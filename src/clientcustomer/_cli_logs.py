@@ -1,0 +1,270 @@
+"""What every command that reads an interaction log shares: its options and how they are read.
+
+``classify --log``, ``timeline`` and ``recommend`` take a CSV interaction log with the same
+column-mapping options (``--party-column``, ``--cancellation-prefix``...), an optional JSON Lines
+file of engagements, and an ``--as-of`` date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._engagements import Engagement
+from ._entities import Interaction
+from ._logs import LogColumns, LogReader, OnError, read_log
+from ._serialization import structure
+from .exceptions import Problem, ValidationError
+
+__all__ = [
+    "PartyLog",
+    "add_log_options",
+    "log_columns",
+    "open_log",
+    "parse_date",
+    "party_logs",
+    "read_engagements",
+]
+
+_NONE = "none"
+
+_COLUMN_OPTIONS = (
+    ("party", "the party id (required)"),
+    ("date", "the date (required)"),
+    ("kind", "the interaction kind"),
+    ("item", "the product or service"),
+    ("offering", "'product' or 'service'"),
+    ("amount", "the amount"),
+    ("quantity", "the quantity (with --unit-price-column, when there is no amount)"),
+    ("unit_price", "the unit price (with --quantity-column)"),
+    ("customized", "the customized flag"),
+    ("collaborative", "the collaborative flag"),
+    ("reference", "the invoice or order reference"),
+)
+
+
+def _failed(field: str, expected: str, got: str, reason: str) -> ValidationError:
+    note = f"expected {expected}, got {got!r} ({reason})"
+    return ValidationError((Problem(field, expected, got, note=note),))
+
+
+def add_log_options(parser: argparse.ArgumentParser) -> None:
+    """Add the interaction-log options to a subcommand's parser.
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_logs import add_log_options
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_options(parser)
+        >>> parser.parse_args(["--cancellation-prefix", "C"]).cancellation_prefix
+        'C'
+    """
+    group = parser.add_argument_group(
+        "interaction log",
+        "How to read a CSV interaction log (a path ending in .gz is read through gzip). "
+        "Column options name a column of the file; 'none' means the file has no such column.",
+    )
+    group.add_argument(
+        "--layout",
+        choices=("default", "online-retail"),
+        default="default",
+        help="the starting column layout: the library's own (party_id, on, kind, amount...) or "
+        "the UCI Online Retail one (CustomerID, InvoiceDate, InvoiceNo...); column options "
+        "override it (default: %(default)s)",
+    )
+    for name, what in _COLUMN_OPTIONS:
+        group.add_argument(
+            f"--{name.replace('_', '-')}-column",
+            dest=f"{name}_column",
+            metavar="NAME",
+            help=f"the column holding {what}",
+        )
+    group.add_argument(
+        "--cancellation-prefix",
+        metavar="TEXT",
+        help="a reference prefix that marks a cancellation, such as C",
+    )
+    group.add_argument("--date-format", metavar="FORMAT", help="a strptime format for dates")
+    group.add_argument("--delimiter", default=",", help="the field delimiter (default: ',')")
+    group.add_argument("--encoding", default="utf-8", help="the file encoding (default: utf-8)")
+    group.add_argument(
+        "--engagements",
+        metavar="FILE",
+        help="a JSON Lines file of engagements (one Engagement document per line)",
+    )
+
+
+def log_columns(args: argparse.Namespace) -> LogColumns:
+    """The `LogColumns` the options describe.
+
+    Raises:
+        ValidationError: When the options contradict each other (say, a quantity column
+            without a unit price column).
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_logs import add_log_options, log_columns
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_options(parser)
+        >>> columns = log_columns(parser.parse_args(["--party-column", "who", "--kind-column",
+        ...                                          "none"]))
+        >>> columns.party, columns.kind
+        ('who', None)
+    """
+    base = LogColumns.online_retail() if args.layout == "online-retail" else LogColumns()
+    changes: dict[str, Any] = {}
+    for name, _ in _COLUMN_OPTIONS:
+        value = getattr(args, f"{name}_column")
+        if value is not None:
+            changes[name] = None if value == _NONE else value
+    if args.cancellation_prefix is not None:
+        changes["cancellation_prefix"] = args.cancellation_prefix or None
+    try:
+        return attrs.evolve(base, **changes)
+    except ValidationError as error:
+        raise ValidationError.single(
+            "log columns", "consistent column options", str(error)
+        ) from None
+
+
+def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise") -> LogReader:
+    """Open an interaction log (``-`` is stdin) with the options' columns, failing cleanly.
+
+    ``on_error="skip"`` sets bad rows aside in the reader's ``rejects`` instead of failing.
+
+    Raises:
+        ValidationError: When the file cannot be read or its header lacks a named column.
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_logs import add_log_options, open_log
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_options(parser)
+        >>> open_log("no-such-log.csv", parser.parse_args([]))
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: LOG: expected a readable CSV file, got 'no-such-log.csv' (not found)
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    columns = log_columns(args)
+    options: dict[str, Any] = {
+        "date_format": args.date_format,
+        "delimiter": args.delimiter,
+        "on_error": on_error,
+    }
+    if path == "-":
+        return read_log(sys.stdin, columns, **options)
+    try:
+        return read_log(path, columns, encoding=args.encoding, **options)
+    except FileNotFoundError:
+        reason = "not found"
+    except IsADirectoryError:
+        reason = "a folder"
+    except PermissionError:
+        reason = "permission denied"
+    except LookupError:
+        reason = f"unknown encoding {args.encoding!r}"
+    except (OSError, UnicodeDecodeError) as error:
+        reason = str(error)
+    raise _failed("LOG", "a readable CSV file", path, reason)
+
+
+def read_engagements(path: str | None) -> tuple[Engagement, ...]:
+    """Read a JSON Lines file of engagements (``None``: no engagements).
+
+    Blank lines are skipped; a bad line fails with its line number and the JSON path of every
+    problem in it.
+
+    Example:
+        >>> from clientcustomer._cli_logs import read_engagements
+        >>> read_engagements(None)
+        ()
+    """
+    if path is None:
+        return ()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "not found" if isinstance(error, FileNotFoundError) else str(error)
+        raise _failed("--engagements", "a readable JSON Lines file", path, reason) from None
+    found: list[Engagement] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"--engagements line {number}"
+        try:
+            document = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise _failed(where, "a JSON object", line[:40], error.msg) from None
+        try:
+            found.append(structure(document, Engagement))
+        except ValidationError as error:
+            raise ValidationError.single(where, "an Engagement document", str(error)) from None
+    return tuple(found)
+
+
+def parse_date(text: str, *, option: str) -> dt.date:
+    """Parse an ISO date given on the command line, naming the option when it is not one.
+
+    Example:
+        >>> from clientcustomer._cli_logs import parse_date
+        >>> parse_date("2026-11-01", option="--as-of")
+        datetime.date(2026, 11, 1)
+        >>> parse_date("tomorrow", option="--as-of")
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: --as-of: expected an ISO date (YYYY-MM-DD), got 'tomorrow'
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError.single(option, "an ISO date (YYYY-MM-DD)", text) from None
+
+
+@attrs.frozen
+class PartyLog:
+    """One party's interactions and engagements, as the log commands group them.
+
+    Example:
+        >>> from clientcustomer._cli_logs import PartyLog
+        >>> PartyLog("ann", (), ()).party_id
+        'ann'
+    """
+
+    party_id: str
+    interactions: tuple[Interaction, ...]
+    engagements: tuple[Engagement, ...]
+
+
+def party_logs(interactions: LogReader, engagements: tuple[Engagement, ...]) -> Iterator[PartyLog]:
+    r"""Group a log by party (in order of first appearance), each with its engagements.
+
+    A party that has engagements but no interaction in the log still comes out, after the others.
+
+    Example:
+        >>> import io
+        >>> from clientcustomer import read_log
+        >>> from clientcustomer._cli_logs import party_logs
+        >>> text = "party_id,on\nann,2026-01-05\nbob,2026-01-06\nann,2026-02-01\n"
+        >>> [(item.party_id, len(item.interactions))
+        ...  for item in party_logs(read_log(io.StringIO(text)), ())]
+        [('ann', 2), ('bob', 1)]
+    """
+    grouped: dict[str, list[Interaction]] = collections.defaultdict(list)
+    for interaction in interactions:
+        grouped[interaction.party_id].append(interaction)
+    owned: dict[str, list[Engagement]] = collections.defaultdict(list)
+    for engagement in engagements:
+        owned[engagement.client_id].append(engagement)
+    for party_id, items in grouped.items():
+        yield PartyLog(party_id, tuple(items), tuple(owned.get(party_id, ())))
+    for party_id, work in owned.items():
+        if party_id not in grouped:
+            yield PartyLog(party_id, (), tuple(work))

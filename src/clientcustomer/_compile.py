@@ -1,0 +1,611 @@
+"""Rule sets compiled for many records at once: SQL for warehouses, narwhals for dataframes.
+
+The one-record path (`Classifier`) is the reference; both compilers give the same role, score and
+deciding rule on every row, unknown values included:
+
+* a condition is true, false or unknown (Kleene logic, as SQL's own ``NULL`` logic); a rule fires
+  only when its condition is *true*; ``is unknown`` is never unknown;
+* a signal that is not a column of the table or frame is unknown on every row, as a missing key
+  is on the one-record path;
+* under ``score`` the points are added in the rule set's order as double-precision numbers, so the
+  thresholds cut exactly where the one-record path cuts.
+
+Nothing here runs a Python loop over rows; narwhals (and the dataframe library) and the SQL
+engine are imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import _conditions as c
+from ._rules import HitPolicy, Role, Rule, Ruleset, default_ruleset
+from ._signals import Aspect
+from .exceptions import ValidationError
+
+_Expr = Any
+"""A narwhals expression (narwhals is optional, so not imported for the annotations)."""
+
+__all__ = [
+    "Dialect",
+    "classify_frame",
+    "classify_sql",
+    "to_sql",
+]
+
+ROLE_COLUMN = "role"
+SCORE_COLUMN = "score"
+DECIDED_BY_COLUMN = "decided_by"
+LEANING_PREFIX = "leaning_"
+
+_ROLE_SCORES = {Role.CLIENT: 1.0, Role.AMBIGUOUS: 0.0, Role.CUSTOMER: -1.0}
+
+
+class Dialect(enum.StrEnum):
+    """The SQL dialects `to_sql` writes.
+
+    ``ansi`` is standard SQL (double-quoted identifiers, ``TRUE``/``FALSE``, ``DOUBLE
+    PRECISION``); the others differ in quoting, booleans, string escapes or type names.
+
+    Example:
+        >>> from clientcustomer import Dialect
+        >>> [dialect.value for dialect in Dialect]
+        ['ansi', 'duckdb', 'postgres', 'sqlite', 'spark']
+    """
+
+    ANSI = "ansi"
+    DUCKDB = "duckdb"
+    POSTGRES = "postgres"
+    SQLITE = "sqlite"
+    SPARK = "spark"
+
+
+_DOUBLE = {
+    Dialect.ANSI: "DOUBLE PRECISION",
+    Dialect.DUCKDB: "DOUBLE",
+    Dialect.POSTGRES: "DOUBLE PRECISION",
+    Dialect.SQLITE: "REAL",
+    Dialect.SPARK: "DOUBLE",
+}
+
+
+def _dialect(value: Dialect | str) -> Dialect:
+    try:
+        return Dialect(value)
+    except ValueError:
+        known = ", ".join(repr(item.value) for item in Dialect)
+        raise ValidationError.single("dialect", f"one of {known}", value) from None
+
+
+def _ruleset(value: Ruleset | None) -> Ruleset:
+    if value is None:
+        return default_ruleset()
+    if not isinstance(value, Ruleset):
+        raise ValidationError.single("ruleset", "a Ruleset or None", value)
+    return value
+
+
+def _ordered(ruleset: Ruleset) -> list[Rule]:
+    """The rules in the order a pick policy tries them: by priority (stable) or as written."""
+    rules = list(ruleset.rules)
+    if ruleset.policy.hit is HitPolicy.PRIORITY:
+        rules.sort(key=lambda rule: -(rule.priority or 0))
+    return rules
+
+
+def _aspect_points(rule: Rule) -> float:
+    if rule.points is not None:
+        return float(rule.points)
+    return _ROLE_SCORES[rule.role] if rule.role is not None else 0.0
+
+
+# --- SQL -----------------------------------------------------------------------------------------
+
+
+class _Sql:
+    """Writes one dialect's SQL for conditions and decisions."""
+
+    def __init__(self, dialect: Dialect, missing: frozenset[str]) -> None:
+        self.dialect = dialect
+        self.missing = missing
+
+    def identifier(self, name: str) -> str:
+        if self.dialect is Dialect.SPARK:
+            return "`" + name.replace("`", "``") + "`"
+        return '"' + name.replace('"', '""') + '"'
+
+    def table(self, name: str) -> str:
+        return ".".join(self.identifier(part) for part in name.split("."))
+
+    def literal(self, value: c.LiteralValue) -> str:
+        if isinstance(value, bool):
+            if self.dialect is Dialect.SQLITE:
+                return "1" if value else "0"
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return f"CAST({value!r} AS {_DOUBLE[self.dialect]})"
+        text = value.replace("'", "''")
+        if self.dialect is Dialect.SPARK:
+            text = text.replace("\\", "\\\\")
+        return f"'{text}'"
+
+    def double(self, value: float) -> str:
+        return f"CAST({float(value)!r} AS {_DOUBLE[self.dialect]})"
+
+    def operand(self, operand: c.Name | c.Literal) -> str:
+        if isinstance(operand, c.Literal):
+            return self.literal(operand.value)
+        if operand.name in self.missing:
+            return "NULL"
+        return self.identifier(operand.name)
+
+    def condition(self, expr: c.Expr) -> str:  # noqa: PLR0911 - one case per node
+        """The condition as a SQL boolean with SQL's three-valued logic (the same as Kleene's)."""
+        match expr:
+            case c.Name():
+                return self.operand(expr)
+            case c.Literal(value=value):
+                return self.literal(bool(value))
+            case c.Compare(left=left, op=op, right=right):
+                sql_op = {"==": "=", "!=": "<>"}.get(op, op)
+                return f"({self.operand(left)} {sql_op} {self.operand(right)})"
+            case c.In(name=name, values=values, negated=negated):
+                column = self.operand(name)
+                if not values:
+                    result = self.literal(negated)
+                    return f"(CASE WHEN {column} IS NULL THEN NULL ELSE {result} END)"
+                items = ", ".join(self.literal(item.value) for item in values)
+                return f"({column} {'NOT IN' if negated else 'IN'} ({items}))"
+            case c.IsUnknown(name=name, negated=negated):
+                return f"({self.operand(name)} IS {'NOT NULL' if negated else 'NULL'})"
+            case c.Not(operand=operand):
+                return f"(NOT {self.condition(operand)})"
+            case c.And(operands=operands):
+                return "(" + " AND ".join(self.condition(item) for item in operands) + ")"
+            case c.Or(operands=operands):
+                return "(" + " OR ".join(self.condition(item) for item in operands) + ")"
+        raise AssertionError(expr)  # pragma: no cover - exhaustive
+
+    def fires(self, expr: c.Expr) -> str:
+        """True only when the condition is true (never unknown)."""
+        return f"COALESCE({self.condition(expr)}, {self.literal(value=False)})"
+
+    def text(self, value: str) -> str:
+        return self.literal(value)
+
+
+def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, list[str]]:
+    """The inner score expression (or ``""``) and the outer output columns."""
+    policy = ruleset.policy
+    role, score, decided = (
+        sql.identifier(ROLE_COLUMN),
+        sql.identifier(SCORE_COLUMN),
+        sql.identifier(DECIDED_BY_COLUMN),
+    )
+    columns: list[str] = []
+    inner = ""
+    if policy.hit is HitPolicy.SCORE:
+        terms = [sql.double(0.0)]
+        terms.extend(
+            f"CASE WHEN {sql.fires(rule.condition)} THEN {sql.double(rule.points or 0.0)} "
+            f"ELSE {sql.double(0.0)} END"
+            for rule in ruleset.rules
+        )
+        inner = f"({' + '.join(terms)}) AS {score}"
+        gate = (
+            sql.fires(c.parse_condition(policy.requires))
+            if policy.requires is not None
+            else sql.literal(value=True)
+        )
+        columns.append(
+            f"CASE WHEN {score} >= {sql.double(policy.client_at)} AND {gate} "
+            f"THEN {sql.text(Role.CLIENT)} "
+            f"WHEN {score} >= {sql.double(policy.customer_below)} AND {gate} "
+            f"THEN {sql.text(Role.AMBIGUOUS)} "
+            f"ELSE {sql.text(Role.CUSTOMER)} END AS {role}"
+        )
+        columns.append(score)
+        columns.append(
+            f"CASE WHEN {score} >= {sql.double(policy.customer_below)} AND NOT {gate} "
+            f"THEN {sql.text('policy.requires')} ELSE {sql.text('score')} END AS {decided}"
+        )
+    else:
+        rules = _ordered(ruleset)
+        whens = [f"WHEN {sql.fires(rule.condition)} THEN " for rule in rules]
+        roles = " ".join(
+            f"{when}{sql.text(rule.role or policy.default)}"
+            for when, rule in zip(whens, rules, strict=True)
+        )
+        scores = " ".join(
+            f"{when}{sql.double(_ROLE_SCORES[rule.role or policy.default])}"
+            for when, rule in zip(whens, rules, strict=True)
+        )
+        ids = " ".join(
+            f"{when}{sql.text(rule.id)}" for when, rule in zip(whens, rules, strict=True)
+        )
+        default = policy.default
+        columns.append(f"CASE {roles} ELSE {sql.text(default)} END AS {role}")
+        columns.append(f"CASE {scores} ELSE {sql.double(_ROLE_SCORES[default])} END AS {score}")
+        columns.append(f"CASE {ids} ELSE {sql.text('policy.default')} END AS {decided}")
+    if leanings:
+        for aspect in Aspect:
+            terms = [sql.double(0.0)]
+            terms.extend(
+                f"CASE WHEN {sql.fires(rule.condition)} THEN {sql.double(_aspect_points(rule))} "
+                f"ELSE {sql.double(0.0)} END"
+                for rule in ruleset.rules
+                if rule.aspect is aspect
+            )
+            columns.append(
+                f"({' + '.join(terms)}) AS {sql.identifier(LEANING_PREFIX + aspect.value)}"
+            )
+    return inner, columns
+
+
+def to_sql(
+    ruleset: Ruleset | None = None,
+    *,
+    table: str,
+    dialect: Dialect | str = Dialect.ANSI,
+    missing: Iterable[str] = (),
+    leanings: bool = False,
+) -> str:
+    """Compile a rule set into one ``SELECT`` that classifies every row of a table.
+
+    The query returns the table's columns followed by ``role``, ``score`` and ``decided_by`` (under
+    ``score``: ``score``, ``role``, ``decided_by``), the last being the
+    deciding rule's id, ``score``, ``policy.requires`` or ``policy.default``, as on
+    `Classification.decided_by`; and with ``leanings`` one ``leaning_<aspect>`` column per aspect
+    (the points its fired rules gave). Identifiers are quoted; a signal listed in ``missing`` is
+    compiled as ``NULL`` (unknown), as a signal missing from a record is.
+
+    Args:
+        ruleset: The rule set; the default one when ``None``.
+        table: The table (or view) to read; ``schema.table`` is quoted part by part.
+        dialect: ``ansi``, ``duckdb``, ``postgres``, ``sqlite`` or ``spark``.
+        missing: Signals the table has no column for.
+        leanings: Add the per-aspect leaning columns.
+
+    Returns:
+        The SQL text.
+
+    Raises:
+        ValidationError: For an unknown dialect or a ruleset that is not a `Ruleset`.
+
+    Example:
+        >>> from clientcustomer import Rule, Ruleset, Policy, to_sql
+        >>> rules = Ruleset("tiny", "1", Policy("first", default="customer"), (
+        ...     Rule("retainer", "active_engagement", "A contract is running.", role="client"),))
+        >>> print(to_sql(rules, table="accounts"))
+        SELECT *, CASE WHEN COALESCE("active_engagement", FALSE) THEN 'client' ELSE 'customer' END AS "role", CASE WHEN COALESCE("active_engagement", FALSE) THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN COALESCE("active_engagement", FALSE) THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    chosen = _ruleset(ruleset)
+    if not isinstance(table, str) or not table.strip():
+        raise ValidationError.single("table", "a non-empty table name", table)
+    sql = _Sql(_dialect(dialect), frozenset(missing))
+    inner, columns = _select_list(chosen, sql, leanings=leanings)
+    source = sql.table(table)
+    if inner:
+        # Identifiers are quoted and literals escaped by _Sql: no user text reaches the SQL raw.
+        source = f"(SELECT *, {inner} FROM {source}) AS scored"  # noqa: S608
+        columns = [column for column in columns if column != sql.identifier(SCORE_COLUMN)]
+    return f"SELECT *, {', '.join(columns)} FROM {source}"  # noqa: S608
+
+
+_DUCKDB_NUMBERS = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+    "REAL",
+)
+_DUCKDB_TYPES: dict[str, Callable[[str], bool]] = {
+    "number": lambda kind: kind.startswith(_DUCKDB_NUMBERS),
+    "boolean": lambda kind: kind == "BOOLEAN",
+    "string": lambda kind: kind == "VARCHAR",
+}
+_DUCKDB_TYPES["integer"] = lambda kind: (
+    _DUCKDB_TYPES["number"](kind) and not kind.startswith(("FLOAT", "DOUBLE", "REAL"))
+)
+
+
+def classify_sql(
+    connection: Any,  # noqa: ANN401 - a duckdb connection; duckdb is optional
+    table: str,
+    ruleset: Ruleset | None = None,
+    *,
+    leanings: bool = False,
+) -> Any:  # noqa: ANN401 - a duckdb relation
+    """Classify every row of a DuckDB table or view, in the database, lazily.
+
+    The table's columns are read first: a signal without a column is unknown on every row, and
+    a signal column of the wrong type is refused before any row is read.
+
+    Args:
+        connection: A ``duckdb`` connection (``duckdb.connect()``).
+        table: The table or view name (``schema.table`` allowed).
+        ruleset: The rule set; the default one when ``None``.
+        leanings: Add the per-aspect leaning columns.
+
+    Returns:
+        A DuckDB relation (lazy): the table's columns plus ``role``, ``score``, ``decided_by``.
+
+    Raises:
+        ValidationError: When the table does not exist or a signal column has the wrong type.
+
+    Example:
+        >>> import duckdb
+        >>> from clientcustomer import classify_sql
+        >>> con = duckdb.connect()
+        >>> _ = con.execute("CREATE TABLE accounts AS SELECT 'acme' AS id, 0.6 AS "
+        ...                 "collaborative_share, 0.5 AS customization, TRUE AS active_engagement")
+        >>> classify_sql(con, "accounts").select("id, role").fetchall()
+        [('acme', 'client')]
+    """
+    chosen = _ruleset(ruleset)
+    sql = _Sql(Dialect.DUCKDB, frozenset())
+    try:
+        described = connection.execute(
+            f"DESCRIBE SELECT * FROM {sql.table(table)}"  # noqa: S608 - a quoted identifier
+        ).fetchall()
+    except Exception as error:  # duckdb raises its own CatalogException, ParserException...
+        raise ValidationError.single("table", "an existing table or view", table) from error
+    kinds = {str(row[0]): str(row[1]).upper() for row in described}
+    types = chosen.signal_types()
+    problems = []
+    for name in _used_signals(chosen):
+        kind = kinds.get(name)
+        expected = types.get(name, "number")
+        accepts = _DUCKDB_TYPES.get(expected)
+        if kind is not None and accepts is not None and not accepts(kind):
+            problems.append((name, expected, kind))
+    if problems:
+        name, expected, kind = problems[0]
+        raise ValidationError.single(
+            f"{table}.{name}", f"a {expected} column", kind.lower()
+        ) from None
+    missing = [name for name in _used_signals(chosen) if name not in kinds]
+    query = to_sql(chosen, table=table, dialect=Dialect.DUCKDB, missing=missing, leanings=leanings)
+    return connection.sql(query)
+
+
+def _used_signals(ruleset: Ruleset) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for rule in ruleset.rules:
+        for name in rule.signals:
+            seen[name] = None
+    if ruleset.policy.requires is not None:
+        for name in c.signals_of(c.parse_condition(ruleset.policy.requires)):
+            seen[name] = None
+    return tuple(seen)
+
+
+# --- dataframes through narwhals ---------------------------------------------------------------
+
+
+class _Frame:
+    """Writes narwhals expressions; each condition as a pair (is true, is false), never null."""
+
+    def __init__(self, nw_module: Any, columns: frozenset[str]) -> None:  # noqa: ANN401
+        self.nw = nw_module
+        self.columns = columns
+
+    def known(self, name: str) -> _Expr:
+        return ~self.nw.col(name).is_null()
+
+    def truth(self, expr: c.Expr) -> tuple[_Expr, _Expr]:  # noqa: C901, PLR0911, PLR0912
+        nw_ = self.nw
+        match expr:
+            case c.Name(name=name):
+                if name not in self.columns:
+                    return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
+                column = nw_.col(name)
+                return self.known(name) & (column == True), self.known(name) & (  # noqa: E712
+                    column == False  # noqa: E712 - an expression, not a test
+                )
+            case c.Literal(value=value):
+                return nw_.lit(bool(value)), nw_.lit(not value)
+            case c.Compare(left=left, op=op, right=right):
+                names = [item.name for item in (left, right) if isinstance(item, c.Name)]
+                if any(name not in self.columns for name in names):
+                    return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
+                if not names:
+                    assert isinstance(left, c.Literal)  # noqa: S101 - for the type checker
+                    assert isinstance(right, c.Literal)  # noqa: S101 - for the type checker
+                    outcome = c.evaluate(expr, {})
+                    return nw_.lit(outcome is True), nw_.lit(outcome is False)
+                a = nw_.col(left.name) if isinstance(left, c.Name) else nw_.lit(left.value)
+                b = nw_.col(right.name) if isinstance(right, c.Name) else nw_.lit(right.value)
+                known = self.known(names[0])
+                for name in names[1:]:
+                    known = known & self.known(name)
+                result = _COMPARE[op](a, b)
+                return known & result, known & ~result
+            case c.In(name=name, values=values, negated=negated):
+                if name.name not in self.columns:
+                    return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
+                known = self.known(name.name)
+                if not values:
+                    hit = nw_.lit(negated)
+                    return known & hit, known & ~hit
+                member = nw_.col(name.name).is_in([item.value for item in values])
+                if negated:
+                    member = ~member
+                return known & member, known & ~member
+            case c.IsUnknown(name=name, negated=negated):
+                if name.name not in self.columns:
+                    unknown, other = nw_.lit(True), nw_.lit(False)  # noqa: FBT003
+                else:
+                    unknown, other = nw_.col(name.name).is_null(), self.known(name.name)
+                return (other, unknown) if negated else (unknown, other)
+            case c.Not(operand=operand):
+                true, false = self.truth(operand)
+                return false, true
+            case c.And(operands=operands):
+                pairs = [self.truth(item) for item in operands]
+                return nw_.all_horizontal(*(t for t, _ in pairs), ignore_nulls=True), (
+                    nw_.any_horizontal(*(f for _, f in pairs), ignore_nulls=True)
+                )
+            case c.Or(operands=operands):
+                pairs = [self.truth(item) for item in operands]
+                return nw_.any_horizontal(*(t for t, _ in pairs), ignore_nulls=True), (
+                    nw_.all_horizontal(*(f for _, f in pairs), ignore_nulls=True)
+                )
+        raise AssertionError(expr)  # pragma: no cover - exhaustive
+
+    def fires(self, expr: c.Expr) -> _Expr:
+        return self.truth(expr)[0]
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _frame_columns(ruleset: Ruleset, frame: _Frame, *, leanings: bool) -> dict[str, _Expr]:
+    nw_ = frame.nw
+    policy = ruleset.policy
+    out: dict[str, _Expr] = {}
+
+    def when(condition: _Expr, then: object, otherwise: _Expr) -> _Expr:
+        return nw_.when(condition).then(nw_.lit(then)).otherwise(otherwise)
+
+    if policy.hit is HitPolicy.SCORE:
+        score = nw_.lit(0.0)
+        for rule in ruleset.rules:
+            score = score + when(frame.fires(rule.condition), float(rule.points or 0.0), 0.0)
+        gate = (
+            frame.fires(c.parse_condition(policy.requires))
+            if policy.requires is not None
+            else nw_.lit(value=True)
+        )
+        client = (score >= policy.client_at) & gate
+        middle = (score >= policy.customer_below) & gate
+        out[ROLE_COLUMN] = when(
+            client,
+            Role.CLIENT.value,
+            when(middle, Role.AMBIGUOUS.value, nw_.lit(Role.CUSTOMER.value)),
+        )
+        out[SCORE_COLUMN] = score
+        out[DECIDED_BY_COLUMN] = when(
+            (score >= policy.customer_below) & ~gate, "policy.requires", nw_.lit("score")
+        )
+    else:
+        rules = _ordered(ruleset)
+        default = policy.default
+        role = nw_.lit(default.value)
+        score = nw_.lit(_ROLE_SCORES[default])
+        decided = nw_.lit("policy.default")
+        for rule in reversed(rules):
+            fires = frame.fires(rule.condition)
+            chosen = rule.role or default
+            role = when(fires, chosen.value, role)
+            score = when(fires, _ROLE_SCORES[chosen], score)
+            decided = when(fires, rule.id, decided)
+        out[ROLE_COLUMN], out[SCORE_COLUMN], out[DECIDED_BY_COLUMN] = role, score, decided
+    if leanings:
+        for aspect in Aspect:
+            total = nw_.lit(0.0)
+            for rule in ruleset.rules:
+                if rule.aspect is aspect:
+                    total = total + when(frame.fires(rule.condition), _aspect_points(rule), 0.0)
+            out[LEANING_PREFIX + aspect.value] = total
+    return out
+
+
+def _check_frame_types(ruleset: Ruleset, schema: Any, nw_: Any) -> None:  # noqa: ANN401
+    types = ruleset.signal_types()
+    problems = []
+    for name in _used_signals(ruleset):
+        if name not in schema:
+            continue
+        dtype = schema[name]
+        if dtype in (nw_.Object, nw_.Unknown):
+            continue  # pandas' object columns: a boolean with missing values, say
+        expected = types.get(name, "number")
+        ok = {
+            "number": dtype.is_numeric() and dtype != nw_.Boolean,
+            "integer": dtype.is_integer() or dtype.is_float(),
+            "boolean": dtype == nw_.Boolean,
+            "string": dtype in (nw_.String, nw_.Categorical, nw_.Enum),
+        }.get(expected, True)
+        if not ok:
+            problems.append((name, expected, str(dtype)))
+    if problems:
+        name, expected, got = problems[0]
+        raise ValidationError.single(f"$.{name}", f"a {expected} column", got)
+
+
+def classify_frame(
+    frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
+    ruleset: Ruleset | None = None,
+    *,
+    leanings: bool = False,
+) -> Any:  # noqa: ANN401 - the caller's own frame type
+    """Classify every row of a dataframe, returning the caller's own frame type.
+
+    Works on any frame narwhals supports — pandas, polars (eager or lazy), DuckDB relations,
+    PySpark dataframes... — with one expression per output column, no Python loop over rows. The
+    result is the input with ``role``, ``score`` and ``decided_by`` added (and with ``leanings``
+    one ``leaning_<aspect>`` column per aspect); a lazy input stays lazy. Signal columns are the
+    signals; a signal without a column is unknown on every row; nulls (and pandas' ``NaN``) are
+    unknown values.
+
+    Requires narwhals (``pip install clientcustomer[polars]``, ``[pandas]``, ``[duckdb]`` or
+    ``[spark]``).
+
+    Args:
+        frame: The dataframe of signal rows.
+        ruleset: The rule set; the default one when ``None``.
+        leanings: Add the per-aspect leaning columns.
+
+    Returns:
+        A frame of the same kind with the verdict columns.
+
+    Raises:
+        ValidationError: When a signal column has the wrong type (a text ``tenure_days``, say),
+            or ``frame`` is not a dataframe narwhals knows.
+
+    Example:
+        >>> import polars as pl
+        >>> from clientcustomer import classify_frame
+        >>> accounts = pl.DataFrame({"id": ["shop", "acme"], "repeat_purchase_rate": [0.9, None],
+        ...     "collaborative_share": [0.0, 0.6], "customization": [0.0, 0.5],
+        ...     "active_engagement": [False, True]})
+        >>> classify_frame(accounts).select("id", "role", "decided_by").rows()
+        [('shop', 'customer', 'score'), ('acme', 'client', 'score')]
+    """
+    import narwhals as nw_  # noqa: PLC0415 - an optional dependency, imported when used
+
+    chosen = _ruleset(ruleset)
+    try:
+        wrapped = nw_.from_native(frame)
+    except TypeError:
+        raise ValidationError.single(
+            "frame", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", frame
+        ) from None
+    if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
+        raise ValidationError.single("frame", "a dataframe, not a series", frame)
+    schema = wrapped.collect_schema()
+    _check_frame_types(chosen, schema, nw_)
+    compiler = _Frame(nw_, frozenset(schema.names()))
+    columns = _frame_columns(chosen, compiler, leanings=leanings)
+    return wrapped.with_columns(**columns).to_native()
