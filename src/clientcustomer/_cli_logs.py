@@ -21,7 +21,7 @@ import attrs
 from ._engagements import Engagement
 from ._entities import Interaction
 from ._logs import LogColumns, LogReader, OnError, read_log
-from ._serialization import structure
+from ._serialization import from_json
 from .exceptions import Problem, ValidationError
 
 __all__ = [
@@ -200,11 +200,11 @@ def read_engagements(path: str | None) -> tuple[Engagement, ...]:
             continue
         where = f"--engagements line {number}"
         try:
-            document = json.loads(line)
+            json.loads(line)
         except json.JSONDecodeError as error:
             raise _failed(where, "a JSON object", line[:40], error.msg) from None
         try:
-            found.append(structure(document, Engagement))
+            found.append(from_json(Engagement, line))
         except ValidationError as error:
             raise ValidationError.single(where, "an Engagement document", str(error)) from None
     return tuple(found)

@@ -44,6 +44,33 @@ Classify = Callable[[Signals], SupportsClassification]
 """A classifier as a function: signals in, a verdict with role, score and margin out."""
 
 
+def default_classify(signals: Signals) -> ClassificationSummary:
+    """Classify signals with the default rule set, summarized as a stage change keeps it.
+
+    The summary keeps the role, score and margin, the rule set and the rules that fired.
+
+    Args:
+        signals: The party's signals on a day.
+
+    Returns:
+        The summary of `clientcustomer.classify`'s verdict.
+
+    Example:
+        >>> from clientcustomer import Signals
+        >>> from clientcustomer._timeline import default_classify
+        >>> verdict = default_classify(Signals(collaborative_share=0.6, customization=1.0,
+        ...                                    service_share=1.0, tenure_days=20))
+        >>> verdict.role, verdict.ruleset
+        ('client', 'default@1')
+    """
+    from ._classify import classify  # noqa: PLC0415 - the classifier is loaded only when used
+
+    verdict = classify(signals)
+    return ClassificationSummary(
+        verdict.role.value, verdict.score, verdict.margin, verdict.ruleset, verdict.fired
+    )
+
+
 @attrs.frozen
 class ScorePoint:
     """A party's classification on one checkpoint date.
@@ -191,7 +218,7 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
     interactions: Iterable[Interaction],
     engagements: Iterable[Engagement] = (),
     *,
-    classify: Classify,
+    classify: Classify | None = None,
     every_days: int = 30,
     end: dt.date | None = None,
     lifecycle: Lifecycle | None = None,
@@ -199,18 +226,20 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
     """Replay a log through the lifecycle, party by party, and say when each stage changed.
 
     Every party starts as a prospect. Its first purchase makes it a customer; an engagement (given,
-    or implied by a signed service agreement in the log) active on a day makes it a client that
-    day (``engage``, or ``re_engage`` for a former client), recorded with the classification of
-    that day as evidence; a new engagement while a client is a renewal; and a client lapses on the
-    first day the lifecycle allows it. A classification alone never promotes anyone here: that
-    needs a person to confirm it. The party's signals are also classified every ``every_days``
-    days from its first interaction, to give the score series.
+    or implied by a signed service agreement in the log; an agreement signed on the day a given
+    engagement of the party starts is taken to be that engagement) active on a day makes it a
+    client that day (``engage``, or ``re_engage`` for a former client), recorded with the
+    classification of that day as evidence; a new engagement while a client is a renewal; and a
+    client lapses on the first day the lifecycle allows it. A classification alone never promotes
+    anyone here: that needs a person to confirm it. The party's signals are also classified every
+    ``every_days`` days from its first interaction, to give the score series.
 
     Args:
         interactions: The log, any number of parties, in any order.
         engagements: Engagements known apart from the log.
         classify: The classifier: a function from `Signals` to a verdict with ``role``,
-            ``score`` and ``margin``.
+            ``score`` and ``margin``; the default rule set (`clientcustomer.classify`) when
+            ``None``.
         every_days: Days between checkpoints of the score series.
         end: The last day to replay; the log's last day by default.
         lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
@@ -236,8 +265,17 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
         ...     print(change)
         2026-01-10 purchase: prospect -> customer (purchased)
         2026-03-02 engage: customer -> client (engagement 'R1' (Styling retainer) is active)
+
+        Without ``classify``, the default rule set gives the evidence:
+
+        >>> timeline(log)[0].changes[-1].classification.ruleset
+        'default@1'
     """
     _check_settings(every_days, end)
+    if classify is None:
+        classify = default_classify
+    elif not callable(classify):
+        raise ValidationError.single("$.classify", "a function from Signals to a verdict", classify)
     engine = lifecycle or LIFECYCLE
     log = list(interactions)
     for index, item in enumerate(log):
@@ -251,7 +289,9 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
     for item in log:
         by_party[item.party_id].append(item)
     work: dict[str, list[Engagement]] = defaultdict(list)
-    for engagement in (*given, *engagements_from_log(log)):
+    starts = {(e.client_id, e.start) for e in given}
+    implied = (e for e in engagements_from_log(log) if (e.client_id, e.start) not in starts)
+    for engagement in (*given, *implied):
         work[engagement.client_id].append(engagement)
     last_day = end or max([item.on for item in log] + [e.start for e in given], default=dt.date.min)
     return tuple(

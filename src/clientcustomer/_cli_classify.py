@@ -1,0 +1,912 @@
+"""The ``classify``, ``explain`` and ``demo`` commands.
+
+``classify`` reads a file of signal rows (CSV or JSON Lines: an ``id`` plus signal columns) or an
+interaction log, and writes one verdict per row as it goes, in constant memory apart from the set
+of ids seen (a repeated id is a bad row: a signal file holds one row per relationship).
+``explain`` prints one record's verdict with its reasons; ``demo`` classifies the bundled sample
+data and says how far the verdicts agree with the roles the parties' stories end in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import csv
+import datetime as dt
+import io
+import itertools
+import json
+import math
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from ._classify import DECIDED_BY_SCORE, Classification, Classifier
+from ._cli import EXIT_OK, CliError, one_line, open_output
+from ._cli_logs import add_log_options, open_log, parse_date, party_logs, read_engagements
+from ._rules import Role, Ruleset, default_ruleset, load_ruleset
+from ._signals import SIGNALS, Signals, derive_signals, signals_by_party
+from .exceptions import Problem, ValidationError
+
+if TYPE_CHECKING:
+    from ._demo import DemoParty
+
+__all__ = ["register"]
+
+Format = Literal["table", "csv", "jsonl"]
+InputFormat = Literal["csv", "jsonl"]
+
+_FORMATS = ("table", "csv", "jsonl")
+_INPUT_FORMATS = ("csv", "jsonl")
+_SUFFIXES: dict[str, InputFormat] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_ID = "id"
+_ROLES = (Role.CUSTOMER, Role.CLIENT, Role.AMBIGUOUS)
+_CSV_COLUMNS = ("id", "role", "score", "margin", "decided_by", "rules")
+_TABLE_COLUMNS = ("id", "role", "score", "margin", "deciding rule")
+_WIDTH_SAMPLE = 200  # rows a table looks at to size its columns before it streams
+_DEMO_LIMIT = 20
+_INTEGER = re.compile(r"[+-]?\d+")
+_STDIN = "<stdin>"
+
+
+# --- reading signal rows ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Row:
+    """A good row: its line, id and validated signals."""
+
+    line: int
+    id: str
+    signals: Signals
+
+
+@attrs.frozen
+class _Rejected:
+    """A bad row: its line, id (when known), why, and its original values."""
+
+    line: int
+    id: str | None
+    reason: str
+    raw: tuple[str, ...] | dict[str, Any] | str
+
+
+def _bound(low: float | None, high: float | None) -> str:
+    if low is None:
+        return ""
+    return f" between {low:g} and {high:g}" if high is not None else f" >= {low:g}"
+
+
+def _expected(kind: str, low: float | None = None, high: float | None = None) -> str:
+    if kind == "boolean":
+        return "true or false"
+    if kind == "string":
+        return "a string"
+    article = "an" if kind == "integer" else "a"
+    return f"{article} {kind}{_bound(low, high)}"
+
+
+class _BadCellError(Exception):
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+def _parse_cell(text: str, kind: str | None, expected: str) -> object:
+    """A CSV cell as the signal's type; ``kind`` ``None``: a number if it parses, else text."""
+    value = text.strip()
+    if kind == "string":
+        return text
+    if kind == "boolean":
+        lowered = value.lower()
+        if lowered in {"true", "false"}:
+            return lowered == "true"
+        raise _BadCellError(expected)
+    if _INTEGER.fullmatch(value):
+        return int(value) if kind != "number" else float(int(value))
+    if kind == "integer":
+        raise _BadCellError(expected)
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if math.isfinite(number) and "_" not in value:
+        return number
+    if kind is None:
+        return text
+    raise _BadCellError(expected)
+
+
+def _types(ruleset: Ruleset, names: Iterable[str]) -> dict[str, tuple[str | None, str]]:
+    """Each column's type and how to describe it: canonical, declared custom, or guessed."""
+    types: dict[str, tuple[str | None, str]] = {}
+    for name in names:
+        spec = SIGNALS.get(name)
+        if spec is not None:
+            types[name] = (spec.type, _expected(spec.type, spec.minimum, spec.maximum))
+        elif name in ruleset.signals:
+            kind = ruleset.signals[name]
+            types[name] = (kind, _expected(kind))
+        else:
+            types[name] = (None, "a number or text")
+    return types
+
+
+def _described(problem: Problem, given: Mapping[str, object]) -> tuple[str, str, object]:
+    """A signal problem as (field, expected, the value given in the row)."""
+    path = problem.field.removeprefix("$").removeprefix(".")
+    if path == "custom":  # a key that is not a signal name
+        return str(problem.got), "a signal name (letters, digits and _)", problem.got
+    field = path.removeprefix("custom.")
+    return field, problem.expected, given.get(field, problem.got)
+
+
+def _reason(problems: Iterable[tuple[str, str, object]]) -> str:
+    return "; ".join(
+        f"field {field!r}: expected {expected}, got {got!r}" for field, expected, got in problems
+    )
+
+
+class _SignalRows:
+    """The rows of a signal file, each a `_Row` or a `_Rejected`, read one at a time."""
+
+    def __init__(self, classifier: Classifier, name: str) -> None:
+        self.name = name
+        self.header: tuple[str, ...] = ()
+        self._classifier = classifier
+        self._seen: dict[str, int] = {}
+
+    def _check(
+        self, line: int, row_id: str, values: dict[str, object], given: Mapping[str, object]
+    ) -> Signals | str:
+        """Validate the values; the signals, or why the row is bad."""
+        try:
+            signals = self._classifier.signals_of(values)
+        except ValidationError as error:
+            return _reason(_described(problem, given) for problem in error.problems)
+        first = self._seen.setdefault(row_id, line)
+        if first != line:
+            return _reason([(_ID, f"an id not used before (line {first} has it)", row_id)])
+        return signals
+
+    def csv_rows(self, stream: IO[str]) -> Iterator[_Row | _Rejected]:
+        """Read CSV rows: the header must name an ``id`` column; empty cells are unknown."""
+        reader = csv.reader(stream, strict=True)
+        self.header = names = self._csv_header(reader)
+        types = _types(self._classifier.ruleset, names)
+        width = len(names)
+        previous = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                line, previous = previous + 1, reader.line_num
+                yield _Rejected(line, None, f"expected a CSV row, got {str(error)!r}", ())
+                continue
+            line, previous = previous + 1, reader.line_num
+            if not cells:
+                continue
+            raw = tuple(cells)
+            if len(cells) != width:
+                reason = f"expected {width} fields, got {len(cells)}"
+                yield _Rejected(line, None, reason, raw)
+                continue
+            yield self._csv_row(line, dict(zip(names, cells, strict=True)), types, raw)
+
+    def _csv_header(self, reader: Any) -> tuple[str, ...]:  # noqa: ANN401 - a csv reader
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            msg = f"{self.name}: line 1: expected a header row, got {str(error)!r}"
+            raise CliError(msg) from None
+        if not header:
+            msg = f"{self.name}: expected a header row with an 'id' column, got an empty file"
+            raise CliError(msg)
+        names = tuple(name.strip().removeprefix("\ufeff") for name in header)
+        counts = collections.Counter(names)
+        for name in names:
+            if counts[name] > 1:
+                msg = f"{self.name}: line 1: expected unique column names, got {name!r} twice"
+                raise CliError(msg)
+            if name != _ID and not name.isidentifier():
+                msg = (
+                    f"{self.name}: line 1: expected signal names (letters, digits and _) as "
+                    f"column names, got {name!r}"
+                )
+                raise CliError(msg)
+        if _ID not in names:
+            msg = f"{self.name}: line 1: expected an 'id' column, got {', '.join(names)}"
+            raise CliError(msg)
+        return names
+
+    def _csv_row(
+        self,
+        line: int,
+        cells: dict[str, str],
+        types: dict[str, tuple[str | None, str]],
+        raw: tuple[str, ...],
+    ) -> _Row | _Rejected:
+        row_id = cells[_ID].strip()
+        if not row_id:
+            return _Rejected(line, None, _reason([(_ID, "a non-empty id", cells[_ID])]), raw)
+        values: dict[str, object] = {}
+        problems: list[tuple[str, str, object]] = []
+        for name, text in cells.items():
+            if name == _ID or not text.strip():
+                continue
+            kind, expected = types[name]
+            try:
+                values[name] = _parse_cell(text, kind, expected)
+            except _BadCellError:
+                problems.append((name, expected, text))
+        if problems:
+            return _Rejected(line, row_id, _reason(problems), raw)
+        checked = self._check(line, row_id, values, cells)
+        if isinstance(checked, str):
+            return _Rejected(line, row_id, checked, raw)
+        return _Row(line, row_id, checked)
+
+    def jsonl_rows(self, stream: IO[str]) -> Iterator[_Row | _Rejected]:
+        """Read JSON Lines rows: one object per line with an ``id``; ``null`` is unknown."""
+        self.header = ("row",)
+        for line, text in enumerate(stream, start=1):
+            if not text.strip():
+                continue
+            try:
+                document = json.loads(text)
+            except json.JSONDecodeError as error:
+                shown = text.strip()[:40]
+                reason = f"expected a JSON object, got {shown!r} ({error.msg})"
+                yield _Rejected(line, None, reason, text.rstrip("\r\n"))
+                continue
+            if not isinstance(document, dict):
+                reason = f"expected a JSON object, got {document!r}"[:120]
+                yield _Rejected(line, None, reason, text.rstrip("\r\n"))
+                continue
+            yield self._jsonl_row(line, document)
+
+    def _jsonl_row(self, line: int, document: dict[str, Any]) -> _Row | _Rejected:
+        row_id = document.get(_ID)
+        if isinstance(row_id, int) and not isinstance(row_id, bool):
+            row_id = str(row_id)
+        if not isinstance(row_id, str) or not row_id.strip():
+            reason = _reason([(_ID, "a non-empty string", row_id)])
+            return _Rejected(line, None, reason, document)
+        values = {key: value for key, value in document.items() if key != _ID}
+        checked = self._check(line, row_id, values, document)
+        if isinstance(checked, str):
+            return _Rejected(line, row_id, checked, document)
+        return _Row(line, row_id, checked)
+
+
+def _input_format(path: str, chosen: str | None) -> InputFormat:
+    if chosen is not None:
+        return "jsonl" if chosen == "jsonl" else "csv"
+    if path == "-":
+        return "csv"
+    found = _SUFFIXES.get(Path(path).suffix.lower())
+    if found is None:
+        msg = (
+            f"FILE: expected a .csv, .jsonl or .ndjson file (or --input-format csv|jsonl), "
+            f"got {path!r}"
+        )
+        raise CliError(msg)
+    return found
+
+
+@contextlib.contextmanager
+def _open_input(path: str) -> Iterator[IO[str]]:
+    """Open a text file to stream (``-``: stdin), or fail with one line naming it."""
+    if path == "-":
+        yield sys.stdin
+        return
+    try:
+        stream = Path(path).open(encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        reason = "not found"
+    except IsADirectoryError:
+        reason = "a folder"
+    except PermissionError:  # pragma: no cover - the tests may run as root
+        reason = "permission denied"
+    else:
+        with stream:
+            try:
+                yield stream
+            except UnicodeDecodeError as error:
+                msg = f"FILE: expected UTF-8 text, got {path!r} (byte {error.start} of a block)"
+                raise CliError(msg) from None
+        return
+    msg = f"FILE: expected a readable file, got {path!r} ({reason})"
+    raise CliError(msg)
+
+
+def _rows(reader: _SignalRows, stream: IO[str], fmt: InputFormat) -> Iterator[_Row | _Rejected]:
+    return reader.csv_rows(stream) if fmt == "csv" else reader.jsonl_rows(stream)
+
+
+def _load_rules(path: str | None) -> Ruleset:
+    return default_ruleset() if path is None else load_ruleset(Path(path))
+
+
+# --- writing verdicts ---------------------------------------------------------------------------
+
+
+def _document(row_id: str, verdict: Classification) -> dict[str, Any]:
+    """A verdict as a JSON object: the keys of ``--format jsonl``."""
+    return {
+        "id": row_id,
+        "role": verdict.role.value,
+        "score": verdict.score,
+        "margin": verdict.margin,
+        "ruleset": verdict.ruleset,
+        "decided_by": verdict.decided_by,
+        "rules": list(verdict.fired),
+        "evidence": [
+            {
+                "rule": item.rule_id,
+                "aspect": None if item.aspect is None else item.aspect.value,
+                "leans": None if item.leans is None else item.leans.value,
+                "points": item.points,
+                "because": item.because,
+                "values": dict(item.values),
+            }
+            for item in verdict.evidence
+        ],
+        "unknown": list(verdict.unknown),
+        "note": verdict.note,
+    }
+
+
+def _csv_cells(row_id: str, verdict: Classification) -> list[str]:
+    return [
+        row_id,
+        verdict.role.value,
+        f"{verdict.score:g}",
+        f"{verdict.margin:g}",
+        verdict.decided_by,
+        ";".join(verdict.fired),
+    ]
+
+
+def _deciding(verdict: Classification) -> str:
+    """The rule that decided; under ``score``, the strongest evidence toward the verdict."""
+    if verdict.decided_by != DECIDED_BY_SCORE:
+        return verdict.decided_by
+    sign = {Role.CLIENT: 1.0, Role.CUSTOMER: -1.0}.get(verdict.role, 0.0)
+    best = max(
+        verdict.evidence,
+        key=lambda item: (item.points or 0.0) * sign if sign else abs(item.points or 0.0),
+        default=None,
+    )
+    if best is None or (sign and (best.points or 0.0) * sign <= 0):
+        return DECIDED_BY_SCORE
+    return best.rule_id
+
+
+def _table_cells(row_id: str, verdict: Classification) -> list[str]:
+    return [
+        row_id,
+        verdict.role.value,
+        f"{verdict.score:g}",
+        f"{verdict.margin:+g}",
+        _deciding(verdict),
+    ]
+
+
+class _Table:
+    """An aligned text table, sized on its first rows and then streamed."""
+
+    def __init__(self, out: IO[str], columns: tuple[str, ...], right: frozenset[int]) -> None:
+        self._out = out
+        self._columns = columns
+        self._right = right
+        self._pending: list[list[str]] | None = []
+        self._widths: list[int] = []
+
+    def add(self, cells: list[str]) -> None:
+        if self._pending is None:
+            self._write(cells)
+            return
+        self._pending.append(cells)
+        if len(self._pending) >= _WIDTH_SAMPLE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending is None:
+            return
+        rows, self._pending = self._pending, None
+        self._widths = [
+            max([len(name), *(len(row[index]) for row in rows)])
+            for index, name in enumerate(self._columns)
+        ]
+        self._write(list(self._columns))
+        for row in rows:
+            self._write(row)
+
+    def _write(self, cells: list[str]) -> None:
+        last = len(cells) - 1
+        shown = [
+            cell.rjust(width)
+            if index in self._right
+            else cell
+            if index == last
+            else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, self._widths, strict=True))
+        ]
+        self._out.write("  ".join(shown).rstrip() + "\n")
+
+    def finish(self) -> None:
+        self._flush()
+
+
+def _role_counts(counts: Mapping[Role, int]) -> str:
+    total = sum(counts.values())
+    parts = ", ".join(f"{counts.get(role, 0)} {role.value}" for role in _ROLES)
+    return f"{total} {'row' if total == 1 else 'rows'}: {parts}"
+
+
+class _Rejects:
+    """Where rejected rows go: a CSV (line, reason, then the original columns) or JSON Lines."""
+
+    def __init__(self, out: IO[str] | None, path: str | None, header: tuple[str, ...]) -> None:
+        self.count = 0
+        self._out = out
+        self._header = header
+        self._jsonl = path is not None and Path(path).suffix.lower() in {".jsonl", ".ndjson"}
+        self._csv = None if out is None or self._jsonl else csv.writer(out, lineterminator="\n")
+        if self._csv is not None:
+            self._csv.writerow(["line", "reason", *header])
+
+    def add(self, item: _Rejected) -> None:
+        self.count += 1
+        if self._out is None:
+            return
+        raw = item.raw
+        if self._csv is not None:
+            if isinstance(raw, dict):
+                fields = [json.dumps(raw, ensure_ascii=False)]
+            elif isinstance(raw, str):
+                fields = [raw]
+            else:
+                fields = list(raw)
+            self._csv.writerow([str(item.line), item.reason, *fields])
+            return
+        document: dict[str, Any] = {"line": item.line, "reason": item.reason}
+        if isinstance(raw, dict):
+            document.update({key: value for key, value in raw.items() if key not in document})
+        elif isinstance(raw, str):
+            document["text"] = raw
+        elif len(raw) == len(self._header):
+            document.update(
+                (key, value)
+                for key, value in zip(self._header, raw, strict=True)
+                if key not in document
+            )
+        else:
+            document["values"] = list(raw)
+        self._out.write(json.dumps(document, ensure_ascii=False) + "\n")
+
+
+class _Verdicts:
+    """Writes verdicts in one of the formats and counts them by role."""
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        self.counts: collections.Counter[Role] = collections.Counter()
+        self._out = out
+        self._fmt = fmt
+        self._table = _Table(out, _TABLE_COLUMNS, frozenset({2, 3})) if fmt == "table" else None
+        self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow(_CSV_COLUMNS)
+
+    def add(self, row_id: str, verdict: Classification) -> None:
+        self.counts[verdict.role] += 1
+        if self._table is not None:
+            self._table.add(_table_cells(row_id, verdict))
+        elif self._csv is not None:
+            self._csv.writerow(_csv_cells(row_id, verdict))
+        else:
+            self._out.write(json.dumps(_document(row_id, verdict), ensure_ascii=False) + "\n")
+
+    def finish(self, summary: str) -> None:
+        if self._table is not None:
+            self._table.finish()
+            self._out.write(f"{summary}\n")
+
+
+def _summary(counts: Mapping[Role, int], rejects: _Rejects, path: str | None, *, skip: bool) -> str:
+    text = _role_counts(counts)
+    if skip:
+        where = f" (written to {path})" if path else " (--rejects FILE keeps them)"
+        text += f"; {rejects.count} rejected" + (where if rejects.count else "")
+    return text
+
+
+# --- classify -----------------------------------------------------------------------------------
+
+
+def _log_as_of(args: argparse.Namespace, latest: dt.date | None) -> dt.date:
+    if args.as_of is not None:
+        return parse_date(args.as_of, option="--as-of")
+    return (latest or dt.datetime.now(tz=dt.UTC).date()) + dt.timedelta(days=1)
+
+
+def _log_rows(
+    args: argparse.Namespace, *, skip: bool
+) -> tuple[tuple[str, ...], list[_Rejected], Iterator[_Row]]:
+    """The log's header, its rejected rows (``skip``), and each party's derived signals."""
+    engagements = read_engagements(args.engagements)
+    name = _STDIN if args.log == "-" else args.log
+    with open_log(args.log, args, on_error="skip" if skip else "raise") as reader:
+        try:
+            logs = list(party_logs(reader, engagements))
+        except ValidationError as error:
+            raise CliError(f"{name}: {one_line(str(error))}") from None
+        rejected = [
+            _Rejected(item.line, None, one_line(item.reason), item.values)
+            for item in reader.rejects
+        ]
+    latest = max(
+        (interaction.on for log in logs for interaction in log.interactions),
+        default=max((engagement.start for engagement in engagements), default=None),
+    )
+    as_of = _log_as_of(args, latest)
+    rows = (
+        _Row(
+            0,
+            log.party_id,
+            derive_signals(log.interactions, log.engagements, as_of=as_of, party_id=log.party_id),
+        )
+        for log in logs
+        if any(item.on <= as_of for item in log.interactions)
+        or any(item.start <= as_of for item in log.engagements)
+    )
+    return reader.header, rejected, rows
+
+
+def _signal_source(
+    args: argparse.Namespace, classifier: Classifier, stack: contextlib.ExitStack
+) -> tuple[str, tuple[str, ...], Iterator[_Row | _Rejected]]:
+    """Open FILE and read its header (so a bad header fails before any output exists)."""
+    fmt = _input_format(args.file, args.input_format)
+    stream = stack.enter_context(_open_input(args.file))
+    name = _STDIN if args.file == "-" else args.file
+    reader = _SignalRows(classifier, name)
+    rows = _rows(reader, stream, fmt)
+    first = next(rows, None)
+    return name, reader.header, _chain(first, rows)
+
+
+def _chain(
+    first: _Row | _Rejected | None, rest: Iterator[_Row | _Rejected]
+) -> Iterator[_Row | _Rejected]:
+    if first is None:
+        return
+    yield first
+    yield from rest
+
+
+def _classify(args: argparse.Namespace) -> int:
+    skip = args.on_error == "skip"
+    if args.rejects is not None and not skip:
+        msg = "--rejects: expected --on-error skip with it (in raise mode the first bad row stops)"
+        raise CliError(msg)
+    if (args.file is None) == (args.log is None):
+        msg = "classify: expected a signal FILE or --log LOG (exactly one of them)"
+        raise CliError(msg)
+    classifier = Classifier(_load_rules(args.rules))
+    with contextlib.ExitStack() as stack:
+        source: Iterable[_Row | _Rejected]
+        if args.log is not None:
+            header, log_rejects, rows = _log_rows(args, skip=skip)
+            name, source = args.log, itertools.chain(log_rejects, rows)
+        else:
+            name, header, source = _signal_source(args, classifier, stack)
+        out = stack.enter_context(open_output(args.output, newline=""))
+        rejects_out = (
+            None
+            if args.rejects is None
+            else stack.enter_context(open_output(args.rejects, newline=""))
+        )
+        rejects = _Rejects(rejects_out, args.rejects, header)
+        verdicts = _Verdicts(out, args.format)
+        for item in source:
+            if isinstance(item, _Rejected):
+                if not skip:
+                    raise CliError(f"{name}: line {item.line}, {item.reason}")
+                rejects.add(item)
+                continue
+            verdicts.add(item.id, classifier.classify(item.signals))
+        summary = _summary(verdicts.counts, rejects, args.rejects, skip=skip)
+        verdicts.finish(summary)
+    if args.format != "table" or args.output not in {None, "-"}:
+        sys.stderr.write(f"classify: {summary}\n")
+    return EXIT_OK
+
+
+# --- explain ------------------------------------------------------------------------------------
+
+
+def _signals_option(text: str, classifier: Classifier) -> Signals:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        msg = f"--signals: expected a JSON object, got {text[:40]!r} ({error.msg})"
+        raise CliError(msg) from None
+    if not isinstance(document, dict):
+        msg = f"--signals: expected a JSON object of signal name to value, got {text[:40]!r}"
+        raise CliError(msg)
+    try:
+        return classifier.signals_of(document)
+    except ValidationError as error:
+        raise CliError(f"--signals: {one_line(str(error))}") from None
+
+
+def _file_signals(args: argparse.Namespace, classifier: Classifier) -> Signals:
+    with contextlib.ExitStack() as stack:
+        name, _, rows = _signal_source(args, classifier, stack)
+        for item in rows:
+            if item.id != args.id:
+                continue
+            if isinstance(item, _Rejected):
+                raise CliError(f"{name}: line {item.line}, {item.reason}")
+            return item.signals
+    msg = f"--id: expected the id of a row of {name}, got {args.id!r} (no such row)"
+    raise CliError(msg)
+
+
+def _party_signals(args: argparse.Namespace) -> Signals:
+    _, _, rows = _log_rows(args, skip=False)
+    for item in rows:
+        if item.id == args.party:
+            return item.signals
+    name = _STDIN if args.log == "-" else args.log
+    msg = f"--party: expected a party of {name}, got {args.party!r} (no interaction or engagement)"
+    raise CliError(msg)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    given = [option for option in (args.file, args.signals, args.log) if option is not None]
+    if len(given) != 1:
+        msg = (
+            "explain: expected exactly one of FILE --id ID, --signals JSON or --log LOG --party ID"
+        )
+        raise CliError(msg)
+    if args.id is not None and args.file is None:
+        raise CliError("--id: expected a signal FILE to look the row up in")
+    if args.party is not None and args.log is None:
+        raise CliError("--party: expected --log LOG to derive the party's signals from")
+    classifier = Classifier(_load_rules(args.rules))
+    title = ""
+    if args.signals is not None:
+        signals = _signals_option(args.signals, classifier)
+    elif args.file is not None:
+        if args.id is None:
+            raise CliError("--id: expected the id of the row to explain, got nothing")
+        signals, title = _file_signals(args, classifier), f"{args.id}: "
+    else:
+        if args.party is None:
+            raise CliError("--party: expected the party to explain, got nothing")
+        signals, title = _party_signals(args), f"{args.party}: "
+    text = classifier.classify(signals).explain()
+    with open_output(args.output) as out:
+        out.write(f"{title}{text}\n")
+    return EXIT_OK
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+_DEMO_TABLE = ("party", "name", "business type", "recorded", "role", "score", "deciding rule")
+_DEMO_CSV = ("id", "name", "business_type", "scenario", "recorded", "role", "score", "margin")
+_FORMER = "former_client"
+
+
+def _agrees(recorded: str, role: Role) -> bool:
+    """A former client keeps its relational evidence: classified client, it agrees."""
+    return role is (Role.CUSTOMER if recorded == Role.CUSTOMER.value else Role.CLIENT)
+
+
+def _demo_summary(outcomes: list[tuple[str, str, Role]]) -> list[str]:
+    """Counts per role, per business type and role, and agreement with the recorded roles."""
+    buffer = io.StringIO()
+    by_role = collections.Counter(role for _, _, role in outcomes)
+    parts = ", ".join(f"{by_role.get(role, 0)} {role.value}" for role in _ROLES)
+    buffer.write(f"{len(outcomes)} parties: {parts}\n\n")
+    by_type: dict[str, collections.Counter[Role]] = collections.defaultdict(collections.Counter)
+    by_recorded: dict[str, collections.Counter[Role]] = collections.defaultdict(collections.Counter)
+    for business, recorded, role in outcomes:
+        by_type[business][role] += 1
+        by_recorded[recorded][role] += 1
+    numbers = frozenset(range(1, 5))
+    table = _Table(buffer, ("business type", *(r.value for r in _ROLES)), numbers)
+    for business in sorted(by_type):
+        table.add([business, *(str(by_type[business][role]) for role in _ROLES)])
+    table.finish()
+    buffer.write("\n")
+    table = _Table(buffer, ("recorded role", *(r.value for r in _ROLES), "agree"), numbers)
+    agree = 0
+    for recorded in (Role.CUSTOMER.value, Role.CLIENT.value, _FORMER):
+        counts = by_recorded.get(recorded, collections.Counter())
+        matched = sum(n for role, n in counts.items() if _agrees(recorded, role))
+        agree += matched
+        table.add([recorded, *(str(counts[role]) for role in _ROLES), str(matched)])
+    table.finish()
+    share = 100 * agree / len(outcomes) if outcomes else 0.0
+    buffer.write(
+        f"agreement with the recorded roles: {agree}/{len(outcomes)} ({share:.1f} %); "
+        "a former client agrees when classified client (its relational evidence remains)\n"
+    )
+    return buffer.getvalue().splitlines()
+
+
+class _DemoRows:
+    """Writes the demo's rows in one of the formats."""
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        self._out = out
+        self._fmt = fmt
+        self.table = _Table(out, _DEMO_TABLE, frozenset({5})) if fmt == "table" else None
+        self._csv = csv.writer(out, lineterminator="\n")
+        if fmt == "csv":
+            self._csv.writerow([*_DEMO_CSV, "decided_by", "rules"])
+
+    def add(self, party: DemoParty, verdict: Classification) -> None:
+        about = [party.party_id, party.name, party.business_type]
+        recorded = party.role.value
+        if self.table is not None:
+            deciding = _deciding(verdict)
+            role, score = verdict.role.value, f"{verdict.score:g}"
+            self.table.add([*about, recorded, role, score, deciding])
+        elif self._fmt == "csv":
+            self._csv.writerow([*about, party.scenario, recorded, *_csv_cells("", verdict)[1:]])
+        else:
+            head = dict(zip(_DEMO_CSV[:5], [*about, party.scenario, recorded], strict=True))
+            document = head | _document(party.party_id, verdict)
+            self._out.write(json.dumps(document, ensure_ascii=False) + "\n")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from . import _demo as demo  # noqa: PLC0415 - the sample data only when asked
+
+    if args.limit is not None and args.limit < 0:
+        raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
+    classifier = Classifier(_load_rules(args.rules))
+    signals = signals_by_party(
+        demo.demo_log(), as_of=demo.DEMO_AS_OF, engagements=demo.demo_engagements()
+    )
+    limit = args.limit
+    if limit is None and args.format == "table" and not args.all:
+        limit = _DEMO_LIMIT
+    outcomes: list[tuple[str, str, Role]] = []
+    with open_output(args.output, newline="") as out:
+        rows = _DemoRows(out, args.format)
+        for party in demo.demo_parties():
+            verdict = classifier.classify(signals.get(party.party_id, Signals()))
+            outcomes.append((party.business_type, party.role.value, verdict.role))
+            if limit is None or len(outcomes) <= limit:
+                rows.add(party, verdict)
+        summary = _demo_summary(outcomes)
+        if rows.table is not None:
+            rows.table.finish()
+            hidden = len(outcomes) - min(len(outcomes), len(outcomes) if limit is None else limit)
+            if hidden:
+                out.write(f"... {hidden} more (--all shows every party)\n")
+            out.write("\n" + "\n".join(summary) + "\n")
+    if args.format != "table":
+        sys.stderr.write("\n".join(summary) + "\n")
+    return EXIT_OK
+
+
+# --- the parsers --------------------------------------------------------------------------------
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", metavar="FILE", help="a rule set (.toml or .json) instead of the default"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+
+
+def _add_signal_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a CSV or JSON Lines file of signal rows (an 'id' plus signal columns); - is stdin",
+    )
+    parser.add_argument(
+        "--input-format",
+        choices=_INPUT_FORMATS,
+        help="the format of FILE (default: by its extension; csv for stdin)",
+    )
+    parser.add_argument(
+        "--log", metavar="LOG", help="an interaction log (CSV) to derive each party's signals from"
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the date the log's signals describe (default: the day after its latest interaction)",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``classify``, ``explain`` and ``demo`` commands.
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_classify import register
+        >>> parser = argparse.ArgumentParser(prog="clientcustomer")
+        >>> register(parser.add_subparsers())
+        >>> parser.parse_args(["classify", "rows.csv", "--format", "jsonl"]).format
+        'jsonl'
+    """
+    classify = subparsers.add_parser(
+        "classify",
+        help="classify a file of signal rows or an interaction log",
+        description="Classify every row of a CSV or JSON Lines file of signals (an 'id' column "
+        "plus signal columns; an empty cell is unknown), or every party of an interaction log "
+        "(--log), writing one verdict per row as it goes.",
+    )
+    _add_signal_file(classify)
+    classify.add_argument(
+        "--format", choices=_FORMATS, default="table", help="the output (default: %(default)s)"
+    )
+    classify.add_argument(
+        "--on-error",
+        choices=("raise", "skip"),
+        default="raise",
+        help="stop at the first bad row (raise, exit status 2) or set bad rows aside and go on "
+        "(skip) (default: %(default)s)",
+    )
+    classify.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="with --on-error skip: write the rejected rows, with their line and reason, to FILE "
+        "(JSON Lines for .jsonl/.ndjson, else CSV)",
+    )
+    _add_common(classify)
+    add_log_options(classify)
+    classify.set_defaults(handler=_classify)
+
+    explain = subparsers.add_parser(
+        "explain",
+        help="explain the verdict on one record",
+        description="Explain one record: --signals JSON, a row of a signal FILE (--id), or a "
+        "party of an interaction log (--log, --party).",
+    )
+    _add_signal_file(explain)
+    explain.add_argument("--id", metavar="ID", help="the id of the row of FILE to explain")
+    explain.add_argument("--signals", metavar="JSON", help="the signals as a JSON object")
+    explain.add_argument("--party", metavar="ID", help="the party of --log to explain")
+    _add_common(explain)
+    add_log_options(explain)
+    explain.set_defaults(handler=_explain)
+
+    demo = subparsers.add_parser(
+        "demo",
+        help="classify the bundled sample data",
+        description="Classify the bundled sample data (300 parties of ten kinds of business) and "
+        "compare the verdicts with the roles their stories end in.",
+    )
+    demo.add_argument(
+        "--format", choices=_FORMATS, default="table", help="the output (default: %(default)s)"
+    )
+    shown = demo.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"show the first N parties (default: {_DEMO_LIMIT} in a table, all otherwise)",
+    )
+    shown.add_argument("--all", action="store_true", help="show every party in the table")
+    _add_common(demo)
+    demo.set_defaults(handler=_demo)
