@@ -49,7 +49,7 @@ _ROLES = (Role.CUSTOMER, Role.CLIENT, Role.AMBIGUOUS)
 _CSV_COLUMNS = ("id", "role", "score", "margin", "decided_by", "rules")
 _TABLE_COLUMNS = ("id", "role", "score", "margin", "deciding rule")
 _WIDTH_SAMPLE = 200  # rows a table looks at to size its columns before it streams
-_DEMO_LIMIT = 20
+_DEMO_PER_TYPE = 2
 _INTEGER = re.compile(r"[+-]?\d+")
 _STDIN = "<stdin>"
 
@@ -782,20 +782,26 @@ def _demo(args: argparse.Namespace) -> int:
         demo.demo_log(), as_of=demo.DEMO_AS_OF, engagements=demo.demo_engagements()
     )
     limit = args.limit
-    if limit is None and args.format == "table" and not args.all:
-        limit = _DEMO_LIMIT
+    # By default the table shows a sample: the first parties of each business type.
+    sample = limit is None and args.format == "table" and not args.all
+    per_type: collections.Counter[str] = collections.Counter()
+    shown = 0
     outcomes: list[tuple[str, str, Role]] = []
     with open_output(args.output, newline="") as out:
         rows = _DemoRows(out, args.format)
         for party in demo.demo_parties():
             verdict = classifier.classify(signals.get(party.party_id, Signals()))
             outcomes.append((party.business_type, party.role.value, verdict.role))
-            if limit is None or len(outcomes) <= limit:
+            per_type[party.business_type] += 1
+            if (sample and per_type[party.business_type] <= _DEMO_PER_TYPE) or (
+                not sample and (limit is None or shown < limit)
+            ):
                 rows.add(party, verdict)
+                shown += 1
         summary = _demo_summary(outcomes)
         if rows.table is not None:
             rows.table.finish()
-            hidden = len(outcomes) - min(len(outcomes), len(outcomes) if limit is None else limit)
+            hidden = len(outcomes) - shown
             if hidden:
                 out.write(f"... {hidden} more (--all shows every party)\n")
             out.write("\n" + "\n".join(summary) + "\n")
@@ -905,7 +911,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--limit",
         type=int,
         metavar="N",
-        help=f"show the first N parties (default: {_DEMO_LIMIT} in a table, all otherwise)",
+        help=f"show the first N parties (default: a table shows the first {_DEMO_PER_TYPE} of "
+        "each business type, csv and jsonl every party)",
     )
     shown.add_argument("--all", action="store_true", help="show every party in the table")
     _add_common(demo)
