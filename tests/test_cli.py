@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 import pytest
 
 import clientcustomer
-from clientcustomer._cli import main
+from clientcustomer._cli import Progress, main
 
 
 class TestVersionAndHelp:
@@ -54,3 +55,41 @@ class TestVersionAndHelp:
             result.returncode,
             result.stdout,
         )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+class TestProgress:
+    def test_draws_on_a_terminal_and_clears_at_close(self):
+        """On a terminal the line shows the count and rate, and closing blanks it."""
+        stream = _Terminal()
+        progress = Progress("classify", stream, interval=0)
+        progress(10_000)
+        progress(20_000)
+        progress.close()
+
+        text = stream.getvalue()
+        assert "\rclassify: 10,000 rows (" in text
+        assert "\rclassify: 20,000 rows (" in text
+        assert text.endswith("\r")
+        assert 20_000 == progress.count
+
+    def test_quiet_or_not_a_terminal_writes_nothing(self):
+        """``quiet`` or a pipe: nothing is written, the count is still kept."""
+        for stream, quiet in ((_Terminal(), True), (io.StringIO(), False)):
+            progress = Progress("classify", stream, quiet=quiet, interval=0)
+            progress(5)
+            progress.close()
+            assert "" == stream.getvalue()
+            assert 5 == progress.count
+
+    def test_redraws_at_most_every_interval(self):
+        """Calls closer together than the interval do not redraw."""
+        stream = _Terminal()
+        progress = Progress("x", stream, interval=3600)
+        progress(1)
+        progress(2)
+        assert 1 == stream.getvalue().count("\r")

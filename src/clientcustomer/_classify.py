@@ -442,13 +442,21 @@ class Classifier:
         return self._classify(self.signals_of(record, as_of=as_of))
 
     def classify_many(
-        self, records: Iterable[Record], *, as_of: dt.date | None = None
+        self,
+        records: Iterable[Record],
+        *,
+        as_of: dt.date | None = None,
+        progress: Callable[[int], object] | None = None,
+        every: int = 10_000,
     ) -> Iterator[Classification]:
         """Classify a stream of records lazily, one at a time, in constant memory.
 
         Args:
             records: Any iterable of records (see `classify`).
             as_of: Required when the records are entities.
+            progress: Called with the number of records classified so far, every ``every``
+                records and once at the end (for a progress bar in a notebook or a terminal).
+            every: How many records between two ``progress`` calls.
 
         Yields:
             One classification per record, in order.
@@ -462,13 +470,27 @@ class Classifier:
             >>> rows = ({"customization": x / 10} for x in range(0, 11, 5))
             >>> [c.role.value for c in Classifier().classify_many(rows)]
             ['customer', 'ambiguous', 'ambiguous']
+            >>> seen = []
+            >>> _ = list(Classifier().classify_many([{}] * 5, progress=seen.append, every=2))
+            >>> seen
+            [2, 4, 5]
         """
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValidationError.single("every", "an integer >= 1", every)
+        if progress is not None and not callable(progress):
+            raise ValidationError.single("progress", "a callable taking a count, or None", progress)
+        count = 0
         for index, record in enumerate(records):
             try:
                 signals = self.signals_of(record, as_of=as_of)
             except ValidationError as error:
                 raise error.prefixed(f"$[{index}]") from None
             yield self._classify(signals)
+            count = index + 1
+            if progress is not None and count % every == 0:
+                progress(count)
+        if progress is not None and count % every:
+            progress(count)
 
     def _classify(self, signals: Signals) -> Classification:
         if self._ruleset.policy.hit is HitPolicy.SCORE:
@@ -599,7 +621,11 @@ def classify(record: Record, *, as_of: dt.date | None = None) -> Classification:
 
 
 def classify_many(
-    records: Iterable[Record], *, as_of: dt.date | None = None
+    records: Iterable[Record],
+    *,
+    as_of: dt.date | None = None,
+    progress: Callable[[int], object] | None = None,
+    every: int = 10_000,
 ) -> Iterator[Classification]:
     """Classify a stream of records lazily with the default rule set.
 
@@ -608,4 +634,4 @@ def classify_many(
         >>> [c.role.value for c in classify_many([{"customization": 0.0}, {"customization": 1.0}])]
         ['customer', 'ambiguous']
     """
-    return _default_classifier().classify_many(records, as_of=as_of)
+    return _default_classifier().classify_many(records, as_of=as_of, progress=progress, every=every)

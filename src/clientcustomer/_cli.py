@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -195,3 +196,65 @@ def read_text(path: str, *, option: str) -> str:
         reason = f"not UTF-8 text at byte {error.start}"
     msg = f"{option}: expected a readable file, got {path!r} ({reason})"
     raise CliError(msg)
+
+
+class Progress:
+    r"""A progress line on a terminal: ``label: 120,000 rows (41,000/s)``, redrawn in place.
+
+    It draws only when the stream is a terminal and ``quiet`` is false, at most every
+    ``interval`` seconds, and `close` clears the line; in a pipe or a file it writes nothing.
+    Call it with the number of items done (it is a ``progress`` callback for `classify_many`).
+
+    Example:
+        >>> import io
+        >>> from clientcustomer._cli import Progress
+        >>> progress = Progress("classify", io.StringIO())  # not a terminal: silent
+        >>> progress(10_000)
+        >>> progress.close()
+        >>> progress.count
+        10000
+    """
+
+    def __init__(
+        self,
+        label: str,
+        stream: IO[str] | None = None,
+        *,
+        quiet: bool = False,
+        interval: float = 0.25,
+    ) -> None:
+        self.label = label
+        self.stream = sys.stderr if stream is None else stream
+        isatty = getattr(self.stream, "isatty", None)
+        self.active = not quiet and callable(isatty) and bool(isatty())
+        self.interval = interval
+        self.count = 0
+        self._start = time.perf_counter()
+        self._drawn = self._start - interval
+        self._width = 0
+
+    def __call__(self, count: int) -> None:
+        self.count = count
+        if not self.active:
+            return
+        now = time.perf_counter()
+        if now - self._drawn < self.interval:
+            return
+        self._drawn = now
+        rate = count / max(now - self._start, 1e-9)
+        text = f"{self.label}: {count:,} rows ({rate:,.0f}/s)"
+        self._width = max(self._width, len(text))
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Clear the progress line (on a terminal).
+
+        Example:
+            >>> import io
+            >>> from clientcustomer._cli import Progress
+            >>> Progress("x", io.StringIO()).close()
+        """
+        if self.active and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
