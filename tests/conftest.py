@@ -7,7 +7,12 @@ the ``HYPOTHESIS_PROFILE`` environment variable, e.g. ``HYPOTHESIS_PROFILE=thoro
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -23,3 +28,29 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session for the whole run (one core, no UI, one shuffle partition).
+
+    Tests that use it are marked ``spark``; they are skipped when PySpark or Java is missing.
+    """
+    pytest.importorskip("pyspark", reason="PySpark is not installed (pip install pyspark)")
+    java_home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (java_home and Path(java_home).is_dir()):
+        pytest.skip("Spark needs Java (no java on PATH and no JAVA_HOME)")
+    from pyspark.sql import SparkSession  # noqa: PLC0415 - Spark only when a test asks for it
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("clientcustomer-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

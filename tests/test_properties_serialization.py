@@ -27,6 +27,26 @@ TYPES: list[tuple[type, st.SearchStrategy[Any]]] = [
     (cc.Signals, testing.signals()),
     (cc.ClassificationSummary, testing.classification_summaries()),
     (cc.LifecycleState, testing.lifecycle_states(max_events=4)),
+    (cc.Ruleset, testing.rulesets(max_rules=3)),
+    (cc.Rule, testing.rules(hit="priority")),
+    (cc.Policy, testing.rulesets(max_rules=1).map(lambda ruleset: ruleset.policy)),
+    (
+        cc.Example,
+        testing.rulesets(max_rules=1)
+        .filter(lambda r: r.examples)
+        .map(lambda ruleset: ruleset.examples[0]),
+    ),
+    (cc.Classification, testing.classifications()),
+    (
+        cc.Evidence,
+        testing.classifications()
+        .filter(lambda v: v.evidence)
+        .map(lambda verdict: verdict.evidence[-1]),
+    ),
+    (cc.AspectLeaning, testing.classifications().map(lambda verdict: verdict.leanings[0])),
+    (cc.Action, testing.actions()),
+    (cc.Strategy, testing.playbook_strategies()),
+    (cc.Playbook, testing.playbooks(max_strategies=3)),
 ]
 IDS = [cls.__name__ for cls, _ in TYPES]
 PRIMITIVES = (str, int, float, bool, type(None))

@@ -37,6 +37,7 @@ from ._classify import (
     classify_many,
 )
 from ._compile import Dialect, classify_frame, classify_sql, to_sql
+from ._diff import RoleChange, RulesetDiff, VerdictChange, diff_rulesets
 from ._engagements import (
     Deliverable,
     Dependency,
@@ -58,6 +59,7 @@ from ._entities import (
     Party,
     PartyKind,
 )
+from ._frames import signals_frame
 from ._lifecycle import (
     DEFAULT_GRACE_DAYS,
     DEFAULT_MIN_MARGIN,
@@ -180,8 +182,10 @@ __all__ = [
     "RejectedRow",
     "Role",
     "RoleAssignment",
+    "RoleChange",
     "Rule",
     "Ruleset",
+    "RulesetDiff",
     "ScorePoint",
     "SignalMove",
     "SignalSpec",
@@ -194,6 +198,7 @@ __all__ = [
     "SupportsClassification",
     "Transition",
     "TransitionCheck",
+    "VerdictChange",
     "classify",
     "classify_frame",
     "classify_many",
@@ -201,6 +206,7 @@ __all__ = [
     "default_ruleset",
     "derive_signals",
     "derive_signals_for",
+    "diff_rulesets",
     "emerging_clients",
     "from_json",
     "json_schema",
@@ -212,6 +218,7 @@ __all__ = [
     "recommend",
     "recommend_for",
     "signals_by_party",
+    "signals_frame",
     "structure",
     "timeline",
     "to_json",

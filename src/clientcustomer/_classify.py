@@ -13,6 +13,7 @@ import functools
 import html
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ from . import _conditions as c
 from . import _validation as v
 from ._entities import Client, Customer, FormerClient
 from ._rules import HitPolicy, Role, Rule, Ruleset, default_ruleset
-from ._signals import SIGNALS, Aspect, Signals, SignalValue, derive_signals_for
+from ._signals import SIGNALS, Aspect, Signals, SignalValue, _check_custom, derive_signals_for
 from .exceptions import ValidationError
 
 __all__ = [
@@ -86,6 +87,20 @@ def _new(cls: type[Any], **values: object) -> Any:  # noqa: ANN401 - the class's
     for name, value in values.items():
         object.__setattr__(instance, name, value)
     return instance
+
+
+def _slots(cls: type[Any], *names: str) -> tuple[Callable[[object, object], None], ...]:
+    """Setters of a frozen slotted attrs class's slots, for building instances on the hot path.
+
+    Setting the slots directly skips the keyword arguments, the validators and the frozen
+    ``__setattr__`` of `_new` (the values are already known good). ``names`` must be every field,
+    in order: checked once, on import, so a field added later cannot be left unset.
+    """
+    fields = tuple(field.name for field in attrs.fields(cls))
+    if names != fields:  # pragma: no cover - a programming error, caught on import
+        msg = f"{cls.__name__}: expected the fields {fields}, got {names}"
+        raise TypeError(msg)
+    return tuple(getattr(cls, name).__set__ for name in names)
 
 
 @attrs.frozen
@@ -205,16 +220,17 @@ class Classification:
             >>> [a.leans.value for a in classify({"service_share": 0.9}).leanings if a.leans]
             ['client']
         """
-        points: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
+        parts: dict[Aspect, list[float]] = {aspect: [] for aspect in Aspect}
         rules: dict[Aspect, list[str]] = {aspect: [] for aspect in Aspect}
         for item in self.evidence:
             if item.aspect is None:
                 continue
             rules[item.aspect].append(item.rule_id)
             if item.points is not None:
-                points[item.aspect] += item.points
+                parts[item.aspect].append(item.points)
             elif item.leans is not None:
-                points[item.aspect] += _ROLE_SCORES[item.leans]
+                parts[item.aspect].append(_ROLE_SCORES[item.leans])
+        points = {aspect: math.fsum(parts[aspect]) for aspect in Aspect}
         return tuple(
             _new(
                 AspectLeaning,
@@ -289,6 +305,151 @@ class Classification:
         )
 
 
+# --- building results fast ----------------------------------------------------------------------
+
+_create = object.__new__
+_EVIDENCE = _slots(Evidence, "rule_id", "aspect", "leans", "points", "because", "values")
+_CLASSIFICATION = _slots(
+    Classification,
+    "role",
+    "score",
+    "margin",
+    "ruleset",
+    "decided_by",
+    "fired",
+    "evidence",
+    "unknown",
+    "unresolved",
+    "note",
+)
+_SIGNALS = _slots(Signals, *SIGNALS, "custom")
+_SET_SIGNALS = tuple(zip(SIGNALS, _SIGNALS[:-1], strict=True))
+_SET_CUSTOM = _SIGNALS[-1]
+
+
+def _classification(  # noqa: PLR0913, PLR0917 - one argument per field, on the hot path
+    role: Role,
+    score: float,
+    margin: float,
+    ruleset: str,
+    decided_by: str,
+    fired: tuple[str, ...],
+    evidence: tuple[Evidence, ...],
+    unknown: tuple[str, ...],
+    unresolved: tuple[str, ...],
+    note: str,
+) -> Classification:
+    item: Classification = _create(Classification)
+    (
+        set_role,
+        set_score,
+        set_margin,
+        set_ruleset,
+        set_decided_by,
+        set_fired,
+        set_evidence,
+        set_unknown,
+        set_unresolved,
+        set_note,
+    ) = _CLASSIFICATION
+    set_role(item, role)
+    set_score(item, score)
+    set_margin(item, margin)
+    set_ruleset(item, ruleset)
+    set_decided_by(item, decided_by)
+    set_fired(item, fired)
+    set_evidence(item, evidence)
+    set_unknown(item, unknown)
+    set_unresolved(item, unresolved)
+    set_note(item, note)
+    return item
+
+
+def _evidence_of(
+    rule: Rule, reads: tuple[tuple[str, Callable[[object], object]], ...]
+) -> Callable[[Signals], Evidence]:
+    """Build a rule's evidence for one record: its template fixed once, the values read."""
+    rule_id, aspect, leans, points, because = (
+        rule.id,
+        rule.aspect,
+        rule.leans,
+        rule.points,
+        rule.because,
+    )
+    set_id, set_aspect, set_leans, set_points, set_because, set_values = _EVIDENCE
+
+    def evidence(signals: Signals) -> Evidence:
+        item: Evidence = _create(Evidence)
+        set_id(item, rule_id)
+        set_aspect(item, aspect)
+        set_leans(item, leans)
+        set_points(item, points)
+        set_because(item, because)
+        set_values(item, {name: read(signals) for name, read in reads})
+        return item
+
+    if len(reads) != 1:
+        return evidence
+    ((name, read),) = reads
+
+    def evidence_of_one(signals: Signals) -> Evidence:  # most rules read one signal
+        item: Evidence = _create(Evidence)
+        set_id(item, rule_id)
+        set_aspect(item, aspect)
+        set_leans(item, leans)
+        set_points(item, points)
+        set_because(item, because)
+        set_values(item, {name: read(signals)})
+        return item
+
+    return evidence_of_one
+
+
+_BOOLEAN, _NUMBER = "boolean", "number"
+_LARGEST = sys.float_info.max
+_PLAIN = tuple(
+    (
+        name,
+        set_slot,
+        spec.type,
+        -_LARGEST if spec.minimum is None else spec.minimum,
+        _LARGEST if spec.maximum is None else spec.maximum,
+    )
+    for (name, set_slot), spec in zip(_SET_SIGNALS, SIGNALS.values(), strict=True)
+)
+"""Per canonical signal: its slot, type and bounds (infinite values fall outside them)."""
+_CANONICAL = frozenset(SIGNALS)
+
+
+def _plain_signals(record: dict[str, Any]) -> Signals | None:
+    """`Signals` from a dict whose values are all plainly valid; ``None``: take the slow path.
+
+    Accepts only what `Signals.from_mapping` accepts (exact ``bool``/``int``/``float`` types,
+    finite, in range); anything else, valid or not, goes to it for the same result or error.
+    """
+    signals: Signals = _create(Signals)
+    for name, set_slot, kind, low, high in _PLAIN:
+        value = record.get(name)
+        if value is not None:
+            given = type(value)
+            if kind == _BOOLEAN:
+                if given is not bool:
+                    return None
+            elif not (
+                (given is int or (given is float and kind == _NUMBER)) and low <= value <= high
+            ):
+                return None
+        set_slot(signals, value)
+    if record.keys() <= _CANONICAL:
+        custom = {}
+    else:
+        custom = {key: value for key, value in record.items() if key not in _CANONICAL}
+        if _check_custom(custom):
+            return None
+    _SET_CUSTOM(signals, custom)
+    return signals
+
+
 # --- the compiled classifier --------------------------------------------------------------------
 
 Record = Signals | Mapping[str, Any] | Customer | Client | FormerClient
@@ -311,6 +472,7 @@ class _CompiledRule:
     test: c.Predicate
     reads: tuple[tuple[str, Callable[[object], object]], ...]
     points: float
+    evidence: Callable[[Signals], Evidence]
 
 
 class Classifier:
@@ -329,7 +491,19 @@ class Classifier:
         <Role.CLIENT: 'client'>
     """
 
-    __slots__ = ("_custom", "_gate", "_reads", "_rules", "_ruleset")
+    __slots__ = (
+        "_because",
+        "_client_at",
+        "_custom",
+        "_customer_below",
+        "_decide",
+        "_gate",
+        "_reads",
+        "_ref",
+        "_rules",
+        "_ruleset",
+        "_scored",
+    )
 
     def __init__(self, ruleset: Ruleset | None = None) -> None:
         if ruleset is None:
@@ -340,16 +514,24 @@ class Classifier:
         compiled = []
         for rule in ruleset.rules:
             expr = rule.condition
-            names = c.signals_of(expr)
+            reads = tuple((name, _getter(name)) for name in c.signals_of(expr))
             compiled.append(
                 _CompiledRule(
                     rule,
                     c.compile_condition(expr, _getter),
-                    tuple((name, _getter(name)) for name in names),
+                    reads,
                     float(rule.points or 0.0),
+                    _evidence_of(rule, reads),
                 )
             )
         self._rules = tuple(compiled)
+        self._scored = tuple(
+            (item.rule.id, item.test, item.points, item.evidence) for item in compiled
+        )
+        policy = ruleset.policy
+        self._client_at, self._customer_below = policy.client_at, policy.customer_below
+        self._because, self._ref = policy.requires_because, ruleset.ref
+        self._decide = self._score if policy.hit is HitPolicy.SCORE else self._pick
         requires = ruleset.policy.requires
         self._gate = (
             None if requires is None else c.compile_condition(c.parse_condition(requires), _getter)
@@ -395,14 +577,16 @@ class Classifier:
             >>> Classifier().signals_of({"tenure_days": 30}).tenure_days
             30
         """
-        if isinstance(record, Signals):
+        if type(record) is dict:
+            signals = _plain_signals(record) or Signals.from_mapping(record)
+        elif isinstance(record, Signals):
             signals = record
         elif isinstance(record, Mapping):
             signals = Signals.from_mapping(record)
         elif isinstance(record, Customer | Client | FormerClient):
             if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
                 raise ValidationError.single(
-                    "as_of", "a date to derive the entity's signals on", as_of
+                    "$.as_of", "a date to derive the entity's signals on", as_of
                 )
             signals = derive_signals_for(record, as_of=as_of)
         else:
@@ -439,7 +623,11 @@ class Classifier:
             >>> verdict.role.value, verdict.score, verdict.margin
             ('ambiguous', 3.0, -2.0)
         """
-        return self._classify(self.signals_of(record, as_of=as_of))
+        if type(record) is dict and not self._custom:  # the hot path: a plain, valid dict
+            signals = _plain_signals(record)
+            if signals is not None:
+                return self._decide(signals)
+        return self._decide(self.signals_of(record, as_of=as_of))
 
     def classify_many(
         self,
@@ -485,66 +673,51 @@ class Classifier:
                 signals = self.signals_of(record, as_of=as_of)
             except ValidationError as error:
                 raise error.prefixed(f"$[{index}]") from None
-            yield self._classify(signals)
+            yield self._decide(signals)
             count = index + 1
             if progress is not None and count % every == 0:
                 progress(count)
         if progress is not None and count % every:
             progress(count)
 
-    def _classify(self, signals: Signals) -> Classification:
-        if self._ruleset.policy.hit is HitPolicy.SCORE:
-            return self._score(signals)
-        return self._pick(signals)
-
-    def _evidence(self, compiled: _CompiledRule, signals: Signals) -> Evidence:
-        rule = compiled.rule
-        return _new(  # type: ignore[no-any-return]
-            Evidence,
-            rule_id=rule.id,
-            aspect=rule.aspect,
-            leans=rule.leans,
-            points=rule.points,
-            because=rule.because,
-            values={name: read(signals) for name, read in compiled.reads},
-        )
-
     def _unknown(self, signals: Signals) -> tuple[str, ...]:
-        return tuple(name for name, read in self._reads if read(signals) is None)
+        return tuple([name for name, read in self._reads if read(signals) is None])
 
     def _score(self, signals: Signals) -> Classification:
-        policy = self._ruleset.policy
-        score = 0.0
-        fired: list[_CompiledRule] = []
+        scores: list[float] = []
+        fired: list[str] = []
+        evidence: list[Evidence] = []
         unresolved: list[str] = []
-        for compiled in self._rules:
-            result = compiled.test(signals)
+        for rule_id, test, points, explain in self._scored:
+            result = test(signals)
             if result:
-                score += compiled.points
-                fired.append(compiled)
+                scores.append(points)
+                fired.append(rule_id)
+                evidence.append(explain(signals))
             elif result is None:
-                unresolved.append(compiled.rule.id)
-        if score >= policy.client_at:
+                unresolved.append(rule_id)
+        # fsum is exactly rounded: the score does not depend on the order of the rules.
+        score = math.fsum(scores)
+        if score >= self._client_at:
             role = Role.CLIENT
-        elif score >= policy.customer_below:
+        elif score >= self._customer_below:
             role = Role.AMBIGUOUS
         else:
             role = Role.CUSTOMER
         decided_by, note = DECIDED_BY_SCORE, ""
         if role is not Role.CUSTOMER and self._gate is not None and self._gate(signals) is not True:
-            role, decided_by, note = Role.CUSTOMER, DECIDED_BY_REQUIRES, policy.requires_because
-        return _new(  # type: ignore[no-any-return]
-            Classification,
-            role=role,
-            score=score,
-            margin=score - policy.client_at,
-            ruleset=self._ruleset.ref,
-            decided_by=decided_by,
-            fired=tuple(item.rule.id for item in fired),
-            evidence=tuple(self._evidence(item, signals) for item in fired),
-            unknown=self._unknown(signals),
-            unresolved=tuple(unresolved),
-            note=note,
+            role, decided_by, note = Role.CUSTOMER, DECIDED_BY_REQUIRES, self._because
+        return _classification(
+            role,
+            score,
+            score - self._client_at,
+            self._ref,
+            decided_by,
+            tuple(fired),
+            tuple(evidence),
+            self._unknown(signals),
+            tuple(unresolved),
+            note,
         )
 
     def _pick(self, signals: Signals) -> Classification:
@@ -568,18 +741,17 @@ class Classifier:
             assert chosen.rule.role is not None  # noqa: S101 - checked when the set was built
             role, decided_by = chosen.rule.role, chosen.rule.id
         score = _ROLE_SCORES[role]
-        return _new(  # type: ignore[no-any-return]
-            Classification,
-            role=role,
-            score=score,
-            margin=score,
-            ruleset=self._ruleset.ref,
-            decided_by=decided_by,
-            fired=tuple(item.rule.id for item in fired),
-            evidence=tuple(self._evidence(item, signals) for item in fired),
-            unknown=self._unknown(signals),
-            unresolved=tuple(unresolved),
-            note="",
+        return _classification(
+            role,
+            score,
+            score,
+            self._ref,
+            decided_by,
+            tuple(item.rule.id for item in fired),
+            tuple(item.evidence(signals) for item in fired),
+            self._unknown(signals),
+            tuple(unresolved),
+            "",
         )
 
 

@@ -12,6 +12,7 @@ Without FILE, ``test`` and ``show`` use the rule set shipped with the package.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
@@ -20,13 +21,15 @@ from typing import Any
 
 import attrs
 
-from ._cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, open_output
+from ._classify import Classifier
+from ._cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, CliError, open_output
+from ._diff import RulesetDiff, VerdictChange, diff_rulesets
 from ._rules import ExampleResult, HitPolicy, Policy, Rule, Ruleset, default_ruleset, load_ruleset
-from ._serialization import to_json
-from ._signals import Aspect
+from ._serialization import to_json, unstructure
+from ._signals import Aspect, Signals
 from .exceptions import RulesetError
 
-__all__ = ["describe", "example_table", "register", "summary"]
+__all__ = ["describe", "diff_table", "example_table", "register", "summary"]
 
 _WIDTH = 88
 _STDIN = "-"
@@ -92,6 +95,32 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     )
     show.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     show.set_defaults(handler=_show)
+
+    diff = commands.add_parser(
+        "diff",
+        help="which verdicts change from one rule set to another",
+        description="Classify every row of a signal file (CSV or JSON Lines, as `classify` "
+        "reads it) under OLD and NEW, and print the count per change of role and the rows whose "
+        "role, deciding rule or score changes.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the rule set in use (.toml or .json)")
+    diff.add_argument("new", metavar="NEW", help="the rule set considered (.toml or .json)")
+    diff.add_argument("data", metavar="DATA", help="a CSV or JSON Lines file of signal rows")
+    diff.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        help="the format of DATA (default: by its extension; csv for stdin)",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("table", "jsonl"),
+        default="table",
+        help="table: counts then changed rows; jsonl: one object per changed row "
+        "(default: %(default)s)",
+    )
+    diff.add_argument("--limit", type=int, metavar="N", help="show at most N changed rows")
+    diff.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    diff.set_defaults(handler=_diff)
 
 
 # --- handlers -----------------------------------------------------------------------------------
@@ -160,6 +189,106 @@ def _show(args: argparse.Namespace) -> int:
     with open_output(args.output) as out:
         out.write(text)
     return EXIT_OK
+
+
+def _diff_records(args: argparse.Namespace, old: Ruleset) -> Iterator[tuple[str, Signals]]:
+    """The rows of DATA as (id, signals); the first bad row stops with its line."""
+    from ._cli_classify import _input_format, _open_input, _Rejected, _rows, _SignalRows  # noqa: PLC0415
+
+    fmt = _input_format(args.data, args.input_format)
+    name = "<stdin>" if args.data == _STDIN else args.data
+    with _open_input(args.data) as stream:
+        for item in _rows(_SignalRows(Classifier(old), name), stream, fmt):
+            if isinstance(item, _Rejected):
+                raise CliError(f"{name}: line {item.line}, {item.reason}")
+            yield item.id, item.signals
+
+
+@_reporting_problems
+def _diff(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
+    old, new = _load(args.old), _load(args.new)
+    result = diff_rulesets(old, new, _diff_records(args, old))
+    shown = result.changes if args.limit is None else result.changes[: args.limit]
+    with open_output(args.output) as out:
+        if args.format == "jsonl":
+            for change in shown:
+                out.write(json.dumps(unstructure(change), ensure_ascii=False) + "\n")
+        else:
+            out.write(diff_table(result, shown))
+    if args.format == "jsonl":
+        sys.stderr.write(f"rules diff: {_diff_summary(result)}\n")
+    return EXIT_OK
+
+
+def _diff_summary(result: RulesetDiff) -> str:
+    return (
+        f"{result.old} -> {result.new}: {_count(result.total, 'row')}, {result.changed} changed, "
+        f"{sum(item.count for item in result.role_changes)} changed role"
+    )
+
+
+def _aligned(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def diff_table(result: RulesetDiff, shown: Sequence[VerdictChange] | None = None) -> str:
+    """A diff as text: one line per (old role, new role) count, then the changed rows.
+
+    Args:
+        result: What `diff_rulesets` returned.
+        shown: The changed rows to list; all of them when ``None``.
+
+    Example:
+        >>> from clientcustomer import RoleChange, RulesetDiff, VerdictChange
+        >>> from clientcustomer._cli_rules import diff_table
+        >>> print(diff_table(RulesetDiff("a@1", "a@2", 2,
+        ...     (VerdictChange("acme", "customer", "client", "score", "score", 1.0, 6.0),),
+        ...     (RoleChange("customer", "customer", 1), RoleChange("customer", "client", 1)))))
+        old role  new role  rows
+        customer  customer     1
+        customer  client       1
+        <BLANKLINE>
+        id    old role  new role  old rule  new rule  old score  new score
+        acme  customer  client    score     score             1          6
+        a@1 -> a@2: 2 rows, 1 changed, 1 changed role
+    """
+    changes = result.changes if shown is None else shown
+    lines: list[str] = []
+    if result.roles:
+        counts = [("old role", "new role", "rows")]
+        counts.extend(
+            (item.old_role.value, item.new_role.value, str(item.count)) for item in result.roles
+        )
+        lines.extend(_aligned(counts, frozenset({2})))
+    if changes:
+        rows = [("id", "old role", "new role", "old rule", "new rule", "old score", "new score")]
+        rows.extend(
+            (
+                change.id,
+                change.old_role.value,
+                change.new_role.value,
+                change.old_decided_by,
+                change.new_decided_by,
+                f"{change.old_score:g}",
+                f"{change.new_score:g}",
+            )
+            for change in changes
+        )
+        lines.extend(["", *_aligned(rows, frozenset({5, 6}))])
+    hidden = result.changed - len(changes)
+    if hidden:
+        lines.append(f"... {hidden} more changed (--limit)")
+    lines.append(_diff_summary(result))
+    return "\n".join(lines) + "\n"
 
 
 # --- rendering ----------------------------------------------------------------------------------

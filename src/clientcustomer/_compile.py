@@ -232,12 +232,21 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
         columns.append(f"CASE {scores} ELSE {sql.double(_ROLE_SCORES[default])} END AS {score}")
         columns.append(f"CASE {ids} ELSE {sql.text('policy.default')} END AS {decided}")
     if leanings:
+        # Under ``first`` the one-record path stops at the deciding rule: later rules give no
+        # evidence, so a rule counts only when no earlier one fired.
+        fires = [sql.fires(rule.condition) for rule in ruleset.rules]
+        counts = [
+            f"({' AND '.join([fired, *(f'NOT {earlier}' for earlier in fires[:index])])})"
+            if policy.hit is HitPolicy.FIRST and index
+            else fired
+            for index, fired in enumerate(fires)
+        ]
         for aspect in Aspect:
             terms = [sql.double(0.0)]
             terms.extend(
-                f"CASE WHEN {sql.fires(rule.condition)} THEN {sql.double(_aspect_points(rule))} "
+                f"CASE WHEN {counted} THEN {sql.double(_aspect_points(rule))} "
                 f"ELSE {sql.double(0.0)} END"
-                for rule in ruleset.rules
+                for rule, counted in zip(ruleset.rules, counts, strict=True)
                 if rule.aspect is aspect
             )
             columns.append(
@@ -403,6 +412,12 @@ class _Frame:
         self.nw = nw_module
         self.columns = columns
 
+    def literal(self, value: c.LiteralValue) -> _Expr:
+        """A literal; an integer beyond 64 bits as the nearest double (no engine holds it)."""
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+            return self.nw.lit(float(value))
+        return self.nw.lit(value)
+
     def known(self, name: str) -> _Expr:
         return ~self.nw.col(name).is_null()
 
@@ -427,8 +442,8 @@ class _Frame:
                     assert isinstance(right, c.Literal)  # noqa: S101 - for the type checker
                     outcome = c.evaluate(expr, {})
                     return nw_.lit(outcome is True), nw_.lit(outcome is False)
-                a = nw_.col(left.name) if isinstance(left, c.Name) else nw_.lit(left.value)
-                b = nw_.col(right.name) if isinstance(right, c.Name) else nw_.lit(right.value)
+                a = nw_.col(left.name) if isinstance(left, c.Name) else self.literal(left.value)
+                b = nw_.col(right.name) if isinstance(right, c.Name) else self.literal(right.value)
                 known = self.known(names[0])
                 for name in names[1:]:
                     known = known & self.known(name)
@@ -441,7 +456,12 @@ class _Frame:
                 if not values:
                     hit = nw_.lit(negated)
                     return known & hit, known & ~hit
-                member = nw_.col(name.name).is_in([item.value for item in values])
+                # One equality per value, as SQL's IN: a list of mixed ints and floats, or floats
+                # tested against an integer column, is refused by some engines' is_in.
+                column = nw_.col(name.name)
+                member = nw_.any_horizontal(
+                    *(column == self.literal(item.value) for item in values), ignore_nulls=True
+                )
                 if negated:
                     member = ~member
                 return known & member, known & ~member
@@ -480,7 +500,44 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def _frame_columns(ruleset: Ruleset, frame: _Frame, *, leanings: bool) -> dict[str, _Expr]:
+class _Stages:
+    """Columns computed in stages: what is used more than once becomes a temporary column first.
+
+    Eager engines evaluate an expression every time it appears (polars removes repeated
+    sub-expressions only in lazy mode), so each rule's ``fires``, the gate and the score are
+    computed once, as temporary columns under a prefix no input column has, and the verdict
+    columns are built from them; the temporary columns are dropped at the end.
+    """
+
+    def __init__(self, frame: _Frame, names: frozenset[str]) -> None:
+        self.frame = frame
+        self.prefix = "__clientcustomer_"
+        while any(name.startswith(self.prefix) for name in names):
+            self.prefix = "_" + self.prefix
+        self.first: dict[str, _Expr] = {}
+        self.second: dict[str, _Expr] = {}
+
+    def fires(self, expr: c.Expr) -> _Expr:
+        """Whether a condition is true, as a temporary column (``lit`` stays a literal)."""
+        name = f"{self.prefix}{len(self.first)}"
+        self.first[name] = self.frame.fires(expr)
+        return self.frame.nw.col(name)
+
+    def later(self, expr: _Expr) -> _Expr:
+        """A column of the second stage (built from the first), as a temporary column."""
+        name = f"{self.prefix}{len(self.first) + len(self.second)}"
+        self.second[name] = expr
+        return self.frame.nw.col(name)
+
+    @property
+    def temporary(self) -> list[str]:
+        return [*self.first, *self.second]
+
+
+def _frame_columns(
+    ruleset: Ruleset, frame: _Frame, stages: _Stages, *, leanings: bool
+) -> dict[str, _Expr]:
+    """The output columns, built from the temporary columns `stages` collects."""
     nw_ = frame.nw
     policy = ruleset.policy
     out: dict[str, _Expr] = {}
@@ -488,15 +545,18 @@ def _frame_columns(ruleset: Ruleset, frame: _Frame, *, leanings: bool) -> dict[s
     def when(condition: _Expr, then: object, otherwise: _Expr) -> _Expr:
         return nw_.when(condition).then(nw_.lit(then)).otherwise(otherwise)
 
+    fired = [stages.fires(rule.condition) for rule in ruleset.rules]
+    by_rule = {id(rule): fires for rule, fires in zip(ruleset.rules, fired, strict=True)}
     if policy.hit is HitPolicy.SCORE:
         score = nw_.lit(0.0)
-        for rule in ruleset.rules:
-            score = score + when(frame.fires(rule.condition), float(rule.points or 0.0), 0.0)
+        for rule, fires in zip(ruleset.rules, fired, strict=True):
+            score = score + when(fires, float(rule.points or 0.0), 0.0)
         gate = (
-            frame.fires(c.parse_condition(policy.requires))
+            stages.fires(c.parse_condition(policy.requires))
             if policy.requires is not None
             else nw_.lit(value=True)
         )
+        score = stages.later(score)
         client = (score >= policy.client_at) & gate
         middle = (score >= policy.customer_below) & gate
         out[ROLE_COLUMN] = when(
@@ -515,27 +575,39 @@ def _frame_columns(ruleset: Ruleset, frame: _Frame, *, leanings: bool) -> dict[s
         score = nw_.lit(_ROLE_SCORES[default])
         decided = nw_.lit("policy.default")
         for rule in reversed(rules):
-            fires = frame.fires(rule.condition)
+            fires = by_rule[id(rule)]
             chosen = rule.role or default
             role = when(fires, chosen.value, role)
             score = when(fires, _ROLE_SCORES[chosen], score)
             decided = when(fires, rule.id, decided)
         out[ROLE_COLUMN], out[SCORE_COLUMN], out[DECIDED_BY_COLUMN] = role, score, decided
     if leanings:
+        # Under ``first`` a rule counts only when no earlier one fired (see `_select_list`).
+        counts = []
+        earlier = nw_.lit(value=False)
+        for fires in fired:
+            first = policy.hit is HitPolicy.FIRST
+            counts.append(fires & ~earlier if first else fires)
+            earlier = earlier | fires
         for aspect in Aspect:
             total = nw_.lit(0.0)
-            for rule in ruleset.rules:
+            for rule, counted in zip(ruleset.rules, counts, strict=True):
                 if rule.aspect is aspect:
-                    total = total + when(frame.fires(rule.condition), _aspect_points(rule), 0.0)
+                    total = total + when(counted, _aspect_points(rule), 0.0)
             out[LEANING_PREFIX + aspect.value] = total
     return out
 
 
-def _check_frame_types(ruleset: Ruleset, schema: Any, nw_: Any) -> None:  # noqa: ANN401
+def _check_frame_types(
+    ruleset: Ruleset,
+    schema: Any,  # noqa: ANN401 - a narwhals schema
+    nw_: Any,  # noqa: ANN401 - the narwhals module
+    untyped: frozenset[str] = frozenset(),
+) -> None:
     types = ruleset.signal_types()
     problems = []
     for name in _used_signals(ruleset):
-        if name not in schema:
+        if name not in schema or name in untyped:
             continue
         dtype = schema[name]
         if dtype in (nw_.Object, nw_.Unknown):
@@ -605,7 +677,27 @@ def classify_frame(
     if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
         raise ValidationError.single("frame", "a dataframe, not a series", frame)
     schema = wrapped.collect_schema()
-    _check_frame_types(chosen, schema, nw_)
-    compiler = _Frame(nw_, frozenset(schema.names()))
-    columns = _frame_columns(chosen, compiler, leanings=leanings)
-    return wrapped.with_columns(**columns).to_native()
+    untyped: frozenset[str] = frozenset()
+    empty: frozenset[str] = frozenset()
+    if nw_.dependencies.is_pandas_like_dataframe(frame):
+        # narwhals calls an object column of nothing but missing values a string column, and
+        # pandas cannot compare one: such a column is unknown on every row, as a missing one.
+        untyped = frozenset(
+            str(name) for name, kind in frame.dtypes.items() if str(kind) == "object"
+        )
+        empty = frozenset(name for name in untyped if frame[name].isna().all())
+    _check_frame_types(chosen, schema, nw_, untyped)
+    compiler = _Frame(nw_, frozenset(schema.names()) - empty)
+    stages = _Stages(compiler, frozenset(schema.names()))
+    columns = _frame_columns(chosen, compiler, stages, leanings=leanings)
+    eager_polars = isinstance(wrapped, nw_.DataFrame) and (
+        wrapped.implementation is nw_.Implementation.POLARS
+    )
+    staged = wrapped.lazy() if eager_polars else wrapped
+    for stage in (stages.first, stages.second):
+        if stage:
+            staged = staged.with_columns(**stage)
+    result = staged.with_columns(**columns).drop(*stages.temporary)
+    if eager_polars:
+        result = result.collect()
+    return result.to_native()

@@ -254,7 +254,7 @@ def _unescape(body: str, offset: int) -> str:
             _, escaped = next(chars)
             if escaped not in _ESCAPES:
                 msg = f"unknown escape '\\{escaped}' in a string"
-                raise ConditionSyntaxError(msg, offset + index + 1)
+                raise ConditionSyntaxError(msg, offset + index)
             out.append(_ESCAPES[escaped])
         else:
             out.append(char)
@@ -620,7 +620,7 @@ def _check_compare(
     assert isinstance(name, Name)  # noqa: S101 - at least one side is a name (checked above)
     if left_type != right_type:
         other = right if name is left else left
-        shown = other.name if isinstance(other, Name) else _show_literal(other.value)
+        shown = repr(other.name) if isinstance(other, Name) else _show_literal(other.value)
         what = "signal" if isinstance(other, Name) else right_type if name is left else left_type
         if isinstance(other, Name):
             what = f"{types[other.name]} signal"
@@ -754,17 +754,28 @@ def _as_bool(value: object) -> bool | None:
     return None if value is None else bool(value)
 
 
+def _name_literal(op: str, read: Getter, constant: Any) -> Predicate:  # noqa: ANN401 - any literal
+    """``signal OP literal``, the operator inlined (the hot path of every rule set)."""
+    if op == ">=":
+        return lambda record: None if (value := read(record)) is None else value >= constant
+    if op == "<":
+        return lambda record: None if (value := read(record)) is None else value < constant
+    if op == ">":
+        return lambda record: None if (value := read(record)) is None else value > constant
+    if op == "<=":
+        return lambda record: None if (value := read(record)) is None else value <= constant
+    if op == "==":
+        return lambda record: None if (value := read(record)) is None else value == constant
+    if op == "!=":
+        return lambda record: None if (value := read(record)) is None else value != constant
+    raise AssertionError(op)  # pragma: no cover - the parser knows no other operator
+
+
 def _compile_compare(expr: Compare, getter: Callable[[str], Getter]) -> Predicate:
     apply = _OPERATORS[expr.op]
     left, right = expr.left, expr.right
     if isinstance(left, Name) and isinstance(right, Literal):
-        read, constant = getter(left.name), right.value
-
-        def name_literal(record: object) -> bool | None:
-            value = read(record)
-            return None if value is None else apply(value, constant)
-
-        return name_literal
+        return _name_literal(expr.op, getter(left.name), right.value)
     if isinstance(left, Literal) and isinstance(right, Name):
         read, constant = getter(right.name), left.value
 

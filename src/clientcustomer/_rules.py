@@ -186,7 +186,8 @@ class Rule:
 
     Attributes:
         id: A unique id within the rule set.
-        when: The condition (see the condition language).
+        when: The condition (see the condition language); rules compare by its parsed tree, so
+            spacing and redundant parentheses do not matter.
         because: One readable sentence: why this evidence matters.
         aspect: The aspect the evidence belongs to (required under ``score``).
         points: Under ``score``: points toward the client end (positive) or the customer end
@@ -203,7 +204,7 @@ class Rule:
     """
 
     id: str = attrs.field(validator=v.non_empty_str)
-    when: str = attrs.field(validator=_condition_text)
+    when: str = attrs.field(validator=_condition_text, eq=c.parse_condition)
     because: str = attrs.field(validator=v.non_empty_str)
     aspect: Aspect | None = attrs.field(default=None, converter=_optional_aspect, kw_only=True)
     points: float | None = attrs.field(
@@ -535,16 +536,16 @@ def _semantic_problems(  # noqa: C901 - one check after the other
                     break
         earlier.append((rule, expr))
     example_ids: set[str] = set()
-    for example in examples:
+    for index, example in enumerate(examples):
+        start, column = where.entry("examples", index, example.id)
         if example.id in example_ids:
-            line, column = where.value(example.id)
-            yield where.problem(f"duplicate example id {example.id!r}", line, column)
+            yield where.problem(f"duplicate example id {example.id!r}", start, column)
         example_ids.add(example.id)
         for name in example.signals:
             if name not in types:
                 close = difflib.get_close_matches(name, list(types), n=1, cutoff=0.6)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                line, column = where.key(name)
+                line, column = where.key(name, after_line=start)
                 yield where.problem(
                     f"example {example.id!r}: unknown signal {name!r}{hint}", line, column
                 )
@@ -596,12 +597,18 @@ class _Locator:
         self.text = text
         self.source = source
         self.lines = text.splitlines()
-        self._rule_lines: list[int] = []
-        if text:
-            header = re.compile(r"^\s*\[\[\s*rules\s*\]\]")
-            self._rule_lines = [
-                number for number, line in enumerate(self.lines, 1) if header.match(line)
+        self._headers = {
+            name: [
+                number
+                for number, line in enumerate(self.lines, 1)
+                if re.match(rf"^\s*\[\[\s*{name}\s*\]\]", line)
             ]
+            for name in ("rules", "examples")
+        }
+        self.signals_line = next(
+            (n for n, line in enumerate(self.lines, 1) if re.match(r"^\s*\[\s*signals\s*\]", line)),
+            0,
+        )
 
     @classmethod
     def nowhere(cls) -> _Locator:
@@ -622,20 +629,25 @@ class _Locator:
                     return number, found + 2
         return 0, 0
 
-    def key(self, name: str) -> tuple[int, int]:
+    def key(self, name: str, *, after_line: int = 0) -> tuple[int, int]:
         pattern = re.compile(rf'(^|[\s{{,"]){re.escape(name)}"?\s*[=:]')
-        for number, line in enumerate(self.lines, 1):
-            match = pattern.search(line)
+        for number in range(max(after_line, 1), len(self.lines) + 1):
+            match = pattern.search(self.lines[number - 1])
             if match:
                 return number, match.start() + len(match.group(1)) + 1
         return 0, 0
 
     def rule(self, index: int, rule_id: str) -> tuple[int, int]:
-        if index < len(self._rule_lines):
-            start = self._rule_lines[index]
-            line, column = self.value(rule_id, after_line=start)
+        return self.entry("rules", index, rule_id)
+
+    def entry(self, table: str, index: int, entry_id: str) -> tuple[int, int]:
+        """Where the id of the index-th entry of an array of tables is (TOML headers first)."""
+        headers = self._headers.get(table, [])
+        if index < len(headers):
+            start = headers[index]
+            line, column = self.value(entry_id, after_line=start)
             return (line, column) if line else (start, 1)
-        return self.value(rule_id)
+        return self.value(entry_id)
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -758,7 +770,10 @@ def _build(  # noqa: C901, PLR0915 - one check after the other, all problems col
     try:
         _custom_types(None, attrs.fields(Ruleset).signals, signals)
     except ValidationError as error:
-        line, column = where.key("signals")
+        name = error.problems[0].field.removeprefix("$.signals").removeprefix(".")
+        line, column = where.key(name, after_line=where.signals_line) if name else (0, 0)
+        if not line:
+            line, column = (where.signals_line, 1) if where.signals_line else where.key("signals")
         problems.append(where.problem(str(error).removeprefix("$."), line, column))
         signals = {}
     if problems or policy is None or None in rules or None in examples:
@@ -903,7 +918,8 @@ def _toml_value(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        # JSON's escapes are TOML's, except that TOML also forbids a raw DEL.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, dict):
         items = ", ".join(f"{_toml_key(k)} = {_toml_value(item)}" for k, item in value.items())
         return "{ " + items + " }" if items else "{}"

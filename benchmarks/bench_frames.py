@@ -1,0 +1,308 @@
+"""Classify 10 million signal rows in a dataframe: `classify_frame` against hand-written code.
+
+The baselines are what a user would write by hand for the default rule set
+(``src/clientcustomer/default_rules.toml``): a polars ``when/then`` and a numpy ``where/select``
+over a pandas frame. They hard-code its thresholds and points on purpose (they are the
+hand-written baseline); every row of their output is compared with `classify_frame`'s, and a
+sample with the one-record `clientcustomer.classify`, so a change to the rule set shows up as a
+disagreement, not as a wrong figure.
+
+Each contender runs in a fresh child process: best of N wall time, and the peak resident memory
+the classify step adds (native memory included) against the input frame's size.
+
+Run: ``python benchmarks/bench_frames.py`` (10 M rows), ``--quick`` (1 M rows), ``--rows N``.
+Needs polars, pandas, numpy, pyarrow and narwhals (the ``bench`` dependency group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import _harness as h
+import numpy as np
+
+import clientcustomer
+
+# --- the hand-written baselines ------------------------------------------------------------------
+
+
+def polars_by_hand(frame: Any) -> Any:
+    """The default rule set as a polars expression, written by hand."""
+    import polars as pl  # noqa: PLC0415
+
+    col = pl.col
+    points = [  # (condition, points), as in default_rules.toml; a null condition gives no points
+        (col("collaborative_share") >= 0.2, 1.0),
+        (col("collaborative_share") >= 0.5, 2.0),
+        (col("collaborative_share") < 0.05, -1.0),
+        (col("touchpoints_per_quarter") >= 3, 1.0),
+        (col("active_engagement"), 2.0),
+        (col("tenure_days") >= 365, 1.0),
+        (col("service_share") >= 0.6, 1.0),
+        (col("service_share") < 0.2, -1.0),
+        (col("customization") >= 0.2, 1.0),
+        (col("customization") >= 0.5, 2.0),
+        (col("customization") < 0.05, -1.0),
+        (col("commitment_days") >= 90, 1.0),
+    ]
+    score = pl.lit(0.0)
+    for condition, value in points:
+        score = score + pl.when(condition).then(value).otherwise(0.0)
+    relational = ((col("collaborative_share") >= 0.2) | (col("customization") >= 0.2)).fill_null(
+        value=False
+    )
+    return frame.with_columns(score=score).with_columns(
+        role=pl.when((col("score") >= 5.0) & relational)
+        .then(pl.lit("client"))
+        .when((col("score") >= 2.0) & relational)
+        .then(pl.lit("ambiguous"))
+        .otherwise(pl.lit("customer")),
+        decided_by=pl.when((col("score") >= 2.0) & ~relational)
+        .then(pl.lit("policy.requires"))
+        .otherwise(pl.lit("score")),
+    )
+
+
+def pandas_by_hand(frame: Any) -> Any:
+    """The default rule set with numpy over a pandas frame, written by hand."""
+
+    def number(name: str) -> np.ndarray:
+        return frame[name].to_numpy(dtype=np.float64, na_value=np.nan)  # NaN compares False
+
+    collaborative = number("collaborative_share")
+    customization = number("customization")
+    service = number("service_share")
+    touchpoints = number("touchpoints_per_quarter")
+    tenure = number("tenure_days")
+    commitment = number("commitment_days")
+    engaged = frame["active_engagement"].fillna(value=False).to_numpy(dtype=bool)
+    score = np.zeros(len(frame))
+    for fires, value in (
+        (collaborative >= 0.2, 1.0),
+        (collaborative >= 0.5, 2.0),
+        (collaborative < 0.05, -1.0),
+        (touchpoints >= 3, 1.0),
+        (engaged, 2.0),
+        (tenure >= 365, 1.0),
+        (service >= 0.6, 1.0),
+        (service < 0.2, -1.0),
+        (customization >= 0.2, 1.0),
+        (customization >= 0.5, 2.0),
+        (customization < 0.05, -1.0),
+        (commitment >= 90, 1.0),
+    ):
+        score += np.where(fires, value, 0.0)
+    relational = (collaborative >= 0.2) | (customization >= 0.2)
+    role = np.select([(score >= 5.0) & relational, (score >= 2.0) & relational], [2, 1], 0)
+    decided = ((score >= 2.0) & ~relational).astype(np.int8)
+    return frame.assign(
+        score=score,
+        role=_labels(("customer", "ambiguous", "client"), role),
+        decided_by=_labels(("score", "policy.requires"), decided),
+    )
+
+
+def _labels(labels: tuple[str, ...], codes: np.ndarray) -> Any:
+    """Text labels by code, built in Arrow: pandas' own text from a NumPy text array is slow."""
+    import pandas as pd  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+
+    return pd.array(pa.array(labels).take(pa.array(codes)), dtype="str")
+
+
+# --- contenders ----------------------------------------------------------------------------------
+
+ENGINES = ("polars", "pandas", "pyarrow", "narwhals", "numpy", "clientcustomer")
+
+
+def _contender(
+    make: Callable[[int], Any],
+    run: Callable[[Any], Any],
+    wrap: Callable[[Any], Any] = lambda frame: frame,
+) -> Callable[[argparse.Namespace], dict[str, Any]]:
+    def child(args: argparse.Namespace) -> dict[str, Any]:
+        frame_bytes: list[int] = []
+
+        def prepare() -> Any:
+            frame = make(args.rows)
+            frame_bytes.append(_size(frame))
+            run(wrap(frame.head(100)))  # warm up: imports and thread pools are not the step's
+            return wrap(frame)
+
+        figures = h.measure(prepare, run, args.repeat)
+        return {**figures, "input_bytes": frame_bytes[0]}
+
+    return child
+
+
+def _size(frame: Any) -> int:
+    if hasattr(frame, "estimated_size"):
+        return int(frame.estimated_size())
+    return int(frame.memory_usage(deep=True).sum())
+
+
+CONTENDERS: dict[str, tuple[str, Callable[[argparse.Namespace], dict[str, Any]]]] = {
+    "polars-hand": (
+        "polars, hand-written when/then (baseline)",
+        _contender(h.signal_frame, polars_by_hand),
+    ),
+    "polars-classify": (
+        "polars, classify_frame",
+        _contender(h.signal_frame, clientcustomer.classify_frame),
+    ),
+    "polars-lazy-classify": (
+        "polars lazy, classify_frame + collect",
+        _contender(
+            h.signal_frame,
+            lambda lazy: clientcustomer.classify_frame(lazy).collect(),
+            lambda frame: frame.lazy(),
+        ),
+    ),
+    "pandas-hand": (
+        "pandas, hand-written numpy (baseline)",
+        _contender(lambda rows: h.pandas_frame(h.signal_frame(rows)), pandas_by_hand),
+    ),
+    "pandas-classify": (
+        "pandas, classify_frame",
+        _contender(
+            lambda rows: h.pandas_frame(h.signal_frame(rows)), clientcustomer.classify_frame
+        ),
+    ),
+    "pandas-object-classify": (
+        "pandas (object flags), classify_frame",
+        _contender(
+            lambda rows: h.pandas_frame(h.signal_frame(rows), object_flags=True),
+            clientcustomer.classify_frame,
+        ),
+    ),
+}
+BASELINE = {
+    "polars-hand": "polars-hand",
+    "polars-classify": "polars-hand",
+    "polars-lazy-classify": "polars-hand",
+    "pandas-hand": "pandas-hand",
+    "pandas-classify": "pandas-hand",
+    "pandas-object-classify": "pandas-hand",
+}
+SLOW = {"pandas-object-classify"}
+"""Contenders timed once only (a pandas ``object`` column is walked in Python)."""
+
+
+# --- agreement -----------------------------------------------------------------------------------
+
+VERDICT = ["role", "score", "decided_by"]
+
+
+def _agreement(rows: int) -> list[tuple[str, int, int]]:
+    """Rows on which each hand-written version agrees with classify_frame (role, score, rule)."""
+    import polars as pl  # noqa: PLC0415
+
+    frame = h.signal_frame(rows)
+    library = clientcustomer.classify_frame(frame).select(VERDICT)
+    by_hand = polars_by_hand(frame).select(VERDICT)
+    counts = [("hand-written polars vs classify_frame (polars)", _same(library, by_hand), rows)]
+    pandas = h.pandas_frame(frame)
+    del frame
+    pandas_library = pl.from_pandas(clientcustomer.classify_frame(pandas)[VERDICT])
+    counts.append(("classify_frame: pandas vs polars", _same(library, pandas_library), rows))
+    pandas_by = pl.from_pandas(pandas_by_hand(pandas)[VERDICT])
+    counts.append(
+        ("hand-written numpy vs classify_frame (pandas)", _same(pandas_library, pandas_by), rows)
+    )
+    sample = 2_000
+    step = max(rows // sample, 1)
+    picked = h.signal_frame(rows).gather_every(step).head(sample)
+    one_by_one = [
+        (verdict.role.value, verdict.score, verdict.decided_by)
+        for verdict in clientcustomer.classify_many(
+            {name: value for name, value in record.items() if name != "row_id"}
+            for record in picked.iter_rows(named=True)
+        )
+    ]
+    reference = pl.DataFrame(one_by_one, schema=VERDICT, orient="row")
+    compiled = clientcustomer.classify_frame(picked).select(VERDICT)
+    counts.append(
+        ("classify_frame vs one-record classify (sample)", _same(compiled, reference), len(picked))
+    )
+    return counts
+
+
+def _same(left: Any, right: Any) -> int:
+    import polars as pl  # noqa: PLC0415
+
+    both = pl.concat(
+        [left, right.rename({name: name + "_other" for name in VERDICT})], how="horizontal"
+    )
+    same = pl.all_horizontal([pl.col(name).eq_missing(pl.col(name + "_other")) for name in VERDICT])
+    return int(both.select(same.sum()).item())
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    if h.child_main({name: child for name, (_, child) in CONTENDERS.items()}):
+        return 0
+    parser = h.options(__doc__.splitlines()[0], rows=10_000_000, quick_rows=1_000_000)
+    parser.add_argument(
+        "--object-flags",
+        action="store_true",
+        help="also time pandas with object flag columns (slow: minutes at 10 M rows)",
+    )
+    args = parser.parse_args()
+    rows, repeat = h.settle(args)
+    if not args.object_flags:
+        del CONTENDERS["pandas-object-classify"]
+    print(f"bench_frames: {rows:,} signal rows, ~{h.NULL_SHARE:.0%} unknown per column")
+    print(h.machine(*ENGINES))
+    print()
+    print("Agreement (role, score and deciding rule, every row):")
+    agreement = _agreement(rows)
+    for label, same, total in agreement:
+        print(f"  {label}: {same:,} / {total:,} rows agree")
+    print()
+    results: dict[str, dict[str, Any]] = {}
+    for name in CONTENDERS:
+        results[name] = h.run_child(__file__, name, rows, 1 if name in SLOW else repeat)
+    lines = []
+    for name, (label, _) in CONTENDERS.items():
+        figures = results[name]
+        base = results[BASELINE[name]]["best"]
+        best = figures["best"]
+        runs = 1 if name in SLOW else repeat
+        lines.append(
+            (
+                label,
+                f"{h.seconds(best)} (best of {runs})",
+                f"{rows / best / 1e6:,.1f} M",
+                f"{best / base:.2f}x",
+                h.megabytes(figures["input_bytes"]),
+                h.megabytes(figures["peak_increase"]),
+                f"{figures['peak_increase'] / figures['input_bytes']:.2f}x",
+            )
+        )
+    print(
+        h.table(
+            ("contender", "wall time", "rows/s", "vs baseline", "input", "peak RSS +", "/ input"),
+            lines,
+        )
+    )
+    exact = all(figures["exact_peak"] for figures in results.values())
+    print()
+    print(
+        "peak RSS +: the resident memory the classify step adds at its peak, in a fresh process "
+        + ("(peak reset after the input is built)." if exact else "(getrusage; approximate).")
+    )
+    print("Targets: classify_frame within 1.5x of the hand-written code; peak RSS + <= ~2x input.")
+    disagree = [label for label, same, total in agreement if same != total]
+    if disagree:
+        print("DISAGREEMENT: " + "; ".join(disagree))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Classify 10 million signal rows in DuckDB: `to_sql` against a hand-written SQL ``CASE``.
+
+The signal rows are those of ``bench_frames.py`` (the same generator, the same seed), loaded into
+an in-memory DuckDB table. The baseline is the default rule set
+(``src/clientcustomer/default_rules.toml``) written by hand as one SQL query; it hard-codes the
+thresholds and points on purpose, and every row of its output is compared with the compiled
+query's, and with `classify_frame`'s on polars, so a change to the rule set shows up as a
+disagreement, not as a wrong figure.
+
+Two workloads: *materialize* writes the classified table (``CREATE TEMP TABLE ... AS``, every
+column kept), *count* only counts the verdicts (``GROUP BY role, decided_by``), which lets DuckDB
+skip the columns no rule reads. Each contender runs in a fresh child process: best of N wall
+time, and the peak resident memory the query adds against the input's size.
+
+Run: ``python benchmarks/bench_sql.py`` (10 M rows), ``--quick`` (1 M rows), ``--rows N``.
+Needs duckdb, polars, pyarrow, numpy (the ``bench`` dependency group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import _harness as h
+
+import clientcustomer
+
+TABLE = "signals"
+
+HAND_SQL = """
+SELECT * EXCLUDE (relational),
+    CASE WHEN score >= 5 AND relational THEN 'client'
+         WHEN score >= 2 AND relational THEN 'ambiguous'
+         ELSE 'customer' END AS role,
+    CASE WHEN score >= 2 AND NOT relational THEN 'policy.requires'
+         ELSE 'score' END AS decided_by
+FROM (
+    SELECT *,
+        CAST(
+              CASE WHEN collaborative_share >= 0.2 THEN 1 ELSE 0 END
+            + CASE WHEN collaborative_share >= 0.5 THEN 2 ELSE 0 END
+            - CASE WHEN collaborative_share < 0.05 THEN 1 ELSE 0 END
+            + CASE WHEN touchpoints_per_quarter >= 3 THEN 1 ELSE 0 END
+            + CASE WHEN active_engagement THEN 2 ELSE 0 END
+            + CASE WHEN tenure_days >= 365 THEN 1 ELSE 0 END
+            + CASE WHEN service_share >= 0.6 THEN 1 ELSE 0 END
+            - CASE WHEN service_share < 0.2 THEN 1 ELSE 0 END
+            + CASE WHEN customization >= 0.2 THEN 1 ELSE 0 END
+            + CASE WHEN customization >= 0.5 THEN 2 ELSE 0 END
+            - CASE WHEN customization < 0.05 THEN 1 ELSE 0 END
+            + CASE WHEN commitment_days >= 90 THEN 1 ELSE 0 END
+        AS DOUBLE) AS score,
+        COALESCE(collaborative_share >= 0.2 OR customization >= 0.2, FALSE) AS relational
+    FROM signals
+)
+"""
+"""The default rule set written by hand (a null comparison gives no points: CASE takes ELSE)."""
+
+
+def compiled_sql() -> str:
+    """The query `to_sql` writes for the default rule set."""
+    return clientcustomer.to_sql(table=TABLE, dialect="duckdb")
+
+
+def _connect(rows: int) -> tuple[Any, int]:
+    """A DuckDB connection holding the signal rows, and the rows' size as a polars frame."""
+    import duckdb  # noqa: PLC0415
+
+    frame = h.signal_frame(rows)
+    size = int(frame.estimated_size())
+    arrow = frame.to_arrow()
+    del frame
+    connection = duckdb.connect()
+    connection.register("incoming", arrow)
+    connection.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM incoming")  # noqa: S608
+    connection.unregister("incoming")
+    del arrow
+    return connection, size
+
+
+def _materialize(query: str) -> Callable[[Any], None]:
+    def run(connection: Any) -> None:
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE verdicts AS {query}")
+        connection.execute("DROP TABLE verdicts")
+
+    return run
+
+
+def _count(query: str) -> Callable[[Any], Any]:
+    def run(connection: Any) -> Any:
+        return connection.execute(
+            f"SELECT role, decided_by, count(*) FROM ({query}) GROUP BY ALL"  # noqa: S608
+        ).fetchall()
+
+    return run
+
+
+def _classify_sql(connection: Any) -> None:
+    clientcustomer.classify_sql(connection, TABLE).create("verdicts")
+    connection.execute("DROP TABLE verdicts")
+
+
+def _contender(
+    run: Callable[[Any], Any],
+) -> Callable[[argparse.Namespace], dict[str, Any]]:
+    def child(args: argparse.Namespace) -> dict[str, Any]:
+        sizes: list[int] = []
+
+        def prepare() -> Any:
+            connection, size = _connect(args.rows)
+            sizes.append(size)
+            return connection
+
+        return {**h.measure(prepare, run, args.repeat), "input_bytes": sizes[0]}
+
+    return child
+
+
+CONTENDERS: dict[str, tuple[str, str, Callable[[argparse.Namespace], dict[str, Any]]]] = {
+    "hand-table": (
+        "materialize, hand-written CASE (baseline)",
+        "hand-table",
+        _contender(_materialize(HAND_SQL)),
+    ),
+    "to_sql-table": (
+        "materialize, to_sql",
+        "hand-table",
+        _contender(_materialize(compiled_sql())),
+    ),
+    "classify_sql-table": (
+        "materialize, classify_sql",
+        "hand-table",
+        _contender(_classify_sql),
+    ),
+    "hand-count": (
+        "count, hand-written CASE (baseline)",
+        "hand-count",
+        _contender(_count(HAND_SQL)),
+    ),
+    "to_sql-count": (
+        "count, to_sql",
+        "hand-count",
+        _contender(_count(compiled_sql())),
+    ),
+}
+
+
+def _agreement(rows: int) -> list[tuple[str, int, int]]:
+    """Rows on which the queries agree with each other and with classify_frame (polars)."""
+    connection, _ = _connect(rows)
+    frame = clientcustomer.classify_frame(h.signal_frame(rows)).select(
+        "row_id", "role", "score", "decided_by"
+    )
+    connection.register("frame_verdicts", frame.to_arrow())
+    del frame
+    same = (
+        "a.role IS NOT DISTINCT FROM b.role AND a.score IS NOT DISTINCT FROM b.score "
+        "AND a.decided_by IS NOT DISTINCT FROM b.decided_by"
+    )
+    pairs = (
+        ("hand-written CASE vs to_sql", HAND_SQL, compiled_sql()),
+        ("to_sql vs classify_frame (polars)", compiled_sql(), "SELECT * FROM frame_verdicts"),
+    )
+    counts = []
+    for label, left, right in pairs:
+        query = (
+            f"SELECT count(*) FROM ({left}) a JOIN ({right}) b USING (row_id) "  # noqa: S608
+            f"WHERE {same}"
+        )
+        counts.append((label, int(connection.execute(query).fetchone()[0]), rows))
+    return counts
+
+
+def main() -> int:
+    if h.child_main({name: child for name, (_, _, child) in CONTENDERS.items()}):
+        return 0
+    parser = h.options(__doc__.splitlines()[0], rows=10_000_000, quick_rows=1_000_000)
+    args = parser.parse_args()
+    rows, repeat = h.settle(args)
+    print(f"bench_sql: {rows:,} signal rows in DuckDB, ~{h.NULL_SHARE:.0%} unknown per column")
+    print(h.machine("duckdb", "polars", "pyarrow", "numpy", "clientcustomer"))
+    print()
+    print("Agreement (role, score and deciding rule, every row):")
+    agreement = _agreement(rows)
+    for label, same, total in agreement:
+        print(f"  {label}: {same:,} / {total:,} rows agree")
+    print()
+    results = {name: h.run_child(__file__, name, rows, repeat) for name in CONTENDERS}
+    lines = []
+    for name, (label, baseline, _) in CONTENDERS.items():
+        figures = results[name]
+        best = figures["best"]
+        lines.append(
+            (
+                label,
+                f"{h.seconds(best)} (best of {repeat})",
+                f"{rows / best / 1e6:,.1f} M",
+                f"{best / results[baseline]['best']:.2f}x",
+                h.megabytes(figures["input_bytes"]),
+                h.megabytes(figures["peak_increase"]),
+                f"{figures['peak_increase'] / figures['input_bytes']:.2f}x",
+            )
+        )
+    print(
+        h.table(
+            ("contender", "wall time", "rows/s", "vs baseline", "input", "peak RSS +", "/ input"),
+            lines,
+        )
+    )
+    print()
+    print(
+        "input: the rows' size as a polars frame (the DuckDB table holds the same data). "
+        "peak RSS +: what the query adds at its peak, in a fresh process."
+    )
+    print("Target: to_sql within 1.5x of the hand-written CASE.")
+    disagree = [label for label, same, total in agreement if same != total]
+    if disagree:
+        print("DISAGREEMENT: " + "; ".join(disagree))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,383 @@
+"""The contract of the many-records paths: every engine agrees with the one-record classifier.
+
+A batch is a rule set (the default one or a random one under any hit policy) and a few signal
+rows, with unknown values and with some signals missing as columns. The one-record path
+(`Classifier.classify`) is the reference; pandas, polars, DuckDB (`classify_sql` and a relation
+through `classify_frame`), SQLite (`to_sql` run by the standard library) and Spark (a DataFrame
+through `classify_frame` and `spark.sql(to_sql(..., dialect="spark"))`) must give the same role,
+deciding rule and score on every row, and the same per-aspect leanings when asked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from clientcustomer import (
+    SIGNALS,
+    Aspect,
+    Classifier,
+    Policy,
+    Rule,
+    Ruleset,
+    classify_frame,
+    classify_sql,
+    default_ruleset,
+    to_sql,
+)
+from clientcustomer import _conditions as c
+from clientcustomer._compile import _used_signals
+from clientcustomer.testing import _signal_values, _typed_values, rulesets
+
+nw = pytest.importorskip("narwhals")
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+duckdb = pytest.importorskip("duckdb")
+
+ROW = "_row"
+"""The column that keeps each row's place (no signal name starts with an underscore)."""
+
+INT64 = 2**63 - 1
+ASPECTS = tuple(aspect.value for aspect in Aspect)
+OUTPUT_COLUMNS = frozenset({"role", "score", "decided_by"})
+
+Verdict = tuple[str, str, float]
+"""(role, decided_by, score) of one row."""
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+def kind_of(ruleset: Ruleset, name: str) -> str:
+    """A signal's column type: number, integer, boolean or string."""
+    spec = SIGNALS.get(name)
+    return spec.type if spec is not None else ruleset.signals[name]
+
+
+def literals(expr: c.Expr) -> Iterator[object]:
+    """Every literal value of a condition: the thresholds worth drawing values at."""
+    match expr:
+        case c.Literal(value=value):
+            yield value
+        case c.Compare(left=left, right=right):
+            for side in (left, right):
+                yield from literals(side)
+        case c.In(values=values):
+            for item in values:
+                yield item.value
+        case c.Not(operand=operand):
+            yield from literals(operand)
+        case c.And(operands=operands) | c.Or(operands=operands):
+            for item in operands:
+                yield from literals(item)
+        case _:
+            return
+
+
+def conditions_of(ruleset: Ruleset) -> list[c.Expr]:
+    found = [rule.condition for rule in ruleset.rules]
+    if ruleset.policy.requires is not None:
+        found.append(c.parse_condition(ruleset.policy.requires))
+    return found
+
+
+def fits(value: object, name: str, kind: str) -> bool:
+    """Whether a literal is a valid value of the signal (type and range)."""
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if kind == "integer" and not isinstance(value, int):
+        return False
+    if abs(value) > 10**15:  # beyond what a double holds exactly: no exact threshold to hit
+        return False
+    spec = SIGNALS.get(name)
+    low = None if spec is None else spec.minimum
+    high = None if spec is None else spec.maximum
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def values_for(ruleset: Ruleset, name: str) -> st.SearchStrategy[Any]:
+    """A signal's values: unknown, anything valid, or exactly a threshold the rules test."""
+    kind = kind_of(ruleset, name)
+    base = _signal_values(name) if name in SIGNALS else st.none() | _typed_values(kind)
+    hits = sorted(
+        {
+            repr(value): value
+            for expr in conditions_of(ruleset)
+            for value in literals(expr)
+            if fits(value, name, kind)
+        }.values(),
+        key=repr,
+    )
+    strategy = base | st.sampled_from(hits) if hits else base
+    if kind == "number":  # a column of doubles: an integer literal arrives as a float
+        return strategy.map(lambda value: None if value is None else float(value))
+    if kind == "integer":  # a column of 64-bit integers
+        return strategy.map(
+            lambda value: value if value is None else max(min(value, INT64), -INT64)
+        )
+    return strategy
+
+
+@attrs.frozen
+class Batch:
+    """A rule set, the signal columns present, their types and the rows (None: unknown)."""
+
+    ruleset: Ruleset
+    kinds: dict[str, str]
+    rows: tuple[dict[str, Any], ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.kinds)
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in _used_signals(self.ruleset) if name not in self.kinds]
+
+    @property
+    def has_nul(self) -> bool:
+        """Whether a string holds NUL, which SQLite's driver and Spark refuse in a query."""
+        texts = [
+            value
+            for expr in conditions_of(self.ruleset)
+            for value in literals(expr)
+            if isinstance(value, str)
+        ]
+        texts.extend(value for row in self.rows for value in row.values() if isinstance(value, str))
+        texts.extend(rule.id for rule in self.ruleset.rules)
+        return any("\x00" in text for text in texts)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as the one-record path reads them (no row number)."""
+        return [{name: row[name] for name in self.kinds} for row in self.rows]
+
+
+@st.composite
+def batches(draw: st.DrawFn, *, max_rows: int = 8) -> Batch:
+    """A rule set and a batch of rows over its signals; some signals left out as columns."""
+    ruleset = draw(st.just(default_ruleset()) | rulesets(max_rules=4))
+    used = [*_used_signals(ruleset), *(n for n in ruleset.signals if n not in SIGNALS)]
+    names = list(dict.fromkeys(used))
+    # A signal named like an output column would clash with it in SQL (`SELECT *, ... AS role`).
+    names = [name for name in names if name not in OUTPUT_COLUMNS]
+    kept = [name for name in names if draw(st.integers(0, 5)) > 0]
+    kinds = {name: kind_of(ruleset, name) for name in kept}
+    count = draw(st.integers(1, max_rows))
+    rows = []
+    for index in range(count):
+        row = {ROW: index}
+        for name in kept:
+            row[name] = draw(values_for(ruleset, name))
+        rows.append(row)
+    return Batch(ruleset, kinds, tuple(rows))
+
+
+# --- one engine each ----------------------------------------------------------------------------
+
+POLARS_TYPES = {"number": "Float64", "integer": "Int64", "boolean": "Boolean", "string": "String"}
+PANDAS_TYPES = {"number": "Float64", "integer": "Int64", "boolean": "boolean", "string": "string"}
+
+
+def expected(batch: Batch) -> list[Verdict]:
+    classifier = Classifier(batch.ruleset)
+    verdicts = [classifier.classify(record) for record in batch.records()]
+    return [(v.role.value, v.decided_by, v.score) for v in verdicts]
+
+
+def expected_leanings(batch: Batch) -> list[dict[str, float]]:
+    classifier = Classifier(batch.ruleset)
+    return [
+        {leaning.aspect.value: leaning.points for leaning in classifier.classify(r).leanings}
+        for r in batch.records()
+    ]
+
+
+def polars_frame(batch: Batch) -> Any:
+    schema = {ROW: pl.Int64, **{n: getattr(pl, POLARS_TYPES[k]) for n, k in batch.kinds.items()}}
+    return pl.DataFrame(list(batch.rows), schema=schema, orient="row")
+
+
+def pandas_frame(batch: Batch) -> Any:
+    """Nullable pandas dtypes: ``pd.NA`` is the unknown value."""
+    data = {ROW: pd.array([row[ROW] for row in batch.rows], dtype="Int64")}
+    for name, kind in batch.kinds.items():
+        data[name] = pd.array([row[name] for row in batch.rows], dtype=PANDAS_TYPES[kind])
+    return pd.DataFrame(data)
+
+
+def pandas_inferred(batch: Batch) -> Any:
+    """What ``pd.DataFrame(records)`` infers: NaN for a missing number, objects for booleans."""
+    return pd.DataFrame.from_records(list(batch.rows), columns=[ROW, *batch.columns])
+
+
+def duckdb_connection(batch: Batch) -> Any:
+    con = duckdb.connect()
+    arrow = polars_frame(batch).to_arrow()
+    con.register("batch", arrow)
+    return con
+
+
+def verdicts(rows: list[tuple[Any, ...]]) -> list[Verdict]:
+    """(row, role, decided_by, score) tuples in any order, as verdicts in row order."""
+    return [(role, decided, float(score)) for _, role, decided, score in sorted(rows)]
+
+
+def from_polars(result: Any) -> list[Verdict]:
+    return verdicts(result.select(ROW, "role", "decided_by", "score").rows())
+
+
+def from_pandas(result: Any) -> list[Verdict]:
+    selected = result[[ROW, "role", "decided_by", "score"]]
+    return verdicts([tuple(row) for row in selected.itertuples(index=False)])
+
+
+def from_duckdb(relation: Any) -> list[Verdict]:
+    return verdicts(relation.select(f'"{ROW}", role, decided_by, score').fetchall())
+
+
+def sqlite_rows(batch: Batch, *, leanings: bool = False) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(":memory:")
+    try:
+        types = {"number": "REAL", "integer": "INTEGER", "boolean": "INTEGER", "string": "TEXT"}
+        columns = ", ".join(
+            [f'"{ROW}" INTEGER', *(f'"{n}" {types[k]}' for n, k in batch.kinds.items())]
+        )
+        con.execute(f"CREATE TABLE batch ({columns})")
+        marks = ", ".join("?" for _ in range(len(batch.kinds) + 1))
+        con.executemany(
+            f"INSERT INTO batch VALUES ({marks})",  # noqa: S608 - placeholders only
+            [(row[ROW], *(row[name] for name in batch.kinds)) for row in batch.rows],
+        )
+        query = to_sql(
+            batch.ruleset, table="batch", dialect="sqlite", missing=batch.missing, leanings=leanings
+        )
+        cursor = con.execute(query)
+        names = [item[0] for item in cursor.description]
+        wanted = [ROW, "role", "decided_by", "score"]
+        if leanings:
+            wanted = [ROW, *(f"leaning_{aspect}" for aspect in ASPECTS)]
+        picks = [names.index(name) for name in wanted]
+        return [tuple(row[i] for i in picks) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+# --- the contract -------------------------------------------------------------------------------
+
+
+class TestEveryEngineAgrees:
+    @settings(max_examples=25)
+    @given(batches())
+    def test_dataframes_and_sql_agree_with_one_record(self, batch):
+        """pandas, polars, DuckDB and SQLite give each row the one-record role, rule and score."""
+        reference = expected(batch)
+
+        assert reference == from_polars(classify_frame(polars_frame(batch), batch.ruleset))
+        assert reference == from_polars(
+            classify_frame(polars_frame(batch).lazy(), batch.ruleset).collect()
+        )
+        assert reference == from_pandas(classify_frame(pandas_frame(batch), batch.ruleset))
+        assert reference == from_pandas(classify_frame(pandas_inferred(batch), batch.ruleset))
+        con = duckdb_connection(batch)
+        assert reference == from_duckdb(classify_sql(con, "batch", batch.ruleset))
+        assert reference == from_duckdb(classify_frame(con.table("batch"), batch.ruleset))
+        if not batch.has_nul:
+            assert reference == verdicts(sqlite_rows(batch))
+
+    @settings(max_examples=15)
+    @given(batches())
+    def test_leanings_are_the_points_per_aspect(self, batch):
+        """``leanings=True`` adds, per aspect, the points `Classification.leanings` sums."""
+        reference = expected_leanings(batch)
+        columns = [f"leaning_{aspect}" for aspect in ASPECTS]
+
+        frame = classify_frame(polars_frame(batch), batch.ruleset, leanings=True)
+        con = duckdb_connection(batch)
+        relation = classify_sql(con, "batch", batch.ruleset, leanings=True)
+        in_sql = relation.select(", ".join([f'"{ROW}"', *columns])).fetchall()
+
+        def as_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, float]]:
+            return [dict(zip(ASPECTS, row[1:], strict=True)) for row in sorted(rows)]
+
+        assert reference == as_dicts(frame.select(ROW, *columns).rows())
+        assert reference == as_dicts(in_sql)
+        if not batch.has_nul:
+            assert reference == as_dicts(sqlite_rows(batch, leanings=True))
+
+
+# --- Spark ----------------------------------------------------------------------------------------
+
+
+def spark_frame(spark: Any, batch: Batch) -> Any:
+    from pyspark.sql import types as T  # noqa: N812, PLC0415 - Spark only when it runs
+
+    spark_types = {
+        "number": T.DoubleType(),
+        "integer": T.LongType(),
+        "boolean": T.BooleanType(),
+        "string": T.StringType(),
+    }
+    schema = T.StructType(
+        [
+            T.StructField(ROW, T.LongType(), nullable=False),
+            *(T.StructField(n, spark_types[k], nullable=True) for n, k in batch.kinds.items()),
+        ]
+    )
+    rows = [(row[ROW], *(row[name] for name in batch.kinds)) for row in batch.rows]
+    return spark.createDataFrame(rows, schema=schema)
+
+
+def from_spark(frame: Any) -> list[Verdict]:
+    rows = frame.select(ROW, "role", "decided_by", "score").collect()
+    return verdicts([tuple(row) for row in rows])
+
+
+@pytest.mark.spark
+class TestSpark:
+    @settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(batch=batches())
+    def test_spark_agrees_with_one_record(self, spark, batch):
+        """A Spark DataFrame through `classify_frame` and Spark SQL through `to_sql` agree."""
+        assume(not batch.has_nul)
+        reference = expected(batch)
+        frame = spark_frame(spark, batch)
+        frame.createOrReplaceTempView("batch")
+        query = to_sql(batch.ruleset, table="batch", dialect="spark", missing=batch.missing)
+
+        assert reference == from_spark(classify_frame(frame, batch.ruleset))
+        assert reference == from_spark(spark.sql(query))
+
+    def test_quotes_and_backslashes_survive_spark_sql(self, spark):
+        """A string literal with quotes and backslashes matches the same text in Spark."""
+        rules = Ruleset(
+            "odd",
+            "1",
+            Policy("first", default="customer"),
+            (
+                Rule("quoted", "region == 'a\\'b\\\\c\"d'", "Quoted.", role="client"),
+                Rule("plain", "region == 'x'", "Plain.", role="ambiguous"),
+            ),
+            signals={"region": "string"},
+        )
+        frame = spark.createDataFrame(
+            [(0, "a'b\\c\"d"), (1, "x"), (2, None)], schema="_row long, region string"
+        )
+        frame.createOrReplaceTempView("odd")
+
+        result = spark.sql(to_sql(rules, table="odd", dialect="spark"))
+
+        assert [
+            ("client", "quoted", 1.0),
+            ("ambiguous", "plain", 0.0),
+            ("customer", "policy.default", -1.0),
+        ] == from_spark(result)
