@@ -6,6 +6,8 @@ import ast
 import enum
 import importlib
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -23,7 +25,11 @@ def defined_public_names(module: ModuleType) -> set[str]:
     """The public names a module defines, or imports from within the package, at top level."""
     tree = ast.parse(inspect.getsource(module))
     names: set[str] = set()
-    for node in tree.body:
+    body = list(tree.body)
+    for node in tree.body:  # the lazily imported names are imported for type checkers only
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            body.extend(node.body)
+    for node in body:
         if isinstance(node, ast.ImportFrom) and node.level > 0:
             names.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -32,7 +38,7 @@ def defined_public_names(module: ModuleType) -> set[str]:
             names.update(target.id for target in node.targets if isinstance(target, ast.Name))
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
-    return {name for name in names if not name.startswith("_")}
+    return {name for name in names if not name.startswith("_") and name != "__version__"}
 
 
 def all_order(name: str) -> tuple[int, str]:
@@ -213,3 +219,33 @@ class TestReference:
                 assert module is not None
 
         assert [] == stale
+
+
+class TestLazyImports:
+    def test_import_loads_no_submodule(self):
+        """``import clientcustomer`` imports none of its modules until a name is used."""
+        code = (
+            "import sys, clientcustomer; "
+            "print(sorted(m for m in sys.modules if m.startswith('clientcustomer.')))"
+        )
+        result = subprocess.run(  # noqa: S603 - this interpreter, fixed code
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+
+        assert "[]" == result.stdout.strip()
+
+    def test_every_export_names_its_defining_module(self):
+        """The lazy table covers ``__all__`` exactly, and each name comes from its module."""
+        assert sorted(clientcustomer.__all__) == sorted(clientcustomer._EXPORTS)
+        for name, module in clientcustomer._EXPORTS.items():
+            defined = importlib.import_module(f"clientcustomer.{module}")
+            assert getattr(defined, name) is getattr(clientcustomer, name)
+
+    def test_unknown_name_is_an_attribute_error(self):
+        """A name the package does not have raises ``AttributeError`` naming it."""
+        with pytest.raises(AttributeError, match="no attribute 'nope'"):
+            clientcustomer.nope  # noqa: B018 - the access is the test
+
+    def test_dir_lists_the_public_names(self):
+        """``dir()`` offers every public name, loaded or not."""
+        assert set(clientcustomer.__all__) <= set(dir(clientcustomer))
