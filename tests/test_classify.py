@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import sys
+from collections import OrderedDict
 from decimal import Decimal
+from enum import IntEnum
+from types import MappingProxyType
 
 import attrs
 import pytest
@@ -456,3 +461,261 @@ class TestOutput:
         document = json.loads(cc.to_json(verdict))
         assert "customer" == document["role"]
         assert verdict == cc.from_json(Classification, json.dumps(document))
+
+
+def outcome(call, *args, **kwargs):
+    """``("ok", result)``, or ``("error", message)`` for a `ValidationError`."""
+    try:
+        return "ok", call(*args, **kwargs)
+    except ValidationError as error:
+        return "error", str(error)
+
+
+def slow(classifier, mapping):
+    """The fallback: validate through `Signals.from_mapping`, then classify the signals."""
+    return outcome(lambda: classifier.classify(Signals.from_mapping(mapping)))
+
+
+# Values that are not plainly valid for some canonical signal: each must give the fast path's
+# result or error exactly as `Signals.from_mapping` does.
+ODD_VALUES = st.sampled_from(
+    (
+        math.nan,
+        math.inf,
+        -math.inf,
+        -1,
+        -0.5,
+        -0.0,
+        1.5,
+        2,
+        True,
+        False,
+        0,
+        1,
+        0.0,
+        1.0,
+        3.0,
+        10**300,
+        -(10**300),
+        sys.float_info.max,
+        "0.5",
+        "",
+        [1],
+        Decimal(1),
+        IntEnum("Count", "ONE")(1),
+    )
+)
+BAD_CUSTOM = st.sampled_from(
+    (
+        ("bad key", 1),
+        ("1st", 1),
+        (1, 1),
+        ("nps", math.nan),
+        ("nps", math.inf),
+        ("nps", [1]),
+        ("nps", Decimal(1)),
+        ("nps", None),
+        ("region", "north"),
+        ("flag", True),
+    )
+)
+
+
+@st.composite
+def mappings(draw: st.DrawFn) -> dict[object, object]:
+    """Signal mappings, valid and not: random signals, some values dropped or replaced."""
+    record: dict[object, object] = dict(draw(testing.signals()).as_dict())
+    names = sorted(cc.SIGNALS)
+    for name in draw(st.lists(st.sampled_from(names), max_size=3)):
+        record.pop(name, None)
+    for name in draw(st.lists(st.sampled_from(names), max_size=3)):
+        record[name] = draw(ODD_VALUES)
+    record.update(draw(st.lists(BAD_CUSTOM, max_size=2)))
+    return record
+
+
+class TestFastPath:
+    """A plain dict is validated in one pass; anything else must give the fallback's outcome."""
+
+    @given(mappings())
+    def test_same_as_from_mapping(self, mapping):
+        classifier = Classifier()
+        expected = slow(classifier, mapping)
+        assert expected == outcome(classifier.classify, mapping)
+        assert expected == outcome(classify, mapping)
+        assert expected == outcome(classifier.classify, MappingProxyType(mapping))
+        kind, streamed = outcome(lambda: next(classifier.classify_many([mapping])))
+        if kind == "error":
+            streamed = streamed.replace("$[0]", "$")
+        assert expected == (kind, streamed)
+
+    @given(ruleset_and_signals(), mappings())
+    def test_same_as_from_mapping_with_custom_signals(self, drawn, mapping):
+        ruleset, signals = drawn
+        mapping = {**mapping, **signals.custom}
+        classifier = Classifier(ruleset)
+        expected = slow(classifier, mapping)
+        assert expected == outcome(classifier.classify, mapping)
+        assert expected[0] == outcome(classifier.signals_of, mapping)[0]
+        assert expected == outcome(classifier.classify, MappingProxyType(mapping))
+
+    @pytest.mark.parametrize(
+        ("record", "expected"),
+        [
+            ({"active_engagement": 1}, "$.active_engagement: expected a boolean or null, got 1"),
+            ({"active_engagement": "yes"}, "$.active_engagement: expected a boolean or null"),
+            ({"tenure_days": True}, "$.tenure_days: expected an integer or null, got True"),
+            ({"tenure_days": 3.0}, "$.tenure_days: expected an integer or null, got 3.0"),
+            ({"tenure_days": -1}, "$.tenure_days: expected an integer >= 0, got -1"),
+            ({"customization": True}, "$.customization: expected a number or null, got True"),
+            ({"customization": math.nan}, "$.customization: expected a number or null, got nan"),
+            ({"customization": 1.5}, "$.customization: expected a number between 0 and 1"),
+            ({"spend": math.inf}, "$.spend: expected a number >= 0, got inf"),
+            ({"spend": -math.inf}, "$.spend: expected a number >= 0, got -inf"),
+            ({"spend": -0.01}, "$.spend: expected a number >= 0, got -0.01"),
+            ({"bad key": 1}, "$.custom: expected signal names that are identifiers, got 'bad key'"),
+            ({"nps": math.nan}, "$.custom.nps: expected a number, boolean, string or null"),
+            ({"nps": [9]}, "$.custom.nps: expected a number, boolean, string or null"),
+        ],
+    )
+    def test_invalid_values_name_the_same_problem(self, record, expected):
+        with pytest.raises(ValidationError) as fallback:
+            Signals.from_mapping(record)
+        assert str(fallback.value).startswith(expected)
+        assert ("error", str(fallback.value)) == outcome(classify, record)
+        assert ("error", str(fallback.value)) == outcome(Classifier().signals_of, record)
+
+    def test_every_problem_is_listed_once(self):
+        record = {"tenure_days": -1, "customization": 2.0, "active_engagement": 0, "x y": None}
+        with pytest.raises(ValidationError) as caught:
+            classify(record)
+        message = str(caught.value)
+        assert message == str(outcome(Signals.from_mapping, record)[1])
+        for name in ("tenure_days", "customization", "active_engagement", "custom"):
+            assert 1 == [line.split(":")[0] for line in message.splitlines()].count(f"$.{name}")
+
+    @pytest.mark.parametrize(
+        "record",
+        [
+            {},
+            {"tenure_days": 0, "customization": 0, "spend": 0, "active_engagement": False},
+            {"tenure_days": 10**300, "touchpoints_per_quarter": sys.float_info.max},
+            {"collaborative_share": 1, "customization": 1.0, "service_share": 0.5},
+            {"commitment_days": None, "active_engagement": None, "nps": None},
+            {"customization": 0.9, "nps": 9, "region": "north", "vip": True, "ratio": 0.5},
+        ],
+    )
+    def test_valid_values_give_equal_signals_and_verdicts(self, record):
+        classifier = Classifier()
+        signals = Signals.from_mapping(record)
+        assert signals == classifier.signals_of(record)
+        assert signals.custom == classifier.signals_of(record).custom
+        assert classifier.classify(signals) == classifier.classify(record)
+        assert classifier.classify(signals) == classifier.classify(OrderedDict(record))
+        assert classifier.classify(signals).explain() == classifier.classify(record).explain()
+
+    def test_the_dict_is_not_kept(self):
+        record = {"customization": 0.9, "nps": 9}
+        signals = Classifier().signals_of(record)
+        record["nps"] = 1
+        assert {"nps": 9} == signals.custom
+
+    def test_custom_signal_types_on_the_fast_path(self):
+        ruleset = Ruleset(
+            "typed",
+            "1",
+            Policy("score", client_at=1, customer_below=0),
+            (
+                Rule("vip", "vip", "A VIP.", aspect="relationship", points=1),
+                Rule(
+                    "nps", "nps > 8 or tenure_days > 10", "Promoter.", aspect="business", points=1
+                ),
+            ),
+            signals={"vip": "boolean", "nps": "integer", "unread": "string"},
+        )
+        classifier = Classifier(ruleset)
+        verdict = classifier.classify({"vip": True, "nps": 9, "unread": 1})
+        assert (Role.CLIENT, 2.0) == (verdict.role, verdict.score)
+        assert verdict == classifier.classify(Signals(custom={"vip": True, "nps": 9, "unread": 1}))
+        assert "business -> client (+1): Promoter. [nps=9, tenure_days=unknown]" == str(
+            verdict.evidence[1]
+        )
+        for record, expected in (
+            ({"vip": 1}, "$.vip: expected a boolean or null, got 1"),
+            ({"vip": "yes"}, "$.vip: expected a boolean or null, got 'yes'"),
+            ({"nps": 9.5}, "$.nps: expected a integer or null, got 9.5"),
+            ({"vip": True, "tenure_days": -1}, "$.tenure_days: expected an integer >= 0, got -1"),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                classifier.classify(record)
+            assert expected == str(caught.value)
+            assert ("error", expected) == slow(classifier, record)
+
+    def test_entities_and_signals_skip_the_fast_path(self):
+        customer = cc.Customer(cc.Party("ann", "Ann", "person"), since=dt.date(2026, 1, 1))
+        as_of = dt.date(2026, 2, 1)
+        derived = cc.derive_signals_for(customer, as_of=as_of)
+        assert classify(derived) == classify(customer, as_of=as_of)
+        assert classify(derived.as_dict()) == classify(customer, as_of=as_of)
+        with pytest.raises(ValidationError, match=r"^\$\.as_of: expected a date"):
+            classify(customer, as_of="2026-02-01")  # type: ignore[arg-type]
+        assert classify(derived) == classify(customer, as_of=as_of)
+
+
+class TestResultValidation:
+    """The results are built without validators on the hot path; built by hand, they validate."""
+
+    def test_numbers_must_be_finite(self):
+        for bad in (math.nan, math.inf, True, "1"):
+            with pytest.raises(ValidationError, match=r"^\$\.score: expected a finite number"):
+                Classification("client", bad, 0.0, "r@1", "score")
+            with pytest.raises(ValidationError, match=r"^\$\.points: expected a finite number"):
+                cc.AspectLeaning("business", None, bad)
+        with pytest.raises(ValidationError, match=r"^\$\.points: expected a finite number"):
+            cc.Evidence("r", None, None, math.nan, "Because.")
+
+    def test_evidence_values(self):
+        with pytest.raises(ValidationError, match="expected a dict of signal name to value"):
+            cc.Evidence("r", None, None, None, "Because.", values=[("a", 1)])
+        with pytest.raises(ValidationError, match="expected a dict of signal name to value"):
+            cc.Evidence("r", None, None, None, "Because.", values={1: 1})
+        with pytest.raises(ValidationError) as caught:
+            cc.Evidence("r", None, None, None, "Because.", values={"a": [1]})
+        assert str(caught.value).startswith(
+            "$.values.a: expected a number, boolean, string or null"
+        )
+        item = cc.Evidence("r", "business", None, None, "Because.", values={"a": None, "b": 1.5})
+        assert "business: Because. [a=unknown, b=1.5]" == str(item)
+
+    def test_leanings_without_aspect_or_direction(self):
+        verdict = Classification(
+            "ambiguous",
+            0.0,
+            0.0,
+            "r@1",
+            "r",
+            fired=("r", "s"),
+            evidence=(
+                cc.Evidence("r", None, "client", None, "No aspect."),
+                cc.Evidence("s", "business", None, None, "No direction."),
+            ),
+        )
+        business = {item.aspect: item for item in verdict.leanings}[cc.Aspect.BUSINESS]
+        assert (None, 0.0, ("s",)) == (business.leans, business.points, business.rules)
+        assert all(item.rules == () for item in verdict.leanings if item != business)
+        assert "unknown:" not in verdict.explain()
+        assert verdict.explain().startswith("ambiguous (score 0, at the client threshold) by r@1")
+
+
+class TestStreamingArguments:
+    @pytest.mark.parametrize("every", [0, -1, True, 2.0, "10"])
+    def test_every(self, every):
+        with pytest.raises(ValidationError, match=r"^every: expected an integer >= 1"):
+            list(classify_many([{}], every=every))
+
+    def test_progress(self):
+        with pytest.raises(ValidationError, match=r"^progress: expected a callable"):
+            list(classify_many([{}], progress=3))  # type: ignore[arg-type]
+        seen = []
+        assert [] == list(classify_many([], progress=seen.append))
+        assert [] == seen

@@ -765,6 +765,212 @@ class TestClassifyLog:
         assert (0, "0 rows: 0 customer, 0 client, 0 ambiguous") == (status, out.splitlines()[-1])
 
 
+class TestClassifyProgress:
+    def test_a_terminal_gets_a_progress_line_that_is_cleared(
+        self, capsys, signals_csv, monkeypatch
+    ):
+        """On a terminal, ``classify`` draws a progress line on stderr and clears it at the end."""
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+
+        status, out, err = run(capsys, "classify", str(signals_csv))
+
+        assert (0, TABLE) == (status, out)
+        assert err.startswith("\rclassify: 3 rows (")
+        assert err.endswith("\r")
+        assert "" == err.rsplit("\r", 2)[1].strip()
+
+    def test_quiet_draws_nothing(self, capsys, signals_csv, monkeypatch):
+        """``--quiet`` keeps stderr free of the progress line."""
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+
+        assert (0, TABLE, "") == run(capsys, "classify", str(signals_csv), "--quiet")
+
+
+DUCKDB_TABLE = (
+    "id    role       score  deciding rule\n"
+    "ann   client         9  score\n"
+    "bob   customer      -1  score\n"
+    "carl  ambiguous      3  score\n"
+    "3 rows: 1 customer, 1 client, 1 ambiguous\n"
+)
+
+
+class TestClassifyDuckdb:
+    @pytest.fixture(autouse=True)
+    def _needs_duckdb(self):
+        pytest.importorskip("duckdb")
+
+    @pytest.fixture
+    def numeric_csv(self, tmp_path):
+        return write(tmp_path, "rows.csv", SIGNALS_CSV.replace(",x\n", ",\n"))
+
+    def test_table_csv_and_jsonl_agree_with_the_python_engine(self, capsys, numeric_csv):
+        """Each format carries id, role, score and decided_by, as the python engine decides."""
+        _, python_out, _ = run(capsys, "classify", numeric_csv, "--format", "jsonl")
+        expected = [
+            {key: row[key] for key in ("id", "role", "score", "decided_by")}
+            for row in map(json.loads, python_out.splitlines())
+        ]
+
+        table = run(capsys, "classify", numeric_csv, "--engine", "duckdb")
+        status, out, err = run(
+            capsys, "classify", numeric_csv, "--engine", "duckdb", "--format", "jsonl"
+        )
+        _, csv_out, _ = run(
+            capsys, "classify", numeric_csv, "--engine", "duckdb", "--format", "csv"
+        )
+
+        assert (0, DUCKDB_TABLE, "") == table
+        assert (0, expected) == (status, [json.loads(line) for line in out.splitlines()])
+        assert "classify: 3 rows: 1 customer, 1 client, 1 ambiguous\n" == err
+        assert [
+            "id,role,score,decided_by",
+            "ann,client,9,score",
+            "bob,customer,-1,score",
+            "carl,ambiguous,3,score",
+        ] == csv_out.splitlines()
+
+    def test_parquet_with_integer_ids_and_rules(self, capsys, numeric_csv, tmp_path):
+        """A Parquet file is read by its extension; ids of any type become text; --rules holds."""
+        duckdb = pytest.importorskip("duckdb")
+        parquet = tmp_path / "rows.parquet"
+        rows = duckdb.read_csv(numeric_csv).select("row_number() OVER () AS id, * EXCLUDE (id)")
+        rows.write_parquet(str(parquet))
+        rules = write(
+            tmp_path,
+            "rules.toml",
+            'id = "tiny"\nversion = "1"\npolicy = { hit = "first", default = "customer" }\n'
+            '[[rules]]\nid = "retainer"\nwhen = "active_engagement"\nrole = "client"\n'
+            'because = "A contract is running."\n',
+        )
+
+        status, out, _ = run(
+            capsys,
+            "classify",
+            str(parquet),
+            "--engine",
+            "duckdb",
+            "--rules",
+            rules,
+            "--format",
+            "csv",
+        )
+
+        assert 0 == status
+        assert [
+            "id,role,score,decided_by",
+            "1,client,1,retainer",
+            "2,customer,-1,policy.default",
+            "3,customer,-1,policy.default",
+        ] == out.splitlines()
+
+    def test_a_column_of_the_wrong_type_names_it_and_writes_nothing(self, capsys, tmp_path):
+        """A text column for a number signal is one line, exit 2, and no output file."""
+        path = write(tmp_path, "rows.csv", "id,tenure_days\na,400\nb,long\n")
+        output = tmp_path / "out.csv"
+
+        message = failure(capsys, "classify", path, "--engine", "duckdb", "--output", str(output))
+
+        assert message.startswith(f"{path}: column tenure_days: expected a ")
+        assert message.endswith("column, got 'varchar'")
+        assert not output.exists()
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("idx,nps\na,1\n", "expected an 'id' column, got idx, nps"),
+            ("id,role\na,x\n", "expected no column named 'role' (a column of the output)"),
+            ("id,nps\na,1\na,2\n", "row 2: field 'id': expected a new id, got 'a'"),
+            ("id,nps\n,1\n", "row 1: field 'id': expected a non-empty id, got None"),
+        ],
+    )
+    def test_bad_files_stop_with_one_line(self, capsys, tmp_path, text, message):
+        """A file without ids, with a clashing column or repeated or empty ids is refused."""
+        path = write(tmp_path, "rows.csv", text)
+
+        assert f"{path}: {message}" == failure(capsys, "classify", path, "--engine", "duckdb")
+
+    def test_a_file_duckdb_cannot_read(self, capsys, tmp_path):
+        """A broken Parquet file is one line naming it."""
+        path = write(tmp_path, "rows.parquet", "not parquet\n")
+
+        message = failure(capsys, "classify", path, "--engine", "duckdb")
+
+        assert message.startswith(f"{path}: expected a parquet file DuckDB can read, got ")
+
+    def test_paths_and_formats_it_cannot_read(self, capsys, tmp_path, numeric_csv):
+        """stdin, JSON Lines, other extensions, missing files and folders are refused."""
+        missing, text = str(tmp_path / "none.csv"), write(tmp_path, "rows.txt", "id\n")
+        folder = tmp_path / "dir.csv"
+        folder.mkdir()
+        engine = ("--engine", "duckdb")
+
+        assert [
+            "FILE: expected a file path with --engine duckdb (it does not read stdin), got '-'",
+            "--input-format: expected csv with --engine duckdb, got 'jsonl'",
+            (
+                "FILE: expected a .csv or .parquet file with --engine duckdb "
+                f"(or --input-format csv), got {text!r}"
+            ),
+            f"FILE: expected a readable file, got {missing!r} (not found)",
+            f"FILE: expected a readable file, got {str(folder)!r} (a folder)",
+        ] == [
+            failure(capsys, "classify", "-", *engine),
+            failure(capsys, "classify", numeric_csv, "--input-format", "jsonl", *engine),
+            failure(capsys, "classify", text, *engine),
+            failure(capsys, "classify", missing, *engine),
+            failure(capsys, "classify", str(folder), *engine),
+        ]
+        status, out, _ = run(capsys, "classify", text, "--input-format", "csv", *engine)
+        assert (0, "0 rows: 0 customer, 0 client, 0 ambiguous\n") == (
+            status,
+            out.splitlines()[-1] + "\n",
+        )
+
+    def test_python_only_options(self, capsys, numeric_csv, log_csv):
+        """--log and --on-error skip belong to the python engine."""
+        engine = ("--engine", "duckdb")
+
+        assert [
+            "--engine duckdb: expected a signal FILE without --log (python engine only)",
+            "--engine duckdb: expected a signal FILE without --on-error skip (python engine only)",
+        ] == [
+            failure(capsys, "classify", "--log", str(log_csv), *engine),
+            failure(capsys, "classify", numeric_csv, "--on-error", "skip", *engine),
+        ]
+
+    def test_without_duckdb_the_error_names_the_extra(self, capsys, numeric_csv, monkeypatch):
+        """When duckdb is not installed, one line says which extra to install."""
+        monkeypatch.setitem(sys.modules, "duckdb", None)
+
+        assert (
+            "--engine duckdb: expected the duckdb package (pip install clientcustomer[duckdb])"
+            == failure(capsys, "classify", numeric_csv, "--engine", "duckdb")
+        )
+
+    def test_a_value_past_the_type_sample_is_one_line(self, capsys, tmp_path):
+        """A bad value DuckDB meets only while reading (past its type sample) is one line."""
+        rows = "".join(f"a{index},{index}\n" for index in range(21_000))
+        path = write(tmp_path, "rows.csv", f"id,tenure_days\n{rows}z,long\n")
+
+        message = failure(capsys, "classify", path, "--engine", "duckdb", "--format", "csv")
+
+        assert message.startswith(f"{path}: Conversion Error: ")
+        assert "Possible solutions" not in message
+
+    def test_progress_on_a_terminal(self, capsys, numeric_csv, monkeypatch):
+        """The duckdb engine draws and clears the progress line too, unless --quiet."""
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+        monkeypatch.setattr("clientcustomer._cli_classify._DUCKDB_BATCH", 2)
+
+        _, _, err = run(capsys, "classify", numeric_csv, "--engine", "duckdb")
+        quiet = run(capsys, "classify", numeric_csv, "--engine", "duckdb", "--quiet")
+
+        assert err.startswith("\rclassify: 2 rows (")  # batches of 2, at most 4 redraws/s
+        assert err.endswith("\r")
+        assert (0, DUCKDB_TABLE, "") == quiet
+
+
 class TestExplain:
     def test_signals_as_json(self, capsys):
         """``--signals`` explains a JSON object of signals."""

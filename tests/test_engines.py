@@ -33,6 +33,7 @@ from clientcustomer import (
 )
 from clientcustomer import _conditions as c
 from clientcustomer._compile import _used_signals
+from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import _signal_values, _typed_values, rulesets
 
 nw = pytest.importorskip("narwhals")
@@ -344,7 +345,7 @@ def from_spark(frame: Any) -> list[Verdict]:
 
 @pytest.mark.spark
 class TestSpark:
-    @settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=4, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(batch=batches())
     def test_spark_agrees_with_one_record(self, spark, batch):
         """A Spark DataFrame through `classify_frame` and Spark SQL through `to_sql` agree."""
@@ -381,3 +382,136 @@ class TestSpark:
             ("ambiguous", "plain", 0.0),
             ("customer", "policy.default", -1.0),
         ] == from_spark(result)
+
+
+# --- SQL text, bad arguments, laziness ---------------------------------------------------------
+
+ODD_RULES = Ruleset(
+    "odd",
+    "1",
+    Policy("first", default="customer"),
+    (
+        Rule('say"hi', "order == 'it\\'s a \\\\ path'", "Quoted.", role="client"),
+        Rule("plain", "order == 'x'", "Plain.", role="ambiguous"),
+    ),
+    signals={"order": "string"},
+)
+ODD_TABLE = 'my schema.acc"ts'
+
+
+class TestSqlText:
+    @pytest.mark.parametrize("dialect", ["postgres", "ansi"])
+    def test_odd_identifiers_are_quoted_and_literals_escaped(self, dialect):
+        """Names are double-quoted (quotes doubled), literals single-quoted (quotes doubled)."""
+        fired = "COALESCE((\"order\" = 'it''s a \\ path'), FALSE)"
+        plain = "COALESCE((\"order\" = 'x'), FALSE)"
+        one, minus = "CAST(1.0 AS DOUBLE PRECISION)", "CAST(-1.0 AS DOUBLE PRECISION)"
+
+        text = to_sql(ODD_RULES, table=ODD_TABLE, dialect=dialect)
+
+        assert (
+            f"SELECT *, CASE WHEN {fired} THEN 'client' WHEN {plain} THEN 'ambiguous' "  # noqa: S608
+            "ELSE 'customer' END AS \"role\", "
+            f"CASE WHEN {fired} THEN {one} WHEN {plain} THEN CAST(0.0 AS DOUBLE PRECISION) "
+            f'ELSE {minus} END AS "score", '
+            f"CASE WHEN {fired} THEN 'say\"hi' WHEN {plain} THEN 'plain' "
+            "ELSE 'policy.default' END AS \"decided_by\" "
+            'FROM "my schema"."acc""ts"'
+        ) == text
+
+    def test_the_postgres_text_runs_with_its_odd_names(self):
+        """DuckDB (PostgreSQL's quoting rules) runs the text and matches the quoted value."""
+        con = duckdb.connect()
+        con.execute('CREATE SCHEMA "my schema"')
+        con.execute('CREATE TABLE "my schema"."acc""ts" ("order" VARCHAR, _row INTEGER)')
+        con.execute(
+            'INSERT INTO "my schema"."acc""ts" VALUES (?, 0), (?, 1), (NULL, 2)',
+            ["it's a \\ path", "x"],
+        )
+
+        rows = con.sql(to_sql(ODD_RULES, table=ODD_TABLE, dialect="postgres")).order("_row")
+
+        assert [
+            ("client", 'say"hi', 1.0),
+            ("ambiguous", "plain", 0.0),
+            ("customer", "policy.default", -1.0),
+        ] == rows.select("role, decided_by, score").fetchall()
+
+    def test_an_unknown_dialect_lists_the_known_ones(self):
+        """A dialect that is not one of `Dialect` is refused, naming the choices."""
+        with pytest.raises(ValidationError) as info:
+            to_sql(table="t", dialect="oracle")
+
+        assert [
+            (
+                "dialect",
+                "one of 'ansi', 'duckdb', 'postgres', 'sqlite', 'spark'",
+                "oracle",
+            )
+        ] == [(p.field, p.expected, p.got) for p in info.value.problems]
+
+    @pytest.mark.parametrize("table", ["", "  ", "a..b", "a.", ".b", None, 7])
+    def test_a_bad_table_name_is_refused(self, table):
+        """An empty name, an empty part of schema.table, or a non-string is refused."""
+        with pytest.raises(ValidationError) as info:
+            to_sql(table=table)
+
+        assert [("table", table)] == [(p.field, p.got) for p in info.value.problems]
+
+
+class TestClassifySqlInput:
+    def test_a_missing_table_is_a_validation_error(self):
+        """A table that does not exist is named in a ValidationError, not a DuckDB error."""
+        with pytest.raises(ValidationError) as info:
+            classify_sql(duckdb.connect(), "nowhere")
+
+        assert [("table", "an existing table or view", "nowhere")] == [
+            (p.field, p.expected, p.got) for p in info.value.problems
+        ]
+
+    @pytest.mark.parametrize(
+        ("column", "kind"),
+        [("tenure_days", "VARCHAR"), ("active_engagement", "INTEGER"), ("customization", "DATE")],
+    )
+    def test_a_column_of_the_wrong_type_is_named(self, column, kind):
+        """A signal column of the wrong type is refused before any row is read, naming it."""
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE accounts (id VARCHAR, {column} {kind})")
+
+        with pytest.raises(ValidationError) as info:
+            classify_sql(con, "accounts")
+
+        assert [(f"accounts.{column}", kind.lower())] == [
+            (p.field, p.got) for p in info.value.problems
+        ]
+
+
+class TestLazyInputsStayLazy:
+    def test_a_polars_lazy_frame_is_read_only_when_collected(self, tmp_path):
+        """The result is a LazyFrame; rows written after the call are the ones classified."""
+        path = tmp_path / "rows.csv"
+        path.write_text("id,customization\na,0.0\n", encoding="utf-8")
+
+        result = classify_frame(pl.scan_csv(path))
+        path.write_text("id,customization\nb,1.0\nc,0.0\n", encoding="utf-8")
+
+        assert isinstance(result, pl.LazyFrame)
+        assert [("b", "ambiguous"), ("c", "customer")] == result.select(
+            "id", "role"
+        ).collect().rows()
+
+    @pytest.mark.parametrize("path", ["classify_sql", "classify_frame"])
+    def test_a_duckdb_relation_runs_only_when_fetched(self, path):
+        """Both DuckDB paths give a relation; rows inserted after the call are classified."""
+        con = duckdb.connect()
+        con.execute("CREATE TABLE accounts (id VARCHAR, customization DOUBLE)")
+        if path == "classify_sql":
+            result = classify_sql(con, "accounts")
+        else:
+            result = classify_frame(con.table("accounts"))
+        con.execute("INSERT INTO accounts VALUES ('b', 1.0), ('c', 0.0)")
+
+        assert isinstance(result, duckdb.DuckDBPyRelation)
+        assert [("b", "ambiguous"), ("c", "customer")] == (
+            result.select("id, role").order("id").fetchall()
+        )

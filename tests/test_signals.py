@@ -529,3 +529,13 @@ class TestProperties:
     def test_deterministic(self, log, as_of):
         """Deriving twice gives equal signals."""
         assert derive_signals(log, as_of=as_of) == derive_signals(tuple(log), as_of=as_of)
+
+
+class TestHugeIntegers:
+    @pytest.mark.parametrize("name", ["tenure_days", "customization"])
+    def test_an_integer_beyond_64_bits_is_a_validation_error(self, name):
+        """An integer no engine can store is refused cleanly, never an ``OverflowError``."""
+        with pytest.raises(
+            ValidationError, match=rf"\$\.{name}: expected a number within the 64-bit"
+        ):
+            Signals.from_mapping({name: 10**400})

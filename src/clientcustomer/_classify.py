@@ -62,7 +62,12 @@ def _role(value: Role | str) -> Role:
 
 
 def _finite(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+        or (isinstance(value, int) and abs(value) > 2**63 - 1)
+    ):
         raise v.fail(attribute, "a finite number", value)
 
 

@@ -293,8 +293,9 @@ def to_sql(
         SELECT *, CASE WHEN COALESCE("active_engagement", FALSE) THEN 'client' ELSE 'customer' END AS "role", CASE WHEN COALESCE("active_engagement", FALSE) THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN COALESCE("active_engagement", FALSE) THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
     """  # noqa: E501 - a doctest line cannot be wrapped
     chosen = _ruleset(ruleset)
-    if not isinstance(table, str) or not table.strip():
-        raise ValidationError.single("table", "a non-empty table name", table)
+    if not isinstance(table, str) or not all(part.strip() for part in table.split(".")):
+        # Each dot-separated part is one quoted identifier: none may be empty ("a..b", "a.").
+        raise ValidationError.single("table", "a table name (schema.table, no empty part)", table)
     sql = _Sql(_dialect(dialect), frozenset(missing))
     inner, columns = _select_list(chosen, sql, leanings=leanings)
     source = sql.table(table)
@@ -504,34 +505,64 @@ class _Stages:
     """Columns computed in stages: what is used more than once becomes a temporary column first.
 
     Eager engines evaluate an expression every time it appears (polars removes repeated
-    sub-expressions only in lazy mode), so each rule's ``fires``, the gate and the score are
-    computed once, as temporary columns under a prefix no input column has, and the verdict
-    columns are built from them; the temporary columns are dropped at the end.
+    sub-expressions only in lazy mode), so each rule's ``fires``, the gate, the score and the
+    choice of label are computed once, as temporary columns under a prefix no input column has,
+    and the verdict columns are built from them; the temporary columns are dropped at the end.
     """
 
-    def __init__(self, frame: _Frame, names: frozenset[str]) -> None:
+    def __init__(self, frame: _Frame, names: frozenset[str], *, pandas_like: bool) -> None:
         self.frame = frame
+        self.pandas_like = pandas_like
         self.prefix = "__clientcustomer_"
         while any(name.startswith(self.prefix) for name in names):
             self.prefix = "_" + self.prefix
-        self.first: dict[str, _Expr] = {}
-        self.second: dict[str, _Expr] = {}
+        self.levels: list[dict[str, _Expr]] = [{}, {}, {}]
+        self.count = 0
 
-    def fires(self, expr: c.Expr) -> _Expr:
-        """Whether a condition is true, as a temporary column (``lit`` stays a literal)."""
-        name = f"{self.prefix}{len(self.first)}"
-        self.first[name] = self.frame.fires(expr)
+    def column(self, expr: _Expr, level: int) -> _Expr:
+        """A temporary column computed at ``level`` (from the columns of the levels before)."""
+        name = f"{self.prefix}{self.count}"
+        self.count += 1
+        self.levels[level][name] = expr
         return self.frame.nw.col(name)
 
-    def later(self, expr: _Expr) -> _Expr:
-        """A column of the second stage (built from the first), as a temporary column."""
-        name = f"{self.prefix}{len(self.first) + len(self.second)}"
-        self.second[name] = expr
-        return self.frame.nw.col(name)
+    def choice(self, conditions: list[_Expr], code: _Expr | None = None) -> _Expr | None:
+        """The index of the first true condition (their number when none is), on pandas only.
+
+        ``code`` computes it without a masked choice per condition, when there is such a way.
+        """
+        if not self.pandas_like:
+            return None
+        if code is None:
+            nw_ = self.frame.nw
+            code = nw_.lit(len(conditions))
+            for index in range(len(conditions) - 1, -1, -1):
+                code = nw_.when(conditions[index]).then(nw_.lit(index)).otherwise(code)
+        return self.column(code, 2)
+
+    def pick(
+        self, conditions: list[_Expr], values: list[Any], dtype: object, choice: _Expr | None
+    ) -> _Expr:
+        """The value of the first true condition, the last value when none is."""
+        nw_ = self.frame.nw
+        if choice is not None:  # pandas' masked text assignment is slow: one lookup instead
+            return choice.replace_strict(dict(enumerate(values)), return_dtype=dtype)
+        result = nw_.lit(values[-1])
+        for condition, value in zip(reversed(conditions), reversed(values[:-1]), strict=True):
+            result = nw_.when(condition).then(nw_.lit(value)).otherwise(result)
+        return result
 
     @property
     def temporary(self) -> list[str]:
-        return [*self.first, *self.second]
+        return [name for level in self.levels for name in level]
+
+
+def _points(fires: _Expr, points: float, nw_: Any) -> _Expr:  # noqa: ANN401 - narwhals
+    """``points`` where ``fires`` (never null), else ``0.0``: a product, not a masked choice.
+
+    ``0.0 * -1.0`` is ``-0.0``, but a sum that starts at ``0.0`` is not changed by adding it.
+    """
+    return fires.cast(nw_.Float64) * points
 
 
 def _frame_columns(
@@ -545,42 +576,50 @@ def _frame_columns(
     def when(condition: _Expr, then: object, otherwise: _Expr) -> _Expr:
         return nw_.when(condition).then(nw_.lit(then)).otherwise(otherwise)
 
-    fired = [stages.fires(rule.condition) for rule in ruleset.rules]
-    by_rule = {id(rule): fires for rule, fires in zip(ruleset.rules, fired, strict=True)}
+    fired = [stages.column(frame.fires(rule.condition), 0) for rule in ruleset.rules]
     if policy.hit is HitPolicy.SCORE:
         score = nw_.lit(0.0)
         for rule, fires in zip(ruleset.rules, fired, strict=True):
-            score = score + when(fires, float(rule.points or 0.0), 0.0)
+            score = score + _points(fires, float(rule.points or 0.0), nw_)
         gate = (
-            stages.fires(c.parse_condition(policy.requires))
+            stages.column(frame.fires(c.parse_condition(policy.requires)), 0)
             if policy.requires is not None
             else nw_.lit(value=True)
         )
-        score = stages.later(score)
+        score = stages.column(score, 1)
         client = (score >= policy.client_at) & gate
         middle = (score >= policy.customer_below) & gate
-        out[ROLE_COLUMN] = when(
-            client,
-            Role.CLIENT.value,
-            when(middle, Role.AMBIGUOUS.value, nw_.lit(Role.CUSTOMER.value)),
+        role = stages.choice(
+            [client, middle], 2 - (client | middle).cast(nw_.Int8) - client.cast(nw_.Int8)
+        )
+        out[ROLE_COLUMN] = stages.pick(
+            [client, middle],
+            [Role.CLIENT.value, Role.AMBIGUOUS.value, Role.CUSTOMER.value],
+            nw_.String,
+            role,
         )
         out[SCORE_COLUMN] = score
-        out[DECIDED_BY_COLUMN] = when(
-            (score >= policy.customer_below) & ~gate, "policy.requires", nw_.lit("score")
+        refused = (score >= policy.customer_below) & ~gate
+        decided = stages.choice([refused], 1 - refused.cast(nw_.Int8))
+        out[DECIDED_BY_COLUMN] = stages.pick(
+            [refused], ["policy.requires", "score"], nw_.String, decided
         )
     else:
         rules = _ordered(ruleset)
         default = policy.default
-        role = nw_.lit(default.value)
-        score = nw_.lit(_ROLE_SCORES[default])
-        decided = nw_.lit("policy.default")
-        for rule in reversed(rules):
-            fires = by_rule[id(rule)]
-            chosen = rule.role or default
-            role = when(fires, chosen.value, role)
-            score = when(fires, _ROLE_SCORES[chosen], score)
-            decided = when(fires, rule.id, decided)
-        out[ROLE_COLUMN], out[SCORE_COLUMN], out[DECIDED_BY_COLUMN] = role, score, decided
+        by_rule = {id(rule): fires for rule, fires in zip(ruleset.rules, fired, strict=True)}
+        conditions = [by_rule[id(rule)] for rule in rules]
+        choice = stages.choice(conditions)
+        roles = [(rule.role or default).value for rule in rules]
+        out[ROLE_COLUMN] = stages.pick(conditions, [*roles, default.value], nw_.String, choice)
+        scores = [_ROLE_SCORES[rule.role or default] for rule in rules]
+        out[SCORE_COLUMN] = stages.pick(
+            conditions, [*scores, _ROLE_SCORES[default]], nw_.Float64, choice
+        )
+        ids = [rule.id for rule in rules]
+        out[DECIDED_BY_COLUMN] = stages.pick(
+            conditions, [*ids, "policy.default"], nw_.String, choice
+        )
     if leanings:
         # Under ``first`` a rule counts only when no earlier one fired (see `_select_list`).
         counts = []
@@ -593,7 +632,7 @@ def _frame_columns(
             total = nw_.lit(0.0)
             for rule, counted in zip(ruleset.rules, counts, strict=True):
                 if rule.aspect is aspect:
-                    total = total + when(counted, _aspect_points(rule), 0.0)
+                    total = total + _points(counted, _aspect_points(rule), nw_)
             out[LEANING_PREFIX + aspect.value] = total
     return out
 
@@ -688,15 +727,20 @@ def classify_frame(
         empty = frozenset(name for name in untyped if frame[name].isna().all())
     _check_frame_types(chosen, schema, nw_, untyped)
     compiler = _Frame(nw_, frozenset(schema.names()) - empty)
-    stages = _Stages(compiler, frozenset(schema.names()))
+    stages = _Stages(
+        compiler,
+        frozenset(schema.names()),
+        pandas_like=wrapped.implementation.is_pandas_like(),
+    )
     columns = _frame_columns(chosen, compiler, stages, leanings=leanings)
     eager_polars = isinstance(wrapped, nw_.DataFrame) and (
         wrapped.implementation is nw_.Implementation.POLARS
     )
-    staged = wrapped.lazy() if eager_polars else wrapped
-    for stage in (stages.first, stages.second):
-        if stage:
-            staged = staged.with_columns(**stage)
+    # Eager polars goes through its lazy engine, which computes the stages without copies.
+    staged: Any = wrapped.lazy() if eager_polars else wrapped
+    for level in stages.levels:
+        if level:
+            staged = staged.with_columns(**level)
     result = staged.with_columns(**columns).drop(*stages.temporary)
     if eager_polars:
         result = result.collect()

@@ -5,10 +5,11 @@ from that party's interactions. Everything is dataframe operations through narwh
 only when asked for): filters, joins, group-by aggregations and window functions.
 
 The matching of returns and cancellations to purchases (and of agreement ends to signatures) is
-sequential by nature: what one return cancels decides what the next one can. It is done as one
-*pass* of joins per rank: pass ``k`` handles the ``k``-th return or cancellation of every party at
-once. The number of passes is the largest number of returns and cancellations (and, apart, of
-agreement ends) of one party, not the number of rows; the result is exactly the one-record one.
+sequential by nature: what one return cancels decides what the next one can. For a party whose
+refunds name none of its orders it is bracket matching per item, offering and amount, done for all
+such parties at once with running sums. The others (and agreement ends) take one *pass* of joins
+per rank: pass ``k`` handles the ``k``-th return or cancellation of every party that has one. The
+result is exactly the one-record one.
 """
 
 from __future__ import annotations
@@ -288,7 +289,13 @@ def _match_refunds(lines: _Frame, refunds: _Frame, nw: _Nw) -> _Frame:
     """
     keys = ["party_id", "order"]
     orders = lines.group_by(keys).agg(outstanding=nw.col("units").sum())
+    done = []
     for k in range(1, _passes(refunds, nw) + 1):
+        # Only the parties with a k-th refund take part in pass k: the others are finished.
+        active = refunds.filter(nw.col("k") == k).select("party_id").unique()
+        done.append(lines.join(active, on="party_id", how="anti"))
+        lines = lines.join(active, on="party_id", how="semi")
+        orders = orders.join(active, on="party_id", how="semi")
         refund = refunds.filter(nw.col("k") == k).select(
             "party_id",
             r_ref="reference",
@@ -358,7 +365,53 @@ def _match_refunds(lines: _Frame, refunds: _Frame, nw: _Nw) -> _Frame:
             )
             .drop("whole", "part", "line")
         )
-    return lines
+    return nw.concat([*done, lines]) if done else lines
+
+
+def _match_unnamed(purchases: _Frame, refunds: _Frame, nw: _Nw) -> _Frame:
+    """The purchase lines (``party_id, ix``) cancelled by refunds that name no order, set-based.
+
+    Without a refund naming an order, each refund cancels the latest earlier uncancelled purchase
+    line with the same item, offering and amount: per such group, in log order (a purchase on the
+    day of a refund comes before it), that is bracket matching, purchases opening and refunds
+    closing. With ``P`` the running sum of +1 per purchase and -1 per refund before a row, the
+    stack height before it is ``P - min(P so far)`` (a refund on an empty stack does nothing);
+    a refund at height ``h > 0`` closes the purchase that opened height ``h``, which is the
+    event right before it among the purchases opening ``h`` and refunds closing it.
+    """
+    group = ["party_id", "item", "offering", "units"]
+    opened = purchases.join(refunds.select(group).unique(), on=group, how="semi")
+    events = nw.concat(
+        [
+            opened.select(*group, "ix", step=nw.lit(1, nw.Int64)),
+            refunds.select(*group, "ix", step=nw.lit(-1, nw.Int64)),
+        ]
+    )
+    groups = events.select(group).unique().sort(group).with_row_index("g")
+    events = events.join(groups, on=group).select("g", "ix", "step").sort("g", "ix")
+    totals = (
+        events.group_by("g")
+        .agg(nw.col("step").sum())
+        .sort("g")
+        .select("g", base=nw.col("step").cum_sum() - nw.col("step"))
+    )
+    # Offsetting group g by -g * spread keeps a running minimum over all rows within its group.
+    spread = 2 * (len(events) + 1)
+    events = events.join(totals, on="g").with_columns(
+        before=nw.col("step").cum_sum() - nw.col("step") - nw.col("base")
+    )
+    events = events.with_columns(shifted=nw.col("before") - nw.col("g") * spread).with_columns(
+        height=nw.col("before") - (nw.col("shifted").cum_min() + nw.col("g") * spread)
+    )
+    level = nw.when(nw.col("step") > 0).then(nw.col("height") + 1).otherwise(nw.col("height"))
+    brackets = (
+        events.with_columns(level=level)
+        .filter(nw.col("level") > 0)
+        .sort("g", "level", "ix")
+        .with_row_index("pos")
+    )
+    closing = brackets.filter(nw.col("step") < 0).select("g", pos=nw.col("pos") - 1)
+    return brackets.join(closing, on=["g", "pos"]).join(groups, on="g").select("party_id", "ix")
 
 
 def _ranked(events: _Frame, nw: _Nw) -> _Frame:
@@ -430,7 +483,33 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         cancelled=nw.lit(value=False),
     )
     refunds = _ranked(log.filter(kind.is_in(refund_kinds)), nw)
-    lines = _match_refunds(purchases, refunds, nw).filter(~nw.col("cancelled"))
+    # Parties with a refund naming one of their orders are matched pass by pass; the others
+    # (all refunds matched by item, offering and amount) at once.
+    named = (
+        refunds.filter(nw.col("reference") != "")
+        .join(
+            purchases.select("party_id", reference="order").unique(),
+            on=["party_id", "reference"],
+            how="semi",
+        )
+        .select("party_id")
+        .unique()
+    )
+    simple = purchases.join(named, on="party_id", how="anti")
+    cancelled = _match_unnamed(
+        simple, refunds.join(named, on="party_id", how="anti"), nw
+    ).with_columns(hit=nw.lit(value=True))
+    simple = (
+        simple.join(cancelled, on=["party_id", "ix"], how="left")
+        .filter(nw.col("hit").is_null())
+        .drop("hit")
+    )
+    sequential = _match_refunds(
+        purchases.join(named, on="party_id", how="semi"),
+        refunds.join(named, on="party_id", how="semi"),
+        nw,
+    ).filter(~nw.col("cancelled"))
+    lines = nw.concat([simple, sequential.select(simple.columns)])
     running = _running_agreements(log, nw)
 
     others = log.filter(~kind.is_in([_K.PURCHASE.value, *refund_kinds]))
@@ -583,8 +662,8 @@ def signals_frame(
     The frame-at-once twin of `signals_by_party`: each party's row holds exactly what
     `derive_signals` gives from that party's interactions (same formulas, see `SIGNALS`; unknown
     is null), computed with filters, joins and group-by aggregations, never a Python loop over
-    rows. Returns and cancellations are matched to purchases as on the one-record path, one pass
-    of joins per rank (the number of passes is the most returns and cancellations one party has).
+    rows. Returns and cancellations are matched to purchases as on the one-record path: at once
+    by running sums, or one pass of joins per rank for the parties with a refund naming an order.
     Amounts are compared in millionths, as a float column cannot hold ``10.10`` exactly.
 
     The log's columns are those of `LogColumns` (``party_id, on, kind, item, offering, amount,

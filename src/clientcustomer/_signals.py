@@ -261,19 +261,29 @@ def _check_canonical(name: str, value: object) -> Problem | None:  # noqa: PLR09
     if spec.type == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             return Problem(field, "an integer or null", value)
-    elif isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+    elif (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and math.isnan(value))
+    ):
         return Problem(field, "a number or null", value)
     assert isinstance(value, int | float)  # noqa: S101 - narrowed above, for the type checker
+    if isinstance(value, int) and abs(value) > _INT64_MAX:
+        return Problem(field, "a number within the 64-bit integer range", value)
     low, high = spec.minimum, spec.maximum
     if (
         (low is not None and value < low)
         or (high is not None and value > high)
-        or (math.isinf(value))
+        or (isinstance(value, float) and math.isinf(value))
     ):
         bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
         article = "an" if spec.type == "integer" else "a"
         return Problem(field, f"{article} {spec.type} {bound}", value)
     return None
+
+
+_INT64_MAX = 2**63 - 1
+"""The largest integer a signal may hold: what dataframes and SQL engines can store."""
 
 
 def _check_custom(custom: object) -> list[Problem]:
