@@ -599,7 +599,7 @@ class TestFastPath:
         [
             {},
             {"tenure_days": 0, "customization": 0, "spend": 0, "active_engagement": False},
-            {"tenure_days": 10**300, "touchpoints_per_quarter": sys.float_info.max},
+            {"tenure_days": 2**63 - 1, "touchpoints_per_quarter": sys.float_info.max},
             {"collaborative_share": 1, "customization": 1.0, "service_share": 0.5},
             {"commitment_days": None, "active_engagement": None, "nps": None},
             {"customization": 0.9, "nps": 9, "region": "north", "vip": True, "ratio": 0.5},

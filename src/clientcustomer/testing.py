@@ -521,7 +521,7 @@ def _signal_values(name: str) -> st.SearchStrategy[SignalValue | None]:
         values = st.booleans()
     elif spec.type == "integer":
         low = None if spec.minimum is None else int(spec.minimum)
-        high = None if spec.maximum is None else int(spec.maximum)
+        high = 2**63 - 1 if spec.maximum is None else int(spec.maximum)  # what engines store
         values = st.integers(low, high)
     else:
         values = st.floats(spec.minimum, spec.maximum, allow_nan=False, allow_infinity=False)
