@@ -47,6 +47,18 @@ TYPES: list[tuple[type, st.SearchStrategy[Any]]] = [
     (cc.Action, testing.actions()),
     (cc.Strategy, testing.playbook_strategies()),
     (cc.Playbook, testing.playbooks(max_strategies=3)),
+    (cc.StatusChange, testing.status_changes()),
+    (cc.Escalation, testing.escalations()),
+    (cc.Readiness, testing.readinesses()),
+    (
+        cc.BlockedDeliverable,
+        testing.readinesses().filter(lambda r: r.blocked).map(lambda r: r.blocked[0]),
+    ),
+    (
+        cc.OverdueDependency,
+        testing.readinesses().filter(lambda r: r.overdue).map(lambda r: r.overdue[0]),
+    ),
+    (cc.ExampleResult, testing.example_results()),
 ]
 IDS = [cls.__name__ for cls, _ in TYPES]
 PRIMITIVES = (str, int, float, bool, type(None))

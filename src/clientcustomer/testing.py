@@ -32,6 +32,7 @@ from ._engagements import (
     EngagementRole,
     Escalation,
     RoleAssignment,
+    StatusChange,
 )
 from ._entities import Client, Customer, Interaction, InteractionKind, Offering, Party, PartyKind
 from ._lifecycle import (
@@ -43,7 +44,8 @@ from ._lifecycle import (
     StageChange,
 )
 from ._playbook import Action, ActionKind, Playbook, Strategy
-from ._rules import CustomType, Example, HitPolicy, Policy, Role, Rule, Ruleset
+from ._readiness import Readiness, readiness
+from ._rules import CustomType, Example, ExampleResult, HitPolicy, Policy, Role, Rule, Ruleset
 from ._signals import SIGNALS, Aspect, Signals, SignalValue
 
 __all__ = [
@@ -56,6 +58,8 @@ __all__ = [
     "deliverables",
     "dependencies",
     "engagements",
+    "escalations",
+    "example_results",
     "identifiers",
     "interaction_logs",
     "interactions",
@@ -63,10 +67,12 @@ __all__ = [
     "parties",
     "playbook_strategies",
     "playbooks",
+    "readinesses",
     "role_assignments",
     "rules",
     "rulesets",
     "signals",
+    "status_changes",
 ]
 
 _ITEMS = ("", "mug", "tea", "audit", "training")
@@ -1007,3 +1013,83 @@ def classifications() -> st.SearchStrategy[Classification]:
         >>> test_fired()
     """
     return _classifications()
+
+
+def escalations() -> st.SearchStrategy[Escalation]:
+    """Escalations of a dependency: level 1 to 3, to anyone, any day, with a next action.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import escalations
+        >>> @given(escalations())
+        ... def test_level(escalation):
+        ...     assert 1 <= escalation.level <= 3
+        >>> test_level()
+    """
+    return st.builds(
+        Escalation, level=st.integers(1, 3), to=identifiers(), on=_DATES, next_action=_NOTES
+    )
+
+
+@st.composite
+def _status_changes(draw: st.DrawFn) -> StatusChange:
+    need = draw(dependencies())
+    if not need.history:
+        status = draw(st.sampled_from([s for s in DependencyStatus if s is not need.status]))
+        need = need.with_status(status, on=draw(_DATES), note=draw(st.text(max_size=10)))
+    return need.history[-1]
+
+
+def status_changes() -> st.SearchStrategy[StatusChange]:
+    """Status changes from the history of random `dependencies` (one is made if it has none).
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import status_changes
+        >>> from clientcustomer import DependencyStatus
+        >>> @given(status_changes())
+        ... def test_statuses(change):
+        ...     assert isinstance(change.target, DependencyStatus)
+        >>> test_statuses()
+    """
+    return _status_changes()
+
+
+@st.composite
+def _readinesses(draw: st.DrawFn) -> Readiness:
+    engagement = draw(engagements())
+    return readiness(engagement, draw(_DATES), horizon_days=draw(st.integers(0, 60)))
+
+
+def readinesses() -> st.SearchStrategy[Readiness]:
+    """Readiness reports of random `engagements`, as of any day, with any horizon.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import readinesses
+        >>> @given(readinesses())
+        ... def test_horizon(report):
+        ...     assert 0 <= report.horizon_days <= 60
+        >>> test_horizon()
+    """
+    return _readinesses()
+
+
+@st.composite
+def _example_results(draw: st.DrawFn) -> ExampleResult:
+    ruleset = draw(rulesets(max_rules=3).filter(lambda item: bool(item.examples)))
+    return draw(st.sampled_from(ruleset.run_examples()))
+
+
+def example_results() -> st.SearchStrategy[ExampleResult]:
+    """Results of running the embedded examples of random `rulesets`.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import example_results
+        >>> @given(example_results())
+        ... def test_ids(result):
+        ...     assert result.example_id
+        >>> test_ids()
+    """
+    return _example_results()
