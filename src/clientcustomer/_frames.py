@@ -20,6 +20,7 @@ from typing import Any
 
 from ._engagements import Engagement
 from ._entities import InteractionKind, Offering
+from ._logs import _FIELDS as LOG_FIELDS
 from ._logs import LogColumns
 from ._signals import (
     _CANONICAL,
@@ -91,19 +92,7 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
     schema = frame.collect_schema()
     defaults = LogColumns()
     present: dict[str, str] = {}
-    for field in (
-        "party",
-        "date",
-        "kind",
-        "item",
-        "offering",
-        "amount",
-        "quantity",
-        "unit_price",
-        "customized",
-        "collaborative",
-        "reference",
-    ):
+    for field in LOG_FIELDS:
         name = getattr(columns, field)
         if name is None:
             continue
