@@ -537,6 +537,11 @@ def mappings(draw: st.DrawFn) -> dict[object, object]:
 class TestFastPath:
     """A plain dict is validated in one pass; anything else must give the fallback's outcome."""
 
+    def test_an_integer_beyond_64_bits_is_refused_as_on_the_slow_path(self):
+        """Found by the property below: the fast path once let 10**60 through."""
+        with pytest.raises(ValidationError, match=r"\$\.commitment_days: expected a number within"):
+            classify({"commitment_days": 10**60})
+
     @given(mappings())
     def test_same_as_from_mapping(self, mapping):
         classifier = Classifier()

@@ -403,8 +403,8 @@ class TestSqlText:
     @pytest.mark.parametrize("dialect", ["postgres", "ansi"])
     def test_odd_identifiers_are_quoted_and_literals_escaped(self, dialect):
         """Names are double-quoted (quotes doubled), literals single-quoted (quotes doubled)."""
-        fired = "COALESCE((\"order\" = 'it''s a \\ path'), FALSE)"
-        plain = "COALESCE((\"order\" = 'x'), FALSE)"
+        fired = "(\"order\" = 'it''s a \\ path')"  # a CASE takes no unknown WHEN: no COALESCE
+        plain = "(\"order\" = 'x')"
         one, minus = "CAST(1.0 AS DOUBLE PRECISION)", "CAST(-1.0 AS DOUBLE PRECISION)"
 
         text = to_sql(ODD_RULES, table=ODD_TABLE, dialect=dialect)

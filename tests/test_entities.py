@@ -258,3 +258,40 @@ class TestReprHtml:
         assert html.startswith("<table><caption>Client</caption>")
         assert "<td style='text-align:left'>0 items</td>" in html
         assert "<td style='text-align:left'>acme</td>" in html
+
+
+class TestResultTypesValidate:
+    """The small result types refuse what they cannot hold (and JSON could not carry back)."""
+
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [
+            (
+                lambda: cc.SignalMove("customization", float("nan"), 0.5),
+                "$.before: expected a finite",
+            ),
+            (lambda: cc.SignalMove("customization", None, "high"), "$.after: expected a finite"),
+            (lambda: cc.SignalMove("", None, 1.0), "$.name"),
+            (
+                lambda: cc.VerdictChange("a", "customer", "client", "score", "score", 0, 10**400),
+                "$.new_score: expected a finite number",
+            ),
+            (lambda: cc.RejectedRow(0, ("x",), "bad"), "$.line: expected an integer >= 1"),
+            (lambda: cc.RejectedRow(2, ["x"], "bad"), "$.values: expected a tuple"),
+            (lambda: cc.RejectedRow(2, ("x",), ""), "$.reason"),
+            (lambda: cc.TransitionCheck("go", "customer", "nowhere"), "$.target: expected one of"),
+        ],
+    )
+    def test_bad_values_are_refused(self, make, message):
+        with pytest.raises(ValidationError) as caught:
+            make()
+        assert str(caught.value).startswith(message), str(caught.value)
+
+    def test_whole_numbers_become_floats(self):
+        """A huge whole-number score would not survive JSON as an integer: it is a float."""
+        change = cc.VerdictChange("a", "customer", "client", "score", "score", 0, 2**60)
+        move = cc.SignalMove("customization", 0, 1)
+        assert (0.0, float(2**60)) == (change.old_score, change.new_score)
+        assert change == cc.from_json(cc.VerdictChange, cc.to_json(change))
+        assert (0.0, 1.0, "0 -> 1") == (move.before, move.after, str(move)[-6:])
+        assert cc.Stage.CLIENT is cc.TransitionCheck("engage", "customer", "client").target

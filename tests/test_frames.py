@@ -218,6 +218,25 @@ def test_text_dates_and_engagement_frame() -> None:
     assert (True, 365, 31) == (row["active_engagement"], row["commitment_days"], row["tenure_days"])
 
 
+@pytest.mark.parametrize("time_zone", [None, "Europe/London"])
+def test_datetime_columns_count_the_calendar_day(time_zone: str | None) -> None:
+    """A datetime's day is its calendar day (late evening, before 1970, in a time zone alike)."""
+    days = [dt.date(1969, 12, 31), dt.date(1969, 12, 31), dt.date(2011, 6, 10)]
+    times = [dt.time(23, 59), dt.time(0, 1), dt.time(10, 26)]
+    dates = pl.DataFrame({"party_id": ["a", "a", "b"], "on": days, "kind": ["purchase"] * 3})
+    stamps = dates.with_columns(
+        on=pl.Series([dt.datetime.combine(d, t) for d, t in zip(days, times, strict=True)])
+    )
+    if time_zone is not None:
+        stamps = stamps.with_columns(pl.col("on").dt.replace_time_zone(time_zone))
+    as_of = dt.date(2011, 12, 9)
+    expected = signals_frame(dates, as_of=as_of).rows()
+    assert expected == signals_frame(stamps, as_of=as_of).rows()
+    assert expected == pl.from_pandas(signals_frame(stamps.to_pandas(), as_of=as_of)).rows()
+    tenure = [row[3] for row in expected]
+    assert [(as_of - days[0]).days, (as_of - days[2]).days] == tenure
+
+
 @pytest.mark.parametrize(
     ("frame", "message"),
     [

@@ -59,6 +59,17 @@ TYPES: list[tuple[type, st.SearchStrategy[Any]]] = [
         testing.readinesses().filter(lambda r: r.overdue).map(lambda r: r.overdue[0]),
     ),
     (cc.ExampleResult, testing.example_results()),
+    (cc.VerdictChange, testing.verdict_changes()),
+    (cc.RoleChange, testing.role_changes()),
+    (cc.RulesetDiff, testing.ruleset_diffs()),
+    (cc.ScorePoint, testing.score_points()),
+    (cc.SignalMove, testing.signal_moves()),
+    (cc.EmergingClient, testing.emerging_clients()),
+    (cc.PartyTimeline, testing.party_timelines()),
+    (cc.StageChange, testing.stage_changes()),
+    (cc.FormerClient, testing.former_clients()),
+    (cc.TransitionCheck, testing.transition_checks()),
+    (cc.RejectedRow, testing.rejected_rows()),
 ]
 IDS = [cls.__name__ for cls, _ in TYPES]
 PRIMITIVES = (str, int, float, bool, type(None))

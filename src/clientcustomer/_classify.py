@@ -23,7 +23,15 @@ from . import _conditions as c
 from . import _validation as v
 from ._entities import Client, Customer, FormerClient
 from ._rules import HitPolicy, Role, Rule, Ruleset, default_ruleset
-from ._signals import SIGNALS, Aspect, Signals, SignalValue, _check_custom, derive_signals_for
+from ._signals import (
+    _INT64_MAX,
+    SIGNALS,
+    Aspect,
+    Signals,
+    SignalValue,
+    _check_custom,
+    derive_signals_for,
+)
 from .exceptions import ValidationError
 
 __all__ = [
@@ -441,7 +449,11 @@ def _plain_signals(record: dict[str, Any]) -> Signals | None:
                 if given is not bool:
                     return None
             elif not (
-                (given is int or (given is float and kind == _NUMBER)) and low <= value <= high
+                (
+                    (given is int and -_INT64_MAX <= value <= _INT64_MAX)
+                    or (given is float and kind == _NUMBER)
+                )
+                and low <= value <= high
             ):
                 return None
         set_slot(signals, value)

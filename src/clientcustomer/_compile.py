@@ -143,11 +143,15 @@ class _Sql:
             return "NULL"
         return self.identifier(operand.name)
 
+    def flag(self, name: c.Name) -> str:
+        """A boolean signal; a missing one is a typed NULL (Spark refuses an untyped one)."""
+        return "CAST(NULL AS BOOLEAN)" if name.name in self.missing else self.operand(name)
+
     def condition(self, expr: c.Expr) -> str:  # noqa: PLR0911 - one case per node
         """The condition as a SQL boolean with SQL's three-valued logic (the same as Kleene's)."""
         match expr:
             case c.Name():
-                return self.operand(expr)
+                return self.flag(expr)
             case c.Literal(value=value):
                 return self.literal(bool(value))
             case c.Compare(left=left, op=op, right=right):
@@ -191,20 +195,19 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
     if policy.hit is HitPolicy.SCORE:
         terms = [sql.double(0.0)]
         terms.extend(
-            f"CASE WHEN {sql.fires(rule.condition)} THEN {sql.double(rule.points or 0.0)} "
+            # A CASE takes a WHEN only when it is true: an unknown condition gives no points.
+            f"CASE WHEN {sql.condition(rule.condition)} THEN {sql.double(rule.points or 0.0)} "
             f"ELSE {sql.double(0.0)} END"
             for rule in ruleset.rules
         )
         inner = f"({' + '.join(terms)}) AS {score}"
-        gate = (
-            sql.fires(c.parse_condition(policy.requires))
-            if policy.requires is not None
-            else sql.literal(value=True)
-        )
+        requires = None if policy.requires is None else c.parse_condition(policy.requires)
+        when_gate = sql.literal(value=True) if requires is None else sql.condition(requires)
+        gate = sql.literal(value=True) if requires is None else sql.fires(requires)
         columns.append(
-            f"CASE WHEN {score} >= {sql.double(policy.client_at)} AND {gate} "
+            f"CASE WHEN {score} >= {sql.double(policy.client_at)} AND {when_gate} "
             f"THEN {sql.text(Role.CLIENT)} "
-            f"WHEN {score} >= {sql.double(policy.customer_below)} AND {gate} "
+            f"WHEN {score} >= {sql.double(policy.customer_below)} AND {when_gate} "
             f"THEN {sql.text(Role.AMBIGUOUS)} "
             f"ELSE {sql.text(Role.CUSTOMER)} END AS {role}"
         )
@@ -215,7 +218,7 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
         )
     else:
         rules = _ordered(ruleset)
-        whens = [f"WHEN {sql.fires(rule.condition)} THEN " for rule in rules]
+        whens = [f"WHEN {sql.condition(rule.condition)} THEN " for rule in rules]
         roles = " ".join(
             f"{when}{sql.text(rule.role or policy.default)}"
             for when, rule in zip(whens, rules, strict=True)
@@ -290,7 +293,7 @@ def to_sql(
         >>> rules = Ruleset("tiny", "1", Policy("first", default="customer"), (
         ...     Rule("retainer", "active_engagement", "A contract is running.", role="client"),))
         >>> print(to_sql(rules, table="accounts"))
-        SELECT *, CASE WHEN COALESCE("active_engagement", FALSE) THEN 'client' ELSE 'customer' END AS "role", CASE WHEN COALESCE("active_engagement", FALSE) THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN COALESCE("active_engagement", FALSE) THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
+        SELECT *, CASE WHEN "active_engagement" THEN 'client' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
     """  # noqa: E501 - a doctest line cannot be wrapped
     chosen = _ruleset(ruleset)
     if not isinstance(table, str) or not all(part.strip() for part in table.split(".")):

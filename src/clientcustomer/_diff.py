@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from . import _validation as v
-from ._classify import Classification, Classifier, _finite
+from ._classify import Classification, Classifier
 from ._rules import Role, Ruleset
 from .exceptions import ValidationError
 
@@ -53,8 +53,8 @@ class VerdictChange:
     new_role: Role = attrs.field(converter=_role)
     old_decided_by: str = attrs.field(validator=v.non_empty_str)
     new_decided_by: str = attrs.field(validator=v.non_empty_str)
-    old_score: float = attrs.field(validator=_finite)
-    new_score: float = attrs.field(validator=_finite)
+    old_score: float = attrs.field(converter=v.to_float, validator=v.finite_float())
+    new_score: float = attrs.field(converter=v.to_float, validator=v.finite_float())
 
     @property
     def role_changed(self) -> bool:

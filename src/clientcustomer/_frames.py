@@ -52,17 +52,11 @@ _COLLABORATIVE_KINDS = tuple(kind.value for kind in _K if kind.collaborative_by_
 _TEXT_FIELDS = ("item", "reference")
 
 
-def _day_number(column: _Expr, nw: _Nw) -> _Expr:
-    """Days since 1970-01-01 of a date or datetime column, in integer arithmetic only."""
-    month = column.dt.month().cast(nw.Int64)
-    year = column.dt.year().cast(nw.Int64) - nw.when(month <= 2).then(1).otherwise(0)
-    day = column.dt.day().cast(nw.Int64)
-    era = year // 400
-    year_of_era = year - era * 400
-    shifted = month + nw.when(month > 2).then(-3).otherwise(9)
-    day_of_year = (153 * shifted + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468
+def _day_number(column: _Expr, dtype: Any, nw: _Nw) -> _Expr:  # noqa: ANN401 - a narwhals dtype
+    """Days since 1970-01-01 of a date or datetime column (a datetime's calendar day)."""
+    if dtype != nw.Date:
+        column = column.dt.date()
+    return column.cast(nw.Int32).cast(nw.Int64)
 
 
 def _epoch_day(day: dt.date) -> int:
@@ -120,10 +114,10 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
     date_type = dtype_of("date")
     on = nw.col(present["date"])
     if date_type in text_types:
-        on = on.cast(nw.String).str.to_datetime("%Y-%m-%d")
+        on, date_type = on.cast(nw.String).str.to_datetime("%Y-%m-%d"), nw.Datetime
     else:
         require("date", "a date, datetime or ISO date text column", ok=date_type.is_temporal())
-    exprs["day"] = _day_number(on, nw)
+    exprs["day"] = _day_number(on, date_type, nw)
     for field in _TEXT_FIELDS:
         if field in present:
             require(field, "a text column", ok=dtype_of(field) in text_types)
@@ -257,12 +251,12 @@ def _engagement_frame(  # noqa: C901, PLR0912 - one check per column
         raise _problem("engagements.client_id", "a text column", str(schema["client_id"]))
     exprs: dict[str, Any] = {"client_id": nw.col("client_id").cast(nw.String)}
     for name in ("start", "end"):
-        column = nw.col(name)
-        if schema[name] in text_types:
-            column = column.cast(nw.String).str.to_datetime("%Y-%m-%d")
-        elif not schema[name].is_temporal() and schema[name] != nw.Unknown:
-            raise _problem(f"engagements.{name}", "a date column", str(schema[name]))
-        exprs[name] = _day_number(column, nw)
+        column, dtype = nw.col(name), schema[name]
+        if dtype in text_types:
+            column, dtype = column.cast(nw.String).str.to_datetime("%Y-%m-%d"), nw.Datetime
+        elif not dtype.is_temporal() and dtype != nw.Unknown:
+            raise _problem(f"engagements.{name}", "a date column", str(dtype))
+        exprs[name] = _day_number(column, dtype, nw)
     table = wrapped.select(**exprs)
     if log.implementation is nw.Implementation.PYARROW:
         return _arrow(table, nw)
@@ -369,10 +363,9 @@ def _match_unnamed(purchases: _Frame, refunds: _Frame, nw: _Nw) -> _Frame:
     event right before it among the purchases opening ``h`` and refunds closing it.
     """
     group = ["party_id", "item", "offering", "units"]
-    opened = purchases.join(refunds.select(group).unique(), on=group, how="semi")
     events = nw.concat(
         [
-            opened.select(*group, "ix", step=nw.lit(1, nw.Int64)),
+            purchases.select(*group, "ix", step=nw.lit(1, nw.Int64)),
             refunds.select(*group, "ix", step=nw.lit(-1, nw.Int64)),
         ]
     )
@@ -401,6 +394,16 @@ def _match_unnamed(purchases: _Frame, refunds: _Frame, nw: _Nw) -> _Frame:
     )
     closing = brackets.filter(nw.col("step") < 0).select("g", pos=nw.col("pos") - 1)
     return brackets.join(closing, on=["g", "pos"]).join(groups, on="g").select("party_id", "ix")
+
+
+def _split(frame: _Frame, parties: _Frame) -> tuple[_Frame, _Frame]:
+    """The rows of the other parties and those of ``parties`` (no join when there are none)."""
+    if len(parties) == 0:
+        return frame, frame.head(0)
+    return (
+        frame.join(parties, on="party_id", how="anti"),
+        frame.join(parties, on="party_id", how="semi"),
+    )
 
 
 def _ranked(events: _Frame, nw: _Nw) -> _Frame:
@@ -459,91 +462,119 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
 ) -> _Frame:
     """The signals per party from the normalized log (rows on or before ``as_of`` only)."""
     party = "party_id"
-    log = log.filter(nw.col("day") <= as_of)
-    order = ["party_id", "day", "rank", "reference", "item", "offering", "units"]
-    order += ["customized", "collaborative"]
-    log = log.sort(order).with_row_index("ix")
-    kind = nw.col("kind")
+    log = log.filter(nw.col("day") <= as_of).with_row_index("line")
+    kind, reference = nw.col("kind"), nw.col("reference")
     refund_kinds = [kind_.value for kind_ in _REFUND_KINDS]
-    purchases = log.filter(kind == _K.PURCHASE.value).with_columns(
-        order=nw.when(nw.col("reference") != "")
-        .then(nw.col("reference"))
-        .otherwise(nw.concat_str(nw.lit("\x00"), nw.col("ix").cast(nw.String))),
-        cancelled=nw.lit(value=False),
-    )
-    refunds = _ranked(log.filter(kind.is_in(refund_kinds)), nw)
+    agreement_kinds = [_K.AGREEMENT_SIGNED.value, _K.AGREEMENT_ENDED.value]
+    purchases = log.filter(kind == _K.PURCHASE.value)
+    refunds = log.filter(kind.is_in(refund_kinds))
     # Parties with a refund naming one of their orders are matched pass by pass; the others
     # (all refunds matched by item, offering and amount) at once.
     named = (
-        refunds.filter(nw.col("reference") != "")
+        purchases.filter(reference != "")
+        .select("party_id", "reference")
         .join(
-            purchases.select("party_id", reference="order").unique(),
+            refunds.filter(reference != "").select("party_id", "reference").unique(),
             on=["party_id", "reference"],
             how="semi",
         )
         .select("party_id")
         .unique()
     )
-    simple = purchases.join(named, on="party_id", how="anti")
-    cancelled = _match_unnamed(
-        simple, refunds.join(named, on="party_id", how="anti"), nw
-    ).with_columns(hit=nw.lit(value=True))
-    simple = (
-        simple.join(cancelled, on=["party_id", "ix"], how="left")
-        .filter(nw.col("hit").is_null())
-        .drop("hit")
+    # Only the events whose order matters are put in log order (``ix``): refunds, agreements,
+    # the purchases a refund may cancel. Sorting the whole log would cost most of the time.
+    group = ["party_id", "item", "offering", "units"]
+    simple, sequential = _split(purchases, named)
+    order = ["party_id", "day", "rank", "reference", "item", "offering", "units"]
+    order += ["customized", "collaborative"]
+    events = [
+        simple.join(refunds.select(group).unique(), on=group, how="semi"),
+        sequential,
+        refunds,
+        log.filter(kind.is_in(agreement_kinds)),
+    ]
+    ordered = (
+        nw.concat(events).sort(order).with_row_index("ix").with_columns(nw.col("ix").cast(nw.Int64))
     )
-    sequential = _match_refunds(
-        purchases.join(named, on="party_id", how="semi"),
-        refunds.join(named, on="party_id", how="semi"),
-        nw,
-    ).filter(~nw.col("cancelled"))
-    lines = nw.concat([simple, sequential.select(simple.columns)])
-    running = _running_agreements(log, nw)
+    refunds = _ranked(ordered.filter(kind.is_in(refund_kinds)), nw)
+    refunds_simple, refunds_sequential = _split(refunds, named)
+    simple, sequential = _split(ordered.filter(kind == _K.PURCHASE.value), named)
+    sequential = sequential.with_columns(
+        order=nw.when(reference != "")
+        .then(reference)
+        .otherwise(nw.concat_str(nw.lit("\x00"), nw.col("ix").cast(nw.String))),
+        cancelled=nw.lit(value=False),
+    )
+    cancelled = nw.concat(
+        [
+            _match_unnamed(simple, refunds_simple, nw)
+            .join(simple.select("party_id", "ix", "line"), on=["party_id", "ix"])
+            .select("line"),
+            _match_refunds(sequential, refunds_sequential, nw)
+            .filter(nw.col("cancelled"))
+            .select("line"),
+        ]
+    )
+    lines = purchases.join(cancelled, on="line", how="anti")
+    running = _running_agreements(ordered, nw)
 
-    others = log.filter(~kind.is_in([_K.PURCHASE.value, *refund_kinds]))
-    work = kind.is_in([kind_.value for kind_ in _WORK_KINDS])
-    touch = kind.is_in([kind_.value for kind_ in _TOUCHPOINT_KINDS])
+    trade = kind.is_in([_K.PURCHASE.value, *refund_kinds])
+    other = ~trade
+    work = other & kind.is_in([kind_.value for kind_ in _WORK_KINDS])
+    touch = other & kind.is_in([kind_.value for kind_ in _TOUCHPOINT_KINDS])
     as_int = nw.Int64
-    facts = (
-        others.with_columns(
-            n_counted=nw.lit(1),
-            n_collaborative=nw.col("collaborative").cast(as_int),
+    money = nw.when(trade).then(
+        nw.when(kind == _K.PURCHASE.value).then(nw.col("units")).otherwise(-nw.col("units"))
+    )
+    service = nw.col("offering") == Offering.SERVICE.value
+    # Everything that needs no matching, in one group-by over the whole log.
+    whole = (
+        log.with_columns(
+            n_counted=other.cast(as_int),
+            n_collaborative=(other & nw.col("collaborative")).cast(as_int),
             n_touch=touch.cast(as_int),
             n_work=work.cast(as_int),
             n_customized=(work & nw.col("customized")).cast(as_int),
+            net_service=nw.when(service).then(money).otherwise(0),
+            net_product=nw.when(service).then(0).otherwise(money),
         )
         .group_by(party)
-        .agg(nw.col("n_counted", "n_collaborative", "n_touch", "n_work", "n_customized").sum())
+        .agg(
+            nw.col("n_counted", "n_collaborative", "n_touch", "n_work", "n_customized").sum(),
+            nw.col("net_service", "net_product").sum(),
+            first_day=nw.col("day").min(),
+        )
+        .with_columns(
+            net_service=nw.max_horizontal(nw.col("net_service"), nw.lit(0)),
+            net_product=nw.max_horizontal(nw.col("net_product"), nw.lit(0)),
+            logged=nw.lit(value=True),
+        )
     )
     bought = (
         lines.with_columns(
             l_counted=nw.lit(1),
             l_collaborative=nw.col("collaborative").cast(as_int),
             l_customized=nw.col("customized").cast(as_int),
+            unnamed=(reference == "").cast(as_int),
         )
         .group_by(party)
         .agg(
             nw.col("l_counted", "l_collaborative", "l_customized").sum(),
             occasions=nw.col("day").n_unique(),
             last_day=nw.col("day").max(),
-            orders=nw.col("order").n_unique(),
+            references=nw.col("reference").n_unique(),
+            l_unnamed=nw.col("unnamed").sum(),
+            l_any_unnamed=nw.col("unnamed").max(),
         )
-    )
-    sign = nw.when(kind == _K.PURCHASE.value).then(1).otherwise(-1)
-    money = nw.col("units") * sign
-    service = nw.col("offering") == Offering.SERVICE.value
-    spend = (
-        log.filter(kind.is_in([_K.PURCHASE.value, *refund_kinds]))
-        .with_columns(
-            net_service=nw.when(service).then(money).otherwise(0),
-            net_product=nw.when(service).then(0).otherwise(money),
-        )
-        .group_by(party)
-        .agg(nw.col("net_service", "net_product").sum())
-        .with_columns(
-            net_service=nw.max_horizontal(nw.col("net_service"), nw.lit(0)),
-            net_product=nw.max_horizontal(nw.col("net_product"), nw.lit(0)),
+        # Each purchase line without a reference is an order of its own.
+        .select(
+            party,
+            "l_counted",
+            "l_collaborative",
+            "l_customized",
+            "occasions",
+            "last_day",
+            orders=nw.col("references") - nw.col("l_any_unnamed") + nw.col("l_unnamed"),
         )
     )
     agreed = (
@@ -553,11 +584,6 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         )
         .group_by(party)
         .agg(nw.col("a_active").max(), nw.col("a_running").sum())
-    )
-    first = (
-        log.group_by(party)
-        .agg(first_day=nw.col("day").min())
-        .with_columns(logged=nw.lit(value=True))
     )
     starts = engaged = None
     if engagements is not None:
@@ -574,11 +600,11 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
             .group_by(party)
             .agg(nw.col("e_active").sum(), nw.col("e_horizon").max())
         )
-    parties = first.select(party)
+    parties = whole.select(party)
     if starts is not None:
         parties = nw.concat([parties, starts.select(party)]).unique(party)
-    table = parties.join(first, on=party, how="left")
-    for part in (facts, bought, spend, agreed, starts, engaged):
+    table = parties.join(whole, on=party, how="left")
+    for part in (bought, agreed, starts, engaged):
         if part is not None:
             table = table.join(part, on=party, how="left")
     if starts is None:

@@ -105,6 +105,13 @@ def _to_stage(value: Stage | str) -> Stage:
 _stage = v.enum_converter(Stage, "stage")
 
 
+def _to_optional_stage(value: Stage | str | None) -> Stage | None:
+    return None if value is None else _target(value)
+
+
+_target = v.enum_converter(Stage, "target")
+
+
 def _to_source(value: Stage | str) -> Stage:
     return _source(value)
 
@@ -135,17 +142,6 @@ def _to_to(value: Stage | str) -> Stage:
 
 
 _to = v.enum_converter(Stage, "to")
-
-
-def _finite_number(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, float) or not math.isfinite(value):
-        raise v.fail(attribute, "a finite number", value)
-
-
-def _to_float(value: float) -> float:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
 
 
 class SupportsClassification(Protocol):
@@ -189,8 +185,8 @@ class ClassificationSummary:
     """
 
     role: str = attrs.field(validator=v.non_empty_str)
-    score: float = attrs.field(converter=_to_float, validator=_finite_number)
-    margin: float = attrs.field(converter=_to_float, validator=_finite_number)
+    score: float = attrs.field(converter=v.to_float, validator=v.finite_float())
+    margin: float = attrs.field(converter=v.to_float, validator=v.finite_float())
     ruleset: str = attrs.field(default="", validator=v.text)
     rules: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
 
@@ -230,8 +226,8 @@ class ClassificationSummary:
         )
         return cls(
             role=str(getattr(role, "value", role)),
-            score=score,  # type: ignore[arg-type]
-            margin=margin,  # type: ignore[arg-type]
+            score=score,
+            margin=margin,
             ruleset=ruleset if isinstance(ruleset, str) else str(getattr(ruleset, "id", ruleset)),
             rules=tuple(str(getattr(rule, "id", rule)) for rule in rules),
         )
@@ -756,7 +752,7 @@ class TransitionCheck:
 
     event: str = attrs.field(validator=v.text)
     stage: Stage = attrs.field(converter=_to_stage)
-    target: Stage | None = attrs.field(default=None)
+    target: Stage | None = attrs.field(default=None, converter=_to_optional_stage)
     reasons: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a reason"))
 
     @property

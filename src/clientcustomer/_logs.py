@@ -20,6 +20,7 @@ from typing import IO, Any, Literal, Self
 
 import attrs
 
+from . import _validation as v
 from ._entities import Interaction, InteractionKind, Offering
 from .exceptions import Problem, ValidationError
 
@@ -172,9 +173,9 @@ class RejectedRow:
         line 3, column 'on': expected a date (YYYY-MM-DD, ISO datetime or M/D/YYYY H:MM), got 'soon'
     """
 
-    line: int
-    values: tuple[str, ...]
-    reason: str
+    line: int = attrs.field(validator=v.integer(minimum=1))
+    values: tuple[str, ...] = attrs.field(validator=v.tuple_of(str, "a field as read"))
+    reason: str = attrs.field(validator=v.non_empty_str)
 
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})

@@ -378,8 +378,10 @@ class SignalMove:
     """
 
     name: str = attrs.field(validator=v.non_empty_str)
-    before: float | None = attrs.field()
-    after: float = attrs.field()
+    before: float | None = attrs.field(
+        converter=v.to_float, validator=v.finite_float(optional=True)
+    )
+    after: float = attrs.field(converter=v.to_float, validator=v.finite_float())
 
     def __str__(self) -> str:
         before = "unknown" if self.before is None else f"{self.before:g}"

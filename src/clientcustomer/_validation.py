@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import html
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -140,6 +141,29 @@ def enum_converter(enum_type: type[E], field: str) -> Callable[[E | str], E]:
 
     convert.__name__ = f"to_{enum_type.__name__}"
     return convert
+
+
+def to_float(value: Any) -> Any:  # noqa: ANN401 - whatever was given, for the validator
+    """Convert a whole number (not a bool) to ``float``; anything else is left to the validator."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:  # beyond any float: the validator names it
+            return value
+    return value
+
+
+def finite_float(*, optional: bool = False) -> Validator:
+    """Require a finite ``float`` (after `to_float`), or ``None`` when ``optional``."""
+    expected = "a finite number or null" if optional else "a finite number"
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, float) or not math.isfinite(value):
+            raise fail(attribute, expected, value)
+
+    return check
 
 
 def tuple_of(item_type: type[Any] | tuple[type[Any], ...], what: str) -> Validator:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from . import _conditions as c
 from ._classify import Classification, Classifier
+from ._diff import RoleChange, RulesetDiff, VerdictChange, diff_rulesets
 from ._engagements import (
     Deliverable,
     Dependency,
@@ -34,7 +35,16 @@ from ._engagements import (
     RoleAssignment,
     StatusChange,
 )
-from ._entities import Client, Customer, Interaction, InteractionKind, Offering, Party, PartyKind
+from ._entities import (
+    Client,
+    Customer,
+    FormerClient,
+    Interaction,
+    InteractionKind,
+    Offering,
+    Party,
+    PartyKind,
+)
 from ._lifecycle import (
     LIFECYCLE,
     ClassificationSummary,
@@ -42,11 +52,24 @@ from ._lifecycle import (
     LifecycleState,
     Stage,
     StageChange,
+    TransitionCheck,
 )
+from ._logs import RejectedRow
 from ._playbook import Action, ActionKind, Playbook, Strategy
 from ._readiness import Readiness, readiness
-from ._rules import CustomType, Example, ExampleResult, HitPolicy, Policy, Role, Rule, Ruleset
+from ._rules import (
+    CustomType,
+    Example,
+    ExampleResult,
+    HitPolicy,
+    Policy,
+    Role,
+    Rule,
+    Ruleset,
+    default_ruleset,
+)
 from ._signals import SIGNALS, Aspect, Signals, SignalValue
+from ._timeline import EmergingClient, PartyTimeline, ScorePoint, SignalMove
 
 __all__ = [
     "actions",
@@ -57,22 +80,33 @@ __all__ = [
     "customers",
     "deliverables",
     "dependencies",
+    "emerging_clients",
     "engagements",
     "escalations",
     "example_results",
+    "former_clients",
     "identifiers",
     "interaction_logs",
     "interactions",
     "lifecycle_states",
     "parties",
+    "party_timelines",
     "playbook_strategies",
     "playbooks",
     "readinesses",
+    "rejected_rows",
     "role_assignments",
+    "role_changes",
     "rules",
+    "ruleset_diffs",
     "rulesets",
+    "score_points",
+    "signal_moves",
     "signals",
+    "stage_changes",
     "status_changes",
+    "transition_checks",
+    "verdict_changes",
 ]
 
 _ITEMS = ("", "mug", "tea", "audit", "training")
@@ -140,6 +174,32 @@ def interaction_logs(
         >>> test_short()
     """
     return st.lists(interactions(parties=parties), max_size=max_size)
+
+
+def rejected_rows() -> st.SearchStrategy[RejectedRow]:
+    """Rows a log reader set aside: a line after the header, any fields, a reason per problem.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import rejected_rows
+        >>> @given(rejected_rows())
+        ... def test_after_header(row):
+        ...     assert row.line >= 2 and row.reason
+        >>> test_after_header()
+    """
+    problem = st.builds(
+        "line {}, column {!r}: expected {}, got {!r}".format,
+        st.integers(2, 10**6),
+        st.sampled_from(("party_id", "on", "kind", "amount", "Quantity")),
+        st.sampled_from(("a date", "a decimal number", "a non-empty party id")),
+        st.text(max_size=10),
+    )
+    return st.builds(
+        RejectedRow,
+        line=st.integers(2, 10**6),
+        values=st.lists(st.text(max_size=12), max_size=6).map(tuple),
+        reason=st.lists(problem, min_size=1, max_size=3).map("\n".join),
+    )
 
 
 def classification_summaries() -> st.SearchStrategy[ClassificationSummary]:
@@ -225,6 +285,85 @@ def lifecycle_states(*, max_events: int = 8) -> st.SearchStrategy[LifecycleState
         >>> test_short_history()
     """
     return _lifecycle_states(max_events)
+
+
+@st.composite
+def _stage_changes(draw: st.DrawFn) -> StageChange:
+    event = draw(st.sampled_from(list(Event)))
+    correction = event is Event.CORRECT
+    return StageChange(
+        draw(_DATES),
+        event,
+        draw(st.sampled_from(list(Stage))),
+        draw(st.sampled_from(list(Stage))),
+        reason=draw(_NOTES if correction else st.sampled_from(("", "signed a retainer")) | _NOTES),
+        actor=draw(identifiers() if correction else st.none() | identifiers()),
+        classification=draw(st.none() | classification_summaries()),
+        correction=correction,
+    )
+
+
+def stage_changes() -> st.SearchStrategy[StageChange]:
+    """Single stage changes of any event, corrections with their reason and person included.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import stage_changes
+        >>> @given(stage_changes())
+        ... def test_corrections(change):
+        ...     assert change.correction == (change.event.value == "correct")
+        >>> test_corrections()
+    """
+    return _stage_changes()
+
+
+@st.composite
+def _transition_checks(draw: st.DrawFn) -> TransitionCheck:
+    state = draw(lifecycle_states(max_events=3))
+    last = state.history[-1].on if state.history else dt.date(2024, 1, 1)
+    on = last + dt.timedelta(days=draw(st.integers(0, 400) | st.integers(-30, -1)))
+    start = on + dt.timedelta(days=draw(st.integers(-300, 30)))
+    length = draw(st.none() | st.integers(0, 200))
+    engagement = Engagement(
+        "e1", "p", "Work", start=start, end=None if length is None else start + dt.timedelta(length)
+    )
+    return LIFECYCLE.can(
+        draw(
+            st.sampled_from(LIFECYCLE.events_from(state.stage))
+            | st.sampled_from([*Event, "promote"])
+        ),
+        state,
+        on=on,
+        engagements=draw(st.sampled_from(((), (engagement,)))),
+        classification=draw(st.none() | classification_summaries()),
+        actor=draw(st.sampled_from((None, "Dana"))),
+        to=draw(st.none() | st.sampled_from(list(Stage))),
+        reason=draw(st.sampled_from(("", "checked by hand"))),
+    )
+
+
+def transition_checks() -> st.SearchStrategy[TransitionCheck]:
+    """Answers of the default lifecycle to random events on random `lifecycle_states`.
+
+    Allowed and refused ones (unknown events, dates before the last change, failed guards) alike,
+    plus checks built directly with any event text and reasons.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import transition_checks
+        >>> @given(transition_checks())
+        ... def test_truthy(check):
+        ...     assert bool(check) == (not check.reasons)
+        >>> test_truthy()
+    """
+    built = st.builds(
+        TransitionCheck,
+        event=st.text(max_size=12),
+        stage=st.sampled_from(list(Stage)),
+        target=st.none() | st.sampled_from(list(Stage)),
+        reasons=st.lists(_NOTES, max_size=3).map(tuple),
+    )
+    return _transition_checks() | built
 
 
 # --- entities and engagements -------------------------------------------------------------------
@@ -518,6 +657,38 @@ def clients() -> st.SearchStrategy[Client]:
         >>> test_own_work()
     """
     return _clients()
+
+
+@st.composite
+def _former_clients(draw: st.DrawFn) -> FormerClient:
+    party = draw(parties())
+    since = draw(_DATES)
+    log = draw(st.lists(interactions(parties=(party.id,), dates=_DATES), max_size=4))
+    work = draw(
+        st.lists(engagements(client_id=party.id), max_size=2, unique_by=lambda item: item.id)
+    )
+    return FormerClient(
+        party,
+        since=since,
+        interactions=tuple(log),
+        engagements=tuple(work),
+        history=draw(_histories(Stage.FORMER_CLIENT, since)),
+    )
+
+
+def former_clients() -> st.SearchStrategy[FormerClient]:
+    """Former clients with their own interactions and engagements and a history ending lapsed.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import former_clients
+        >>> @given(former_clients())
+        ... def test_ends_lapsed(former):
+        ...     assert all(e.client_id == former.party.id for e in former.engagements)
+        ...     assert not former.history or former.history[-1].target.value == "former_client"
+        >>> test_ends_lapsed()
+    """
+    return _former_clients()
 
 
 def _signal_values(name: str) -> st.SearchStrategy[SignalValue | None]:
@@ -1093,3 +1264,194 @@ def example_results() -> st.SearchStrategy[ExampleResult]:
         >>> test_ids()
     """
     return _example_results()
+
+
+# --- rule-set diffs -----------------------------------------------------------------------------
+
+_DECIDERS = st.sampled_from(("score", "policy.requires", "policy.default")) | _RULE_IDS
+_SCORES = st.floats(allow_nan=False, allow_infinity=False)
+
+
+def verdict_changes() -> st.SearchStrategy[VerdictChange]:
+    """Changed verdicts of a record: any roles, deciding rules and finite scores.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import verdict_changes
+        >>> @given(verdict_changes())
+        ... def test_role_changed(change):
+        ...     assert change.role_changed == (change.old_role != change.new_role)
+        >>> test_role_changed()
+    """
+    return st.builds(
+        VerdictChange,
+        id=identifiers(),
+        old_role=st.sampled_from(list(Role)),
+        new_role=st.sampled_from(list(Role)),
+        old_decided_by=_DECIDERS,
+        new_decided_by=_DECIDERS,
+        old_score=_SCORES,
+        new_score=_SCORES,
+    )
+
+
+def role_changes() -> st.SearchStrategy[RoleChange]:
+    """Counts of records going from one role to another (or staying).
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import role_changes
+        >>> @given(role_changes())
+        ... def test_count(change):
+        ...     assert change.count >= 0
+        >>> test_count()
+    """
+    return st.builds(
+        RoleChange,
+        old_role=st.sampled_from(list(Role)),
+        new_role=st.sampled_from(list(Role)),
+        count=st.integers(0, 10**9),
+    )
+
+
+@st.composite
+def _diffed(draw: st.DrawFn) -> RulesetDiff:
+    ruleset = draw(rulesets(max_rules=3))
+    old, new = default_ruleset(), ruleset
+    if draw(st.booleans()):
+        old, new = new, old
+    ids = draw(st.lists(identifiers(), max_size=4))
+    return diff_rulesets(old, new, [(key, draw(_signals_for(ruleset.signals))) for key in ids])
+
+
+@st.composite
+def _built_diffs(draw: st.DrawFn) -> RulesetDiff:
+    pairs = draw(st.lists(st.tuples(*[st.sampled_from(list(Role))] * 2), max_size=4, unique=True))
+    roles = tuple(RoleChange(old, new, draw(st.integers(1, 1000))) for old, new in pairs)
+    total = sum(item.count for item in roles)
+    return RulesetDiff(
+        draw(_RULE_IDS) + "@1",
+        draw(_RULE_IDS) + "@2",
+        total,
+        tuple(draw(st.lists(verdict_changes(), max_size=min(total, 3)))),
+        roles,
+    )
+
+
+def ruleset_diffs() -> st.SearchStrategy[RulesetDiff]:
+    """What-if diffs: `diff_rulesets` between the default and a random rule set, or built directly.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import ruleset_diffs
+        >>> @given(ruleset_diffs())
+        ... def test_counts(diff):
+        ...     assert diff.changed <= diff.total == sum(r.count for r in diff.roles)
+        >>> test_counts()
+    """
+    return _diffed() | _built_diffs()
+
+
+# --- timelines ----------------------------------------------------------------------------------
+
+_MOVING = tuple(
+    name for name, spec in SIGNALS.items() if spec.aspect is not None and name != "tenure_days"
+)
+
+
+def score_points(*, on: st.SearchStrategy[dt.date] | None = None) -> st.SearchStrategy[ScorePoint]:
+    """A party's classification on a checkpoint date: a `classification_summaries` and `signals`.
+
+    Args:
+        on: The dates to draw from; 2000 to 2040 by default.
+
+    Example:
+        >>> import datetime as dt
+        >>> from hypothesis import given, strategies as st
+        >>> from clientcustomer.testing import score_points
+        >>> @given(score_points(on=st.just(dt.date(2026, 3, 1))))
+        ... def test_on(point):
+        ...     assert point.on == dt.date(2026, 3, 1)
+        >>> test_on()
+    """
+    return st.builds(
+        ScorePoint,
+        on=_DATES if on is None else on,
+        classification=classification_summaries(),
+        signals=signals(),
+    )
+
+
+@st.composite
+def _signal_move(draw: st.DrawFn, name: str) -> SignalMove:
+    spec = SIGNALS[name]
+    if spec.type == "boolean":
+        after, below = 1.0, st.just(0.0)
+    elif spec.type == "integer":
+        after = float(draw(st.integers(1, 10**6)))
+        below = st.integers(0, int(after) - 1).map(float)
+    else:
+        high = 10.0**6 if spec.maximum is None else spec.maximum
+        low = 0.0 if spec.minimum is None else spec.minimum
+        after = draw(st.floats(low, high, exclude_min=True))
+        below = st.floats(low, after, exclude_max=True)
+    return SignalMove(name, draw(st.none() | below), after)
+
+
+def signal_moves() -> st.SearchStrategy[SignalMove]:
+    """An aspect signal (tenure aside) that rose within its range, or became known.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import signal_moves
+        >>> @given(signal_moves())
+        ... def test_rose(move):
+        ...     assert move.before is None or move.before < move.after
+        >>> test_rose()
+    """
+    return st.sampled_from(_MOVING).flatmap(_signal_move)
+
+
+@st.composite
+def _emerging_clients(draw: st.DrawFn) -> EmergingClient:
+    start = draw(score_points())
+    latest = draw(score_points(on=st.dates(start.on, dt.date(2040, 12, 31))))
+    names = draw(st.lists(st.sampled_from(_MOVING), max_size=3, unique=True))
+    moved = tuple(draw(_signal_move(name)) for name in _MOVING if name in names)
+    return EmergingClient(draw(identifiers()), start, latest, moved)
+
+
+def emerging_clients() -> st.SearchStrategy[EmergingClient]:
+    """Watch-list entries: a start and a later checkpoint, and signals that moved, in table order.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import emerging_clients
+        >>> @given(emerging_clients())
+        ... def test_later(entry):
+        ...     assert entry.start.on <= entry.latest.on
+        >>> test_later()
+    """
+    return _emerging_clients()
+
+
+@st.composite
+def _party_timelines(draw: st.DrawFn) -> PartyTimeline:
+    dates = sorted(draw(st.lists(_DATES, max_size=4)))
+    scores = tuple(draw(score_points(on=st.just(on))) for on in dates)
+    return PartyTimeline(draw(identifiers()), draw(lifecycle_states(max_events=4)), scores)
+
+
+def party_timelines() -> st.SearchStrategy[PartyTimeline]:
+    """Replayed timelines: a party, a random `lifecycle_states` and a score series, oldest first.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import party_timelines
+        >>> @given(party_timelines())
+        ... def test_oldest_first(found):
+        ...     days = [point.on for point in found.scores]
+        ...     assert days == sorted(days)
+        >>> test_oldest_first()
+    """
+    return _party_timelines()
