@@ -486,6 +486,39 @@ class TestClassifySqlInput:
         ]
 
 
+class TestOutputColumnsAreNotOverwritten:
+    """An input column named as a verdict column would be lost: it is refused, named."""
+
+    @pytest.mark.parametrize(
+        ("column", "leanings"),
+        [("role", False), ("score", False), ("decided_by", False), ("leaning_business", True)],
+    )
+    def test_classify_frame(self, column, leanings):
+        for frame in (pl.DataFrame({"id": ["a"], column: [1.0]}), pd.DataFrame({column: [1.0]})):
+            with pytest.raises(ValidationError) as info:
+                classify_frame(frame, leanings=leanings)
+
+            expected = f"no column named {column!r} (classify_frame adds it: drop or rename the"
+            assert [(f"$.{column}", f"{expected} column first)", "a column of that name")] == [
+                (p.field, p.expected, p.got) for p in info.value.problems
+            ]
+
+    def test_a_leaning_column_is_fine_without_leanings(self):
+        frame = pl.DataFrame({"leaning_business": [1.0]})
+        assert ["leaning_business", "role", "score", "decided_by"] == classify_frame(frame).columns
+
+    def test_classify_sql(self):
+        con = duckdb.connect()
+        con.execute("CREATE TABLE accounts (id VARCHAR, score DOUBLE)")
+
+        with pytest.raises(ValidationError) as info:
+            classify_sql(con, "accounts")
+
+        assert [("accounts.score", "a column of that name")] == [
+            (p.field, p.got) for p in info.value.problems
+        ]
+
+
 class TestLazyInputsStayLazy:
     def test_a_polars_lazy_frame_is_read_only_when_collected(self, tmp_path):
         """The result is a LazyFrame; rows written after the call are the ones classified."""

@@ -274,6 +274,8 @@ def to_sql(
     `Classification.decided_by`; and with ``leanings`` one ``leaning_<aspect>`` column per aspect
     (the points its fired rules gave). Identifiers are quoted; a signal listed in ``missing`` is
     compiled as ``NULL`` (unknown), as a signal missing from a record is.
+    The table must not already have columns of those names (`classify_sql` checks it; this
+    function cannot see the table).
 
     Args:
         ruleset: The rule set; the default one when ``None``.
@@ -357,7 +359,9 @@ def classify_sql(
         A DuckDB relation (lazy): the table's columns plus ``role``, ``score``, ``decided_by``.
 
     Raises:
-        ValidationError: When the table does not exist or a signal column has the wrong type.
+        ValidationError: When the table does not exist, a signal column has the wrong type, or
+            the table already has a column the verdict adds (``role``, ``score``,
+            ``decided_by``, a leaning column).
 
     Example:
         >>> import duckdb
@@ -377,6 +381,7 @@ def classify_sql(
     except Exception as error:  # duckdb raises its own CatalogException, ParserException...
         raise ValidationError.single("table", "an existing table or view", table) from error
     kinds = {str(row[0]): str(row[1]).upper() for row in described}
+    _check_outputs(kinds, leanings=leanings, where=f"{table}.", adds="classify_sql")
     types = chosen.signal_types()
     problems = []
     for name in _used_signals(chosen):
@@ -393,6 +398,21 @@ def classify_sql(
     missing = [name for name in _used_signals(chosen) if name not in kinds]
     query = to_sql(chosen, table=table, dialect=Dialect.DUCKDB, missing=missing, leanings=leanings)
     return connection.sql(query)
+
+
+def _check_outputs(names: Iterable[str], *, leanings: bool, where: str, adds: str) -> None:
+    """Refuse an input that already has a column the verdict adds: it would be lost."""
+    outputs = [ROLE_COLUMN, SCORE_COLUMN, DECIDED_BY_COLUMN]
+    if leanings:
+        outputs += [LEANING_PREFIX + aspect.value for aspect in Aspect]
+    present = set(names)
+    taken = [name for name in outputs if name in present]
+    if taken:
+        raise ValidationError.single(
+            f"{where}{taken[0]}",
+            f"no column named {taken[0]!r} ({adds} adds it: drop or rename the column first)",
+            "a column of that name",
+        )
 
 
 def _used_signals(ruleset: Ruleset) -> tuple[str, ...]:
@@ -696,7 +716,9 @@ def classify_frame(
 
     Raises:
         ValidationError: When a signal column has the wrong type (a text ``tenure_days``, say),
-            or ``frame`` is not a dataframe narwhals knows.
+            the frame already has a column the verdict adds (``role``, ``score``,
+            ``decided_by``, a leaning column: it would be overwritten), or ``frame`` is not a
+            dataframe narwhals knows.
 
     Example:
         >>> import polars as pl
@@ -719,6 +741,7 @@ def classify_frame(
     if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
         raise ValidationError.single("frame", "a dataframe, not a series", frame)
     schema = wrapped.collect_schema()
+    _check_outputs(schema.names(), leanings=leanings, where="$.", adds="classify_frame")
     untyped: frozenset[str] = frozenset()
     empty: frozenset[str] = frozenset()
     if nw_.dependencies.is_pandas_like_dataframe(frame):
