@@ -344,6 +344,125 @@ role = "client"
             "<string>: policy: required key 'hit' missing",
         ] == problems_of("{}")
 
+    def test_condition_syntax_error_at_its_character(self):
+        """On one line without escapes, at the offending character; else at the rule's id."""
+        text = """\
+id = "mine"
+version = "1"
+policy = { hit = "first" }
+
+[[rules]]
+id = "a"
+when = "tenure_days > and active_engagement"
+role = "client"
+because = "x"
+
+[[rules]]
+id = "b"
+when = 'region == "north" and (nps > 1'
+role = "client"
+because = "x"
+
+[[rules]]
+id = "c"
+when = "tenure_days > and active_engagement"
+role = "client"
+because = "x"
+
+[[rules]]
+id = "escaped"
+when = "region == \\"north\\" and (nps > 1"
+role = "client"
+because = "x"
+
+[[rules]]
+id = "multi-line"
+when = \"\"\"
+tenure_days >\"\"\"
+role = "client"
+because = "x"
+"""
+        anything = "a signal name, a number, a string, true or false"
+        assert [
+            f"<string>:7:23: rules[0].when: expected {anything}, got 'and'",
+            "<string>:13:39: rules[1].when: expected ')', got the end of the condition",
+            f"<string>:19:23: rules[2].when: expected {anything}, got 'and'",
+            (
+                "<string>:24:7: rules[3].when: expected ')', got the end of the condition "
+                "(column 31)"
+            ),
+            (
+                f"<string>:30:7: rules[4].when: expected {anything}, got the end of the "
+                "condition (column 14)"
+            ),
+        ] == problems_of(text)
+
+    def test_condition_syntax_error_in_json(self):
+        rules = [{"id": "a", "when": "nps >= ", "role": "client", "because": "x"}]
+        document = {"id": "x", "version": "1", "policy": {"hit": "first"}, "rules": rules}
+        assert [
+            (
+                "<string>:1:95: rules[0].when: expected a signal name, a number, a string, "
+                "true or false, got the end of the condition"
+            ),
+        ] == problems_of(json.dumps(document))
+        document["policy"] = {"hit": "score", "requires": "(nps"}
+        assert [
+            "<string>:6:20: policy.requires: expected ')', got the end of the condition",
+            (
+                "<string>:11:20: rules[0].when: expected a signal name, a number, a string, "
+                "true or false, got the end of the condition"
+            ),
+        ] == problems_of(json.dumps(document, indent=1))
+
+    def test_structural_and_semantic_problems_at_once(self):
+        """A well-formed rule's meaning is checked even when another rule is malformed."""
+        text = BAD.replace('because = "Types."\n', "").replace(
+            '"tenure_days > 1"', '"tenure_days >"'
+        )
+        assert [
+            "<string>:14:7: rules[1]: required key 'because' missing",
+            (
+                "<string>:20:22: rules[2].when: expected a signal name, a number, a string, "
+                "true or false, got the end of the condition"
+            ),
+            (
+                "<string>:9:9: rule 'engaged': unknown signal 'active_engagment' "
+                "(did you mean 'active_engagement'?)"
+            ),
+            "<string>:31:7: rule 'scored': under the 'first' policy a rule needs a 'role'",
+            "<string>:31:7: rule 'scored': 'points' are for the 'score' policy",
+        ] == problems_of(text)
+
+    @pytest.mark.parametrize(
+        ("edit", "expected"),
+        [
+            (
+                ('hit = "first"', 'hit = "fist"'),
+                (
+                    "<string>:5:8: policy.hit: expected one of 'first', 'priority', 'score', "
+                    "got 'fist'"
+                ),
+            ),
+            (
+                ("[policy]", 'signal = { region = "string" }\n\n[policy]'),
+                "<string>:4:1: rule set: unknown key 'signal' (did you mean 'signals'?)",
+            ),
+            (
+                ("[policy]", '[signals]\nregion = "text"\n\n[policy]'),
+                (
+                    "<string>:5:1: signals.region: expected one of 'number', 'integer', "
+                    "'boolean', 'string', got 'text'"
+                ),
+            ),
+        ],
+    )
+    def test_no_meaning_checked_against_a_broken_policy_or_signals(self, edit, expected):
+        """The rules' meaning needs the policy and the signals: when in doubt, it waits."""
+        old, new = edit
+        assert old in BAD
+        assert [expected] == problems_of(BAD.replace(old, new, 1))
+
     def test_policy_requires_problems(self):
         text = VALID.replace(
             'hit = "first"\ndefault = "ambiguous"', 'hit = "score"\nrequires = "tenur_days > 1"'

@@ -360,7 +360,11 @@ class Ruleset:
     def __attrs_post_init__(self) -> None:
         problems = list(
             _semantic_problems(
-                self.policy, self.rules, self.signals, self.examples, _Locator.nowhere()
+                self.policy,
+                enumerate(self.rules),
+                self.signals,
+                enumerate(self.examples),
+                _Locator.nowhere(),
             )
         )
         if problems:
@@ -484,11 +488,12 @@ def _signal_types(custom: Mapping[str, str]) -> dict[str, c.ValueType]:
 
 def _semantic_problems(  # noqa: C901 - one check after the other
     policy: Policy,
-    rules: tuple[Rule, ...],
+    rules: Iterable[tuple[int, Rule]],
     signals: Mapping[str, str],
-    examples: tuple[Example, ...],
+    examples: Iterable[tuple[int, Example]],
     where: _Locator,
 ) -> Iterator[RulesetProblem]:
+    """The problems in what the rules mean, for (index in the file, rule) and likewise examples."""
     types = _signal_types(signals)
     hit = policy.hit
     if policy.requires is not None:
@@ -498,7 +503,7 @@ def _semantic_problems(  # noqa: C901 - one check after the other
             yield where.problem(f"policy.requires: {issue.message}", line, column + issue.offset)
     seen: dict[str, int] = {}
     earlier: list[tuple[Rule, c.Expr]] = []
-    for index, rule in enumerate(rules):
+    for index, rule in rules:
         line, column = where.rule(index, rule.id)
         if rule.id in seen:
             yield where.problem(
@@ -536,7 +541,7 @@ def _semantic_problems(  # noqa: C901 - one check after the other
                     break
         earlier.append((rule, expr))
     example_ids: set[str] = set()
-    for index, example in enumerate(examples):
+    for index, example in examples:
         start, column = where.entry("examples", index, example.id)
         if example.id in example_ids:
             yield where.problem(f"duplicate example id {example.id!r}", start, column)
@@ -620,14 +625,26 @@ class _Locator:
         return RulesetProblem(message, self.source, line, column if line else 0, rule_id)
 
     def value(self, value: str, *, after_line: int = 0) -> tuple[int, int]:
-        """Where a string value's text starts (after its opening quote)."""
+        """Where a string value's text starts (after its opening quote).
+
+        Only a string written on one line whose text between the quotes is the value itself is
+        found, so a column inside the value is the start plus the offset. An escape sequence
+        changes the text, so a double-quoted match holding a backslash is some other string and
+        is passed over.
+        """
+        quotes = ("'",) if "\\" in value else ('"', "'")
         for number in range(max(after_line, 1), len(self.lines) + 1):
             line = self.lines[number - 1]
-            for quote in ('"', "'"):
+            for quote in quotes:
                 found = line.find(quote + value + quote)
                 if found >= 0:
                     return number, found + 2
         return 0, 0
+
+    def start(self, table: str, index: int) -> int:
+        """The line of the index-th ``[[table]]`` header, 0 when there is none."""
+        headers = self._headers.get(table, [])
+        return headers[index] if index < len(headers) else 0
 
     def key(self, name: str, *, after_line: int = 0) -> tuple[int, int]:
         pattern = re.compile(rf'(^|[\s{{,"]){re.escape(name)}"?\s*[=:]')
@@ -659,13 +676,18 @@ _EXAMPLE_KEYS = tuple(field.name for field in attrs.fields(Example))
 
 
 def _unknown_keys(
-    document: Mapping[str, Any], known: tuple[str, ...], where: _Locator, what: str
+    document: Mapping[str, Any],
+    known: tuple[str, ...],
+    where: _Locator,
+    what: str,
+    *,
+    after_line: int = 0,
 ) -> Iterator[RulesetProblem]:
     for key in document:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
-            line, column = where.key(str(key))
+            line, column = where.key(str(key), after_line=after_line)
             yield where.problem(f"{what}: unknown key {key!r} ({hint})", line, column)
 
 
@@ -699,31 +721,30 @@ def _build(  # noqa: C901, PLR0915 - one check after the other, all problems col
     document: dict[str, Any], where: _Locator
 ) -> Ruleset:
     problems = list(_unknown_keys(document, _TOP_KEYS, where, "rule set"))
+    # A misspelt key may be the custom signals' table: every custom signal would look unknown.
+    semantic_round = not problems
     problems.extend(
         where.problem(f"rule set: required key {key!r} missing", 1, 1)
         for key in ("id", "version", "policy", "rules")
         if key not in document
     )
 
-    def build(cls: type[Any], data: object, path: str, known: tuple[str, ...]) -> Any:  # noqa: ANN401
+    def build(
+        cls: type[Any], data: object, path: str, known: tuple[str, ...], after: int = 0
+    ) -> Any:  # noqa: ANN401
+        """The object, or None after adding its problems (placed after line ``after``)."""
         if not isinstance(data, dict):
             line, column = where.key(path.rsplit(".", 1)[-1].split("[", maxsplit=1)[0])
             problems.append(where.problem(f"{path}: expected a table, got {data!r}", line, column))
             return None
-        problems.extend(_unknown_keys(data, known, where, path))
+        problems.extend(_unknown_keys(data, known, where, path, after_line=after))
         fields = {key: value for key, value in data.items() if key in known}
         try:
             return cls(**fields)
         except ValidationError as error:
-            anchor = data.get("id") if isinstance(data.get("id"), str) else None
-            for problem in error.problems:
-                field = problem.field.removeprefix("$.")
-                value = data.get(field.split(".")[0])
-                line, column = where.value(value) if isinstance(value, str) else (0, 0)
-                if not line and anchor:
-                    line, column = where.value(anchor)
-                message = str(problem).removeprefix("$.")
-                problems.append(where.problem(f"{path}.{message}", line, column))
+            problems.extend(
+                _placed(problem, data, path, where, after) for problem in error.problems
+            )
         except TypeError:
             required = [
                 field.name
@@ -731,27 +752,33 @@ def _build(  # noqa: C901, PLR0915 - one check after the other, all problems col
                 if field.default is attrs.NOTHING and field.name not in data
             ]
             anchor = data.get("id")
-            line, column = where.value(anchor) if isinstance(anchor, str) else (0, 0)
+            line, column = (
+                where.value(anchor, after_line=after) if isinstance(anchor, str) else (0, 0)
+            )
             problems.append(
                 where.problem(f"{path}: required key {required[0]!r} missing", line, column)
             )
         return None
 
+    def build_all(
+        cls: type[Any], table: str, known: tuple[str, ...]
+    ) -> tuple[list[Any], list[tuple[int, Any]]]:
+        """Every entry (None for a broken one), and the well-formed ones with their index."""
+        raw = document.get(table, [])
+        if not isinstance(raw, list):
+            problems.append(where.problem(f"{table}: expected an array of tables, got {raw!r}"))
+            raw = []
+        built, clean = [], []
+        for index, data in enumerate(raw):
+            count = len(problems)
+            built.append(build(cls, data, f"{table}[{index}]", known, where.start(table, index)))
+            if len(problems) == count:
+                clean.append((index, built[-1]))
+        return built, clean
+
     policy = build(Policy, document.get("policy", {}), "policy", _POLICY_KEYS)
-    raw_rules = document.get("rules", [])
-    if not isinstance(raw_rules, list):
-        problems.append(where.problem(f"rules: expected an array of tables, got {raw_rules!r}"))
-        raw_rules = []
-    rules = [build(Rule, raw, f"rules[{i}]", _RULE_KEYS) for i, raw in enumerate(raw_rules)]
-    raw_examples = document.get("examples", [])
-    if not isinstance(raw_examples, list):
-        problems.append(
-            where.problem(f"examples: expected an array of tables, got {raw_examples!r}")
-        )
-        raw_examples = []
-    examples = [
-        build(Example, raw, f"examples[{i}]", _EXAMPLE_KEYS) for i, raw in enumerate(raw_examples)
-    ]
+    rules, clean_rules = build_all(Rule, "rules", _RULE_KEYS)
+    examples, clean_examples = build_all(Example, "examples", _EXAMPLE_KEYS)
     scalars: dict[str, Any] = {}
     for key in ("id", "version", "description"):
         if key in document:
@@ -775,10 +802,16 @@ def _build(  # noqa: C901, PLR0915 - one check after the other, all problems col
         if not line:
             line, column = (where.signals_line, 1) if where.signals_line else where.key("signals")
         problems.append(where.problem(str(error).removeprefix("$."), line, column))
-        signals = {}
-    if problems or policy is None or None in rules or None in examples:
-        raise RulesetError(_dedupe(problems) or [where.problem("the rule set is not valid")])
-    semantic = list(_semantic_problems(policy, tuple(rules), signals, tuple(examples), where))
+        signals, semantic_round = {}, False
+    if problems:
+        # The rules and examples that are themselves well formed are checked as well, unless
+        # what they are checked against (the policy, the custom signals) is in doubt.
+        if semantic_round and policy is not None:
+            problems.extend(_semantic_problems(policy, clean_rules, signals, clean_examples, where))
+        raise RulesetError(_dedupe(problems))
+    semantic = list(
+        _semantic_problems(policy, enumerate(rules), signals, enumerate(examples), where)
+    )
     if semantic:
         raise RulesetError(semantic)
     return Ruleset(
@@ -790,6 +823,29 @@ def _build(  # noqa: C901, PLR0915 - one check after the other, all problems col
         signals=signals,
         examples=tuple(examples),
     )
+
+
+def _placed(
+    problem: Problem, data: Mapping[str, Any], path: str, where: _Locator, after: int
+) -> RulesetProblem:
+    """A validation problem placed at its value; a condition's syntax error at its character."""
+    field = problem.field.removeprefix("$.")
+    value = data.get(field.split(".")[0])
+    message = str(problem).removeprefix("$.")
+    line, column = where.value(value, after_line=after) if isinstance(value, str) else (0, 0)
+    if line and isinstance(value, str) and field in {"when", "requires"}:
+        try:
+            c.parse_condition(value)
+        except RulesetError as error:
+            # Found, the string's text is the condition's: its column is the start's plus the
+            # offset, and the column within the condition says nothing more.
+            syntax = error.problems[0]
+            column += syntax.column - 1
+            message = f"{field}: {syntax.message}"
+    anchor = data.get("id")
+    if not line and isinstance(anchor, str):
+        line, column = where.value(anchor, after_line=after)
+    return where.problem(f"{path}.{message}", line, column)
 
 
 def _dedupe(problems: Iterable[RulesetProblem]) -> list[RulesetProblem]:
