@@ -188,6 +188,18 @@ def test_timeline_bad_input_is_one_line(capsys, log_file, argv, message):
     assert 1 == len(err.splitlines())
 
 
+def test_timeline_names_the_log_of_a_bad_row_on_one_line(capsys, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("party_id,on,kind\nann,2026-01-05,purchase\nbob,soon,purchase\n", "utf-8")
+
+    status, out, err = run(capsys, "timeline", str(path))
+
+    assert (2, "") == (status, out)
+    prefix = f"clientcustomer: error: {path}: line 3, column 'on': expected a date"
+    assert err.startswith(prefix), err
+    assert 1 == len(err.splitlines())
+
+
 def test_table_lines_name_the_actor_a_correction_and_a_threshold_reached():
     day = dt.date(2026, 3, 2)
     change = StageChange(

@@ -31,7 +31,7 @@ import attrs
 
 from ._classify import DECIDED_BY_SCORE, Classification, Classifier
 from ._cli import EXIT_OK, CliError, Progress, one_line, open_output
-from ._cli_logs import add_log_options, open_log, parse_date, party_logs, read_engagements
+from ._cli_logs import add_log_options, day_after_latest, parse_date, read_party_logs
 from ._rules import Role, Ruleset, default_ruleset, load_ruleset
 from ._signals import SIGNALS, Signals, derive_signals, signals_by_party
 from .exceptions import Problem, ValidationError
@@ -540,32 +540,21 @@ def _summary(counts: Mapping[Role, int], rejects: _Rejects, path: str | None, *,
 # --- classify -----------------------------------------------------------------------------------
 
 
-def _log_as_of(args: argparse.Namespace, latest: dt.date | None) -> dt.date:
+def _log_as_of(args: argparse.Namespace, default: dt.date | None) -> dt.date:
     if args.as_of is not None:
         return parse_date(args.as_of, option="--as-of")
-    return (latest or dt.datetime.now(tz=dt.UTC).date()) + dt.timedelta(days=1)
+    return default or dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=1)
 
 
 def _log_rows(
     args: argparse.Namespace, *, skip: bool
 ) -> tuple[tuple[str, ...], list[_Rejected], Iterator[_Row]]:
     """The log's header, its rejected rows (``skip``), and each party's derived signals."""
-    engagements = read_engagements(args.engagements)
-    name = _STDIN if args.log == "-" else args.log
-    with open_log(args.log, args, on_error="skip" if skip else "raise") as reader:
-        try:
-            logs = list(party_logs(reader, engagements))
-        except ValidationError as error:
-            raise CliError(f"{name}: {one_line(str(error))}") from None
-        rejected = [
-            _Rejected(item.line, None, one_line(item.reason), item.values)
-            for item in reader.rejects
-        ]
-    latest = max(
-        (interaction.on for log in logs for interaction in log.interactions),
-        default=max((engagement.start for engagement in engagements), default=None),
-    )
-    as_of = _log_as_of(args, latest)
+    logs, reader = read_party_logs(args.log, args, on_error="skip" if skip else "raise")
+    rejected = [
+        _Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
+    ]
+    as_of = _log_as_of(args, day_after_latest(logs))
     rows = (
         _Row(
             0,

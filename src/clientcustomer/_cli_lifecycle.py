@@ -17,9 +17,15 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from ._cli import EXIT_FAILED, EXIT_OK, CliError, open_output
-from ._cli_logs import add_log_options, open_log, parse_date, read_engagements
+from ._cli_logs import (
+    add_log_options,
+    add_log_or_demo,
+    only_parties,
+    parse_date,
+    read_engagements,
+    read_log_or_demo,
+)
 from ._engagements import Engagement
-from ._entities import Interaction
 from ._lifecycle import (
     LIFECYCLE,
     ClassificationSummary,
@@ -73,14 +79,7 @@ def _register_timeline(subparsers: Any) -> None:  # noqa: ANN401 - see register
         "the dated stage changes (event, from -> to, reason, and the classification of that day "
         "with the default rule set), then the customers whose score is rising toward client.",
     )
-    parser.add_argument(
-        "log", metavar="LOG", nargs="?", help="the CSV interaction log (- for stdin)"
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="replay the bundled demo data (its log and engagements) instead of LOG",
-    )
+    add_log_or_demo(parser, verb="replay")
     parser.add_argument(
         "--end",
         metavar="DATE",
@@ -193,41 +192,6 @@ def _number(text: str | None, *, option: str) -> float:
     return value
 
 
-def _inputs(args: argparse.Namespace) -> tuple[list[Interaction], tuple[Engagement, ...]]:
-    """The log and the engagements the arguments name: a file, or the demo data."""
-    if args.demo:
-        if args.log is not None or args.engagements is not None:
-            msg = "--demo: expected no LOG and no --engagements with the demo data"
-            raise CliError(msg)
-        from ._demo import demo_engagements, demo_log  # noqa: PLC0415 - read only when asked
-
-        return list(demo_log()), demo_engagements()
-    if args.log is None:
-        msg = "LOG: expected an interaction log (or --demo for the bundled demo data)"
-        raise CliError(msg)
-    engagements = read_engagements(args.engagements)
-    with open_log(args.log, args) as reader:
-        return list(reader), engagements
-
-
-def _only(
-    parties: list[str] | None, log: list[Interaction], engagements: tuple[Engagement, ...]
-) -> tuple[list[Interaction], tuple[Engagement, ...]]:
-    """Restrict the log and the engagements to the ``--party`` parties."""
-    if not parties:
-        return log, engagements
-    wanted = set(parties)
-    known = {item.party_id for item in log} | {e.client_id for e in engagements}
-    for party in parties:
-        if party not in known:
-            msg = f"--party: expected a party of the log, got {party!r}"
-            raise CliError(msg)
-    return (
-        [item for item in log if item.party_id in wanted],
-        tuple(e for e in engagements if e.client_id in wanted),
-    )
-
-
 # --- timeline -----------------------------------------------------------------------------------
 
 
@@ -235,12 +199,12 @@ def _timeline(args: argparse.Namespace) -> int:
     every_days = _integer(args.every_days, option="--every-days", least=1)
     window = _integer(args.window, option="--window", least=1)
     end = None if args.end is None else parse_date(args.end, option="--end")
-    log, engagements = _inputs(args)
-    log, engagements = _only(args.party, log, engagements)
+    logs, default = read_log_or_demo(args)
+    logs = only_parties(args.party, logs)
     if end is None and args.demo:
-        from ._demo import DEMO_AS_OF  # noqa: PLC0415 - read only when asked
-
-        end = DEMO_AS_OF
+        end = default
+    log = [interaction for item in logs for interaction in item.interactions]
+    engagements = tuple(work for item in logs for work in item.engagements)
     lines = timeline(log, engagements, every_days=every_days, end=end)
     watch = emerging_clients(lines, window=window)
     with open_output(args.output) as out:

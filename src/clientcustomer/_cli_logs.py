@@ -2,7 +2,8 @@
 
 ``classify --log``, ``timeline`` and ``recommend`` take a CSV interaction log with the same
 column-mapping options (``--party-column``, ``--cancellation-prefix``...), an optional JSON Lines
-file of engagements, and an ``--as-of`` date.
+file of engagements, and an ``--as-of`` date; ``timeline`` and ``recommend`` take the log as LOG
+or the bundled demo data as ``--demo`` (`add_log_or_demo`, `read_log_or_demo`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import collections
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._cli import CliError, one_line
 from ._engagements import Engagement
 from ._entities import Interaction
 from ._logs import LogColumns, LogReader, OnError, read_log
@@ -27,14 +29,20 @@ from .exceptions import Problem, ValidationError
 __all__ = [
     "PartyLog",
     "add_log_options",
+    "add_log_or_demo",
+    "day_after_latest",
     "log_columns",
+    "only_parties",
     "open_log",
     "parse_date",
     "party_logs",
     "read_engagements",
+    "read_log_or_demo",
+    "read_party_logs",
 ]
 
 _NONE = "none"
+_STDIN = "<stdin>"
 
 _COLUMN_OPTIONS = (
     ("party", "the party id (required)"),
@@ -243,7 +251,9 @@ class PartyLog:
     engagements: tuple[Engagement, ...]
 
 
-def party_logs(interactions: LogReader, engagements: tuple[Engagement, ...]) -> Iterator[PartyLog]:
+def party_logs(
+    interactions: Iterable[Interaction], engagements: tuple[Engagement, ...]
+) -> Iterator[PartyLog]:
     r"""Group a log by party (in order of first appearance), each with its engagements.
 
     A party that has engagements but no interaction in the log still comes out, after the others.
@@ -268,3 +278,144 @@ def party_logs(interactions: LogReader, engagements: tuple[Engagement, ...]) -> 
     for party_id, work in owned.items():
         if party_id not in grouped:
             yield PartyLog(party_id, (), tuple(work))
+
+
+def read_party_logs(
+    path: str,
+    args: argparse.Namespace,
+    *,
+    on_error: OnError = "raise",
+) -> tuple[list[PartyLog], LogReader]:
+    """Read ``--engagements`` and the log at ``path`` (``-`` is stdin), grouped by party.
+
+    The reader comes back closed, its ``header`` and ``rejects`` (``on_error="skip"``) still
+    there to read. A bad row (``on_error="raise"``) fails with the log's name in front of the
+    reader's message.
+
+    Raises:
+        ValidationError: When the engagements or the log cannot be read.
+        CliError: For a bad row of the log.
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_logs import add_log_options, read_party_logs
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_options(parser)
+        >>> read_party_logs("no-such-log.csv", parser.parse_args([]))
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: LOG: expected a readable CSV file, got 'no-such-log.csv' (not found)
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    engagements = read_engagements(args.engagements)
+    with open_log(path, args, on_error=on_error) as reader:
+        try:
+            logs = list(party_logs(reader, engagements))
+        except ValidationError as error:
+            name = _STDIN if path == "-" else path
+            raise CliError(f"{name}: {one_line(str(error))}") from None
+    return logs, reader
+
+
+def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
+    """The day after the logs' latest interaction (or else latest engagement start), if any.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction
+        >>> from clientcustomer._cli_logs import PartyLog, day_after_latest
+        >>> log = (Interaction("ann", dt.date(2026, 3, 1), "purchase"),)
+        >>> day_after_latest([PartyLog("ann", log, ())])
+        datetime.date(2026, 3, 2)
+        >>> day_after_latest([]) is None
+        True
+    """
+    logs = tuple(logs)
+    latest = max(
+        (interaction.on for item in logs for interaction in item.interactions),
+        default=max((work.start for item in logs for work in item.engagements), default=None),
+    )
+    return None if latest is None else latest + dt.timedelta(days=1)
+
+
+def add_log_or_demo(parser: argparse.ArgumentParser, *, verb: str) -> None:
+    """Add the optional ``LOG`` argument and ``--demo`` (what ``verb`` does to the demo data).
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_logs import add_log_or_demo
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_or_demo(parser, verb="replay")
+        >>> args = parser.parse_args(["--demo"])
+        >>> args.log, args.demo
+        (None, True)
+    """
+    parser.add_argument(
+        "log", metavar="LOG", nargs="?", help="the CSV interaction log (- for stdin)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"{verb} the bundled demo data (its log and engagements) instead of LOG",
+    )
+
+
+def read_log_or_demo(args: argparse.Namespace) -> tuple[list[PartyLog], dt.date | None]:
+    """Each party's log from LOG or ``--demo``, and the date the data is read as of by default.
+
+    That date is the demo's as-of date with ``--demo``, else the day after the log's latest
+    interaction (`day_after_latest`).
+
+    Raises:
+        CliError: When there is neither LOG nor ``--demo``, or ``--demo`` comes with LOG or
+            ``--engagements``.
+        ValidationError: When the engagements or the log cannot be read.
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer._cli_logs import add_log_options, add_log_or_demo
+        >>> from clientcustomer._cli_logs import read_log_or_demo
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_or_demo(parser, verb="read")
+        >>> add_log_options(parser)
+        >>> logs, as_of = read_log_or_demo(parser.parse_args(["--demo"]))
+        >>> len(logs), as_of
+        (300, datetime.date(2026, 11, 1))
+    """
+    if args.demo:
+        if args.log is not None or args.engagements is not None:
+            msg = "--demo: expected no LOG and no --engagements with the demo data"
+            raise CliError(msg)
+        from ._demo import DEMO_AS_OF, demo_engagements, demo_log  # noqa: PLC0415 - when asked
+
+        return list(party_logs(demo_log(), demo_engagements())), DEMO_AS_OF
+    if args.log is None:
+        msg = "LOG: expected an interaction log (or --demo for the bundled demo data)"
+        raise CliError(msg)
+    logs, _ = read_party_logs(args.log, args)
+    return logs, day_after_latest(logs)
+
+
+def only_parties(parties: list[str] | None, logs: list[PartyLog]) -> list[PartyLog]:
+    """The logs of the ``--party`` parties, in the order given (all of them without any).
+
+    Raises:
+        CliError: When a party has no log.
+
+    Example:
+        >>> from clientcustomer._cli_logs import PartyLog, only_parties
+        >>> logs = [PartyLog("ann", (), ()), PartyLog("bob", (), ())]
+        >>> [item.party_id for item in only_parties(["bob"], logs)]
+        ['bob']
+        >>> only_parties(["cy"], logs)
+        Traceback (most recent call last):
+        ...
+        clientcustomer._cli.CliError: --party: expected a party of the log, got 'cy'
+    """
+    if not parties:
+        return logs
+    known = {item.party_id: item for item in logs}
+    for party in parties:
+        if party not in known:
+            msg = f"--party: expected a party of the log, got {party!r}"
+            raise CliError(msg)
+    return [known[party] for party in dict.fromkeys(parties)]

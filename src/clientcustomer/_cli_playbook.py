@@ -19,24 +19,21 @@ import attrs
 
 from ._classify import Classification, Classifier
 from ._cli import EXIT_OK, CliError, one_line, open_output, read_text
+from ._cli_classify import _load_rules
 from ._cli_logs import (
     PartyLog,
     add_log_options,
-    open_log,
+    add_log_or_demo,
+    only_parties,
     parse_date,
-    party_logs,
-    read_engagements,
+    read_log_or_demo,
 )
-from ._engagements import Engagement
 from ._playbook import Action, Playbook, recommend
-from ._rules import default_ruleset, load_ruleset
 from ._serialization import from_json, unstructure
 from ._signals import derive_signals
 from .exceptions import ValidationError
 
 __all__ = ["register"]
-
-_STDIN = "<stdin>"
 
 
 @attrs.frozen
@@ -65,48 +62,12 @@ def _load_playbook(path: str | None) -> Playbook:
 
 def _logs(args: argparse.Namespace) -> tuple[list[PartyLog], dt.date]:
     """Each party's log and the date to recommend for: from LOG or the bundled demo data."""
-    if args.demo:
-        if args.log is not None or args.engagements is not None:
-            msg = "--demo: expected no LOG and no --engagements with the demo data"
-            raise CliError(msg)
-        from ._demo import DEMO_AS_OF, demo_engagements, demo_log  # noqa: PLC0415 - when asked
-
-        engagements: tuple[Engagement, ...] = demo_engagements()
-        logs = list(party_logs(demo_log(), engagements))  # type: ignore[arg-type]
-        default: dt.date | None = DEMO_AS_OF
-    else:
-        if args.log is None:
-            msg = "LOG: expected an interaction log (or --demo for the bundled demo data)"
-            raise CliError(msg)
-        engagements = read_engagements(args.engagements)
-        name = _STDIN if args.log == "-" else args.log
-        with open_log(args.log, args) as reader:
-            try:
-                logs = list(party_logs(reader, engagements))
-            except ValidationError as error:
-                raise CliError(f"{name}: {one_line(str(error))}") from None
-        latest = max(
-            (interaction.on for item in logs for interaction in item.interactions),
-            default=max((engagement.start for engagement in engagements), default=None),
-        )
-        default = None if latest is None else latest + dt.timedelta(days=1)
+    logs, default = read_log_or_demo(args)
     as_of = default if args.as_of is None else parse_date(args.as_of, option="--as-of")
     if as_of is None:
         msg = "--as-of: expected a date, got nothing (the log has no interaction to start from)"
         raise CliError(msg)
     return logs, as_of
-
-
-def _only(parties: list[str] | None, logs: list[PartyLog]) -> list[PartyLog]:
-    """Restrict the logs to the ``--party`` parties, in the order given."""
-    if not parties:
-        return logs
-    known = {item.party_id: item for item in logs}
-    for party in parties:
-        if party not in known:
-            msg = f"--party: expected a party of the log, got {party!r}"
-            raise CliError(msg)
-    return [known[party] for party in dict.fromkeys(parties)]
 
 
 def _advice(
@@ -165,10 +126,9 @@ def _write_jsonl(out: IO[str], advice: _Advice, as_of: dt.date) -> None:
 
 def _recommend(args: argparse.Namespace) -> int:
     playbook = _load_playbook(args.playbook)
-    rules = default_ruleset() if args.rules is None else load_ruleset(Path(args.rules))
-    classifier = Classifier(rules)
+    classifier = Classifier(_load_rules(args.rules))
     logs, as_of = _logs(args)
-    logs = _only(args.party, logs)
+    logs = only_parties(args.party, logs)
     parties = actions = overdue = 0
     with open_output(args.output) as out:
         for advice in _advice(logs, as_of, classifier, playbook):
@@ -209,14 +169,7 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         "moving toward client; follow-ups on what a client owes), each action with its due "
         "date and the reason it applies.",
     )
-    parser.add_argument(
-        "log", metavar="LOG", nargs="?", help="the CSV interaction log (- for stdin)"
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="recommend for the bundled demo data (its log and engagements) instead of LOG",
-    )
+    add_log_or_demo(parser, verb="recommend for")
     parser.add_argument(
         "--as-of",
         metavar="DATE",
