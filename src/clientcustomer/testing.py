@@ -626,22 +626,29 @@ def customers() -> st.SearchStrategy[Customer]:
     return _customers()
 
 
-@st.composite
-def _clients(draw: st.DrawFn) -> Client:
+def _with_work(draw: st.DrawFn, stage: Stage) -> dict[str, Any]:
+    """A party with its own interactions and engagements, since a date, a history to ``stage``."""
     party = draw(parties())
     since = draw(_DATES)
     log = draw(st.lists(interactions(parties=(party.id,), dates=_DATES), max_size=4))
     work = draw(
         st.lists(engagements(client_id=party.id), max_size=2, unique_by=lambda item: item.id)
     )
+    return {
+        "party": party,
+        "since": since,
+        "interactions": tuple(log),
+        "engagements": tuple(work),
+        "history": draw(_histories(stage, since)),
+    }
+
+
+@st.composite
+def _clients(draw: st.DrawFn) -> Client:
     return Client(
-        party,
-        since=since,
-        interactions=tuple(log),
-        engagements=tuple(work),
+        **_with_work(draw, Stage.CLIENT),
         account_manager=draw(st.none() | identifiers()),
         checkin_cadence_days=draw(st.none() | st.integers(1, 365)),
-        history=draw(_histories(Stage.CLIENT, since)),
     )
 
 
@@ -661,19 +668,7 @@ def clients() -> st.SearchStrategy[Client]:
 
 @st.composite
 def _former_clients(draw: st.DrawFn) -> FormerClient:
-    party = draw(parties())
-    since = draw(_DATES)
-    log = draw(st.lists(interactions(parties=(party.id,), dates=_DATES), max_size=4))
-    work = draw(
-        st.lists(engagements(client_id=party.id), max_size=2, unique_by=lambda item: item.id)
-    )
-    return FormerClient(
-        party,
-        since=since,
-        interactions=tuple(log),
-        engagements=tuple(work),
-        history=draw(_histories(Stage.FORMER_CLIENT, since)),
-    )
+    return FormerClient(**_with_work(draw, Stage.FORMER_CLIENT))
 
 
 def former_clients() -> st.SearchStrategy[FormerClient]:
