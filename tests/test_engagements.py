@@ -365,6 +365,37 @@ class TestEngagementDependencies:
             lambda: work.with_dependency_status("list", "provided", on=dt.date(2026, 1, 1))
         )
 
+    def test_escalate_dependency_escalates_only_that_dependency(self):
+        """Escalating twice goes up two levels; the other dependency is untouched."""
+        first = cc.Dependency("list", "data", "List", owner="Acme")
+        second = cc.Dependency("access", "access", "Access", owner="Acme IT")
+        work = cc.Engagement("e1", "acme", "Survey", start=START, dependencies=(first, second))
+
+        once = work.escalate_dependency("access", "Acme CIO", on=dt.date(2026, 2, 1))
+        twice = once.escalate_dependency(
+            "access", "Acme CEO", on=dt.date(2026, 2, 8), next_action="meeting"
+        )
+
+        assert (first, 2, "Acme CEO", "meeting") == (
+            twice.dependencies[0],
+            twice.dependencies[1].escalation.level,
+            twice.dependencies[1].escalation.to,
+            twice.dependencies[1].escalation.next_action,
+        )
+        assert work.dependencies[1].escalation is None
+
+    def test_escalate_dependency_refuses_an_unknown_id_and_bad_values(self):
+        work = cc.Engagement(
+            "e1", "acme", "Survey", start=START,
+            dependencies=(cc.Dependency("list", "data", "List", owner="Acme"),),
+        )  # fmt: skip
+        assert (
+            "$.dependency_id: expected the id of one of this engagement's dependencies, got 'x'"
+        ) == _message(lambda: work.escalate_dependency("x", "Acme CMO", on=START))
+        assert _message(lambda: work.escalate_dependency("list", "", on=START)).startswith(
+            "$.dependencies[0]."
+        )
+
 
 class TestWaitsOn:
     @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 
 import attrs
 
@@ -644,10 +645,46 @@ class Engagement:
             >>> work.dependencies[0].status.value
             'provided'
         """
+        return self._with_dependency(
+            dependency_id, lambda dependency: dependency.with_status(status, on=on, note=note)
+        )
+
+    def escalate_dependency(
+        self, dependency_id: str, to: str, *, on: dt.date, next_action: str = ""
+    ) -> Engagement:
+        """Return a copy in which one dependency is escalated a level (see `Dependency.escalate`).
+
+        Args:
+            dependency_id: The dependency to escalate.
+            to: The person or role on the client's side it is escalated to.
+            on: When.
+            next_action: What happens next, in words.
+
+        Raises:
+            ValidationError: When the engagement has no such dependency, or a value is invalid.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Dependency, Engagement
+            >>> work = Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5),
+            ...                   dependencies=(Dependency("list", "data", "List", owner="Acme"),))
+            >>> work = work.escalate_dependency("list", "Acme CMO", on=dt.date(2026, 2, 10))
+            >>> str(work.dependencies[0].escalation)
+            'level 1 to Acme CMO on 2026-02-10'
+        """
+        return self._with_dependency(
+            dependency_id,
+            lambda dependency: dependency.escalate(to, on=on, next_action=next_action),
+        )
+
+    def _with_dependency(
+        self, dependency_id: str, change: Callable[[Dependency], Dependency]
+    ) -> Engagement:
+        """A copy with one dependency changed; its problems are prefixed with its place."""
         for index, dependency in enumerate(self.dependencies):
             if dependency.id == dependency_id:
                 try:
-                    changed = dependency.with_status(status, on=on, note=note)
+                    changed = change(dependency)
                 except ValidationError as error:
                     raise error.prefixed(f"$.dependencies[{index}]") from None
                 owed = (*self.dependencies[:index], changed, *self.dependencies[index + 1 :])
