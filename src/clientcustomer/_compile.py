@@ -533,9 +533,13 @@ class _Stages:
     and the verdict columns are built from them; the temporary columns are dropped at the end.
     """
 
-    def __init__(self, frame: _Frame, names: frozenset[str], *, pandas_like: bool) -> None:
+    def __init__(
+        self, frame: _Frame, names: frozenset[str], *, pandas_like: bool, pandas: bool = False
+    ) -> None:
         self.frame = frame
         self.pandas_like = pandas_like
+        self.pandas = pandas
+        self.labels: dict[str, tuple[list[Any], object]] = {}
         self.prefix = "__clientcustomer_"
         while any(name.startswith(self.prefix) for name in names):
             self.prefix = "_" + self.prefix
@@ -564,16 +568,37 @@ class _Stages:
         return self.column(code, 2)
 
     def pick(
-        self, conditions: list[_Expr], values: list[Any], dtype: object, choice: _Expr | None
+        self,
+        name: str,
+        conditions: list[_Expr],
+        values: list[Any],
+        dtype: object,
+        choice: _Expr | None,
     ) -> _Expr:
-        """The value of the first true condition, the last value when none is."""
+        """The value of the first true condition, the last value when none is.
+
+        On pandas itself the column ``name`` holds the choice's code until `label` replaces
+        each code by its value: one native ``take``, cheaper than any expression.
+        """
         nw_ = self.frame.nw
+        if choice is not None and self.pandas:
+            self.labels[name] = (values, dtype)
+            return choice
         if choice is not None:  # pandas' masked text assignment is slow: one lookup instead
             return choice.replace_strict(dict(enumerate(values)), return_dtype=dtype)
         result = nw_.lit(values[-1])
         for condition, value in zip(reversed(conditions), reversed(values[:-1]), strict=True):
             result = nw_.when(condition).then(nw_.lit(value)).otherwise(result)
         return result
+
+    def label(self, native: Any, backend: object) -> Any:  # noqa: ANN401 - a pandas frame
+        """Replace the codes `pick` left in a pandas result by their values (a native take)."""
+        nw_ = self.frame.nw
+        for name, (values, dtype) in self.labels.items():
+            choices = nw_.new_series(name, values, dtype, backend=backend).to_native()
+            codes = native[name].to_numpy()
+            native[name] = type(choices)(choices.array.take(codes), index=native.index, name=name)
+        return native
 
     @property
     def temporary(self) -> list[str]:
@@ -616,6 +641,7 @@ def _frame_columns(
             [client, middle], 2 - (client | middle).cast(nw_.Int8) - client.cast(nw_.Int8)
         )
         out[ROLE_COLUMN] = stages.pick(
+            ROLE_COLUMN,
             [client, middle],
             [Role.CLIENT.value, Role.AMBIGUOUS.value, Role.CUSTOMER.value],
             nw_.String,
@@ -625,7 +651,7 @@ def _frame_columns(
         refused = (score >= policy.customer_below) & ~gate
         decided = stages.choice([refused], 1 - refused.cast(nw_.Int8))
         out[DECIDED_BY_COLUMN] = stages.pick(
-            [refused], ["policy.requires", "score"], nw_.String, decided
+            DECIDED_BY_COLUMN, [refused], ["policy.requires", "score"], nw_.String, decided
         )
     else:
         rules = _ordered(ruleset)
@@ -634,14 +660,16 @@ def _frame_columns(
         conditions = [by_rule[id(rule)] for rule in rules]
         choice = stages.choice(conditions)
         roles = [(rule.role or default).value for rule in rules]
-        out[ROLE_COLUMN] = stages.pick(conditions, [*roles, default.value], nw_.String, choice)
+        out[ROLE_COLUMN] = stages.pick(
+            ROLE_COLUMN, conditions, [*roles, default.value], nw_.String, choice
+        )
         scores = [_ROLE_SCORES[rule.role or default] for rule in rules]
         out[SCORE_COLUMN] = stages.pick(
-            conditions, [*scores, _ROLE_SCORES[default]], nw_.Float64, choice
+            SCORE_COLUMN, conditions, [*scores, _ROLE_SCORES[default]], nw_.Float64, choice
         )
         ids = [rule.id for rule in rules]
         out[DECIDED_BY_COLUMN] = stages.pick(
-            conditions, [*ids, "policy.default"], nw_.String, choice
+            DECIDED_BY_COLUMN, conditions, [*ids, "policy.default"], nw_.String, choice
         )
     if leanings:
         # Under ``first`` a rule counts only when no earlier one fired (see `_select_list`).
@@ -753,14 +781,16 @@ def classify_frame(
         empty = frozenset(name for name in untyped if frame[name].isna().all())
     _check_frame_types(chosen, schema, nw_, untyped)
     compiler = _Frame(nw_, frozenset(schema.names()) - empty)
+    implementation: Any = wrapped.implementation
     stages = _Stages(
         compiler,
         frozenset(schema.names()),
-        pandas_like=wrapped.implementation.is_pandas_like(),
+        pandas_like=implementation.is_pandas_like(),
+        pandas=implementation is nw_.Implementation.PANDAS,
     )
     columns = _frame_columns(chosen, compiler, stages, leanings=leanings)
     eager_polars = isinstance(wrapped, nw_.DataFrame) and (
-        wrapped.implementation is nw_.Implementation.POLARS
+        implementation is nw_.Implementation.POLARS
     )
     # Eager polars goes through its lazy engine, which computes the stages without copies.
     staged: Any = wrapped.lazy() if eager_polars else wrapped
@@ -770,4 +800,6 @@ def classify_frame(
     result = staged.with_columns(**columns).drop(*stages.temporary)
     if eager_polars:
         result = result.collect()
+    if stages.labels:
+        return stages.label(result.to_native(), implementation)
     return result.to_native()
