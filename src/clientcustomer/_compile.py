@@ -533,11 +533,8 @@ class _Stages:
     and the verdict columns are built from them; the temporary columns are dropped at the end.
     """
 
-    def __init__(
-        self, frame: _Frame, names: frozenset[str], *, pandas_like: bool, pandas: bool = False
-    ) -> None:
+    def __init__(self, frame: _Frame, names: frozenset[str], *, pandas: bool) -> None:
         self.frame = frame
-        self.pandas_like = pandas_like
         self.pandas = pandas
         self.labels: dict[str, tuple[list[Any], object]] = {}
         self.prefix = "__clientcustomer_"
@@ -558,7 +555,7 @@ class _Stages:
 
         ``code`` computes it without a masked choice per condition, when there is such a way.
         """
-        if not self.pandas_like:
+        if not self.pandas:
             return None
         if code is None:
             nw_ = self.frame.nw
@@ -581,11 +578,9 @@ class _Stages:
         each code by its value: one native ``take``, cheaper than any expression.
         """
         nw_ = self.frame.nw
-        if choice is not None and self.pandas:
+        if choice is not None:
             self.labels[name] = (values, dtype)
             return choice
-        if choice is not None:  # pandas' masked text assignment is slow: one lookup instead
-            return choice.replace_strict(dict(enumerate(values)), return_dtype=dtype)
         result = nw_.lit(values[-1])
         for condition, value in zip(reversed(conditions), reversed(values[:-1]), strict=True):
             result = nw_.when(condition).then(nw_.lit(value)).otherwise(result)
@@ -785,7 +780,6 @@ def classify_frame(
     stages = _Stages(
         compiler,
         frozenset(schema.names()),
-        pandas_like=implementation.is_pandas_like(),
         pandas=implementation is nw_.Implementation.PANDAS,
     )
     columns = _frame_columns(chosen, compiler, stages, leanings=leanings)
