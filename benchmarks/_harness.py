@@ -166,6 +166,25 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
 
 
+def throughput_table(rows: int, measured: Sequence[tuple[str, dict[str, Any], float, int]]) -> str:
+    """The many-rows table: per (label, figures, baseline's best, runs) its time, rate, ratio
+    to the baseline and the peak memory it adds against the input's size."""
+    lines = [
+        (
+            label,
+            f"{seconds(figures['best'])} (best of {runs})",
+            f"{rows / figures['best'] / 1e6:,.1f} M",
+            f"{figures['best'] / base:.2f}x",
+            megabytes(figures["input_bytes"]),
+            megabytes(figures["peak_increase"]),
+            f"{figures['peak_increase'] / figures['input_bytes']:.2f}x",
+        )
+        for label, figures, base, runs in measured
+    ]
+    headers = ("contender", "wall time", "rows/s", "vs baseline", "input", "peak RSS +", "/ input")
+    return table(headers, lines)
+
+
 def machine(*packages: str) -> str:
     """One line about the machine and the versions measured."""
     versions = []

@@ -267,29 +267,16 @@ def main() -> int:
     results: dict[str, dict[str, Any]] = {}
     for name in CONTENDERS:
         results[name] = h.run_child(__file__, name, rows, 1 if name in SLOW else repeat)
-    lines = []
-    for name, (label, _) in CONTENDERS.items():
-        figures = results[name]
-        base = results[BASELINE[name]]["best"]
-        best = figures["best"]
-        runs = 1 if name in SLOW else repeat
-        lines.append(
-            (
-                label,
-                f"{h.seconds(best)} (best of {runs})",
-                f"{rows / best / 1e6:,.1f} M",
-                f"{best / base:.2f}x",
-                h.megabytes(figures["input_bytes"]),
-                h.megabytes(figures["peak_increase"]),
-                f"{figures['peak_increase'] / figures['input_bytes']:.2f}x",
-            )
+    measured = [
+        (
+            label,
+            results[name],
+            results[BASELINE[name]]["best"],
+            1 if name in SLOW else repeat,
         )
-    print(
-        h.table(
-            ("contender", "wall time", "rows/s", "vs baseline", "input", "peak RSS +", "/ input"),
-            lines,
-        )
-    )
+        for name, (label, _) in CONTENDERS.items()
+    ]
+    print(h.throughput_table(rows, measured))
     exact = all(figures["exact_peak"] for figures in results.values())
     print()
     print(

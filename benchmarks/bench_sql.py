@@ -188,27 +188,11 @@ def main() -> int:
         print(f"  {label}: {same:,} / {total:,} rows agree")
     print()
     results = {name: h.run_child(__file__, name, rows, repeat) for name in CONTENDERS}
-    lines = []
-    for name, (label, baseline, _) in CONTENDERS.items():
-        figures = results[name]
-        best = figures["best"]
-        lines.append(
-            (
-                label,
-                f"{h.seconds(best)} (best of {repeat})",
-                f"{rows / best / 1e6:,.1f} M",
-                f"{best / results[baseline]['best']:.2f}x",
-                h.megabytes(figures["input_bytes"]),
-                h.megabytes(figures["peak_increase"]),
-                f"{figures['peak_increase'] / figures['input_bytes']:.2f}x",
-            )
-        )
-    print(
-        h.table(
-            ("contender", "wall time", "rows/s", "vs baseline", "input", "peak RSS +", "/ input"),
-            lines,
-        )
-    )
+    measured = [
+        (label, results[name], results[baseline]["best"], repeat)
+        for name, (label, baseline, _) in CONTENDERS.items()
+    ]
+    print(h.throughput_table(rows, measured))
     print()
     print(
         "input: the rows' size as a polars frame (the DuckDB table holds the same data). "
