@@ -42,7 +42,7 @@ from typing import Any
 
 import clientcustomer
 from clientcustomer import SIGNALS, Classifier, Ruleset, default_ruleset
-from clientcustomer import _conditions as c
+from clientcustomer.rules import conditions as c
 
 Record = dict[str, Any]
 Outcome = tuple[str, float, tuple[str, ...]]

@@ -25,7 +25,7 @@ the standard library and clientcustomer itself (for `Engagement` and ``to_json``
 
 Usage::
 
-    python scripts/make_demo_data.py              # seed 2026, into src/clientcustomer/data/
+    python scripts/make_demo_data.py              # seed 2026, into src/clientcustomer/demo/data/
     python scripts/make_demo_data.py --seed 7 --out /tmp/demo
 """
 
@@ -52,7 +52,7 @@ DEFAULT_SEED = 2026
 START = dt.date(2024, 11, 1)
 END = dt.date(2026, 10, 31)
 AS_OF = dt.date(2026, 11, 1)
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "clientcustomer" / "data"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "clientcustomer" / "demo" / "data"
 LOG_HEADER = (
     "party_id",
     "on",

@@ -73,7 +73,7 @@ def attribute_docstring(source: str, name: str) -> str | None:
 def data_docstring(name: str) -> str | None:
     """Find the attribute docstring of a public constant in the package's modules."""
     package = Path(clientcustomer.__file__).parent
-    for path in sorted(package.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
         found = attribute_docstring(path.read_text(encoding="utf-8"), name)
         if found:
             return found

@@ -20,10 +20,10 @@ import clientcustomer as cc
 from clientcustomer import (
     Classification,
     Classifier,
-    Policy,
     Role,
     Rule,
     Ruleset,
+    RulesetPolicy,
     Signals,
     classify,
     classify_many,
@@ -126,7 +126,7 @@ SEEDS = {
 
 
 def picking(hit: str, *rules: Rule, default: str = "customer") -> Classifier:
-    return Classifier(Ruleset("pick", "1", Policy(hit, default=default), rules))
+    return Classifier(Ruleset("pick", "1", RulesetPolicy(hit, default=default), rules))
 
 
 @st.composite
@@ -289,7 +289,7 @@ class TestInputs:
         ruleset = Ruleset(
             "region",
             "1",
-            Policy("first"),
+            RulesetPolicy("first"),
             (Rule("north", "region == 'north' and nps > 8", "In the north.", role="client"),),
             signals={"region": "string", "nps": "integer"},
         )
@@ -385,7 +385,7 @@ class TestPolicies:
         ruleset = Ruleset(
             "s",
             "1",
-            Policy("score", client_at=2, customer_below=1),
+            RulesetPolicy("score", client_at=2, customer_below=1),
             (
                 Rule("a", "active_engagement", "Engaged.", aspect="relationship", points=2),
                 Rule("b", "tenure_days > 1", "Old.", aspect="relationship", points=1),
@@ -440,7 +440,7 @@ class TestOutput:
         ruleset = Ruleset(
             "<x>",
             "1&2",
-            Policy(
+            RulesetPolicy(
                 "score",
                 client_at=1,
                 customer_below=1,
@@ -629,7 +629,7 @@ class TestFastPath:
         ruleset = Ruleset(
             "typed",
             "1",
-            Policy("score", client_at=1, customer_below=0),
+            RulesetPolicy("score", client_at=1, customer_below=0),
             (
                 Rule("vip", "vip", "A VIP.", aspect="relationship", points=1),
                 Rule(

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 import clientcustomer
-from clientcustomer._cli import Progress, main
+from clientcustomer.cli import main
+from clientcustomer.cli.output import Progress
 
 
 class TestVersionAndHelp:

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from clientcustomer import Classifier
-from clientcustomer._cli import main
-from clientcustomer._demo import demo_file
+from clientcustomer.cli import main
+from clientcustomer.demo import demo_file
 
 SIGNALS_CSV = (
     "id,collaborative_share,customization,tenure_days,active_engagement,nps\n"
@@ -961,7 +961,7 @@ class TestClassifyDuckdb:
     def test_progress_on_a_terminal(self, capsys, numeric_csv, monkeypatch):
         """The duckdb engine draws and clears the progress line too, unless --quiet."""
         monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-        monkeypatch.setattr("clientcustomer._cli_classify._DUCKDB_BATCH", 2)
+        monkeypatch.setattr("clientcustomer.cli.classify._DUCKDB_BATCH", 2)
 
         _, _, err = run(capsys, "classify", numeric_csv, "--engine", "duckdb")
         quiet = run(capsys, "classify", numeric_csv, "--engine", "duckdb", "--quiet")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._cli import main
-from clientcustomer._cli_engagement import _today
+from clientcustomer.cli import main
+from clientcustomer.cli.engagement import _today
 
 ROOT = Path(__file__).resolve().parent.parent
 RESEARCH = ROOT / "docs" / "examples" / "research-engagement.json"

@@ -24,9 +24,9 @@ from clientcustomer import (
     timeline,
     to_json,
 )
-from clientcustomer._cli import main
-from clientcustomer._cli_lifecycle import change_lines, emerging_lines
-from clientcustomer._demo import demo_engagements, demo_log, demo_parties
+from clientcustomer.cli import main
+from clientcustomer.cli.lifecycle import change_lines, emerging_lines
+from clientcustomer.demo import demo_engagements, demo_log, demo_parties
 from clientcustomer.exceptions import ValidationError
 
 LOG = textwrap.dedent(

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from clientcustomer import Dependency, Engagement, Playbook, to_json
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 
 LOG = textwrap.dedent(
     """\

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from clientcustomer import default_ruleset, load_ruleset
-from clientcustomer._cli import main
-from clientcustomer._cli_rules import describe
-from clientcustomer._signals import Aspect
+from clientcustomer.cli import main
+from clientcustomer.cli.rules import describe
 from clientcustomer.exceptions import RulesetError
+from clientcustomer.signals.derive import Aspect
 
 FIRST = textwrap.dedent(
     """\
@@ -103,7 +103,7 @@ class TestCheck:
 
     def test_the_default_rule_set_file_is_valid(self, capsys):
         """The rule set shipped with the package passes the check."""
-        source = resources.files("clientcustomer").joinpath("default_rules.toml")
+        source = resources.files("clientcustomer.rules").joinpath("default_rules.toml")
         with resources.as_file(source) as file:
             status = main(["rules", "check", str(file)])
 

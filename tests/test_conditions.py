@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcustomer import SIGNALS, testing
-from clientcustomer import _conditions as c
 from clientcustomer.exceptions import RulesetError
+from clientcustomer.rules import conditions as c
 
 CUSTOM = {"region": "string", "nps": "integer", "vip": "boolean", "margin": "number"}
 TYPES: dict[str, c.ValueType] = {

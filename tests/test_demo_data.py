@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._demo import (
+from clientcustomer.demo import (
     DEMO_AS_OF,
     DemoParty,
     demo_engagements,

@@ -7,15 +7,15 @@ import json
 import pytest
 
 from clientcustomer import (
-    Policy,
     Rule,
     Ruleset,
     RulesetDiff,
+    RulesetPolicy,
     diff_rulesets,
     from_json,
     to_json,
 )
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 
 
@@ -23,7 +23,7 @@ def ruleset(version: str, client_at: float) -> Ruleset:
     return Ruleset(
         "mine",
         version,
-        Policy("score", client_at=client_at, customer_below=client_at),
+        RulesetPolicy("score", client_at=client_at, customer_below=client_at),
         (
             Rule(
                 "collab",

@@ -23,17 +23,17 @@ from clientcustomer import (
     SIGNALS,
     Aspect,
     Classifier,
-    Policy,
     Rule,
     Ruleset,
+    RulesetPolicy,
     classify_frame,
     classify_sql,
     default_ruleset,
     to_sql,
 )
-from clientcustomer import _conditions as c
-from clientcustomer._compile import _used_signals
 from clientcustomer.exceptions import ValidationError
+from clientcustomer.rules import conditions as c
+from clientcustomer.rules.compile import _used_signals
 from clientcustomer.testing import _signal_values, _typed_values, rulesets
 
 nw = pytest.importorskip("narwhals")
@@ -363,7 +363,7 @@ class TestSpark:
         rules = Ruleset(
             "odd",
             "1",
-            Policy("first", default="customer"),
+            RulesetPolicy("first", default="customer"),
             (
                 Rule("quoted", "region == 'a\\'b\\\\c\"d'", "Quoted.", role="client"),
                 Rule("plain", "region == 'x'", "Plain.", role="ambiguous"),
@@ -389,7 +389,7 @@ class TestSpark:
 ODD_RULES = Ruleset(
     "odd",
     "1",
-    Policy("first", default="customer"),
+    RulesetPolicy("first", default="customer"),
     (
         Rule('say"hi', "order == 'it\\'s a \\\\ path'", "Quoted.", role="client"),
         Rule("plain", "order == 'x'", "Plain.", role="ambiguous"),

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import clientcustomer as cc
-from clientcustomer import _validation as v
+from clientcustomer._core import validation as v
 from clientcustomer.exceptions import ValidationError
 
 DAY = dt.date(2026, 1, 5)

@@ -22,7 +22,7 @@ from clientcustomer import (
     derive_signals,
     signals_frame,
 )
-from clientcustomer._demo import demo_file
+from clientcustomer.demo import demo_file
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import interaction_logs
 
@@ -176,7 +176,7 @@ def test_hand_made_values() -> None:
 
 
 def test_demo_log_end_to_end_roles() -> None:
-    from clientcustomer._demo import DEMO_AS_OF, demo_engagements, demo_log  # noqa: PLC0415
+    from clientcustomer.demo import DEMO_AS_OF, demo_engagements, demo_log  # noqa: PLC0415
 
     with demo_file("interactions").open("rb") as handle:
         frame = pl.read_csv(handle)

@@ -14,30 +14,30 @@ from clientcustomer import (
     Client,
     Customer,
     Engagement,
-    Event,
     FormerClient,
     GuardContext,
     Lifecycle,
+    LifecycleEvent,
     LifecycleState,
     Party,
     Stage,
     StageChange,
-    Transition,
+    StageTransition,
     TransitionCheck,
     lifecycle_diagram,
-)
-from clientcustomer._lifecycle import (
-    engaged_or_confirmed,
-    engagement_current,
-    history_problems,
-    lapsed,
-    stage_as_of,
 )
 from clientcustomer.exceptions import (
     ClientCustomerError,
     LifecycleDefinitionError,
     TransitionError,
     ValidationError,
+)
+from clientcustomer.lifecycle.machine import (
+    engaged_or_confirmed,
+    engagement_current,
+    history_problems,
+    lapsed,
+    stage_as_of,
 )
 
 D = dt.date
@@ -74,7 +74,7 @@ class TestStageAndEvent:
     def test_events(self):
         """The events include the privileged correction."""
         expected = ["purchase", "engage", "renew", "lapse", "re_engage", "correct"]
-        assert expected == [e.value for e in Event]
+        assert expected == [e.value for e in LifecycleEvent]
 
 
 class TestClassificationSummary:
@@ -144,7 +144,7 @@ class TestStageChange:
     def test_converts_strings(self):
         """Event and stages given as strings become enum members."""
         change = StageChange(D(2026, 3, 2), "engage", "customer", "client")
-        assert (Event.ENGAGE, Stage.CUSTOMER, Stage.CLIENT) == (
+        assert (LifecycleEvent.ENGAGE, Stage.CUSTOMER, Stage.CLIENT) == (
             change.event,
             change.source,
             change.target,
@@ -383,12 +383,12 @@ class TestTableValidation:
         """One error lists every problem of a bad table, each with its row."""
         rows = (
             *TRANSITIONS,
-            Transition("promote", "customer", "client"),
-            Transition("correct", "client", "customer"),
-            Transition("purchase", "lead", "vip"),
-            Transition("engage", "customer", "former_client"),
-            Transition("lapse", "former_client", "prospect"),
-            Transition("renew", "client", "client", ("not callable",)),  # type: ignore[arg-type]
+            StageTransition("promote", "customer", "client"),
+            StageTransition("correct", "client", "customer"),
+            StageTransition("purchase", "lead", "vip"),
+            StageTransition("engage", "customer", "former_client"),
+            StageTransition("lapse", "former_client", "prospect"),
+            StageTransition("renew", "client", "client", ("not callable",)),  # type: ignore[arg-type]
             "not a row",
         )
         with pytest.raises(LifecycleDefinitionError) as caught:
@@ -425,7 +425,7 @@ class TestTableValidation:
 
     def test_unreachable_stages_are_named(self):
         """Every stage no event leads to is named."""
-        rows = (Transition("purchase", "prospect", "customer"),)
+        rows = (StageTransition("purchase", "prospect", "customer"),)
         with pytest.raises(LifecycleDefinitionError) as caught:
             Lifecycle(rows)
         expected = (
@@ -454,9 +454,9 @@ class TestTableValidation:
     def test_unguarded_rows_record_the_event(self):
         """A custom row without guards records the event's name as its reason."""
         rows = (
-            Transition("purchase", "prospect", "customer"),
-            Transition("engage", "customer", "client"),
-            Transition("lapse", "client", "former_client"),
+            StageTransition("purchase", "prospect", "customer"),
+            StageTransition("engage", "customer", "client"),
+            StageTransition("lapse", "client", "former_client"),
         )
         state = Lifecycle(rows).fire("engage", LifecycleState("customer"), on=D(2026, 3, 2))
         assert "engage" == state.history[-1].reason
@@ -468,7 +468,7 @@ class TestTableValidation:
             return ("not on Sundays",)
 
         rows = (
-            Transition("purchase", "prospect", "customer", (never,)),
+            StageTransition("purchase", "prospect", "customer", (never,)),
             *TRANSITIONS[1:],
         )
         engine = Lifecycle(rows)
@@ -847,7 +847,7 @@ class TestEntities:
 class TestExports:
     def test_public_names(self):
         """The lifecycle's names are exported from the package root."""
-        for name in ("Stage", "Event", "Lifecycle", "LIFECYCLE", "lifecycle_diagram"):
+        for name in ("Stage", "LifecycleEvent", "Lifecycle", "LIFECYCLE", "lifecycle_diagram"):
             assert name in cc.__all__
 
 

@@ -21,7 +21,7 @@ from clientcustomer import (
     LIFECYCLE,
     ClassificationSummary,
     Engagement,
-    Event,
+    LifecycleEvent,
     LifecycleState,
     Stage,
     StageChange,
@@ -112,7 +112,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     @rule(
         data=st.data(),
-        name=st.sampled_from([*Event, "promote"]),
+        name=st.sampled_from([*LifecycleEvent, "promote"]),
         classification=st.none() | classification_summaries(),
         actor=st.none() | st.just("Dana"),
         backdate=st.sampled_from([0, 0, 0, 1]),

@@ -13,8 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientcustomer import (
-    Action,
-    ActionKind,
     ClassificationSummary,
     Client,
     Customer,
@@ -25,8 +23,10 @@ from clientcustomer import (
     Interaction,
     Party,
     Playbook,
+    PlaybookAction,
+    PlaybookActionKind,
+    PlaybookStrategy,
     Stage,
-    Strategy,
     classify,
     from_json,
     load_playbook,
@@ -73,7 +73,7 @@ def purchases(party: str, months: range) -> tuple[Interaction, ...]:
     )
 
 
-def by_strategy(actions: tuple[Action, ...]) -> dict[str, Action]:
+def by_strategy(actions: tuple[PlaybookAction, ...]) -> dict[str, PlaybookAction]:
     return {action.strategy_id: action for action in actions}
 
 
@@ -141,14 +141,14 @@ class TestLoading:
 
         assert ("default", 1) == (book.id, book.version)
         assert [
-            ("loyalty-program", ActionKind.LOYALTY_PROGRAM),
-            ("feedback", ActionKind.FEEDBACK),
-            ("promotional-communication", ActionKind.PROMOTION),
-            ("regular-check-in", ActionKind.CHECK_IN),
-            ("custom-solution", ActionKind.CUSTOM_SOLUTION),
-            ("ongoing-education", ActionKind.EDUCATION),
-            ("offer-ongoing-services", ActionKind.ONGOING_SERVICES),
-            ("dependency-follow-up", ActionKind.DEPENDENCY_FOLLOW_UP),
+            ("loyalty-program", PlaybookActionKind.LOYALTY_PROGRAM),
+            ("feedback", PlaybookActionKind.FEEDBACK),
+            ("promotional-communication", PlaybookActionKind.PROMOTION),
+            ("regular-check-in", PlaybookActionKind.CHECK_IN),
+            ("custom-solution", PlaybookActionKind.CUSTOM_SOLUTION),
+            ("ongoing-education", PlaybookActionKind.EDUCATION),
+            ("offer-ongoing-services", PlaybookActionKind.ONGOING_SERVICES),
+            ("dependency-follow-up", PlaybookActionKind.DEPENDENCY_FOLLOW_UP),
         ] == [(s.id, s.kind) for s in book.strategies]
         assert all(strategy.why.strip() for strategy in book.strategies)
         assert book is Playbook.default()
@@ -252,15 +252,15 @@ class TestLoading:
 
 class TestStrategy:
     def test_a_dependency_follow_up_takes_its_placeholders(self):
-        strategy = Strategy(
+        strategy = PlaybookStrategy(
             "chase", "dependency_follow_up", "{description} from {owner}, {due}", "Because"
         )
 
-        assert ActionKind.DEPENDENCY_FOLLOW_UP is strategy.kind
+        assert PlaybookActionKind.DEPENDENCY_FOLLOW_UP is strategy.kind
 
     def test_a_dependency_follow_up_has_no_cadence(self):
         with pytest.raises(ValidationError, match="a dependency follow-up is due when the dep"):
-            Strategy(
+            PlaybookStrategy(
                 "chase", "dependency_follow_up", "t", "w", cadence_days=3, done_by=("meeting",)
             )
 
@@ -284,7 +284,7 @@ class TestStrategy:
         arguments = {"id": "s", "kind": "other", "text": "t", "why": "w"} | changes
 
         with pytest.raises(ValidationError) as info:
-            Strategy(**arguments)
+            PlaybookStrategy(**arguments)
 
         assert field in [problem.field for problem in info.value.problems]
 
@@ -307,7 +307,7 @@ class TestCustomers:
         assert "customer" == verdict.role
         assert ["loyalty-program", "feedback", "promotional-communication"] == list(actions)
         loyalty = actions["loyalty-program"]
-        assert (ActionKind.LOYALTY_PROGRAM, AS_OF, False) == (
+        assert (PlaybookActionKind.LOYALTY_PROGRAM, AS_OF, False) == (
             loyalty.kind,
             loyalty.due,
             loyalty.overdue,
@@ -317,7 +317,7 @@ class TestCustomers:
         )
         assert "recorded stage customer; purchases 6 >= 2" == loyalty.reason
         assert loyalty.why.startswith("Loyalty Programs:")
-        assert not any(a.kind is ActionKind.CHECK_IN for a in actions.values())
+        assert not any(a.kind is PlaybookActionKind.CHECK_IN for a in actions.values())
 
     def test_a_single_purchase_gets_feedback_but_no_loyalty_program(self):
         once = Customer(
@@ -335,7 +335,7 @@ class TestCustomers:
 
         assert "ambiguous" == verdict.role
         offer = actions["offer-ongoing-services"]
-        assert ActionKind.ONGOING_SERVICES is offer.kind
+        assert PlaybookActionKind.ONGOING_SERVICES is offer.kind
         assert "recorded stage customer; classified ambiguous" in offer.reason
         assert AS_OF == offer.due
         assert "transitioning from a customer to a client" in offer.why
@@ -367,7 +367,7 @@ class TestCheckIns:
         check_in = by_strategy(recommend_for(client, as_of=AS_OF))["regular-check-in"]
 
         assert (D(2026, 5, 31), 31, True) == (check_in.due, check_in.overdue_days, check_in.overdue)
-        assert ActionKind.CHECK_IN is check_in.kind
+        assert PlaybookActionKind.CHECK_IN is check_in.kind
         assert "the agreed check-in cadence is 30 days" in check_in.reason
         assert "last check_in or meeting on 2026-05-01, due every 30 days" in check_in.reason
         assert str(check_in).endswith("(overdue by 31 days)")
@@ -440,7 +440,7 @@ class TestDependencies:
 
         follow_up = by_strategy(recommend_for(client, as_of=AS_OF))["dependency-follow-up"]
 
-        assert ActionKind.DEPENDENCY_FOLLOW_UP is follow_up.kind
+        assert PlaybookActionKind.DEPENDENCY_FOLLOW_UP is follow_up.kind
         assert (
             "Follow up with the client: Two years of sales data, by store "
             "(owed by Acme's head of sales for Market study)."
@@ -480,7 +480,9 @@ class TestDependencies:
 
 class TestConditions:
     def test_a_stage_condition(self):
-        book = Playbook("p", (Strategy("s", "other", "Hi {party}.", "w", stages=("prospect",)),))
+        book = Playbook(
+            "p", (PlaybookStrategy("s", "other", "Hi {party}.", "w", stages=("prospect",)),)
+        )
 
         assert ["Hi p1."] == [
             a.text for a in recommend("p1", as_of=AS_OF, stage="prospect", playbook=book)
@@ -489,7 +491,9 @@ class TestConditions:
         assert () == recommend("p1", as_of=AS_OF, playbook=book)
 
     def test_signal_bounds_need_a_known_number(self):
-        book = Playbook("p", (Strategy("s", "other", "Hi.", "w", at_most={"customization": 0.5}),))
+        book = Playbook(
+            "p", (PlaybookStrategy("s", "other", "Hi.", "w", at_most={"customization": 0.5}),)
+        )
 
         assert () == recommend("p1", as_of=AS_OF, playbook=book, signals={})
         assert () == recommend("p1", as_of=AS_OF, playbook=book, signals={"customization": 0.6})
@@ -497,7 +501,7 @@ class TestConditions:
         assert "customization 0.5 <= 0.5" == action.reason
 
     def test_a_custom_signal_bound(self):
-        book = Playbook("p", (Strategy("s", "other", "Hi.", "w", at_least={"visits": 3}),))
+        book = Playbook("p", (PlaybookStrategy("s", "other", "Hi.", "w", at_least={"visits": 3}),))
 
         assert 1 == len(recommend("p1", as_of=AS_OF, playbook=book, signals={"visits": 4}))
         assert () == recommend("p1", as_of=AS_OF, playbook=book, signals={"visits": "many"})
@@ -545,19 +549,21 @@ class TestBadArguments:
 
 class TestAction:
     def test_one_day_overdue_is_singular(self):
-        action = Action("s", "other", "ann", "Call.", "w", due=D(2026, 6, 30), overdue_days=1)
+        action = PlaybookAction(
+            "s", "other", "ann", "Call.", "w", due=D(2026, 6, 30), overdue_days=1
+        )
 
         assert "2026-06-30 ann [other] Call. (overdue by 1 day)" == str(action)
 
     def test_an_action_shows_as_a_table(self):
-        action = Action("s", "other", "ann", "Call <ann>.", "w", due=AS_OF)
+        action = PlaybookAction("s", "other", "ann", "Call <ann>.", "w", due=AS_OF)
 
         assert "Call &lt;ann&gt;." in action._repr_html_()
 
     def test_an_action_round_trips_through_json(self):
         client = acme(engagements=(study(),))
         for action in recommend_for(client, as_of=AS_OF):
-            assert action == from_json(Action, to_json(action))
+            assert action == from_json(PlaybookAction, to_json(action))
 
     @pytest.mark.parametrize(
         ("changes", "field"),
@@ -578,7 +584,7 @@ class TestAction:
         } | changes
 
         with pytest.raises(ValidationError, match=field.replace("$", r"\$")):
-            Action(**arguments)
+            PlaybookAction(**arguments)
 
 
 # --- properties ---------------------------------------------------------------------------------

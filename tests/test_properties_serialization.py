@@ -29,9 +29,9 @@ TYPES: list[tuple[type, st.SearchStrategy[Any]]] = [
     (cc.LifecycleState, testing.lifecycle_states(max_events=4)),
     (cc.Ruleset, testing.rulesets(max_rules=3)),
     (cc.Rule, testing.rules(hit="priority")),
-    (cc.Policy, testing.rulesets(max_rules=1).map(lambda ruleset: ruleset.policy)),
+    (cc.RulesetPolicy, testing.rulesets(max_rules=1).map(lambda ruleset: ruleset.policy)),
     (
-        cc.Example,
+        cc.RulesetExample,
         testing.rulesets(max_rules=1)
         .filter(lambda r: r.examples)
         .map(lambda ruleset: ruleset.examples[0]),
@@ -44,8 +44,8 @@ TYPES: list[tuple[type, st.SearchStrategy[Any]]] = [
         .map(lambda verdict: verdict.evidence[-1]),
     ),
     (cc.AspectLeaning, testing.classifications().map(lambda verdict: verdict.leanings[0])),
-    (cc.Action, testing.actions()),
-    (cc.Strategy, testing.playbook_strategies()),
+    (cc.PlaybookAction, testing.actions()),
+    (cc.PlaybookStrategy, testing.playbook_strategies()),
     (cc.Playbook, testing.playbooks(max_strategies=3)),
     (cc.StatusChange, testing.status_changes()),
     (cc.Escalation, testing.escalations()),
@@ -58,7 +58,7 @@ TYPES: list[tuple[type, st.SearchStrategy[Any]]] = [
         cc.OverdueDependency,
         testing.readinesses().filter(lambda r: r.overdue).map(lambda r: r.overdue[0]),
     ),
-    (cc.ExampleResult, testing.example_results()),
+    (cc.RulesetExampleResult, testing.example_results()),
     (cc.VerdictChange, testing.verdict_changes()),
     (cc.RoleChange, testing.role_changes()),
     (cc.RulesetDiff, testing.ruleset_diffs()),

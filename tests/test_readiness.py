@@ -96,7 +96,7 @@ class TestSeedExample:
         """The list is 9 days late: the survey (and the report after it) cannot proceed."""
         found = cc.readiness(research_engagement(), AS_OF)
 
-        assert cc.Health.BLOCKED == found.health
+        assert cc.EngagementHealth.BLOCKED == found.health
         assert ("customer-list",) == found.blocked_by("survey")
         assert ("calls",) == found.ready
         assert (
@@ -122,7 +122,7 @@ class TestSeedExample:
 
         found = cc.readiness(provided, AS_OF)
 
-        assert cc.Health.ON_TRACK == found.health
+        assert cc.EngagementHealth.ON_TRACK == found.health
         assert () == found.reasons
         assert (("survey", "calls"), ("report",)) == (found.ready, found.waiting)
         assert ("csr-time",) == found.blocked_by("training")
@@ -148,7 +148,7 @@ class TestSeedExample:
         """A week before the list is due, the engagement is at risk, not blocked."""
         found = cc.readiness(research_engagement(), dt.date(2026, 1, 25))
 
-        assert cc.Health.AT_RISK == found.health
+        assert cc.EngagementHealth.AT_RISK == found.health
         assert (
             "customer-list is due in 7 days (2026-02-01) and is requested (owner: Acme marketing)",
         ) == found.reasons
@@ -263,7 +263,7 @@ class TestHealth:
     def test_nothing_owed_is_on_track(self):
         """An engagement with nothing due soon is on track, with no reasons."""
         found = cc.readiness(_engagement(cc.Deliverable("audit", "Audit")), AS_OF)
-        assert (cc.Health.ON_TRACK, ()) == (found.health, found.reasons)
+        assert (cc.EngagementHealth.ON_TRACK, ()) == (found.health, found.reasons)
 
     def test_due_deliverable_blocked_by_a_dependency_not_yet_late(self):
         """A deliverable due today that cannot proceed makes the engagement blocked."""
@@ -272,7 +272,7 @@ class TestHealth:
         )
         found = cc.readiness(work, AS_OF)
         assert (
-            cc.Health.BLOCKED,
+            cc.EngagementHealth.BLOCKED,
             ("survey is due (2026-02-10) and cannot proceed: it waits on list",),
         ) == (found.health, found.reasons)
 
@@ -287,17 +287,17 @@ class TestHealth:
         far = cc.readiness(work, AS_OF, horizon_days=5)
 
         assert (
-            cc.Health.AT_RISK,
+            cc.EngagementHealth.AT_RISK,
             ("survey is due on 2026-02-20 and still waits on list",),
         ) == (near.health, near.reasons)
-        assert (cc.Health.ON_TRACK, 5) == (far.health, far.horizon_days)
+        assert (cc.EngagementHealth.ON_TRACK, 5) == (far.health, far.horizon_days)
 
     def test_overdue_dependency_blocking_nothing_is_a_risk(self):
         """An overdue dependency is a risk even when it blocks no deliverable."""
         work = _engagement(owed=(_need("nda", due=dt.date(2026, 2, 9)),))
         found = cc.readiness(work, AS_OF)
         assert (
-            cc.Health.AT_RISK,
+            cc.EngagementHealth.AT_RISK,
             ("nda is 1 day overdue (owner: Acme)",),
             ("nda",),
         ) == (found.health, found.reasons, tuple(item.id for item in found.overdue))
@@ -313,7 +313,7 @@ class TestHealth:
         """A deliverable past due and not delivered is a risk, with how late it is."""
         work = _engagement(cc.Deliverable("audit", "Audit", due=dt.date(2026, 2, 3)))
         found = cc.readiness(work, AS_OF)
-        assert (cc.Health.AT_RISK, ("audit is 7 days late (due 2026-02-03)",)) == (
+        assert (cc.EngagementHealth.AT_RISK, ("audit is 7 days late (due 2026-02-03)",)) == (
             found.health,
             found.reasons,
         )
@@ -339,7 +339,7 @@ class TestHealth:
     def test_severity_order(self):
         """Severity grows from on track to blocked; the labels are words."""
         assert [(0, "on track"), (1, "at risk"), (2, "blocked")] == [
-            (health.severity, health.label) for health in cc.Health
+            (health.severity, health.label) for health in cc.EngagementHealth
         ]
 
     @pytest.mark.parametrize(
@@ -453,7 +453,7 @@ def test_never_ready_while_something_it_waits_on_is_unmet(engagement, as_of):
     sorted_ids = [*found.ready, *found.waiting, *(item.id for item in found.blocked)]
     assert sorted(not_done) == sorted(sorted_ids)
     # Every verdict but on track comes with reasons; on track comes with none.
-    assert (cc.Health.ON_TRACK == found.health) == (() == found.reasons)
+    assert (cc.EngagementHealth.ON_TRACK == found.health) == (() == found.reasons)
 
 
 @st.composite

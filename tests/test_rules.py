@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 
 import clientcustomer as cc
 from clientcustomer import (
-    Example,
-    ExampleResult,
     HitPolicy,
-    Policy,
     Role,
     Rule,
     Ruleset,
+    RulesetExample,
+    RulesetExampleResult,
+    RulesetPolicy,
     default_ruleset,
     load_ruleset,
     testing,
@@ -479,12 +479,12 @@ because = "x"
             Ruleset(
                 "mine",
                 "1",
-                Policy("first"),
+                RulesetPolicy("first"),
                 (
                     Rule("a", "nps > 1", "Because.", role="client"),
                     Rule("a", "active_engagement", "Because.", points=1),
                 ),
-                examples=(Example("x", "client", {"nsp": 1}), Example("x", "client")),
+                examples=(RulesetExample("x", "client", {"nsp": 1}), RulesetExample("x", "client")),
             )
         assert [
             "<ruleset>: rule 'a': unknown signal 'nps'",
@@ -499,15 +499,15 @@ because = "x"
         ("build", "expected"),
         [
             (
-                lambda: Policy("score", client_at=1, customer_below=2),
+                lambda: RulesetPolicy("score", client_at=1, customer_below=2),
                 "$.customer_below: expected a number at most client_at (1), got 2",
             ),
             (
-                lambda: Policy("score", client_at=float("nan")),
+                lambda: RulesetPolicy("score", client_at=float("nan")),
                 "$.client_at: expected a finite number, got nan",
             ),
             (
-                lambda: Policy("score", requires="a >"),
+                lambda: RulesetPolicy("score", requires="a >"),
                 (
                     "$.requires: expected a signal name, a number, a string, true or false, "
                     "got the end of the condition (column 4)"
@@ -520,23 +520,23 @@ because = "x"
                 "$.points: expected a finite number, got True",
             ),
             (
-                lambda: Example("x", "client", {"a": [1]}),
+                lambda: RulesetExample("x", "client", {"a": [1]}),
                 "$.signals.a: expected a number, boolean, string or null, got [1]",
             ),
             (
-                lambda: Example("x", "client", {"a": float("inf")}),
+                lambda: RulesetExample("x", "client", {"a": float("inf")}),
                 "$.signals.a: expected a number, boolean, string or null, got inf",
             ),
             (
-                lambda: Example("x", "client", [1]),
+                lambda: RulesetExample("x", "client", [1]),
                 "$.signals: expected a table of signal name to value, got [1]",
             ),
             (
-                lambda: Ruleset("x", "1", Policy("first"), (), signals=[]),
+                lambda: Ruleset("x", "1", RulesetPolicy("first"), (), signals=[]),
                 "$.signals: expected a table of custom signal name to type, got []",
             ),
             (
-                lambda: Ruleset("x", "1", Policy("first"), (), signals={"and": "number"}),
+                lambda: Ruleset("x", "1", RulesetPolicy("first"), (), signals={"and": "number"}),
                 "$.signals: expected signal names that are identifiers, got 'and'",
             ),
         ],
@@ -564,10 +564,10 @@ class TestValues:
         )
 
     def test_example_drops_unknown_signals(self):
-        assert {"a": 1} == Example("x", "client", {"a": 1, "b": None}).signals
+        assert {"a": 1} == RulesetExample("x", "client", {"a": 1, "b": None}).signals
 
     def test_example_result(self):
-        result = ExampleResult("gym", "customer", "client", 6.0)
+        result = RulesetExampleResult("gym", "customer", "client", 6.0)
         assert (False, "FAIL gym: expected customer, got client (score 6)") == (
             result.passed,
             str(result),

@@ -18,7 +18,7 @@ from clientcustomer import (
     emerging_clients,
     timeline,
 )
-from clientcustomer._timeline import engagements_from_log
+from clientcustomer.advice.timeline import engagements_from_log
 from clientcustomer.exceptions import ValidationError
 
 D = dt.date

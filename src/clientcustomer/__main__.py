@@ -1,5 +1,5 @@
 """Run the command line with ``python -m clientcustomer``."""
 
-from ._cli import main
+from .cli.main import main
 
 raise SystemExit(main())

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "CliError",
     "ClientCustomerError",
     "LifecycleDefinitionError",
     "Problem",
@@ -247,3 +248,13 @@ class TransitionError(ClientCustomerError, ValueError):
         self.stage = stage
         self.reasons = tuple(reasons)
         super().__init__(f"Can't {event} when in {stage}: " + "; ".join(self.reasons))
+
+
+class CliError(ClientCustomerError):
+    """A problem with the command line's input, reported as one line with exit status 2.
+
+    Example:
+        >>> from clientcustomer.exceptions import CliError
+        >>> str(CliError("--rules: no such file: 'x.toml'"))
+        "--rules: no such file: 'x.toml'"
+    """

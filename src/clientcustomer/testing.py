@@ -21,10 +21,9 @@ from typing import Any, Literal
 import attrs
 from hypothesis import strategies as st
 
-from . import _conditions as c
-from ._classify import Classification, Classifier
-from ._diff import RoleChange, RulesetDiff, VerdictChange, diff_rulesets
-from ._engagements import (
+from .advice.playbook import Playbook, PlaybookAction, PlaybookActionKind, PlaybookStrategy
+from .advice.timeline import EmergingClient, PartyTimeline, ScorePoint, SignalMove
+from .engagements.model import (
     Deliverable,
     Dependency,
     DependencyKind,
@@ -35,7 +34,17 @@ from ._engagements import (
     RoleAssignment,
     StatusChange,
 )
-from ._entities import (
+from .engagements.readiness import Readiness, readiness
+from .lifecycle.machine import (
+    LIFECYCLE,
+    ClassificationSummary,
+    LifecycleEvent,
+    LifecycleState,
+    Stage,
+    StageChange,
+    TransitionCheck,
+)
+from .parties.entities import (
     Client,
     Customer,
     FormerClient,
@@ -45,31 +54,22 @@ from ._entities import (
     Party,
     PartyKind,
 )
-from ._lifecycle import (
-    LIFECYCLE,
-    ClassificationSummary,
-    Event,
-    LifecycleState,
-    Stage,
-    StageChange,
-    TransitionCheck,
-)
-from ._logs import RejectedRow
-from ._playbook import Action, ActionKind, Playbook, Strategy
-from ._readiness import Readiness, readiness
-from ._rules import (
+from .rules import conditions as c
+from .rules.classifier import Classification, Classifier
+from .rules.diff import RoleChange, RulesetDiff, VerdictChange, diff_rulesets
+from .rules.ruleset import (
     CustomType,
-    Example,
-    ExampleResult,
     HitPolicy,
-    Policy,
     Role,
     Rule,
     Ruleset,
+    RulesetExample,
+    RulesetExampleResult,
+    RulesetPolicy,
     default_ruleset,
 )
-from ._signals import SIGNALS, Aspect, Signals, SignalValue
-from ._timeline import EmergingClient, PartyTimeline, ScorePoint, SignalMove
+from .signals.derive import SIGNALS, Aspect, Signals, SignalValue
+from .signals.logs import RejectedRow
 
 __all__ = [
     "actions",
@@ -230,7 +230,7 @@ def _lifecycle_states(draw: st.DrawFn, max_events: int) -> LifecycleState:
     on = dt.date(2024, 1, 1)
     for _ in range(draw(st.integers(0, max_events))):
         on += dt.timedelta(days=draw(st.integers(0, 120)))
-        event = draw(st.sampled_from(list(Event)))
+        event = draw(st.sampled_from(list(LifecycleEvent)))
         start = on + dt.timedelta(days=draw(st.integers(-300, 30)))
         length = draw(st.none() | st.integers(0, 200))
         engagement = Engagement(
@@ -242,7 +242,7 @@ def _lifecycle_states(draw: st.DrawFn, max_events: int) -> LifecycleState:
         )
         classification = draw(st.none() | classification_summaries())
         actor = draw(st.sampled_from((None, "Dana")))
-        to = draw(st.sampled_from(list(Stage))) if event is Event.CORRECT else None
+        to = draw(st.sampled_from(list(Stage))) if event is LifecycleEvent.CORRECT else None
         reason = draw(st.sampled_from(("", "checked by hand")))
         check = LIFECYCLE.can(
             event,
@@ -289,8 +289,8 @@ def lifecycle_states(*, max_events: int = 8) -> st.SearchStrategy[LifecycleState
 
 @st.composite
 def _stage_changes(draw: st.DrawFn) -> StageChange:
-    event = draw(st.sampled_from(list(Event)))
-    correction = event is Event.CORRECT
+    event = draw(st.sampled_from(list(LifecycleEvent)))
+    correction = event is LifecycleEvent.CORRECT
     return StageChange(
         draw(_DATES),
         event,
@@ -330,7 +330,7 @@ def _transition_checks(draw: st.DrawFn) -> TransitionCheck:
     return LIFECYCLE.can(
         draw(
             st.sampled_from(LIFECYCLE.events_from(state.stage))
-            | st.sampled_from([*Event, "promote"])
+            | st.sampled_from([*LifecycleEvent, "promote"])
         ),
         state,
         on=on,
@@ -584,7 +584,11 @@ def _histories(draw: st.DrawFn, stage: Stage, until: dt.date) -> tuple[StageChan
     )
     changes = []
     for index in range(size):
-        event = draw(st.sampled_from([event for event in Event if event is not Event.CORRECT]))
+        event = draw(
+            st.sampled_from(
+                [event for event in LifecycleEvent if event is not LifecycleEvent.CORRECT]
+            )
+        )
         changes.append(
             StageChange(
                 dates[index],
@@ -741,13 +745,13 @@ _NOTES = st.text(min_size=1, max_size=30).filter(str.strip)
 
 
 @st.composite
-def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) -> Strategy:
-    kind = draw(st.sampled_from(list(ActionKind)))
-    recurring = kind is not ActionKind.DEPENDENCY_FOLLOW_UP and draw(st.booleans())
+def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) -> PlaybookStrategy:
+    kind = draw(st.sampled_from(list(PlaybookActionKind)))
+    recurring = kind is not PlaybookActionKind.DEPENDENCY_FOLLOW_UP and draw(st.booleans())
     texts = ["Call {party}.", "Send a note (no placeholder)."]
     if recurring:
         texts.append("Meet {party} every {cadence_days} days.")
-    if kind is ActionKind.DEPENDENCY_FOLLOW_UP:
+    if kind is PlaybookActionKind.DEPENDENCY_FOLLOW_UP:
         texts.append("Follow up with the client: {description} ({owner}, {engagement}, {due}).")
     roles = st.lists(st.sampled_from(_ROLE_NAMES), max_size=3, unique=True).map(tuple)
     bounds = st.dictionaries(
@@ -755,7 +759,7 @@ def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) ->
         st.integers(0, 1000) | st.floats(0, 1000, allow_nan=False),
         max_size=2,
     )
-    return Strategy(
+    return PlaybookStrategy(
         draw(identifiers() if ids is None else ids),
         kind,
         draw(st.sampled_from(texts)),
@@ -777,7 +781,7 @@ def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) ->
 
 def playbook_strategies(
     *, ids: st.SearchStrategy[str] | None = None
-) -> st.SearchStrategy[Strategy]:
+) -> st.SearchStrategy[PlaybookStrategy]:
     """Valid playbook strategies of every kind, with and without conditions and a cadence.
 
     Args:
@@ -820,7 +824,7 @@ def playbooks(*, max_strategies: int = 6) -> st.SearchStrategy[Playbook]:
     return st.just(Playbook.default()) | drawn
 
 
-def actions() -> st.SearchStrategy[Action]:
+def actions() -> st.SearchStrategy[PlaybookAction]:
     """Actions of any kind, due any day, overdue or not, with or without a dependency.
 
     Example:
@@ -832,9 +836,9 @@ def actions() -> st.SearchStrategy[Action]:
         >>> test_overdue()
     """
     return st.builds(
-        Action,
+        PlaybookAction,
         strategy_id=identifiers(),
-        kind=st.sampled_from(list(ActionKind)),
+        kind=st.sampled_from(list(PlaybookActionKind)),
         party_id=identifiers(),
         text=_NOTES,
         why=_NOTES,
@@ -1065,7 +1069,7 @@ def _typed_values(kind: str) -> st.SearchStrategy[SignalValue]:
 @st.composite
 def _examples(
     draw: st.DrawFn, custom: Mapping[str, str], ids: Sequence[str]
-) -> tuple[Example, ...]:
+) -> tuple[RulesetExample, ...]:
     examples = []
     for example_id in ids:
         names = draw(st.lists(st.sampled_from([*SIGNALS, *custom]), max_size=6, unique=True))
@@ -1074,7 +1078,7 @@ def _examples(
             for name in names
         }
         examples.append(
-            Example(
+            RulesetExample(
                 example_id,
                 draw(st.sampled_from(list(Role))),
                 values,
@@ -1106,7 +1110,7 @@ def _rulesets(draw: st.DrawFn, hit: HitPolicy | None, max_rules: int) -> Ruleset
     if policy_hit is HitPolicy.SCORE:
         low, high = sorted(draw(st.lists(st.floats(-20, 20), min_size=2, max_size=2)))
         requires = draw(st.none() | _conditions(_condition_types(custom)))
-        policy = Policy(
+        policy = RulesetPolicy(
             policy_hit,
             client_at=high,
             customer_below=low,
@@ -1114,7 +1118,7 @@ def _rulesets(draw: st.DrawFn, hit: HitPolicy | None, max_rules: int) -> Ruleset
             requires_because=draw(st.just("") | _NOTES) if requires else "",
         )
     else:
-        policy = Policy(policy_hit, default=draw(st.sampled_from(list(Role))))
+        policy = RulesetPolicy(policy_hit, default=draw(st.sampled_from(list(Role))))
     example_ids = draw(st.lists(_RULE_IDS, max_size=3, unique=True))
     return Ruleset(
         draw(_RULE_IDS),
@@ -1242,12 +1246,12 @@ def readinesses() -> st.SearchStrategy[Readiness]:
 
 
 @st.composite
-def _example_results(draw: st.DrawFn) -> ExampleResult:
+def _example_results(draw: st.DrawFn) -> RulesetExampleResult:
     ruleset = draw(rulesets(max_rules=3).filter(lambda item: bool(item.examples)))
     return draw(st.sampled_from(ruleset.run_examples()))
 
 
-def example_results() -> st.SearchStrategy[ExampleResult]:
+def example_results() -> st.SearchStrategy[RulesetExampleResult]:
     """Results of running the embedded examples of random `rulesets`.
 
     Example:

@@ -1,0 +1,229 @@
+"""Validators and converters shared by the attrs classes.
+
+They raise :class:`~clientcustomer.exceptions.ValidationError` (never a bare ``TypeError``) whose
+message names the field, what was expected and what was given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import html
+import math
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs
+
+from clientcustomer.exceptions import ValidationError
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def fail(attribute: attrs.Attribute[Any], expected: str, got: object) -> ValidationError:
+    """Build the error for one attribute."""
+    return ValidationError.single(f"$.{attribute.name}", expected, got)
+
+
+def non_empty_str(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a string with at least one non-blank character."""
+    if not isinstance(value, str) or not value.strip():
+        raise fail(attribute, "a non-empty string", value)
+
+
+def text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a string (possibly empty)."""
+    if not isinstance(value, str):
+        raise fail(attribute, "a string", value)
+
+
+def optional_non_empty_str(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """Require ``None`` or a non-empty string."""
+    if value is not None:
+        non_empty_str(instance, attribute, value)
+
+
+def boolean(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a real ``bool`` (not 0/1, not ``"false"``)."""
+    if not isinstance(value, bool):
+        raise fail(attribute, "a boolean", value)
+
+
+def integer(minimum: int | None = None, *, optional: bool = False) -> Validator:
+    """Require an ``int`` (not a bool, not a float), at least ``minimum``."""
+    expected = "an integer" if minimum is None else f"an integer >= {minimum}"
+    if optional:
+        expected += " or null"
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(attribute, expected, value)
+        if minimum is not None and value < minimum:
+            raise fail(attribute, expected, value)
+
+    return check
+
+
+def date(*, optional: bool = False) -> Validator:
+    """Require a ``datetime.date`` that is not a ``datetime``."""
+    expected = "a date" + (" or null" if optional else "")
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise fail(attribute, expected, value)
+
+    return check
+
+
+def aware_datetime(*, optional: bool = False) -> Validator:
+    """Require a timezone-aware ``datetime.datetime``."""
+    expected = "a timezone-aware datetime" + (" or null" if optional else "")
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+            raise fail(attribute, expected, value)
+
+    return check
+
+
+def decimal_converter(field: str) -> Callable[[Decimal | int | str], Decimal]:
+    """Build a converter to ``Decimal``; floats are refused (they are not exact)."""
+
+    def convert(value: Decimal | int | str) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        if isinstance(value, str):
+            try:
+                parsed = Decimal(value.strip())
+            except InvalidOperation:
+                pass
+            else:
+                if parsed.is_finite():
+                    return parsed
+        raise ValidationError.single(
+            f"$.{field}", "a decimal number (Decimal, int or numeric string)", value
+        )
+
+    return convert
+
+
+def money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a finite, non-negative ``Decimal``."""
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise fail(attribute, "a non-negative decimal amount", value)
+
+
+def enum_converter(enum_type: type[E], field: str) -> Callable[[E | str], E]:
+    """Build a converter that accepts a member or its value and refuses anything else."""
+    allowed = ", ".join(repr(member.value) for member in enum_type)
+
+    def convert(value: E | str) -> E:
+        if isinstance(value, enum_type):
+            return value
+        try:
+            return enum_type(value)
+        except (ValueError, TypeError):
+            raise ValidationError.single(f"$.{field}", f"one of {allowed}", value) from None
+
+    convert.__name__ = f"to_{enum_type.__name__}"
+    return convert
+
+
+def to_float(value: Any) -> Any:  # noqa: ANN401 - whatever was given, for the validator
+    """Convert a whole number (not a bool) to ``float``; anything else is left to the validator."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:  # beyond any float: the validator names it
+            return value
+    return value
+
+
+def finite_float(*, optional: bool = False) -> Validator:
+    """Require a finite ``float`` (after `to_float`), or ``None`` when ``optional``."""
+    expected = "a finite number or null" if optional else "a finite number"
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, float) or not math.isfinite(value):
+            raise fail(attribute, expected, value)
+
+    return check
+
+
+def tuple_of(item_type: type[Any] | tuple[type[Any], ...], what: str) -> Validator:
+    """Require a tuple whose items are all instances of ``item_type``."""
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise fail(attribute, f"a tuple of {what}", value)
+        for index, item in enumerate(value):
+            if not isinstance(item, item_type):
+                raise ValidationError.single(f"$.{attribute.name}[{index}]", what, item)
+
+    return check
+
+
+def instance(item_type: type[Any], what: str, *, optional: bool = False) -> Validator:
+    """Require an instance of ``item_type``."""
+    expected = what + (" or null" if optional else "")
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, item_type):
+            raise fail(attribute, expected, value)
+
+    return check
+
+
+def share(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a number between 0 and 1 inclusive."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise fail(attribute, "a number between 0 and 1", value)
+
+
+def unique_ids(items: Iterable[Any], field: str, key: str = "id") -> None:
+    """Refuse two items with the same id in one collection."""
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            raise ValidationError.single(f"$.{field}[{index}].{key}", "a unique id", value)
+        seen.add(value)
+
+
+def html_table(obj: attrs.AttrsInstance) -> str:
+    """Render an attrs instance as a small HTML table, escaping every user value."""
+    rows = []
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if isinstance(value, tuple):
+            shown = f"{len(value)} item" + ("" if len(value) == 1 else "s")
+        elif isinstance(value, enum.Enum):
+            shown = str(value.value)
+        elif attrs.has(type(value)):
+            shown = getattr(value, "id", None) or getattr(value, "name", None) or repr(value)
+        else:
+            shown = str(value) if value is not None else "—"
+        rows.append(
+            f"<tr><th style='text-align:left'>{html.escape(field.name)}</th>"
+            f"<td style='text-align:left'>{html.escape(str(shown))}</td></tr>"
+        )
+    title = html.escape(type(obj).__name__)
+    return f"<table><caption>{title}</caption>{''.join(rows)}</table>"

@@ -1,0 +1,505 @@
+"""The timeline: replay an interaction log through the lifecycle, and watch customers emerging.
+
+*When did this customer become a client?* `timeline` replays each party's interactions and
+engagements in date order through a `Lifecycle`, classifying the party's signals at regular
+checkpoints, and returns per party the dated stage changes with their evidence and the score
+series. `emerging_clients` reads those series and lists the customers whose score is moving toward
+the client threshold, with the signals that moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+import attrs
+
+from clientcustomer._core import validation as v
+from clientcustomer.engagements.model import Engagement
+from clientcustomer.exceptions import ValidationError
+from clientcustomer.lifecycle.machine import (
+    LIFECYCLE,
+    ClassificationSummary,
+    Lifecycle,
+    LifecycleEvent,
+    LifecycleState,
+    Stage,
+    StageChange,
+    SupportsClassification,
+)
+from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
+from clientcustomer.signals.derive import SIGNALS, Signals, derive_signals
+
+__all__ = [
+    "EmergingClient",
+    "PartyTimeline",
+    "ScorePoint",
+    "SignalMove",
+    "emerging_clients",
+    "timeline",
+]
+
+Classify = Callable[[Signals], SupportsClassification]
+"""A classifier as a function: signals in, a verdict with role, score and margin out."""
+
+
+def default_classify(signals: Signals) -> ClassificationSummary:
+    """Classify signals with the default rule set, summarized as a stage change keeps it.
+
+    The summary keeps the role, score and margin, the rule set and the rules that fired.
+
+    Args:
+        signals: The party's signals on a day.
+
+    Returns:
+        The summary of `clientcustomer.classify`'s verdict.
+
+    Example:
+        >>> from clientcustomer import Signals
+        >>> from clientcustomer.advice.timeline import default_classify
+        >>> verdict = default_classify(Signals(collaborative_share=0.6, customization=1.0,
+        ...                                    service_share=1.0, tenure_days=20))
+        >>> verdict.role, verdict.ruleset
+        ('client', 'default@1')
+    """
+    from clientcustomer.rules.classifier import classify  # noqa: PLC0415 - the classifier is loaded only when used
+
+    verdict = classify(signals)
+    return ClassificationSummary(
+        verdict.role.value, verdict.score, verdict.margin, verdict.ruleset, verdict.fired
+    )
+
+
+@attrs.frozen
+class ScorePoint:
+    """A party's classification on one checkpoint date.
+
+    Attributes:
+        on: The checkpoint date.
+        classification: The classification of the party's signals as of that date.
+        signals: The signals that were classified.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import ClassificationSummary, ScorePoint, Signals
+        >>> point = ScorePoint(dt.date(2026, 3, 1), ClassificationSummary("customer", 2, -1),
+        ...                    Signals(tenure_days=40))
+        >>> point.classification.margin
+        -1.0
+    """
+
+    on: dt.date = attrs.field(validator=v.date())
+    classification: ClassificationSummary = attrs.field(
+        validator=v.instance(ClassificationSummary, "a ClassificationSummary")
+    )
+    signals: Signals = attrs.field(validator=v.instance(Signals, "a Signals"))
+
+
+@attrs.frozen
+class PartyTimeline:
+    """One party's replayed lifecycle: its stage changes and its score series.
+
+    Attributes:
+        party_id: The party.
+        state: The stage reached at the end of the replay, with the full history.
+        scores: The classification at each checkpoint, oldest first.
+
+    Example:
+        >>> from clientcustomer import LifecycleState, PartyTimeline
+        >>> PartyTimeline("acme", LifecycleState()).became_client() is None
+        True
+    """
+
+    party_id: str = attrs.field(validator=v.non_empty_str)
+    state: LifecycleState = attrs.field(validator=v.instance(LifecycleState, "a LifecycleState"))
+    scores: tuple[ScorePoint, ...] = attrs.field(
+        default=(), validator=v.tuple_of(ScorePoint, "a ScorePoint")
+    )
+
+    @property
+    def changes(self) -> tuple[StageChange, ...]:
+        """The dated stage changes, oldest first.
+
+        Example:
+            >>> from clientcustomer import LifecycleState, PartyTimeline
+            >>> PartyTimeline("acme", LifecycleState()).changes
+            ()
+        """
+        return self.state.history
+
+    def became_client(self) -> dt.date | None:
+        """The first date the party became a client, or ``None`` if it never did.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import LifecycleState, PartyTimeline, StageChange
+            >>> change = StageChange(dt.date(2026, 3, 2), "engage", "prospect", "client")
+            >>> PartyTimeline("acme", LifecycleState("client", history=(change,))).became_client()
+            datetime.date(2026, 3, 2)
+        """
+        for change in self.state.history:
+            if change.target is Stage.CLIENT and change.source is not Stage.CLIENT:
+                return change.on
+        return None
+
+
+def engagements_from_log(interactions: Iterable[Interaction]) -> tuple[Engagement, ...]:
+    """Engagements implied by signed and ended service agreements in a log.
+
+    An ``agreement_signed`` service interaction starts an engagement; an ``agreement_ended``
+    ends the running one with the same ``reference``, or else the one signed most recently.
+    Product agreements (supply contracts) are not engagements.
+
+    Args:
+        interactions: A log of one or more parties, in any order.
+
+    Returns:
+        The engagements, by party and start date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction
+        >>> from clientcustomer.advice.timeline import engagements_from_log
+        >>> log = [Interaction("acme", dt.date(2026, 3, 2), "agreement_signed",
+        ...                    offering="service", item="Survey", reference="SOW-1"),
+        ...        Interaction("acme", dt.date(2026, 9, 30), "agreement_ended",
+        ...                    offering="service", reference="SOW-1")]
+        >>> [(e.id, e.start, e.end) for e in engagements_from_log(log)]
+        [('SOW-1', datetime.date(2026, 3, 2), datetime.date(2026, 9, 30))]
+    """
+    by_party: dict[str, list[Interaction]] = defaultdict(list)
+    for item in interactions:
+        if item.kind in {InteractionKind.AGREEMENT_SIGNED, InteractionKind.AGREEMENT_ENDED}:
+            by_party[item.party_id].append(item)
+    found: list[Engagement] = []
+    for party_id in sorted(by_party):
+        events = sorted(by_party[party_id], key=lambda item: (item.on, item.kind.value))
+        running: list[tuple[Interaction, str]] = []
+        for index, event in enumerate(events):
+            if event.kind is InteractionKind.AGREEMENT_SIGNED:
+                if event.offering is Offering.SERVICE:
+                    running.append((event, event.reference or f"agreement-{index + 1}"))
+                continue
+            match = [
+                i for i, (signed, _) in enumerate(running) if signed.reference == event.reference
+            ]
+            if running:
+                signed, eid = running.pop(match[-1] if event.reference and match else -1)
+                found.append(_engagement(signed, eid, event.on))
+        found.extend(_engagement(signed, eid, None) for signed, eid in running)
+    return tuple(sorted(found, key=lambda e: (e.client_id, e.start, e.id)))
+
+
+def _engagement(signed: Interaction, eid: str, end: dt.date | None) -> Engagement:
+    title = signed.item or "Service agreement"
+    return Engagement(eid, signed.party_id, title, start=signed.on, end=end)
+
+
+def _checkpoints(first: dt.date, last: dt.date, every_days: int) -> Iterator[dt.date]:
+    if first > last:
+        return
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=every_days)
+    if day - dt.timedelta(days=every_days) != last:
+        yield last
+
+
+def _check_settings(every_days: object, end: object) -> None:
+    if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
+        raise ValidationError.single("$.every_days", "an integer >= 1", every_days)
+    if end is not None and (isinstance(end, dt.datetime) or not isinstance(end, dt.date)):
+        raise ValidationError.single("$.end", "a date or null", end)
+
+
+def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    classify: Classify | None = None,
+    every_days: int = 30,
+    end: dt.date | None = None,
+    lifecycle: Lifecycle | None = None,
+) -> tuple[PartyTimeline, ...]:
+    """Replay a log through the lifecycle, party by party, and say when each stage changed.
+
+    Every party starts as a prospect. Its first purchase makes it a customer; an engagement (given,
+    or implied by a signed service agreement in the log; an agreement signed on the day a given
+    engagement of the party starts is taken to be that engagement) active on a day makes it a
+    client that day (``engage``, or ``re_engage`` for a former client), recorded with the
+    classification of that day as evidence; a new engagement while a client is a renewal; and a
+    client lapses on the first day the lifecycle allows it. A classification alone never promotes
+    anyone here: that needs a person to confirm it. The party's signals are also classified every
+    ``every_days`` days from its first interaction, to give the score series.
+
+    Args:
+        interactions: The log, any number of parties, in any order.
+        engagements: Engagements known apart from the log.
+        classify: The classifier: a function from `Signals` to a verdict with ``role``,
+            ``score`` and ``margin``; the default rule set (`clientcustomer.classify`) when
+            ``None``.
+        every_days: Days between checkpoints of the score series.
+        end: The last day to replay; the log's last day by default.
+        lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+
+    Returns:
+        One `PartyTimeline` per party, sorted by party id.
+
+    Raises:
+        ValidationError: When an argument is not valid.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import ClassificationSummary, Interaction, timeline
+        >>> def classify(signals):
+        ...     client = bool(signals.active_engagement)
+        ...     return ClassificationSummary("client" if client else "customer", 1.0, 0.5)
+        >>> log = [
+        ...     Interaction("ann", dt.date(2026, 1, 10), "purchase", item="shirt"),
+        ...     Interaction("ann", dt.date(2026, 3, 2), "agreement_signed", offering="service",
+        ...                 item="Styling retainer", reference="R1"),
+        ... ]
+        >>> for change in timeline(log, classify=classify)[0].changes:
+        ...     print(change)
+        2026-01-10 purchase: prospect -> customer (purchased)
+        2026-03-02 engage: customer -> client (engagement 'R1' (Styling retainer) is active)
+
+        Without ``classify``, the default rule set gives the evidence:
+
+        >>> timeline(log)[0].changes[-1].classification.ruleset
+        'default@1'
+    """
+    _check_settings(every_days, end)
+    if classify is None:
+        classify = default_classify
+    elif not callable(classify):
+        raise ValidationError.single("$.classify", "a function from Signals to a verdict", classify)
+    engine = lifecycle or LIFECYCLE
+    log = list(interactions)
+    for index, item in enumerate(log):
+        if not isinstance(item, Interaction):
+            raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", item)
+    given = tuple(engagements)
+    for index, known in enumerate(given):
+        if not isinstance(known, Engagement):
+            raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", known)
+    by_party: dict[str, list[Interaction]] = defaultdict(list)
+    for item in log:
+        by_party[item.party_id].append(item)
+    work: dict[str, list[Engagement]] = defaultdict(list)
+    starts = {(e.client_id, e.start) for e in given}
+    implied = (e for e in engagements_from_log(log) if (e.client_id, e.start) not in starts)
+    for engagement in (*given, *implied):
+        work[engagement.client_id].append(engagement)
+    last_day = end or max([item.on for item in log] + [e.start for e in given], default=dt.date.min)
+    return tuple(
+        _replay(party, by_party[party], tuple(work[party]), classify, every_days, last_day, engine)
+        for party in sorted(set(by_party) | set(work))
+    )
+
+
+def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
+    party: str,
+    log: list[Interaction],
+    engagements: tuple[Engagement, ...],
+    classify: Classify,
+    every_days: int,
+    last_day: dt.date,
+    engine: Lifecycle,
+) -> PartyTimeline:
+    purchases = {i.on for i in log if i.kind is InteractionKind.PURCHASE}
+    starts = {e.start for e in engagements}
+    grace = dt.timedelta(days=engine.grace_days + 1)
+    lapses = {e.end + grace for e in engagements if e.end is not None}
+    known = [i.on for i in log] + [e.start for e in engagements]  # never empty: see timeline
+    regular = set(_checkpoints(min(known), last_day, every_days))
+    days = sorted(day for day in purchases | starts | lapses | regular if day <= last_day)
+    state = LifecycleState()
+    scores: list[ScorePoint] = []
+    cache: dict[dt.date, ScorePoint] = {}
+
+    def point(day: dt.date) -> ScorePoint:
+        if day not in cache:
+            signals = derive_signals(log, engagements, as_of=day, party_id=party)
+            verdict = ClassificationSummary.of(classify(signals))
+            cache[day] = ScorePoint(day, verdict, signals)
+        return cache[day]
+
+    for day in days:
+        if day in regular:
+            scores.append(point(day))
+        current = tuple(e for e in engagements if e.start <= day)
+        for event in _candidates(state.stage, day, purchases, engagements):
+            evidence = point(day).classification if event is not LifecycleEvent.PURCHASE else None
+            offered = (
+                current
+                if event is not LifecycleEvent.RENEW
+                else tuple(e for e in engagements if e.start == day)
+            )
+            check = engine.can(event, state, on=day, engagements=offered, classification=evidence)
+            if check:
+                state = engine.fire(
+                    event, state, on=day, engagements=offered, classification=evidence
+                )
+    return PartyTimeline(party, state, tuple(scores))
+
+
+def _candidates(
+    stage: Stage, day: dt.date, purchases: set[dt.date], engagements: tuple[Engagement, ...]
+) -> tuple[LifecycleEvent, ...]:
+    """The events worth trying on a day, in the order they should happen."""
+    active = any(e.is_active(day) for e in engagements)
+    if stage is Stage.CLIENT:
+        renewed = any(e.start == day for e in engagements)
+        return (LifecycleEvent.RENEW,) if renewed else (LifecycleEvent.LAPSE,)
+    events: list[LifecycleEvent] = []
+    if day in purchases and stage in {Stage.PROSPECT, Stage.FORMER_CLIENT}:
+        events.append(LifecycleEvent.PURCHASE)
+    if active:
+        events.append(
+            LifecycleEvent.RE_ENGAGE if stage is Stage.FORMER_CLIENT else LifecycleEvent.ENGAGE
+        )
+    return tuple(events)
+
+
+@attrs.frozen
+class SignalMove:
+    """One signal that moved toward the client end over a watch window.
+
+    Attributes:
+        name: The canonical signal's name.
+        before: Its value at the start of the window (``None``: unknown).
+        after: Its value at the end.
+
+    Example:
+        >>> from clientcustomer import SignalMove
+        >>> str(SignalMove("customization", 0.1, 0.4))
+        'customization 0.1 -> 0.4'
+    """
+
+    name: str = attrs.field(validator=v.non_empty_str)
+    before: float | None = attrs.field(
+        converter=v.to_float, validator=v.finite_float(optional=True)
+    )
+    after: float = attrs.field(converter=v.to_float, validator=v.finite_float())
+
+    def __str__(self) -> str:
+        before = "unknown" if self.before is None else f"{self.before:g}"
+        return f"{self.name} {before} -> {self.after:g}"
+
+
+@attrs.frozen
+class EmergingClient:
+    """A customer whose score is moving toward the client threshold.
+
+    Attributes:
+        party_id: The party.
+        start: The classification at the start of the watch window.
+        latest: The latest classification.
+        moved: The aspect signals that moved toward the client end, in the signal table's order
+            (tenure, which grows by itself, is left out).
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import ClassificationSummary, EmergingClient, ScorePoint, Signals
+        >>> def at(day, margin):
+        ...     return ScorePoint(dt.date(2026, day, 1),
+        ...                       ClassificationSummary("customer", 5 + margin, margin), Signals())
+        >>> EmergingClient("ann", at(1, -3), at(3, -1)).gain
+        2.0
+    """
+
+    party_id: str = attrs.field(validator=v.non_empty_str)
+    start: ScorePoint = attrs.field(validator=v.instance(ScorePoint, "a ScorePoint"))
+    latest: ScorePoint = attrs.field(validator=v.instance(ScorePoint, "a ScorePoint"))
+    moved: tuple[SignalMove, ...] = attrs.field(
+        default=(), validator=v.tuple_of(SignalMove, "a SignalMove")
+    )
+
+    @property
+    def gain(self) -> float:
+        """How much the score rose over the window.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import ClassificationSummary, ScorePoint, Signals
+            >>> def at(month, score):
+            ...     return ScorePoint(dt.date(2026, month, 1),
+            ...                       ClassificationSummary("customer", score, 0), Signals())
+            >>> EmergingClient("ann", at(1, 1.5), at(3, 4.0)).gain
+            2.5
+        """
+        return self.latest.classification.score - self.start.classification.score
+
+
+def _as_number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def _moves(before: Signals, after: Signals) -> tuple[SignalMove, ...]:
+    moves: list[SignalMove] = []
+    for name, spec in SIGNALS.items():
+        if spec.aspect is None or name == "tenure_days":  # tenure grows by itself
+            continue
+        old, new = _as_number(before.get(name)), _as_number(after.get(name))
+        if new is not None and (old is None or new > old):
+            moves.append(SignalMove(name, old, new))
+    return tuple(moves)
+
+
+def emerging_clients(
+    timelines: Iterable[PartyTimeline], *, window: int = 3, min_gain: float = 0.0
+) -> tuple[EmergingClient, ...]:
+    """The customers whose score is moving toward the client threshold.
+
+    A party is on the list when it is a customer at the end of its timeline, its latest
+    classification is not (yet) past the client threshold, and its score rose by more than
+    ``min_gain`` over the last ``window`` checkpoints. The closest to the threshold come first.
+
+    Args:
+        timelines: The output of `timeline`.
+        window: How many checkpoints back to compare with the latest one.
+        min_gain: The score rise needed to be listed.
+
+    Returns:
+        The emerging clients, closest to the threshold first.
+
+    Raises:
+        ValidationError: When ``window`` is not a positive integer.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import (ClassificationSummary, Interaction, emerging_clients,
+        ...                             timeline)
+        >>> def classify(signals):
+        ...     score = 10 * (signals.collaborative_share or 0)
+        ...     return ClassificationSummary("customer", score, score - 6)
+        >>> log = [Interaction("ann", dt.date(2026, 1, 5), "purchase"),
+        ...        Interaction("ann", dt.date(2026, 2, 5), "meeting"),
+        ...        Interaction("ann", dt.date(2026, 3, 5), "workshop")]
+        >>> [watch] = emerging_clients(timeline(log, classify=classify, every_days=30))
+        >>> watch.party_id, round(watch.gain, 2)
+        ('ann', 6.67)
+        >>> [move.name for move in watch.moved]
+        ['collaborative_share', 'touchpoints_per_quarter']
+    """
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValidationError.single("$.window", "an integer >= 1", window)
+    found: list[EmergingClient] = []
+    for line in timelines:
+        if line.state.stage is not Stage.CUSTOMER or len(line.scores) < 2:
+            continue
+        start, latest = line.scores[-min(window + 1, len(line.scores))], line.scores[-1]
+        verdict = latest.classification
+        if verdict.role == Stage.CLIENT.value and verdict.margin > 0:
+            continue
+        entry = EmergingClient(line.party_id, start, latest, _moves(start.signals, latest.signals))
+        if entry.gain > min_gain:
+            found.append(entry)
+    return tuple(sorted(found, key=lambda e: (-e.latest.classification.margin, e.party_id)))

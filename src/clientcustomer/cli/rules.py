@@ -1,0 +1,456 @@
+"""``clientcustomer rules``: check, test and show rule sets.
+
+* ``rules check FILE`` loads a rule set and reports *every* problem, one per line, as
+  ``file:line:column: message`` (the form editors and CI annotate);
+* ``rules test [FILE]`` classifies the rule set's embedded examples and prints a table; it exits
+  with 1 when one gives another role than it expects;
+* ``rules show [FILE]`` prints a rule set as a readable listing, as canonical TOML or as JSON.
+
+Without FILE, ``test`` and ``show`` use the rule set shipped with the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from clientcustomer import (
+    Aspect,
+    Classifier,
+    HitPolicy,
+    Rule,
+    Ruleset,
+    RulesetDiff,
+    RulesetExampleResult,
+    RulesetPolicy,
+    Signals,
+    VerdictChange,
+    default_ruleset,
+    diff_rulesets,
+    load_ruleset,
+    to_json,
+    unstructure,
+)
+from clientcustomer.exceptions import CliError, RulesetError
+
+from .inputs import Rejected, SignalRows, input_format, open_input, signal_rows
+from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, open_output
+
+__all__ = ["describe", "diff_table", "example_table", "register", "summary"]
+
+_WIDTH = 88
+_STDIN = "-"
+
+
+def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
+    """Add the ``rules`` group and its ``check``, ``test`` and ``show`` subcommands.
+
+    Example:
+        >>> from clientcustomer.cli.main import build_parser
+        >>> args = build_parser().parse_args(["rules", "show", "--format", "toml"])
+        >>> args.file, args.format
+        (None, 'toml')
+    """
+    group = subparsers.add_parser(
+        "rules",
+        help="check, test and show rule sets",
+        description="Check, test and show rule sets (TOML or JSON files; see the guide "
+        "'Write a rule set').",
+    )
+    commands = group.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="load a rule set and report every problem",
+        description="Load a rule set and report every problem it has, one per line, as "
+        "FILE:LINE:COLUMN: MESSAGE (exit status 2). A valid rule set prints one 'ok:' line.",
+    )
+    check.add_argument("file", metavar="FILE", help="the rule set (.toml or .json; - for stdin)")
+    check.set_defaults(handler=_check)
+
+    test = commands.add_parser(
+        "test",
+        help="run a rule set's embedded examples",
+        description="Classify every example embedded in a rule set and print expected and "
+        "actual roles. Exit status 1 when an example fails.",
+    )
+    test.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="the rule set (.toml or .json; - for stdin); the default rule set when omitted",
+    )
+    test.set_defaults(handler=_test)
+
+    show = commands.add_parser(
+        "show",
+        help="print a rule set as text, TOML or JSON",
+        description="Print a rule set: a readable listing grouped by aspect, canonical TOML "
+        "(loads back into an equal rule set), or JSON.",
+    )
+    show.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="the rule set (.toml or .json; - for stdin); the default rule set when omitted",
+    )
+    show.add_argument(
+        "--format",
+        choices=("text", "toml", "json"),
+        default="text",
+        help="the output format (default: %(default)s)",
+    )
+    show.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    show.set_defaults(handler=_show)
+
+    diff = commands.add_parser(
+        "diff",
+        help="which verdicts change from one rule set to another",
+        description="Classify every row of a signal file (CSV or JSON Lines, as `classify` "
+        "reads it) under OLD and NEW, and print the count per change of role and the rows whose "
+        "role, deciding rule or score changes.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the rule set in use (.toml or .json)")
+    diff.add_argument("new", metavar="NEW", help="the rule set considered (.toml or .json)")
+    diff.add_argument("data", metavar="DATA", help="a CSV or JSON Lines file of signal rows")
+    diff.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        help="the format of DATA (default: by its extension; csv for stdin)",
+    )
+    diff.add_argument(
+        "--format",
+        choices=("table", "jsonl"),
+        default="table",
+        help="table: counts then changed rows; jsonl: one object per changed row "
+        "(default: %(default)s)",
+    )
+    diff.add_argument("--limit", type=int, metavar="N", help="show at most N changed rows")
+    diff.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    diff.set_defaults(handler=_diff)
+
+
+# --- handlers -----------------------------------------------------------------------------------
+
+
+def _load(path: str | None) -> Ruleset:
+    """The rule set at ``path`` (``-``: stdin; ``None``: the default one)."""
+    if path is None:
+        return default_ruleset()
+    if path == _STDIN:
+        try:
+            return load_ruleset(sys.stdin.read())
+        except RulesetError as error:
+            raise RulesetError(
+                attrs.evolve(problem, source="<stdin>") for problem in error.problems
+            ) from None
+    return load_ruleset(Path(path))
+
+
+def _reporting_problems(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Print every problem of an invalid rule set, one per line, instead of folding them."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except RulesetError as error:
+            for problem in error.problems:
+                sys.stderr.write(f"{problem}\n")
+            count = len(error.problems)
+            plural = "problem" if count == 1 else "problems"
+            sys.stderr.write(
+                f"clientcustomer: error: the rule set is not valid ({count} {plural})\n"
+            )
+            return EXIT_BAD_INPUT
+
+    run.__doc__ = handler.__doc__
+    return run
+
+
+@_reporting_problems
+def _check(args: argparse.Namespace) -> int:
+    ruleset = _load(args.file)
+    sys.stdout.write(f"ok: {summary(ruleset)}\n")
+    return EXIT_OK
+
+
+@_reporting_problems
+def _test(args: argparse.Namespace) -> int:
+    ruleset = _load(args.file)
+    results = ruleset.run_examples()
+    sys.stdout.write(example_table(ruleset.ref, results))
+    return EXIT_FAILED if any(not result.passed for result in results) else EXIT_OK
+
+
+@_reporting_problems
+def _show(args: argparse.Namespace) -> int:
+    ruleset = _load(args.file)
+    if args.format == "toml":
+        text = ruleset.to_toml()
+    elif args.format == "json":
+        text = to_json(ruleset, indent=2) + "\n"
+    else:
+        text = describe(ruleset)
+    with open_output(args.output) as out:
+        out.write(text)
+    return EXIT_OK
+
+
+def _diff_records(args: argparse.Namespace, old: Ruleset) -> Iterator[tuple[str, Signals]]:
+    """The rows of DATA as (id, signals); the first bad row stops with its line."""
+    fmt = input_format(args.data, args.input_format)
+    name = "<stdin>" if args.data == _STDIN else args.data
+    with open_input(args.data) as stream:
+        for item in signal_rows(SignalRows(Classifier(old), name), stream, fmt):
+            if isinstance(item, Rejected):
+                raise CliError(f"{name}: line {item.line}, {item.reason}")
+            yield item.id, item.signals
+
+
+@_reporting_problems
+def _diff(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
+    old, new = _load(args.old), _load(args.new)
+    result = diff_rulesets(old, new, _diff_records(args, old))
+    shown = result.changes if args.limit is None else result.changes[: args.limit]
+    with open_output(args.output) as out:
+        if args.format == "jsonl":
+            for change in shown:
+                out.write(json.dumps(unstructure(change), ensure_ascii=False) + "\n")
+        else:
+            out.write(diff_table(result, shown))
+    if args.format == "jsonl":
+        sys.stderr.write(f"rules diff: {_diff_summary(result)}\n")
+    return EXIT_OK
+
+
+def _diff_summary(result: RulesetDiff) -> str:
+    return (
+        f"{result.old} -> {result.new}: {_count(result.total, 'row')}, {result.changed} changed, "
+        f"{sum(item.count for item in result.role_changes)} changed role"
+    )
+
+
+def _aligned(rows: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def diff_table(result: RulesetDiff, shown: Sequence[VerdictChange] | None = None) -> str:
+    """A diff as text: one line per (old role, new role) count, then the changed rows.
+
+    Args:
+        result: What `diff_rulesets` returned.
+        shown: The changed rows to list; all of them when ``None``.
+
+    Example:
+        >>> from clientcustomer import RoleChange, RulesetDiff, VerdictChange
+        >>> from clientcustomer.cli.rules import diff_table
+        >>> print(diff_table(RulesetDiff("a@1", "a@2", 2,
+        ...     (VerdictChange("acme", "customer", "client", "score", "score", 1.0, 6.0),),
+        ...     (RoleChange("customer", "customer", 1), RoleChange("customer", "client", 1)))))
+        old role  new role  rows
+        customer  customer     1
+        customer  client       1
+        <BLANKLINE>
+        id    old role  new role  old rule  new rule  old score  new score
+        acme  customer  client    score     score             1          6
+        a@1 -> a@2: 2 rows, 1 changed, 1 changed role
+    """
+    changes = result.changes if shown is None else shown
+    lines: list[str] = []
+    if result.roles:
+        counts = [("old role", "new role", "rows")]
+        counts.extend(
+            (item.old_role.value, item.new_role.value, str(item.count)) for item in result.roles
+        )
+        lines.extend(_aligned(counts, frozenset({2})))
+    if changes:
+        rows = [("id", "old role", "new role", "old rule", "new rule", "old score", "new score")]
+        rows.extend(
+            (
+                change.id,
+                change.old_role.value,
+                change.new_role.value,
+                change.old_decided_by,
+                change.new_decided_by,
+                f"{change.old_score:g}",
+                f"{change.new_score:g}",
+            )
+            for change in changes
+        )
+        lines.extend(["", *_aligned(rows, frozenset({5, 6}))])
+    hidden = result.changed - len(changes)
+    if hidden:
+        lines.append(f"... {hidden} more changed (--limit)")
+    lines.append(_diff_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def summary(ruleset: Ruleset) -> str:
+    """One line: the rule set's reference, how many rules and examples, and its hit policy.
+
+    Example:
+        >>> from clientcustomer import default_ruleset
+        >>> from clientcustomer.cli.rules import summary
+        >>> summary(default_ruleset())
+        'default@1 - 12 rules, 11 examples, policy score'
+    """
+    return (
+        f"{ruleset.ref} - {_count(len(ruleset.rules), 'rule')}, "
+        f"{_count(len(ruleset.examples), 'example')}, policy {ruleset.policy.hit.value}"
+    )
+
+
+def example_table(ref: str, results: Sequence[RulesetExampleResult]) -> str:
+    """The results of a rule set's examples as a table, with a closing count.
+
+    Args:
+        ref: The rule set's ``id@version``.
+        results: What `Ruleset.run_examples` returned.
+
+    Example:
+        >>> from clientcustomer import RulesetExampleResult
+        >>> from clientcustomer.cli.rules import example_table
+        >>> print(example_table("mine@1", [RulesetExampleResult("gym", "customer", "client", 6)]))
+        example  expected   actual     score  result
+        gym      customer   client         6  FAIL
+        mine@1: 1 example, 0 passed, 1 failed
+    """
+    if not results:
+        return f"{ref}: no examples to run\n"
+    headers = ("example", "expected", "actual", "score", "result")
+    rows = [
+        (
+            result.example_id,
+            result.expected.value,
+            result.actual.value,
+            f"{result.score:g}",
+            "ok" if result.passed else "FAIL",
+        )
+        for result in results
+    ]
+    widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+    widths[1] = widths[2] = max(widths[1], widths[2], len("ambiguous"))
+
+    def line(row: tuple[str, ...]) -> str:
+        name, expected, actual, score, verdict = row
+        return (
+            f"{name:<{widths[0]}}  {expected:<{widths[1]}}  {actual:<{widths[2]}}  "
+            f"{score:>{widths[3]}}  {verdict}".rstrip()
+        )
+
+    failed = sum(1 for result in results if not result.passed)
+    lines = [line(headers), *(line(row) for row in rows)]
+    lines.append(
+        f"{ref}: {_count(len(results), 'example')}, {len(results) - failed} passed, {failed} failed"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, indent: str) -> Iterator[str]:
+    yield from textwrap.wrap(
+        text, width=_WIDTH, initial_indent=indent, subsequent_indent=indent
+    ) or [indent.rstrip()]
+
+
+def _policy_lines(policy: RulesetPolicy) -> Iterator[str]:
+    if policy.hit is HitPolicy.SCORE:
+        points = "point" if policy.client_at in {1, -1} else "points"
+        line = f"policy: score - a client at {policy.client_at:g} {points} or more, a customer "
+        if policy.customer_below == policy.client_at:
+            yield line + "below"
+        else:
+            yield line + f"below {policy.customer_below:g}, ambiguous in between"
+        if policy.requires is not None:
+            yield f"  a client also requires: {policy.requires}"
+            if policy.requires_because:
+                yield from _wrapped(policy.requires_because, "    ")
+    elif policy.hit is HitPolicy.FIRST:
+        yield "policy: first - the first rule that fires decides (in file order)"
+        yield f"  when no rule fires: {policy.default.value}"
+    else:
+        yield "policy: priority - of the rules that fire, the highest priority decides"
+        yield f"  when no rule fires: {policy.default.value}"
+
+
+def _outcome(rule: Rule, policy: RulesetPolicy) -> str:
+    if policy.hit is HitPolicy.SCORE:
+        return f"{rule.points or 0:+g}"
+    assert rule.role is not None  # noqa: S101 - checked when the rule set was built
+    if policy.hit is HitPolicy.PRIORITY:
+        return f"{rule.role.value} (priority {rule.priority})"
+    return rule.role.value
+
+
+def _rule_lines(rule: Rule, policy: RulesetPolicy, prefix: str = "") -> Iterator[str]:
+    yield f"  {prefix}{_outcome(rule, policy)}  {rule.id}: {rule.when}"
+    yield from _wrapped(rule.because, "      ")
+
+
+def describe(ruleset: Ruleset) -> str:
+    """A readable listing of a rule set: policy, rules grouped by aspect, custom signals, examples.
+
+    Under the ``first`` policy file order decides, so the rules are listed in that order with
+    their position; under ``score`` and ``priority`` they are grouped by aspect.
+
+    Example:
+        >>> from clientcustomer import default_ruleset
+        >>> from clientcustomer.cli.rules import describe
+        >>> print(describe(default_ruleset()).splitlines()[0])
+        default@1 - 12 rules, 11 examples, policy score
+    """
+    lines = [summary(ruleset)]
+    if ruleset.description:
+        lines.extend(_wrapped(ruleset.description, ""))
+    lines.append("")
+    lines.extend(_policy_lines(ruleset.policy))
+    if ruleset.signals:
+        lines.extend(["", "custom signals:"])
+        lines.extend(f"  {name} ({kind})" for name, kind in ruleset.signals.items())
+    if ruleset.policy.hit is HitPolicy.FIRST:
+        lines.extend(["", "rules, in the order they are tried:"])
+        for number, rule in enumerate(ruleset.rules, 1):
+            lines.extend(_rule_lines(rule, ruleset.policy, f"{number}. "))
+    else:
+        groups: list[tuple[str, list[Rule]]] = [
+            (aspect.value, [rule for rule in ruleset.rules if rule.aspect is aspect])
+            for aspect in Aspect
+        ]
+        groups.append(("(no aspect)", [rule for rule in ruleset.rules if rule.aspect is None]))
+        for title, rules in groups:
+            if rules:
+                lines.extend(["", title])
+                for rule in rules:
+                    lines.extend(_rule_lines(rule, ruleset.policy))
+    if ruleset.examples:
+        lines.extend(["", "examples:"])
+        width = max(len(example.id) for example in ruleset.examples)
+        lines.extend(
+            f"  {example.id:<{width}}  expects {example.expect.value}"
+            for example in ruleset.examples
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,4 @@
+"""Who: `Party`, `Customer`, `Client`, `FormerClient` and the `Interaction` log entries.
+
+Import the names from `clientcustomer`.
+"""

@@ -1,0 +1,800 @@
+"""Rule sets compiled for many records at once: SQL for warehouses, narwhals for dataframes.
+
+The one-record path (`Classifier`) is the reference; both compilers give the same role, score and
+deciding rule on every row, unknown values included:
+
+* a condition is true, false or unknown (Kleene logic, as SQL's own ``NULL`` logic); a rule fires
+  only when its condition is *true*; ``is unknown`` is never unknown;
+* a signal that is not a column of the table or frame is unknown on every row, as a missing key
+  is on the one-record path;
+* under ``score`` the points are added in the rule set's order as double-precision numbers, so the
+  thresholds cut exactly where the one-record path cuts.
+
+Nothing here runs a Python loop over rows; narwhals (and the dataframe library) and the SQL
+engine are imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from clientcustomer.exceptions import ValidationError
+from clientcustomer.signals.derive import Aspect
+
+from . import conditions as c
+from .ruleset import HitPolicy, Role, Rule, Ruleset, default_ruleset
+
+_Expr = Any
+"""A narwhals expression (narwhals is optional, so not imported for the annotations)."""
+
+__all__ = [
+    "Dialect",
+    "classify_frame",
+    "classify_sql",
+    "to_sql",
+]
+
+ROLE_COLUMN = "role"
+SCORE_COLUMN = "score"
+DECIDED_BY_COLUMN = "decided_by"
+LEANING_PREFIX = "leaning_"
+
+_ROLE_SCORES = {Role.CLIENT: 1.0, Role.AMBIGUOUS: 0.0, Role.CUSTOMER: -1.0}
+
+
+class Dialect(enum.StrEnum):
+    """The SQL dialects `to_sql` writes.
+
+    ``ansi`` is standard SQL (double-quoted identifiers, ``TRUE``/``FALSE``, ``DOUBLE
+    PRECISION``); the others differ in quoting, booleans, string escapes or type names.
+
+    Example:
+        >>> from clientcustomer import Dialect
+        >>> [dialect.value for dialect in Dialect]
+        ['ansi', 'duckdb', 'postgres', 'sqlite', 'spark']
+    """
+
+    ANSI = "ansi"
+    DUCKDB = "duckdb"
+    POSTGRES = "postgres"
+    SQLITE = "sqlite"
+    SPARK = "spark"
+
+
+_DOUBLE = {
+    Dialect.ANSI: "DOUBLE PRECISION",
+    Dialect.DUCKDB: "DOUBLE",
+    Dialect.POSTGRES: "DOUBLE PRECISION",
+    Dialect.SQLITE: "REAL",
+    Dialect.SPARK: "DOUBLE",
+}
+
+
+def _dialect(value: Dialect | str) -> Dialect:
+    try:
+        return Dialect(value)
+    except ValueError:
+        known = ", ".join(repr(item.value) for item in Dialect)
+        raise ValidationError.single("dialect", f"one of {known}", value) from None
+
+
+def _ruleset(value: Ruleset | None) -> Ruleset:
+    if value is None:
+        return default_ruleset()
+    if not isinstance(value, Ruleset):
+        raise ValidationError.single("ruleset", "a Ruleset or None", value)
+    return value
+
+
+def _ordered(ruleset: Ruleset) -> list[Rule]:
+    """The rules in the order a pick policy tries them: by priority (stable) or as written."""
+    rules = list(ruleset.rules)
+    if ruleset.policy.hit is HitPolicy.PRIORITY:
+        rules.sort(key=lambda rule: -(rule.priority or 0))
+    return rules
+
+
+def _aspect_points(rule: Rule) -> float:
+    if rule.points is not None:
+        return float(rule.points)
+    return _ROLE_SCORES[rule.role] if rule.role is not None else 0.0
+
+
+# --- SQL -----------------------------------------------------------------------------------------
+
+
+class _Sql:
+    """Writes one dialect's SQL for conditions and decisions."""
+
+    def __init__(self, dialect: Dialect, missing: frozenset[str]) -> None:
+        self.dialect = dialect
+        self.missing = missing
+
+    def identifier(self, name: str) -> str:
+        if self.dialect is Dialect.SPARK:
+            return "`" + name.replace("`", "``") + "`"
+        return '"' + name.replace('"', '""') + '"'
+
+    def table(self, name: str) -> str:
+        return ".".join(self.identifier(part) for part in name.split("."))
+
+    def literal(self, value: c.LiteralValue) -> str:
+        if isinstance(value, bool):
+            if self.dialect is Dialect.SQLITE:
+                return "1" if value else "0"
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return f"CAST({value!r} AS {_DOUBLE[self.dialect]})"
+        text = value.replace("'", "''")
+        if self.dialect is Dialect.SPARK:
+            text = text.replace("\\", "\\\\")
+        return f"'{text}'"
+
+    def double(self, value: float) -> str:
+        return f"CAST({float(value)!r} AS {_DOUBLE[self.dialect]})"
+
+    def operand(self, operand: c.Name | c.Literal) -> str:
+        if isinstance(operand, c.Literal):
+            return self.literal(operand.value)
+        if operand.name in self.missing:
+            return "NULL"
+        return self.identifier(operand.name)
+
+    def flag(self, name: c.Name) -> str:
+        """A boolean signal; a missing one is a typed NULL (Spark refuses an untyped one)."""
+        return "CAST(NULL AS BOOLEAN)" if name.name in self.missing else self.operand(name)
+
+    def condition(self, expr: c.Expr) -> str:  # noqa: PLR0911 - one case per node
+        """The condition as a SQL boolean with SQL's three-valued logic (the same as Kleene's)."""
+        match expr:
+            case c.Name():
+                return self.flag(expr)
+            case c.Literal(value=value):
+                return self.literal(bool(value))
+            case c.Compare(left=left, op=op, right=right):
+                sql_op = {"==": "=", "!=": "<>"}.get(op, op)
+                return f"({self.operand(left)} {sql_op} {self.operand(right)})"
+            case c.In(name=name, values=values, negated=negated):
+                column = self.operand(name)
+                if not values:
+                    result = self.literal(negated)
+                    return f"(CASE WHEN {column} IS NULL THEN NULL ELSE {result} END)"
+                items = ", ".join(self.literal(item.value) for item in values)
+                return f"({column} {'NOT IN' if negated else 'IN'} ({items}))"
+            case c.IsUnknown(name=name, negated=negated):
+                return f"({self.operand(name)} IS {'NOT NULL' if negated else 'NULL'})"
+            case c.Not(operand=operand):
+                return f"(NOT {self.condition(operand)})"
+            case c.And(operands=operands):
+                return "(" + " AND ".join(self.condition(item) for item in operands) + ")"
+            case c.Or(operands=operands):
+                return "(" + " OR ".join(self.condition(item) for item in operands) + ")"
+        raise AssertionError(expr)  # pragma: no cover - exhaustive
+
+    def fires(self, expr: c.Expr) -> str:
+        """True only when the condition is true (never unknown)."""
+        return f"COALESCE({self.condition(expr)}, {self.literal(value=False)})"
+
+    def text(self, value: str) -> str:
+        return self.literal(value)
+
+
+def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, list[str]]:
+    """The inner score expression (or ``""``) and the outer output columns."""
+    policy = ruleset.policy
+    role, score, decided = (
+        sql.identifier(ROLE_COLUMN),
+        sql.identifier(SCORE_COLUMN),
+        sql.identifier(DECIDED_BY_COLUMN),
+    )
+    columns: list[str] = []
+    inner = ""
+    if policy.hit is HitPolicy.SCORE:
+        terms = [sql.double(0.0)]
+        terms.extend(
+            # A CASE takes a WHEN only when it is true: an unknown condition gives no points.
+            f"CASE WHEN {sql.condition(rule.condition)} THEN {sql.double(rule.points or 0.0)} "
+            f"ELSE {sql.double(0.0)} END"
+            for rule in ruleset.rules
+        )
+        inner = f"({' + '.join(terms)}) AS {score}"
+        requires = None if policy.requires is None else c.parse_condition(policy.requires)
+        when_gate = sql.literal(value=True) if requires is None else sql.condition(requires)
+        gate = sql.literal(value=True) if requires is None else sql.fires(requires)
+        columns.append(
+            f"CASE WHEN {score} >= {sql.double(policy.client_at)} AND {when_gate} "
+            f"THEN {sql.text(Role.CLIENT)} "
+            f"WHEN {score} >= {sql.double(policy.customer_below)} AND {when_gate} "
+            f"THEN {sql.text(Role.AMBIGUOUS)} "
+            f"ELSE {sql.text(Role.CUSTOMER)} END AS {role}"
+        )
+        columns.append(score)
+        columns.append(
+            f"CASE WHEN {score} >= {sql.double(policy.customer_below)} AND NOT {gate} "
+            f"THEN {sql.text('policy.requires')} ELSE {sql.text('score')} END AS {decided}"
+        )
+    else:
+        rules = _ordered(ruleset)
+        whens = [f"WHEN {sql.condition(rule.condition)} THEN " for rule in rules]
+        roles = " ".join(
+            f"{when}{sql.text(rule.role or policy.default)}"
+            for when, rule in zip(whens, rules, strict=True)
+        )
+        scores = " ".join(
+            f"{when}{sql.double(_ROLE_SCORES[rule.role or policy.default])}"
+            for when, rule in zip(whens, rules, strict=True)
+        )
+        ids = " ".join(
+            f"{when}{sql.text(rule.id)}" for when, rule in zip(whens, rules, strict=True)
+        )
+        default = policy.default
+        columns.append(f"CASE {roles} ELSE {sql.text(default)} END AS {role}")
+        columns.append(f"CASE {scores} ELSE {sql.double(_ROLE_SCORES[default])} END AS {score}")
+        columns.append(f"CASE {ids} ELSE {sql.text('policy.default')} END AS {decided}")
+    if leanings:
+        # Under ``first`` the one-record path stops at the deciding rule: later rules give no
+        # evidence, so a rule counts only when no earlier one fired.
+        fires = [sql.fires(rule.condition) for rule in ruleset.rules]
+        counts = [
+            f"({' AND '.join([fired, *(f'NOT {earlier}' for earlier in fires[:index])])})"
+            if policy.hit is HitPolicy.FIRST and index
+            else fired
+            for index, fired in enumerate(fires)
+        ]
+        for aspect in Aspect:
+            terms = [sql.double(0.0)]
+            terms.extend(
+                f"CASE WHEN {counted} THEN {sql.double(_aspect_points(rule))} "
+                f"ELSE {sql.double(0.0)} END"
+                for rule, counted in zip(ruleset.rules, counts, strict=True)
+                if rule.aspect is aspect
+            )
+            columns.append(
+                f"({' + '.join(terms)}) AS {sql.identifier(LEANING_PREFIX + aspect.value)}"
+            )
+    return inner, columns
+
+
+def to_sql(
+    ruleset: Ruleset | None = None,
+    *,
+    table: str,
+    dialect: Dialect | str = Dialect.ANSI,
+    missing: Iterable[str] = (),
+    leanings: bool = False,
+) -> str:
+    """Compile a rule set into one ``SELECT`` that classifies every row of a table.
+
+    The query returns the table's columns followed by ``role``, ``score`` and ``decided_by`` (under
+    ``score``: ``score``, ``role``, ``decided_by``), the last being the
+    deciding rule's id, ``score``, ``policy.requires`` or ``policy.default``, as on
+    `Classification.decided_by`; and with ``leanings`` one ``leaning_<aspect>`` column per aspect
+    (the points its fired rules gave). Identifiers are quoted; a signal listed in ``missing`` is
+    compiled as ``NULL`` (unknown), as a signal missing from a record is.
+    The table must not already have columns of those names (`classify_sql` checks it; this
+    function cannot see the table).
+
+    Args:
+        ruleset: The rule set; the default one when ``None``.
+        table: The table (or view) to read; ``schema.table`` is quoted part by part.
+        dialect: ``ansi``, ``duckdb``, ``postgres``, ``sqlite`` or ``spark``.
+        missing: Signals the table has no column for.
+        leanings: Add the per-aspect leaning columns.
+
+    Returns:
+        The SQL text.
+
+    Raises:
+        ValidationError: For an unknown dialect or a ruleset that is not a `Ruleset`.
+
+    Example:
+        >>> from clientcustomer import Rule, Ruleset, RulesetPolicy, to_sql
+        >>> rules = Ruleset("tiny", "1", RulesetPolicy("first", default="customer"), (
+        ...     Rule("retainer", "active_engagement", "A contract is running.", role="client"),))
+        >>> print(to_sql(rules, table="accounts"))
+        SELECT *, CASE WHEN "active_engagement" THEN 'client' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    chosen = _ruleset(ruleset)
+    if not isinstance(table, str) or not all(part.strip() for part in table.split(".")):
+        # Each dot-separated part is one quoted identifier: none may be empty ("a..b", "a.").
+        raise ValidationError.single("table", "a table name (schema.table, no empty part)", table)
+    sql = _Sql(_dialect(dialect), frozenset(missing))
+    inner, columns = _select_list(chosen, sql, leanings=leanings)
+    source = sql.table(table)
+    if inner:
+        # Identifiers are quoted and literals escaped by _Sql: no user text reaches the SQL raw.
+        source = f"(SELECT *, {inner} FROM {source}) AS scored"  # noqa: S608
+        columns = [column for column in columns if column != sql.identifier(SCORE_COLUMN)]
+    return f"SELECT *, {', '.join(columns)} FROM {source}"  # noqa: S608
+
+
+_DUCKDB_NUMBERS = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+    "REAL",
+)
+_DUCKDB_TYPES: dict[str, Callable[[str], bool]] = {
+    "number": lambda kind: kind.startswith(_DUCKDB_NUMBERS),
+    "boolean": lambda kind: kind == "BOOLEAN",
+    "string": lambda kind: kind == "VARCHAR",
+}
+_DUCKDB_TYPES["integer"] = lambda kind: (
+    _DUCKDB_TYPES["number"](kind) and not kind.startswith(("FLOAT", "DOUBLE", "REAL"))
+)
+
+
+def classify_sql(
+    connection: Any,  # noqa: ANN401 - a duckdb connection; duckdb is optional
+    table: str,
+    ruleset: Ruleset | None = None,
+    *,
+    leanings: bool = False,
+) -> Any:  # noqa: ANN401 - a duckdb relation
+    """Classify every row of a DuckDB table or view, in the database, lazily.
+
+    The table's columns are read first: a signal without a column is unknown on every row, and
+    a signal column of the wrong type is refused before any row is read.
+
+    Args:
+        connection: A ``duckdb`` connection (``duckdb.connect()``).
+        table: The table or view name (``schema.table`` allowed).
+        ruleset: The rule set; the default one when ``None``.
+        leanings: Add the per-aspect leaning columns.
+
+    Returns:
+        A DuckDB relation (lazy): the table's columns plus ``role``, ``score``, ``decided_by``.
+
+    Raises:
+        ValidationError: When the table does not exist, a signal column has the wrong type, or
+            the table already has a column the verdict adds (``role``, ``score``,
+            ``decided_by``, a leaning column).
+
+    Example:
+        >>> import duckdb
+        >>> from clientcustomer import classify_sql
+        >>> con = duckdb.connect()
+        >>> _ = con.execute("CREATE TABLE accounts AS SELECT 'acme' AS id, 0.6 AS "
+        ...                 "collaborative_share, 0.5 AS customization, TRUE AS active_engagement")
+        >>> classify_sql(con, "accounts").select("id, role").fetchall()
+        [('acme', 'client')]
+    """
+    chosen = _ruleset(ruleset)
+    sql = _Sql(Dialect.DUCKDB, frozenset())
+    try:
+        described = connection.execute(
+            f"DESCRIBE SELECT * FROM {sql.table(table)}"  # noqa: S608 - a quoted identifier
+        ).fetchall()
+    except Exception as error:  # duckdb raises its own CatalogException, ParserException...
+        raise ValidationError.single("table", "an existing table or view", table) from error
+    kinds = {str(row[0]): str(row[1]).upper() for row in described}
+    _check_outputs(kinds, leanings=leanings, where=f"{table}.", adds="classify_sql")
+    types = chosen.signal_types()
+    problems = []
+    for name in _used_signals(chosen):
+        kind = kinds.get(name)
+        expected = types.get(name, "number")
+        accepts = _DUCKDB_TYPES.get(expected)
+        if kind is not None and accepts is not None and not accepts(kind):
+            problems.append((name, expected, kind))
+    if problems:
+        name, expected, kind = problems[0]
+        raise ValidationError.single(
+            f"{table}.{name}", f"a {expected} column", kind.lower()
+        ) from None
+    missing = [name for name in _used_signals(chosen) if name not in kinds]
+    query = to_sql(chosen, table=table, dialect=Dialect.DUCKDB, missing=missing, leanings=leanings)
+    return connection.sql(query)
+
+
+def _check_outputs(names: Iterable[str], *, leanings: bool, where: str, adds: str) -> None:
+    """Refuse an input that already has a column the verdict adds: it would be lost."""
+    outputs = [ROLE_COLUMN, SCORE_COLUMN, DECIDED_BY_COLUMN]
+    if leanings:
+        outputs += [LEANING_PREFIX + aspect.value for aspect in Aspect]
+    present = set(names)
+    taken = [name for name in outputs if name in present]
+    if taken:
+        raise ValidationError.single(
+            f"{where}{taken[0]}",
+            f"no column named {taken[0]!r} ({adds} adds it: drop or rename the column first)",
+            "a column of that name",
+        )
+
+
+def _used_signals(ruleset: Ruleset) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for rule in ruleset.rules:
+        for name in rule.signals:
+            seen[name] = None
+    if ruleset.policy.requires is not None:
+        for name in c.signals_of(c.parse_condition(ruleset.policy.requires)):
+            seen[name] = None
+    return tuple(seen)
+
+
+# --- dataframes through narwhals ---------------------------------------------------------------
+
+
+class _Frame:
+    """Writes narwhals expressions; each condition as a pair (is true, is false), never null."""
+
+    def __init__(self, nw_module: Any, columns: frozenset[str]) -> None:  # noqa: ANN401
+        self.nw = nw_module
+        self.columns = columns
+
+    def literal(self, value: c.LiteralValue) -> _Expr:
+        """A literal; an integer beyond 64 bits as the nearest double (no engine holds it)."""
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+            return self.nw.lit(float(value))
+        return self.nw.lit(value)
+
+    def known(self, name: str) -> _Expr:
+        return ~self.nw.col(name).is_null()
+
+    def truth(self, expr: c.Expr) -> tuple[_Expr, _Expr]:  # noqa: C901, PLR0911, PLR0912
+        nw_ = self.nw
+        match expr:
+            case c.Name(name=name):
+                if name not in self.columns:
+                    return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
+                column = nw_.col(name)
+                return self.known(name) & (column == True), self.known(name) & (  # noqa: E712
+                    column == False  # noqa: E712 - an expression, not a test
+                )
+            case c.Literal(value=value):
+                return nw_.lit(bool(value)), nw_.lit(not value)
+            case c.Compare(left=left, op=op, right=right):
+                names = [item.name for item in (left, right) if isinstance(item, c.Name)]
+                if any(name not in self.columns for name in names):
+                    return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
+                if not names:
+                    assert isinstance(left, c.Literal)  # noqa: S101 - for the type checker
+                    assert isinstance(right, c.Literal)  # noqa: S101 - for the type checker
+                    outcome = c.evaluate(expr, {})
+                    return nw_.lit(outcome is True), nw_.lit(outcome is False)
+                a = nw_.col(left.name) if isinstance(left, c.Name) else self.literal(left.value)
+                b = nw_.col(right.name) if isinstance(right, c.Name) else self.literal(right.value)
+                known = self.known(names[0])
+                for name in names[1:]:
+                    known = known & self.known(name)
+                result = _COMPARE[op](a, b)
+                return known & result, known & ~result
+            case c.In(name=name, values=values, negated=negated):
+                if name.name not in self.columns:
+                    return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
+                known = self.known(name.name)
+                if not values:
+                    hit = nw_.lit(negated)
+                    return known & hit, known & ~hit
+                # One equality per value, as SQL's IN: a list of mixed ints and floats, or floats
+                # tested against an integer column, is refused by some engines' is_in.
+                column = nw_.col(name.name)
+                member = nw_.any_horizontal(
+                    *(column == self.literal(item.value) for item in values), ignore_nulls=True
+                )
+                if negated:
+                    member = ~member
+                return known & member, known & ~member
+            case c.IsUnknown(name=name, negated=negated):
+                if name.name not in self.columns:
+                    unknown, other = nw_.lit(True), nw_.lit(False)  # noqa: FBT003
+                else:
+                    unknown, other = nw_.col(name.name).is_null(), self.known(name.name)
+                return (other, unknown) if negated else (unknown, other)
+            case c.Not(operand=operand):
+                true, false = self.truth(operand)
+                return false, true
+            case c.And(operands=operands):
+                pairs = [self.truth(item) for item in operands]
+                return nw_.all_horizontal(*(t for t, _ in pairs), ignore_nulls=True), (
+                    nw_.any_horizontal(*(f for _, f in pairs), ignore_nulls=True)
+                )
+            case c.Or(operands=operands):
+                pairs = [self.truth(item) for item in operands]
+                return nw_.any_horizontal(*(t for t, _ in pairs), ignore_nulls=True), (
+                    nw_.all_horizontal(*(f for _, f in pairs), ignore_nulls=True)
+                )
+        raise AssertionError(expr)  # pragma: no cover - exhaustive
+
+    def fires(self, expr: c.Expr) -> _Expr:
+        return self.truth(expr)[0]
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+class _Stages:
+    """Columns computed in stages: what is used more than once becomes a temporary column first.
+
+    Eager engines evaluate an expression every time it appears (polars removes repeated
+    sub-expressions only in lazy mode), so each rule's ``fires``, the gate, the score and the
+    choice of label are computed once, as temporary columns under a prefix no input column has,
+    and the verdict columns are built from them; the temporary columns are dropped at the end.
+    """
+
+    def __init__(self, frame: _Frame, names: frozenset[str], *, pandas: bool) -> None:
+        self.frame = frame
+        self.pandas = pandas
+        self.labels: dict[str, tuple[list[Any], object]] = {}
+        self.prefix = "__clientcustomer_"
+        while any(name.startswith(self.prefix) for name in names):
+            self.prefix = "_" + self.prefix
+        self.levels: list[dict[str, _Expr]] = [{}, {}, {}]
+        self.count = 0
+
+    def column(self, expr: _Expr, level: int) -> _Expr:
+        """A temporary column computed at ``level`` (from the columns of the levels before)."""
+        name = f"{self.prefix}{self.count}"
+        self.count += 1
+        self.levels[level][name] = expr
+        return self.frame.nw.col(name)
+
+    def choice(self, conditions: list[_Expr], code: _Expr | None = None) -> _Expr | None:
+        """The index of the first true condition (their number when none is), on pandas only.
+
+        ``code`` computes it without a masked choice per condition, when there is such a way.
+        """
+        if not self.pandas:
+            return None
+        if code is None:
+            nw_ = self.frame.nw
+            code = nw_.lit(len(conditions))
+            for index in range(len(conditions) - 1, -1, -1):
+                code = nw_.when(conditions[index]).then(nw_.lit(index)).otherwise(code)
+        return self.column(code, 2)
+
+    def pick(
+        self,
+        name: str,
+        conditions: list[_Expr],
+        values: list[Any],
+        dtype: object,
+        choice: _Expr | None,
+    ) -> _Expr:
+        """The value of the first true condition, the last value when none is.
+
+        On pandas itself the column ``name`` holds the choice's code until `label` replaces
+        each code by its value: one native ``take``, cheaper than any expression.
+        """
+        nw_ = self.frame.nw
+        if choice is not None:
+            self.labels[name] = (values, dtype)
+            return choice
+        result = nw_.lit(values[-1])
+        for condition, value in zip(reversed(conditions), reversed(values[:-1]), strict=True):
+            result = nw_.when(condition).then(nw_.lit(value)).otherwise(result)
+        return result
+
+    def label(self, native: Any, backend: object) -> Any:  # noqa: ANN401 - a pandas frame
+        """Replace the codes `pick` left in a pandas result by their values (a native take)."""
+        nw_ = self.frame.nw
+        for name, (values, dtype) in self.labels.items():
+            choices = nw_.new_series(name, values, dtype, backend=backend).to_native()
+            codes = native[name].to_numpy()
+            native[name] = type(choices)(choices.array.take(codes), index=native.index, name=name)
+        return native
+
+    @property
+    def temporary(self) -> list[str]:
+        return [name for level in self.levels for name in level]
+
+
+def _points(fires: _Expr, points: float, nw_: Any) -> _Expr:  # noqa: ANN401 - narwhals
+    """``points`` where ``fires`` (never null), else ``0.0``: a product, not a masked choice.
+
+    ``0.0 * -1.0`` is ``-0.0``, but a sum that starts at ``0.0`` is not changed by adding it.
+    """
+    return fires.cast(nw_.Float64) * points
+
+
+def _frame_columns(
+    ruleset: Ruleset, frame: _Frame, stages: _Stages, *, leanings: bool
+) -> dict[str, _Expr]:
+    """The output columns, built from the temporary columns `stages` collects."""
+    nw_ = frame.nw
+    policy = ruleset.policy
+    out: dict[str, _Expr] = {}
+
+    def when(condition: _Expr, then: object, otherwise: _Expr) -> _Expr:
+        return nw_.when(condition).then(nw_.lit(then)).otherwise(otherwise)
+
+    fired = [stages.column(frame.fires(rule.condition), 0) for rule in ruleset.rules]
+    if policy.hit is HitPolicy.SCORE:
+        score = nw_.lit(0.0)
+        for rule, fires in zip(ruleset.rules, fired, strict=True):
+            score = score + _points(fires, float(rule.points or 0.0), nw_)
+        gate = (
+            stages.column(frame.fires(c.parse_condition(policy.requires)), 0)
+            if policy.requires is not None
+            else nw_.lit(value=True)
+        )
+        score = stages.column(score, 1)
+        client = (score >= policy.client_at) & gate
+        middle = (score >= policy.customer_below) & gate
+        role = stages.choice(
+            [client, middle], 2 - (client | middle).cast(nw_.Int8) - client.cast(nw_.Int8)
+        )
+        out[ROLE_COLUMN] = stages.pick(
+            ROLE_COLUMN,
+            [client, middle],
+            [Role.CLIENT.value, Role.AMBIGUOUS.value, Role.CUSTOMER.value],
+            nw_.String,
+            role,
+        )
+        out[SCORE_COLUMN] = score
+        refused = (score >= policy.customer_below) & ~gate
+        decided = stages.choice([refused], 1 - refused.cast(nw_.Int8))
+        out[DECIDED_BY_COLUMN] = stages.pick(
+            DECIDED_BY_COLUMN, [refused], ["policy.requires", "score"], nw_.String, decided
+        )
+    else:
+        rules = _ordered(ruleset)
+        default = policy.default
+        by_rule = {id(rule): fires for rule, fires in zip(ruleset.rules, fired, strict=True)}
+        conditions = [by_rule[id(rule)] for rule in rules]
+        choice = stages.choice(conditions)
+        roles = [(rule.role or default).value for rule in rules]
+        out[ROLE_COLUMN] = stages.pick(
+            ROLE_COLUMN, conditions, [*roles, default.value], nw_.String, choice
+        )
+        scores = [_ROLE_SCORES[rule.role or default] for rule in rules]
+        out[SCORE_COLUMN] = stages.pick(
+            SCORE_COLUMN, conditions, [*scores, _ROLE_SCORES[default]], nw_.Float64, choice
+        )
+        ids = [rule.id for rule in rules]
+        out[DECIDED_BY_COLUMN] = stages.pick(
+            DECIDED_BY_COLUMN, conditions, [*ids, "policy.default"], nw_.String, choice
+        )
+    if leanings:
+        # Under ``first`` a rule counts only when no earlier one fired (see `_select_list`).
+        counts = []
+        earlier = nw_.lit(value=False)
+        for fires in fired:
+            first = policy.hit is HitPolicy.FIRST
+            counts.append(fires & ~earlier if first else fires)
+            earlier = earlier | fires
+        for aspect in Aspect:
+            total = nw_.lit(0.0)
+            for rule, counted in zip(ruleset.rules, counts, strict=True):
+                if rule.aspect is aspect:
+                    total = total + _points(counted, _aspect_points(rule), nw_)
+            out[LEANING_PREFIX + aspect.value] = total
+    return out
+
+
+def _check_frame_types(
+    ruleset: Ruleset,
+    schema: Any,  # noqa: ANN401 - a narwhals schema
+    nw_: Any,  # noqa: ANN401 - the narwhals module
+    untyped: frozenset[str] = frozenset(),
+) -> None:
+    types = ruleset.signal_types()
+    problems = []
+    for name in _used_signals(ruleset):
+        if name not in schema or name in untyped:
+            continue
+        dtype = schema[name]
+        if dtype in (nw_.Object, nw_.Unknown):
+            continue  # pandas' object columns: a boolean with missing values, say
+        expected = types.get(name, "number")
+        ok = {
+            "number": dtype.is_numeric() and dtype != nw_.Boolean,
+            "integer": dtype.is_integer() or dtype.is_float(),
+            "boolean": dtype == nw_.Boolean,
+            "string": dtype in (nw_.String, nw_.Categorical, nw_.Enum),
+        }.get(expected, True)
+        if not ok:
+            problems.append((name, expected, str(dtype)))
+    if problems:
+        name, expected, got = problems[0]
+        raise ValidationError.single(f"$.{name}", f"a {expected} column", got)
+
+
+def classify_frame(
+    frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
+    ruleset: Ruleset | None = None,
+    *,
+    leanings: bool = False,
+) -> Any:  # noqa: ANN401 - the caller's own frame type
+    """Classify every row of a dataframe, returning the caller's own frame type.
+
+    Works on any frame narwhals supports — pandas, polars (eager or lazy), DuckDB relations,
+    PySpark dataframes... — with one expression per output column, no Python loop over rows. The
+    result is the input with ``role``, ``score`` and ``decided_by`` added (and with ``leanings``
+    one ``leaning_<aspect>`` column per aspect); a lazy input stays lazy. Signal columns are the
+    signals; a signal without a column is unknown on every row; nulls (and pandas' ``NaN``) are
+    unknown values.
+
+    Requires narwhals (``pip install clientcustomer[polars]``, ``[pandas]``, ``[duckdb]`` or
+    ``[spark]``).
+
+    Args:
+        frame: The dataframe of signal rows.
+        ruleset: The rule set; the default one when ``None``.
+        leanings: Add the per-aspect leaning columns.
+
+    Returns:
+        A frame of the same kind with the verdict columns.
+
+    Raises:
+        ValidationError: When a signal column has the wrong type (a text ``tenure_days``, say),
+            the frame already has a column the verdict adds (``role``, ``score``,
+            ``decided_by``, a leaning column: it would be overwritten), or ``frame`` is not a
+            dataframe narwhals knows.
+
+    Example:
+        >>> import polars as pl
+        >>> from clientcustomer import classify_frame
+        >>> accounts = pl.DataFrame({"id": ["shop", "acme"], "repeat_purchase_rate": [0.9, None],
+        ...     "collaborative_share": [0.0, 0.6], "customization": [0.0, 0.5],
+        ...     "active_engagement": [False, True]})
+        >>> classify_frame(accounts).select("id", "role", "decided_by").rows()
+        [('shop', 'customer', 'score'), ('acme', 'client', 'score')]
+    """
+    import narwhals as nw_  # noqa: PLC0415 - an optional dependency, imported when used
+
+    chosen = _ruleset(ruleset)
+    try:
+        wrapped = nw_.from_native(frame)
+    except TypeError:
+        raise ValidationError.single(
+            "frame", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", frame
+        ) from None
+    if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
+        raise ValidationError.single("frame", "a dataframe, not a series", frame)
+    schema = wrapped.collect_schema()
+    _check_outputs(schema.names(), leanings=leanings, where="$.", adds="classify_frame")
+    untyped: frozenset[str] = frozenset()
+    empty: frozenset[str] = frozenset()
+    if nw_.dependencies.is_pandas_like_dataframe(frame):
+        # narwhals calls an object column of nothing but missing values a string column, and
+        # pandas cannot compare one: such a column is unknown on every row, as a missing one.
+        untyped = frozenset(
+            str(name) for name, kind in frame.dtypes.items() if str(kind) == "object"
+        )
+        empty = frozenset(name for name in untyped if frame[name].isna().all())
+    _check_frame_types(chosen, schema, nw_, untyped)
+    compiler = _Frame(nw_, frozenset(schema.names()) - empty)
+    implementation: Any = wrapped.implementation
+    stages = _Stages(
+        compiler,
+        frozenset(schema.names()),
+        pandas=implementation is nw_.Implementation.PANDAS,
+    )
+    columns = _frame_columns(chosen, compiler, stages, leanings=leanings)
+    eager_polars = isinstance(wrapped, nw_.DataFrame) and (
+        implementation is nw_.Implementation.POLARS
+    )
+    # Eager polars goes through its lazy engine, which computes the stages without copies.
+    staged: Any = wrapped.lazy() if eager_polars else wrapped
+    for level in stages.levels:
+        if level:
+            staged = staged.with_columns(**level)
+    result = staged.with_columns(**columns).drop(*stages.temporary)
+    if eager_polars:
+        result = result.collect()
+    if stages.labels:
+        return stages.label(result.to_native(), implementation)
+    return result.to_native()

@@ -1,0 +1,887 @@
+"""Signals: the measurable facts about one relationship, along the seed's five aspects.
+
+`Signals` holds the canonical signals (fixed names, units and ranges) plus any custom ones a user
+supplies. A signal that is not known is ``None`` (*unknown*), never silently 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from clientcustomer.engagements.model import Engagement
+from clientcustomer.exceptions import Problem, ValidationError
+from clientcustomer.parties.entities import (
+    Client,
+    Customer,
+    FormerClient,
+    Interaction,
+    InteractionKind,
+    Offering,
+)
+
+__all__ = [
+    "SIGNALS",
+    "Aspect",
+    "SignalSpec",
+    "SignalValue",
+    "Signals",
+    "derive_signals",
+    "derive_signals_for",
+    "signals_by_party",
+]
+
+T = TypeVar("T")
+
+SignalValue = float | int | bool | str
+"""The type of one signal's value: a number, a boolean or (custom signals only) a string."""
+
+
+class Aspect(enum.StrEnum):
+    """The five aspects along which the sources tell customers from clients.
+
+    Example:
+        >>> from clientcustomer import Aspect
+        >>> Aspect.PERSONALIZATION.customer_end, Aspect.PERSONALIZATION.client_end
+        ('minimal personalization', 'high customization')
+    """
+
+    INTERACTION = "interaction"
+    RELATIONSHIP = "relationship"
+    BUSINESS = "business"
+    PERSONALIZATION = "personalization"
+    EXPECTATION = "expectation"
+
+    @property
+    def customer_end(self) -> str:
+        """The customer end of this aspect, in the seed's words.
+
+        Example:
+            >>> Aspect.BUSINESS.customer_end
+            'product-focused'
+        """
+        return _ENDS[self][0]
+
+    @property
+    def client_end(self) -> str:
+        """The client end of this aspect, in the seed's words.
+
+        Example:
+            >>> Aspect.BUSINESS.client_end
+            'service-oriented'
+        """
+        return _ENDS[self][1]
+
+
+_ENDS = {
+    Aspect.INTERACTION: ("primarily transactional", "ongoing and collaborative"),
+    Aspect.RELATIONSHIP: ("short-term", "long-term"),
+    Aspect.BUSINESS: ("product-focused", "service-oriented"),
+    Aspect.PERSONALIZATION: ("minimal personalization", "high customization"),
+    Aspect.EXPECTATION: ("immediate satisfaction", "long-term strategy and satisfaction"),
+}
+
+SignalType = Literal["number", "integer", "boolean", "string"]
+
+
+@attrs.frozen
+class SignalSpec:
+    """The definition of one canonical signal.
+
+    Attributes:
+        name: The signal's name, as used in rules and in columns.
+        type: ``number``, ``integer`` or ``boolean``.
+        unit: The unit, in words.
+        minimum: The smallest allowed value (numbers only).
+        maximum: The largest allowed value, or ``None`` for no bound.
+        aspect: The aspect it measures, or ``None`` for the transactional (RFM) facts.
+        description: What it measures and how it is derived, in words.
+
+    Example:
+        >>> from clientcustomer import SIGNALS
+        >>> SIGNALS["collaborative_share"].maximum
+        1.0
+    """
+
+    name: str
+    type: SignalType
+    unit: str
+    minimum: float | None
+    maximum: float | None
+    aspect: Aspect | None
+    description: str
+
+
+def _spec(  # noqa: PLR0913, PLR0917 - a table row
+    name: str,
+    type_: SignalType,
+    unit: str,
+    minimum: float | None,
+    maximum: float | None,
+    aspect: Aspect | None,
+    description: str,
+) -> tuple[str, SignalSpec]:
+    return name, SignalSpec(name, type_, unit, minimum, maximum, aspect, description)
+
+
+SIGNALS: Mapping[str, SignalSpec] = dict(
+    [
+        _spec(
+            "collaborative_share",
+            "number",
+            "share 0-1",
+            0.0,
+            1.0,
+            Aspect.INTERACTION,
+            "collaborative interactions / counted interactions (every interaction except returns, "
+            "cancellations and purchases cancelled in full); unknown when none is counted.",
+        ),
+        _spec(
+            "touchpoints_per_quarter",
+            "number",
+            "interactions per quarter",
+            0.0,
+            None,
+            Aspect.INTERACTION,
+            "counted touchpoints (support, meeting, check_in, workshop, planning, training, "
+            "consultation, agreement_signed, agreement_ended) x 91.25 / max(tenure_days, 30).",
+        ),
+        _spec(
+            "tenure_days",
+            "integer",
+            "days",
+            0,
+            None,
+            Aspect.RELATIONSHIP,
+            "as_of - the first interaction or engagement start, in days.",
+        ),
+        _spec(
+            "active_engagement",
+            "boolean",
+            "true/false",
+            None,
+            None,
+            Aspect.RELATIONSHIP,
+            "true when an engagement runs on as_of (start <= as_of <= end) or a service "
+            "agreement signed by as_of has not ended.",
+        ),
+        _spec(
+            "repeat_rate",
+            "number",
+            "share 0-1",
+            0.0,
+            1.0,
+            Aspect.RELATIONSHIP,
+            "(purchase occasions - 1) / purchase occasions, an occasion being a distinct date with "
+            "a purchase not cancelled; unknown without purchases.",
+        ),
+        _spec(
+            "service_share",
+            "number",
+            "share 0-1",
+            0.0,
+            1.0,
+            Aspect.BUSINESS,
+            "net spend on services / spend; unknown when spend is 0.",
+        ),
+        _spec(
+            "customization",
+            "number",
+            "share 0-1",
+            0.0,
+            1.0,
+            Aspect.PERSONALIZATION,
+            "customized items / work items (purchases not cancelled, deliveries, consultations, "
+            "trainings, workshops); unknown when there are none.",
+        ),
+        _spec(
+            "commitment_days",
+            "integer",
+            "days",
+            0,
+            None,
+            Aspect.EXPECTATION,
+            "the longest term still to run on as_of: end - as_of for a running engagement, 365 "
+            "for an open-ended engagement or an agreement signed and not ended; 0 when none.",
+        ),
+        _spec(
+            "purchases",
+            "integer",
+            "count",
+            0,
+            None,
+            None,
+            "orders not cancelled in full (purchase lines sharing a reference are one order; a "
+            "purchase without reference is an order of its own).",
+        ),
+        _spec(
+            "purchases_per_year",
+            "number",
+            "purchases per 365 days",
+            0.0,
+            None,
+            None,
+            "purchases x 365 / max(tenure_days, 30).",
+        ),
+        _spec(
+            "recency_days",
+            "integer",
+            "days",
+            0,
+            None,
+            None,
+            "as_of - the last purchase not cancelled, in days; unknown without purchases.",
+        ),
+        _spec(
+            "spend",
+            "number",
+            "currency units",
+            0.0,
+            None,
+            None,
+            "net spend: for products and for services apart, purchase amounts - return and "
+            "cancellation amounts, never below 0; then their sum.",
+        ),
+    ]
+)
+"""The canonical signals, by name, in the order of the design's table."""
+
+_CANONICAL = tuple(SIGNALS)
+
+
+def _check_canonical(name: str, value: object) -> Problem | None:  # noqa: PLR0911 - one check per case
+    """Return the problem with a canonical signal's value, or ``None`` when it is fine."""
+    if value is None:
+        return None
+    spec = SIGNALS[name]
+    field = f"$.{name}"
+    if spec.type == "boolean":
+        if not isinstance(value, bool):
+            return Problem(field, "a boolean or null", value)
+        return None
+    if spec.type == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return Problem(field, "an integer or null", value)
+    elif (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and math.isnan(value))
+    ):
+        return Problem(field, "a number or null", value)
+    assert isinstance(value, int | float)  # noqa: S101 - narrowed above, for the type checker
+    if isinstance(value, int) and abs(value) > _INT64_MAX:
+        return Problem(field, "a number within the 64-bit integer range", value)
+    low, high = spec.minimum, spec.maximum
+    if (
+        (low is not None and value < low)
+        or (high is not None and value > high)
+        or (isinstance(value, float) and math.isinf(value))
+    ):
+        bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
+        article = "an" if spec.type == "integer" else "a"
+        return Problem(field, f"{article} {spec.type} {bound}", value)
+    return None
+
+
+_INT64_MAX = 2**63 - 1
+"""The largest integer a signal may hold: what dataframes and SQL engines can store."""
+
+
+def _check_custom(custom: object) -> list[Problem]:
+    if not isinstance(custom, dict):
+        return [Problem("$.custom", "a dict of signal name to value", custom)]
+    problems = []
+    for key, value in custom.items():
+        if not isinstance(key, str) or not key.isidentifier():
+            problems.append(Problem("$.custom", "signal names that are identifiers", key))
+        elif key in SIGNALS:
+            problems.append(
+                Problem(f"$.custom.{key}", "a custom signal name (this one is canonical)", key)
+            )
+        elif value is not None and (
+            not isinstance(value, int | float | bool | str)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            problems.append(Problem(f"$.custom.{key}", "a number, boolean, string or null", value))
+    return problems
+
+
+@attrs.frozen
+class Signals:
+    """The signals of one relationship; ``None`` means *unknown*.
+
+    Attributes:
+        collaborative_share: Interaction aspect: share of collaborative interactions (0-1).
+        touchpoints_per_quarter: Interaction aspect: non-purchase touchpoints per quarter.
+        tenure_days: Relationship aspect: days since the first interaction.
+        active_engagement: Relationship aspect: whether a service engagement is running.
+        repeat_rate: Relationship aspect: share of repeat purchase occasions (0-1).
+        service_share: Business aspect: share of spend on services (0-1).
+        customization: Personalization aspect: share of customized orders and work (0-1).
+        commitment_days: Expectation aspect: days still to run on agreements.
+        purchases: Transactional fact: number of purchases.
+        purchases_per_year: Transactional fact: purchases per year of tenure.
+        recency_days: Transactional fact: days since the last purchase.
+        spend: Transactional fact: net spend.
+        custom: Custom signals supplied by the user, by name (usable in rules).
+
+    Example:
+        >>> from clientcustomer import Signals
+        >>> s = Signals(collaborative_share=0.6, customization=0.8, custom={"nps": 9})
+        >>> s.get("customization"), s.get("tenure_days"), s.get("nps")
+        (0.8, None, 9)
+        >>> Signals.from_mapping({"tenure_days": 400, "region": "north"}).custom
+        {'region': 'north'}
+    """
+
+    collaborative_share: float | None = None
+    touchpoints_per_quarter: float | None = None
+    tenure_days: int | None = None
+    active_engagement: bool | None = None
+    repeat_rate: float | None = None
+    service_share: float | None = None
+    customization: float | None = None
+    commitment_days: int | None = None
+    purchases: int | None = None
+    purchases_per_year: float | None = None
+    recency_days: int | None = None
+    spend: float | None = None
+    custom: dict[str, SignalValue | None] = attrs.field(factory=dict, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            problem
+            for name in _CANONICAL
+            if (problem := _check_canonical(name, getattr(self, name))) is not None
+        ]
+        problems.extend(_check_custom(self.custom))
+        if problems:
+            raise ValidationError(problems)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Signals:
+        """Build signals from a flat mapping; names that are not canonical become custom.
+
+        Args:
+            values: Signal name to value; ``None`` means unknown.
+
+        Returns:
+            The validated signals.
+
+        Raises:
+            ValidationError: When a value has the wrong type or is out of range; every problem
+                is listed.
+
+        Example:
+            >>> from clientcustomer import Signals
+            >>> Signals.from_mapping({"customization": 1.5})
+            Traceback (most recent call last):
+            ...
+            clientcustomer.exceptions.ValidationError: $.customization: expected a number between 0 and 1, got 1.5
+        """  # noqa: E501 - a doctest line cannot be wrapped
+        if not isinstance(values, Mapping):
+            raise ValidationError.single("$", "a mapping of signal name to value", values)
+        canonical: dict[str, Any] = {}
+        custom: dict[str, Any] = {}
+        for key, value in values.items():
+            if key in SIGNALS:
+                canonical[key] = value
+            else:
+                custom[key] = value
+        return cls(**canonical, custom=custom)
+
+    def get(self, name: str) -> SignalValue | None:
+        """Return a signal's value by name, canonical or custom; ``None`` when unknown.
+
+        Args:
+            name: The signal's name.
+
+        Returns:
+            The value, or ``None`` when it is unknown (or not supplied).
+
+        Example:
+            >>> from clientcustomer import Signals
+            >>> Signals(repeat_rate=0.5).get("repeat_rate")
+            0.5
+        """
+        if name in SIGNALS:
+            value: SignalValue | None = getattr(self, name)
+            return value
+        return self.custom.get(name)
+
+    def as_dict(self) -> dict[str, SignalValue | None]:
+        """Return every signal as one flat dict: canonical ones first, then custom ones.
+
+        Example:
+            >>> from clientcustomer import Signals
+            >>> Signals(tenure_days=3, custom={"nps": 7}).as_dict()["nps"]
+            7
+        """
+        flat: dict[str, SignalValue | None] = {name: getattr(self, name) for name in _CANONICAL}
+        flat.update(self.custom)
+        return flat
+
+    def unknown(self) -> tuple[str, ...]:
+        """Return the names of the canonical signals that are unknown.
+
+        Example:
+            >>> from clientcustomer import Signals
+            >>> "spend" in Signals(tenure_days=3).unknown()
+            True
+        """
+        return tuple(name for name in _CANONICAL if getattr(self, name) is None)
+
+
+# --- derivation from an interaction log ---------------------------------------------------------
+
+OPEN_ENDED_HORIZON_DAYS = 365
+"""The forward horizon, in days, given to an open-ended engagement or agreement."""
+
+MIN_PERIOD_DAYS = 30
+"""The shortest period rates are computed over, so a first week is not extrapolated wildly."""
+
+_DAYS_PER_YEAR = 365
+_DAYS_PER_QUARTER = 91.25
+
+_K = InteractionKind
+_REFUND_KINDS = frozenset({_K.RETURN, _K.CANCELLATION})
+_TOUCHPOINT_KINDS = frozenset(
+    {
+        _K.SUPPORT,
+        _K.MEETING,
+        _K.CHECK_IN,
+        _K.WORKSHOP,
+        _K.PLANNING,
+        _K.TRAINING,
+        _K.CONSULTATION,
+        _K.AGREEMENT_SIGNED,
+        _K.AGREEMENT_ENDED,
+    }
+)
+_WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
+# Same-day order: what is bought comes before what undoes it, a signature before an end.
+_KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
+
+
+def _sort_key(
+    interaction: Interaction,
+) -> tuple[dt.date, int, str, str, str, Decimal, bool, bool]:
+    """A total order on interactions, so the result never depends on the order given."""
+    return (
+        interaction.on,
+        _KIND_RANK[interaction.kind],
+        interaction.reference,
+        interaction.item,
+        interaction.offering.value,
+        interaction.amount,
+        interaction.customized,
+        interaction.collaborative,
+    )
+
+
+class _Line:
+    """One purchase line while refunds are matched against it."""
+
+    __slots__ = ("cancelled", "interaction", "order")
+
+    def __init__(self, interaction: Interaction, order: _Order) -> None:
+        self.interaction = interaction
+        self.order = order
+        self.cancelled = False
+
+
+class _Order:
+    """Purchase lines sharing a reference (or one line without reference)."""
+
+    __slots__ = ("lines", "outstanding")
+
+    def __init__(self) -> None:
+        self.lines: list[_Line] = []
+        self.outstanding = Decimal(0)
+
+    def cancel(self) -> None:
+        for line in self.lines:
+            line.cancelled = True
+        self.outstanding = Decimal(0)
+
+    @property
+    def counts(self) -> bool:
+        return not all(line.cancelled for line in self.lines)
+
+
+def _match_refunds(
+    purchases: list[Interaction], refunds: list[Interaction]
+) -> tuple[list[_Line], list[_Order]]:
+    """Mark the purchase lines that returns and cancellations undo in full.
+
+    A refund whose ``reference`` names an order takes the amount off what is outstanding on it
+    and cancels the whole order when its amount is 0 or covers what is left. Otherwise it cancels
+    the latest purchase line on or before its date with the same item, offering and amount.
+    """
+    lines: list[_Line] = []
+    orders: list[_Order] = []
+    by_reference: dict[str, _Order] = {}
+    by_match: dict[tuple[str, str, Decimal], list[_Line]] = {}
+    for interaction in purchases:
+        if interaction.reference:
+            order = by_reference.get(interaction.reference)
+            if order is None:
+                order = by_reference[interaction.reference] = _Order()
+                orders.append(order)
+        else:
+            order = _Order()
+            orders.append(order)
+        line = _Line(interaction, order)
+        order.lines.append(line)
+        order.outstanding += interaction.amount
+        lines.append(line)
+        key = (interaction.item, interaction.offering.value, interaction.amount)
+        by_match.setdefault(key, []).append(line)
+    for refund in refunds:
+        order = by_reference.get(refund.reference) if refund.reference else None
+        if order is not None:
+            if order.counts:
+                if refund.amount == 0 or refund.amount >= order.outstanding:
+                    order.cancel()
+                else:
+                    order.outstanding -= refund.amount
+            continue
+        candidates = by_match.get((refund.item, refund.offering.value, refund.amount), ())
+        for line in reversed(candidates):
+            if not line.cancelled and line.interaction.on <= refund.on:
+                line.cancelled = True
+                line.order.outstanding -= line.interaction.amount
+                break
+    return lines, orders
+
+
+def _agreements(events: list[Interaction]) -> list[Interaction]:
+    """Return the agreements signed and not ended, from the events in date order."""
+    running: list[Interaction] = []
+    for event in events:
+        if event.kind is _K.AGREEMENT_SIGNED:
+            running.append(event)
+            continue
+        if not running:
+            continue
+        index = len(running) - 1
+        if event.reference:
+            for position in range(len(running) - 1, -1, -1):
+                if running[position].reference == event.reference:
+                    index = position
+                    break
+        del running[index]
+    return running
+
+
+def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept together
+    interactions: list[Interaction], engagements: list[Engagement], as_of: dt.date
+) -> Signals:
+    """Derive the signals of one party from interactions and engagements already on or before."""
+    if not interactions and not engagements:
+        return Signals()
+    interactions.sort(key=_sort_key)
+    purchases: list[Interaction] = []
+    refunds: list[Interaction] = []
+    agreement_events: list[Interaction] = []
+    gross = {Offering.PRODUCT: Decimal(0), Offering.SERVICE: Decimal(0)}
+    refunded = {Offering.PRODUCT: Decimal(0), Offering.SERVICE: Decimal(0)}
+    for interaction in interactions:
+        kind = interaction.kind
+        if kind is _K.PURCHASE:
+            purchases.append(interaction)
+            gross[interaction.offering] += interaction.amount
+        elif kind in _REFUND_KINDS:
+            refunds.append(interaction)
+            refunded[interaction.offering] += interaction.amount
+        elif kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
+            agreement_events.append(interaction)
+    lines, orders = _match_refunds(purchases, refunds)
+
+    starts = [engagement.start for engagement in engagements]
+    if interactions:
+        starts.append(interactions[0].on)
+    tenure_days = (as_of - min(starts)).days
+    period = max(tenure_days, MIN_PERIOD_DAYS)
+
+    running = _agreements(agreement_events)
+    horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
+    active = any(agreement.offering is Offering.SERVICE for agreement in running)
+    for engagement in engagements:
+        if engagement.is_active(as_of):
+            active = True
+            horizons.append(
+                OPEN_ENDED_HORIZON_DAYS if engagement.end is None else (engagement.end - as_of).days
+            )
+    signals = Signals(
+        tenure_days=tenure_days,
+        active_engagement=active,
+        commitment_days=max(horizons, default=0),
+    )
+    if not interactions:
+        return signals
+
+    counted = collaborative = touchpoints = work = customized = 0
+    for interaction in interactions:
+        kind = interaction.kind
+        if kind is _K.PURCHASE or kind in _REFUND_KINDS:
+            continue  # purchases are counted line by line below, refunds never
+        counted += 1
+        collaborative += interaction.collaborative
+        touchpoints += kind in _TOUCHPOINT_KINDS
+        if kind in _WORK_KINDS:
+            work += 1
+            customized += interaction.customized
+    occasions: set[dt.date] = set()
+    last_purchase: dt.date | None = None
+    for line in lines:
+        if line.cancelled:
+            continue
+        interaction = line.interaction
+        counted += 1
+        collaborative += interaction.collaborative
+        work += 1
+        customized += interaction.customized
+        occasions.add(interaction.on)
+        last_purchase = interaction.on  # lines are in date order
+    purchase_count = sum(order.counts for order in orders)
+    net = {offering: max(Decimal(0), gross[offering] - refunded[offering]) for offering in gross}
+    spend = net[Offering.PRODUCT] + net[Offering.SERVICE]
+    return attrs.evolve(
+        signals,
+        collaborative_share=collaborative / counted if counted else None,
+        touchpoints_per_quarter=touchpoints * _DAYS_PER_QUARTER / period,
+        repeat_rate=(len(occasions) - 1) / len(occasions) if occasions else None,
+        service_share=float(net[Offering.SERVICE] / spend) if spend else None,
+        customization=customized / work if work else None,
+        purchases=purchase_count,
+        purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
+        recency_days=(as_of - last_purchase).days if last_purchase is not None else None,
+        spend=float(spend),
+    )
+
+
+def _check_as_of(as_of: object) -> dt.date:
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise ValidationError.single("$.as_of", "a date (datetime.date, not a datetime)", as_of)
+    return as_of
+
+
+def derive_signals(
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    as_of: dt.date,
+    party_id: str | None = None,
+) -> Signals:
+    """Derive one relationship's signals from its interaction log, as of a date.
+
+    Pure and deterministic: the order of the interactions does not matter, and only what happened
+    on or before ``as_of`` counts (interactions dated on or before it, engagements started by it).
+    Each signal's formula is in its `SignalSpec.description` (see `SIGNALS`). With nothing on or
+    before ``as_of`` every signal is unknown (``None``); a ratio with nothing to divide by is
+    unknown too, never 0.
+
+    Returns and cancellations: their amounts reduce the net spend on their offering (never below
+    0). One that names an order by ``reference`` (the purchases sharing that reference) cancels
+    the whole order when its amount is 0 or covers what is outstanding on it; one without a
+    matching reference cancels the latest earlier purchase with the same item, offering and
+    amount. A purchase cancelled in full is not a purchase.
+
+    Args:
+        interactions: One party's interactions, in any order.
+        engagements: That party's engagements (as the client), if any.
+        as_of: The date the signals describe.
+        party_id: When given, only this party's interactions and engagements are used; without
+            it, they must all belong to one party.
+
+    Returns:
+        The derived signals (no custom signals).
+
+    Raises:
+        ValidationError: When ``as_of`` is not a date, an item is not an `Interaction` or
+            `Engagement`, or the items belong to several parties and no ``party_id`` is given.
+
+    Example:
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> from clientcustomer import Interaction, derive_signals
+        >>> log = [
+        ...     Interaction("ann", dt.date(2026, 1, 10), "purchase", item="shirt",
+        ...                 amount=Decimal("40"), reference="A1"),
+        ...     Interaction("ann", dt.date(2026, 3, 2), "purchase", item="shoes",
+        ...                 amount=Decimal("60"), reference="A2"),
+        ...     Interaction("ann", dt.date(2026, 3, 5), "return", amount=Decimal("60"),
+        ...                 reference="A2"),
+        ... ]
+        >>> signals = derive_signals(log, as_of=dt.date(2026, 4, 1))
+        >>> signals.purchases, signals.spend, signals.recency_days, signals.service_share
+        (1, 40.0, 81, 0.0)
+        >>> derive_signals([], as_of=dt.date(2026, 4, 1)).tenure_days is None
+        True
+    """
+    as_of = _check_as_of(as_of)
+    past, owner = _owned(
+        interactions, "interactions", Interaction, "party_id", party_id, strict=party_id is None
+    )
+    started, _ = _owned(
+        engagements, "engagements", Engagement, "client_id", owner, strict=party_id is None
+    )
+    return _derive(
+        [interaction for interaction in past if interaction.on <= as_of],
+        [engagement for engagement in started if engagement.start <= as_of],
+        as_of,
+    )
+
+
+def _owned(  # noqa: PLR0913 - one helper for both kinds of record
+    items: Iterable[T],
+    field: str,
+    cls: type[T],
+    owner_field: str,
+    owner: str | None,
+    *,
+    strict: bool,
+) -> tuple[list[T], str | None]:
+    """Check the records' type and keep one owner's: the first one seen unless ``owner``."""
+    kept: list[T] = []
+    for index, item in enumerate(_iterate(items, field)):
+        if not isinstance(item, cls):
+            raise ValidationError.single(f"$.{field}[{index}]", f"an {cls.__name__}", item)
+        item_owner: str = getattr(item, owner_field)
+        if owner is None:
+            owner = item_owner
+        elif item_owner != owner:
+            if not strict:
+                continue
+            raise ValidationError.single(
+                f"$.{field}[{index}].{owner_field}",
+                f"the same party as the others ({owner!r}); pass party_id= to pick one",
+                item_owner,
+            )
+        kept.append(item)
+    return kept, owner
+
+
+def _iterate(items: object, field: str) -> Iterable[object]:
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ValidationError.single(f"$.{field}", "an iterable of records", items)
+    return items
+
+
+def derive_signals_for(entity: Customer | Client | FormerClient, *, as_of: dt.date) -> Signals:
+    """Derive the signals of a `Customer`, `Client` or `FormerClient` from its log.
+
+    Args:
+        entity: The customer or (former) client; a client's engagements count too.
+        as_of: The date the signals describe.
+
+    Returns:
+        The same signals as `derive_signals` on the entity's log.
+
+    Raises:
+        ValidationError: When ``entity`` is not one of those, or ``as_of`` is not a date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Client, Engagement, Interaction, Party, derive_signals_for
+        >>> acme = Party("acme", "Acme Ltd")
+        >>> survey = Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5),
+        ...                     end=dt.date(2026, 6, 30))
+        >>> kickoff = Interaction("acme", dt.date(2026, 1, 5), "workshop", offering="service",
+        ...                       customized=True)
+        >>> client = Client(acme, since=dt.date(2026, 1, 5), interactions=(kickoff,),
+        ...                 engagements=(survey,))
+        >>> signals = derive_signals_for(client, as_of=dt.date(2026, 3, 1))
+        >>> signals.active_engagement, signals.commitment_days, signals.collaborative_share
+        (True, 121, 1.0)
+    """
+    if isinstance(entity, Client | FormerClient):
+        return derive_signals(
+            entity.interactions, entity.engagements, as_of=as_of, party_id=entity.party.id
+        )
+    if isinstance(entity, Customer):
+        return derive_signals(entity.interactions, as_of=as_of, party_id=entity.party.id)
+    raise ValidationError.single("$", "a Customer, Client or FormerClient", entity)
+
+
+def signals_by_party(
+    interactions: Iterable[Interaction],
+    *,
+    as_of: dt.date | None,
+    engagements: Iterable[Engagement] = (),
+) -> dict[str, Signals]:
+    """Derive the signals of every party in a mixed log, in one pass over it.
+
+    The log may be a stream (such as `read_log`'s); it is grouped by ``party_id`` and each group is
+    derived exactly as `derive_signals` would. Only parties with an interaction on or before
+    ``as_of`` (or an engagement started by then) appear.
+
+    Args:
+        interactions: Interactions of any number of parties, in any order.
+        as_of: The date the signals describe; ``None`` means the latest interaction's date.
+        engagements: Engagements of any of those parties (grouped by ``client_id``).
+
+    Returns:
+        Party id to signals, ordered by party id.
+
+    Raises:
+        ValidationError: When ``as_of`` is not a date or ``None``, or an item is not an
+            `Interaction` or `Engagement`.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, signals_by_party
+        >>> log = [Interaction("bob", dt.date(2026, 2, 1), "purchase"),
+        ...        Interaction("ann", dt.date(2026, 1, 1), "meeting"),
+        ...        Interaction("bob", dt.date(2026, 3, 1), "purchase")]
+        >>> {party: s.repeat_rate for party, s in signals_by_party(log, as_of=None).items()}
+        {'ann': None, 'bob': 0.5}
+    """
+    if as_of is not None:
+        as_of = _check_as_of(as_of)
+    groups, latest = _group(interactions, as_of)
+    by_client: dict[str, list[Engagement]] = {}
+    for index, engagement in enumerate(_iterate(engagements, "engagements")):
+        if not isinstance(engagement, Engagement):
+            raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
+        by_client.setdefault(engagement.client_id, []).append(engagement)
+    if as_of is None:
+        if latest is None:
+            return {}
+        as_of = latest
+    result: dict[str, Signals] = {}
+    for party in sorted(groups.keys() | by_client.keys()):
+        past = groups.get(party, [])
+        started = [e for e in by_client.get(party, ()) if e.start <= as_of]
+        if past or started:
+            result[party] = _derive(past, started, as_of)
+    return result
+
+
+def _group(
+    interactions: Iterable[Interaction], as_of: dt.date | None
+) -> tuple[dict[str, list[Interaction]], dt.date | None]:
+    """Group interactions on or before ``as_of`` by party; also return the latest date seen."""
+    groups: dict[str, list[Interaction]] = {}
+    latest: dt.date | None = None
+    for index, interaction in enumerate(_iterate(interactions, "interactions")):
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", interaction)
+        on = interaction.on
+        if as_of is None:
+            if latest is None or on > latest:
+                latest = on
+        elif on > as_of:
+            continue
+        group = groups.get(interaction.party_id)
+        if group is None:
+            group = groups[interaction.party_id] = []
+        group.append(interaction)
+    return groups, latest

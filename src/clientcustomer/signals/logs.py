@@ -1,0 +1,625 @@
+"""Interaction logs in CSV: read them with a column mapping, row by row, in constant memory.
+
+Two layouts work out of the box: the library's own (``LogColumns()``: columns ``party_id, on,
+kind, item, offering, amount, customized, collaborative, reference``) and the common retail
+invoice-line layout of the UCI "Online Retail" data set (``LogColumns.online_retail()``: columns
+``InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country``,
+where a leading ``C`` on the invoice number marks a cancellation).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import os
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any, Literal, Self
+
+import attrs
+
+from clientcustomer._core import validation as v
+from clientcustomer.exceptions import Problem, ValidationError
+from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
+
+__all__ = ["LogColumns", "LogReader", "RejectedRow", "read_log"]
+
+OnError = Literal["raise", "skip"]
+
+_FIELDS = (
+    "party",
+    "date",
+    "kind",
+    "item",
+    "offering",
+    "amount",
+    "quantity",
+    "unit_price",
+    "customized",
+    "collaborative",
+    "reference",
+)
+
+
+def _column_name(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    required = attribute.name in {"party", "date"}
+    if (value is None and not required) or (isinstance(value, str) and value.strip()):
+        return
+    expected = "a column name" + ("" if required else " or None")
+    raise ValidationError.single(f"$.{attribute.name}", expected, value)
+
+
+def _prefix(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not (isinstance(value, str) and value):
+        raise ValidationError.single(f"$.{attribute.name}", "a non-empty prefix or None", value)
+
+
+@attrs.frozen
+class LogColumns:
+    """Which CSV column holds which fact of an interaction.
+
+    Every field names a column; ``None`` means the file has no such column. The defaults are the
+    library's own layout. A column left at its default name may be missing from the file (the
+    fact then takes its default); a column you name must be present.
+
+    How each row becomes an `Interaction`:
+
+    * ``party``: the party id; a row with a blank one is skipped and counted (anonymous sales);
+      an integer written as a float (``17850.0``, as spreadsheets export ids) is read as
+      ``17850``.
+    * ``date``: an ISO date or datetime, or ``M/D/YYYY H:MM`` (month first); or anything
+      `read_log`'s ``date_format`` describes. Only the date is kept.
+    * ``kind``: one of the `InteractionKind` values. Without a kind column the kind is
+      ``cancellation`` when the reference starts with ``cancellation_prefix``, ``return`` when
+      the amount (or quantity x unit price) is negative, and ``purchase`` otherwise.
+    * ``amount``: a decimal, or ``|quantity x unit_price|`` when the amount column is absent and
+      both ``quantity`` and ``unit_price`` are mapped. Negative only without a kind column.
+    * ``offering`` (``product``/``service``, default product), ``customized`` and
+      ``collaborative`` (``true/false``, ``yes/no``, ``1/0``; blank means the default), ``item``
+      and ``reference`` (text) are optional.
+
+    Attributes:
+        party: The party id column (required).
+        date: The date column (required).
+        kind: The interaction kind column.
+        item: The item (product or service) column.
+        offering: The ``product``/``service`` column.
+        amount: The amount column.
+        quantity: The quantity column (with ``unit_price``, when there is no amount).
+        unit_price: The unit price column (with ``quantity``).
+        customized: The customized flag column.
+        collaborative: The collaborative flag column.
+        reference: The invoice or order reference column.
+        cancellation_prefix: A prefix of the reference that marks a cancellation, such as ``C``.
+
+    Example:
+        >>> from clientcustomer import LogColumns
+        >>> LogColumns(party="customer", date="day").amount
+        'amount'
+        >>> LogColumns.online_retail().reference
+        'InvoiceNo'
+    """
+
+    party: str = attrs.field(default="party_id", validator=_column_name)
+    date: str = attrs.field(default="on", validator=_column_name)
+    kind: str | None = attrs.field(default="kind", validator=_column_name)
+    item: str | None = attrs.field(default="item", validator=_column_name)
+    offering: str | None = attrs.field(default="offering", validator=_column_name)
+    amount: str | None = attrs.field(default="amount", validator=_column_name)
+    quantity: str | None = attrs.field(default=None, validator=_column_name)
+    unit_price: str | None = attrs.field(default=None, validator=_column_name)
+    customized: str | None = attrs.field(default="customized", validator=_column_name)
+    collaborative: str | None = attrs.field(default="collaborative", validator=_column_name)
+    reference: str | None = attrs.field(default="reference", validator=_column_name)
+    cancellation_prefix: str | None = attrs.field(default=None, validator=_prefix)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.quantity is None) != (self.unit_price is None):
+            missing = "unit_price" if self.unit_price is None else "quantity"
+            raise ValidationError.single(
+                f"$.{missing}", "a column name: quantity and unit_price go together", None
+            )
+
+    @classmethod
+    def online_retail(cls) -> LogColumns:
+        """The UCI "Online Retail" layout: one row per invoice line.
+
+        ``CustomerID`` is the party, ``InvoiceDate`` the date, ``InvoiceNo`` the reference (a
+        leading ``C`` marks a cancellation), ``StockCode`` the item, and the amount is
+        ``|Quantity x UnitPrice|``. Every line is a product.
+
+        Example:
+            >>> from clientcustomer import LogColumns
+            >>> columns = LogColumns.online_retail()
+            >>> columns.party, columns.quantity, columns.cancellation_prefix
+            ('CustomerID', 'Quantity', 'C')
+        """
+        return cls(
+            party="CustomerID",
+            date="InvoiceDate",
+            kind=None,
+            item="StockCode",
+            offering=None,
+            amount=None,
+            quantity="Quantity",
+            unit_price="UnitPrice",
+            customized=None,
+            collaborative=None,
+            reference="InvoiceNo",
+            cancellation_prefix="C",
+        )
+
+
+@attrs.frozen
+class RejectedRow:
+    r"""A row `read_log` set aside in ``on_error="skip"`` mode, with the reason.
+
+    Attributes:
+        line: The 1-based line of the file the row starts on (the header is line 1).
+        values: The row's fields as read.
+        reason: Every problem with the row, one per line, each naming the column, what was
+            expected and what was given.
+
+    Example:
+        >>> import io
+        >>> from clientcustomer import read_log
+        >>> text = "party_id,on,kind\nann,2026-01-05,purchase\nbob,soon,purchase\n"
+        >>> log = read_log(io.StringIO(text), on_error="skip")
+        >>> [i.party_id for i in log]
+        ['ann']
+        >>> print(log.rejects[0].reason)
+        line 3, column 'on': expected a date (YYYY-MM-DD, ISO datetime or M/D/YYYY H:MM), got 'soon'
+    """
+
+    line: int = attrs.field(validator=v.integer(minimum=1))
+    values: tuple[str, ...] = attrs.field(validator=v.tuple_of(str, "a field as read"))
+    reason: str = attrs.field(validator=v.non_empty_str)
+
+
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+_KINDS = {kind.value: kind for kind in InteractionKind}
+_OFFERINGS = {offering.value: offering for offering in Offering}
+_KIND_EXPECTED = "one of " + ", ".join(repr(kind.value) for kind in InteractionKind)
+_AUTO_DATE = "a date (YYYY-MM-DD, ISO datetime or M/D/YYYY H:MM)"
+_ZERO = Decimal(0)
+_CACHE_SIZE = 100_000  # distinct values remembered per column (timestamps, ids, prices)
+
+
+class _BadValueError(Exception):
+    """A field could not be read; turned into a `Problem` naming line and column."""
+
+    def __init__(self, expected: str, got: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.got = got
+
+
+def _auto_date(text: str) -> dt.date:
+    if len(text) >= 10 and text[4] == "-":
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text).date()
+    day, _, time = text.partition(" ")
+    if time:
+        fmt = "%m/%d/%Y %H:%M:%S" if time.count(":") == 2 else "%m/%d/%Y %H:%M"
+        return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - only the date is kept
+    return dt.datetime.strptime(day, "%m/%d/%Y").date()  # noqa: DTZ007 - only the date is kept
+
+
+def _date_parser(date_format: str | None) -> Callable[[str], dt.date]:
+    """Build a cached parser: logs repeat the same timestamps on many lines."""
+    cache: dict[str, dt.date] = {}
+    expected = _AUTO_DATE if date_format is None else f"a date in the format {date_format!r}"
+
+    def parse(text: str) -> dt.date:
+        found = cache.get(text)
+        if found is not None:
+            return found
+        try:
+            if date_format is None:
+                value = _auto_date(text.strip())
+            else:
+                value = dt.datetime.strptime(text.strip(), date_format).date()  # noqa: DTZ007
+        except ValueError:
+            raise _BadValueError(expected, text) from None
+        if len(cache) < _CACHE_SIZE:
+            cache[text] = value
+        return value
+
+    return parse
+
+
+def _decimal(text: str, what: str = "a decimal number") -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise _BadValueError(what, text) from None
+    if not value.is_finite():
+        raise _BadValueError(what, text)
+    return value
+
+
+def _flag(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    if not lowered:
+        return None
+    raise _BadValueError("true or false (yes/no, 1/0) or blank", text)
+
+
+def _kind(text: str) -> InteractionKind:
+    kind = _KINDS.get(text.strip().lower())
+    if kind is None:
+        raise _BadValueError(_KIND_EXPECTED, text)
+    return kind
+
+
+def _offering(text: str) -> Offering | None:
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    offering = _OFFERINGS.get(lowered)
+    if offering is None:
+        raise _BadValueError("'product', 'service' or blank", text)
+    return offering
+
+
+def _amount(text: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    return _decimal(text)
+
+
+def _quantity(text: str) -> Decimal:
+    return _decimal(text, "a number")
+
+
+def _party(text: str) -> str:
+    party = text.strip()
+    if party.endswith(".0") and party[:-2].isdigit():
+        return party[:-2]
+    return party
+
+
+class LogReader(Iterator[Interaction]):
+    r"""The interactions of a CSV log, read lazily; what `read_log` returns.
+
+    Iterate it (once) for the interactions. While and after reading, it tells how many data rows
+    were read, how many were skipped for a blank party, and (in ``skip`` mode) which rows were
+    rejected and why. Use it as a context manager, or call `close`, to close a file it opened.
+
+    Attributes:
+        header: The column names of the file.
+        rows: Data rows read so far (blank lines are not rows).
+        skipped_blank_party: Rows skipped because their party id was blank.
+        rejects: The rows rejected so far, in ``on_error="skip"`` mode.
+
+    Example:
+        >>> import io
+        >>> from clientcustomer import LogColumns, read_log
+        >>> text = (
+        ...     "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        ...     "536365,85123A,HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n"
+        ...     "C536379,85123A,HEART T-LIGHT HOLDER,-6,12/1/2010 9:41,2.55,17850.0,United Kingdom\n"
+        ...     "536414,22139,,56,12/1/2010 11:52,0,,United Kingdom\n"
+        ... )
+        >>> with read_log(io.StringIO(text), LogColumns.online_retail()) as log:
+        ...     for interaction in log:
+        ...         print(interaction.party_id, interaction.kind.value, interaction.amount)
+        ...     print(log.rows, log.skipped_blank_party)
+        17850 purchase 15.30
+        17850 cancellation 15.30
+        3 1
+    """  # noqa: E501 - a doctest line cannot be wrapped
+
+    def __init__(  # noqa: PLR0913 - the reader's options, all keyword-only
+        self,
+        source: str | os.PathLike[str] | IO[str],
+        columns: LogColumns | None = None,
+        *,
+        date_format: str | None = None,
+        on_error: OnError = "raise",
+        delimiter: str = ",",
+        encoding: str = "utf-8",
+    ) -> None:
+        if columns is None:
+            columns = LogColumns()
+        if not isinstance(columns, LogColumns):
+            raise ValidationError.single("$.columns", "a LogColumns", columns)
+        if on_error not in {"raise", "skip"}:
+            raise ValidationError.single("$.on_error", "'raise' or 'skip'", on_error)
+        if date_format is not None and not (isinstance(date_format, str) and date_format):
+            raise ValidationError.single("$.date_format", "a strptime format or None", date_format)
+        self.rows = 0
+        self.skipped_blank_party = 0
+        self.rejects: list[RejectedRow] = []
+        self._on_error = on_error
+        self._encoding = encoding
+        self._owned: IO[str] | None = None
+        if isinstance(source, str | os.PathLike):
+            path = os.fspath(source)
+            if path.endswith(".gz"):
+                self._owned = gzip.open(path, "rt", encoding=encoding, newline="")  # noqa: SIM115
+            else:
+                self._owned = open(path, encoding=encoding, newline="")  # noqa: PTH123, SIM115
+            stream: IO[str] = self._owned
+        elif isinstance(source, io.TextIOBase) or hasattr(source, "read"):
+            stream = source
+        else:
+            raise ValidationError.single("$.source", "a file path or a text stream", source)
+        try:
+            self._reader = csv.reader(stream, delimiter=delimiter, strict=True)
+            self.header = self._read_header()
+            self._plan = _Plan(columns, self.header, date_format)
+        except BaseException:
+            self.close()
+            raise
+        self._rows = self._read()
+
+    def _decode_error(self, error: UnicodeDecodeError) -> ValidationError:
+        return ValidationError.single(
+            f"line {self._reader.line_num + 1}", f"text in {self._encoding}", error.object[:40]
+        )
+
+    def _read_header(self) -> tuple[str, ...]:
+        try:
+            header = next(self._reader, None)
+        except UnicodeDecodeError as error:
+            raise self._decode_error(error) from None
+        except csv.Error as error:
+            raise ValidationError.single("line 1", "a header row", str(error)) from None
+        if not header:
+            raise ValidationError.single("line 1", "a header row naming the columns", "")
+        names = tuple(name.strip().removeprefix("\ufeff") for name in header)
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise ValidationError.single("line 1", "unique column names", name)
+            seen.add(name)
+        return names
+
+    def __iter__(self) -> LogReader:
+        return self
+
+    def __next__(self) -> Interaction:
+        return next(self._rows)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<clientcustomer.LogReader(rows={self.rows}, "
+            f"skipped_blank_party={self.skipped_blank_party}, rejects={len(self.rejects)})>"
+        )
+
+    def close(self) -> None:
+        r"""Close the file if `read_log` opened it (a stream you passed stays open).
+
+        Example:
+            >>> import io
+            >>> from clientcustomer import read_log
+            >>> log = read_log(io.StringIO("party_id,on\n"))
+            >>> log.close()
+            >>> list(log)
+            []
+        """
+        owned = getattr(self, "_owned", None)
+        if owned is not None:
+            owned.close()
+            self._owned = None
+
+    def _read(self) -> Iterator[Interaction]:
+        reader = self._reader
+        plan = self._plan
+        width = len(self.header)
+        previous = reader.line_num
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except UnicodeDecodeError as error:
+                raise self._decode_error(error) from None
+            except csv.Error as error:
+                line = previous + 1
+                previous = reader.line_num
+                self._reject(line, (), (Problem(f"line {line}", "a CSV row", str(error)),))
+                continue
+            line = previous + 1
+            previous = reader.line_num
+            if not values:
+                continue
+            self.rows += 1
+            if len(values) != width:
+                problem = Problem(f"line {line}", f"{width} fields", len(values))
+                self._reject(line, tuple(values), (problem,))
+                continue
+            result = plan.build(values, line)
+            if result is None:
+                self.skipped_blank_party += 1
+            elif isinstance(result, Interaction):
+                yield result
+            else:
+                self._reject(line, tuple(values), result)
+        self.close()
+
+    def _reject(self, line: int, values: tuple[str, ...], problems: tuple[Problem, ...]) -> None:
+        if self._on_error == "raise":
+            self.close()
+            raise ValidationError(problems)
+        self.rejects.append(RejectedRow(line, values, "\n".join(map(str, problems))))
+
+
+class _Plan:
+    """The column positions and parsers for one file, worked out once from its header."""
+
+    def __init__(
+        self, columns: LogColumns, header: tuple[str, ...], date_format: str | None
+    ) -> None:
+        defaults = LogColumns()
+        at = {name: index for index, name in enumerate(header)}
+        self.index: dict[str, int | None] = {}
+        for field in _FIELDS:
+            name = getattr(columns, field)
+            if name is None:
+                self.index[field] = None
+            elif name in at:
+                self.index[field] = at[name]
+            elif name == getattr(defaults, field) and field not in {"party", "date"}:
+                self.index[field] = None
+            else:
+                raise ValidationError.single(
+                    "line 1", f"a column named {name!r} (the {field} column)", ", ".join(header)
+                )
+        self.names = {field: getattr(columns, field) for field in _FIELDS}
+        self.prefix = columns.cancellation_prefix
+        self.prices: dict[str, Decimal] = {}
+        self.parties: dict[str, str] = {}
+        self.party: int = self.index["party"]  # type: ignore[assignment]
+        self.priced = self.index["amount"] is None and self.index["quantity"] is not None
+        parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
+            "date": ("on", _date_parser(date_format)),
+            "kind": ("kind", _kind),
+            "amount": ("amount", _amount),
+            "quantity": ("quantity", _quantity),
+            "unit_price": ("unit_price", self._price),
+            "offering": ("offering", _offering),
+            "customized": ("customized", _flag),
+            "collaborative": ("collaborative", _flag),
+            "item": ("item", str.strip),
+            "reference": ("reference", str.strip),
+        }
+        self.readers: list[tuple[str, int, Callable[[str], Any]]] = []
+        for field, (name, parse) in parsers.items():
+            position = self.index[field]
+            if position is not None and (self.priced or field not in {"quantity", "unit_price"}):
+                self.readers.append((name, position, parse))
+        self.readers.sort(key=lambda reader: reader[1])  # problems in the file's column order
+        self.names["on"] = self.names["date"]
+
+    def build(self, values: list[str], line: int) -> Interaction | tuple[Problem, ...] | None:
+        """Build the row's interaction, or return its problems, or ``None`` for a blank party."""
+        raw_party = values[self.party]
+        party = self.parties.get(raw_party)
+        if party is None:
+            party = _party(raw_party)
+            if len(self.parties) < _CACHE_SIZE:
+                self.parties[raw_party] = party
+        if not party:
+            return None
+        problems: list[Problem] = []
+        fields: dict[str, Any] = {}
+        for field, position, parse in self.readers:
+            try:
+                fields[field] = parse(values[position])
+            except _BadValueError as error:
+                where = f"line {line}, column {self.names[field]!r}"
+                problems.append(Problem(where, error.expected, error.got))
+        if problems:
+            return tuple(problems)
+        on = fields.pop("on")
+        problem = self._settle(fields, values, line)
+        if problem is not None:
+            return (problem,)
+        # Every value was checked above, so the interaction's own validation cannot fail here.
+        return Interaction(party, on, **{k: v for k, v in fields.items() if v is not None})
+
+    def _settle(self, fields: dict[str, Any], values: list[str], line: int) -> Problem | None:
+        """Work out the amount and, without a kind column, the kind; a problem if they clash."""
+        if self.priced:
+            fields["amount"] = fields.pop("quantity") * fields.pop("unit_price")
+        amount: Decimal | None = fields.get("amount")
+        negative = amount is not None and amount < _ZERO
+        if amount is not None and negative:
+            if "kind" in fields:
+                field = "quantity" if self.priced else "amount"
+                where = f"line {line}, column {self.names[field]!r}"
+                expected = f"a non-negative {field} (the kind column says what it is)"
+                return Problem(where, expected, values[self.index[field] or 0])
+            fields["amount"] = -amount
+        if "kind" not in fields:
+            reference = fields.get("reference", "")
+            if reference and self.prefix is not None and reference.startswith(self.prefix):
+                fields["kind"] = InteractionKind.CANCELLATION
+            elif negative:
+                fields["kind"] = InteractionKind.RETURN
+            else:
+                fields["kind"] = InteractionKind.PURCHASE
+        return None
+
+    def _price(self, text: str) -> Decimal:
+        price = self.prices.get(text)
+        if price is None:
+            price = _decimal(text, "a number")
+            if len(self.prices) < _CACHE_SIZE:
+                self.prices[text] = price
+        return price
+
+
+def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
+    source: str | os.PathLike[str] | IO[str],
+    columns: LogColumns | None = None,
+    *,
+    date_format: str | None = None,
+    on_error: OnError = "raise",
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+) -> LogReader:
+    r"""Read an interaction log from a CSV file or text stream, one row at a time.
+
+    The header row is read at once (so a missing column fails here); the data rows as you
+    iterate. A path ending in ``.gz`` is read through gzip.
+
+    Args:
+        source: A file path, or a text stream open with ``newline=""``.
+        columns: Which column holds what (see `LogColumns`); the library's own layout by default.
+        date_format: A ``strptime`` format for the date column; by default ISO dates and
+            datetimes and ``M/D/YYYY H:MM`` are accepted.
+        on_error: ``"raise"`` stops at the first bad row with a `ValidationError`; ``"skip"``
+            sets bad rows aside in `LogReader.rejects` (line, values, reason) and goes on.
+        delimiter: The field delimiter.
+        encoding: The file's text encoding (paths only).
+
+    Returns:
+        A `LogReader`: iterate it for `Interaction` objects; it also counts rows, rows skipped
+        for a blank party, and rejects.
+
+    Raises:
+        ValidationError: For a bad option or header; while iterating, for a bad row (in
+            ``raise`` mode): the message names the line, the column, what was expected and what
+            was given, such as ``line 7, column 'Quantity': expected a number, got 'six'``.
+        OSError: When the file cannot be opened.
+
+    Example:
+        >>> import io
+        >>> from clientcustomer import read_log
+        >>> text = "party_id,on,kind,amount\nann,2026-01-05,purchase,19.90\nann,2026-01-06,buy,1\n"
+        >>> log = read_log(io.StringIO(text))
+        >>> next(log).amount
+        Decimal('19.90')
+        >>> next(log)
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: line 3, column 'kind': expected one of 'purchase', ...
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    return LogReader(
+        source,
+        columns,
+        date_format=date_format,
+        on_error=on_error,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
