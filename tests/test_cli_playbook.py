@@ -211,8 +211,11 @@ def test_the_demo_data(capsys):
         (["--demo", "LOG.csv"], "--demo: expected no LOG"),
         (["{log}", "--as-of", "soon"], "--as-of: expected an ISO date (YYYY-MM-DD), got 'soon'"),
         (["{log}", "--party", "zed"], "--party: expected a party of the log, got 'zed'"),
-        (["{log}", "--playbook", "book.yaml"], "--playbook: expected a .toml or .json file"),
-        (["{log}", "--playbook", "none.toml"], "--playbook: expected a readable file"),
+        (
+            ["{log}", "--playbook", "book.yaml"],
+            "book.yaml: $: expected a .toml or .json",
+        ),
+        (["{log}", "--playbook", "none.toml"], "$: expected a readable .toml or .json file"),
         (["{log}", "--playbook", "{bad}"], "$.strategies[0].roles[0]: expected one of"),
         (["{log}", "--rules", "none.toml"], "none.toml: cannot read the file"),
         (["no-such-log.csv"], "LOG: expected a readable CSV file"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from clientcustomer import default_ruleset, load_ruleset
+from clientcustomer import default_ruleset, load_ruleset, loads_ruleset
 from clientcustomer.cli import main
 from clientcustomer.cli.rules import describe
 from clientcustomer.exceptions import RulesetError
@@ -230,7 +230,7 @@ class TestShow:
         """The TOML and JSON listings load back into the default rule set."""
         assert 0 == main(["rules", "show", "--format", fmt])
 
-        assert default_ruleset() == load_ruleset(capsys.readouterr().out)
+        assert default_ruleset() == loads_ruleset(capsys.readouterr().out)
 
     @pytest.mark.parametrize("fmt", ["toml", "json"])
     def test_file_round_trips_through_output_file(self, fmt, first, tmp_path, capsys):
@@ -271,7 +271,7 @@ class TestShow:
 
     def test_text_shows_priorities_custom_signals_and_rules_without_aspect(self):
         """Priority rules show their priority; declared custom signals are listed."""
-        ruleset = load_ruleset(
+        ruleset = loads_ruleset(
             textwrap.dedent(
                 """\
                 id = "p"
@@ -311,7 +311,7 @@ class TestShow:
     )
     def test_text_shows_requires_only_when_given(self, requires, expected):
         """A score policy without ``requires`` (or without its sentence) shows just that."""
-        ruleset = load_ruleset(
+        ruleset = loads_ruleset(
             f'id = "s"\nversion = "1"\n[policy]\nhit = "score"\n{requires}\n'
             '[[rules]]\nid = "r"\nwhen = "customization > 0.5"\naspect = "personalization"\n'
             'points = 1\nbecause = "Tailored."\n'

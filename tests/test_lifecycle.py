@@ -419,7 +419,7 @@ class TestTableValidation:
             "event 'engage' from 'customer' has 2 rows: row 3 -> client, row 10 -> former_client",
             "event 'renew' from 'client' has 2 rows: row 4 -> client, row 12 -> client",
         )
-        assert expected == caught.value.problems
+        assert expected == caught.value.reasons
         assert isinstance(caught.value, ClientCustomerError)
         assert str(caught.value).startswith("invalid lifecycle: row 7")
 
@@ -432,7 +432,7 @@ class TestTableValidation:
             "stage 'client' cannot be reached from 'prospect'",
             "stage 'former_client' cannot be reached from 'prospect'",
         )
-        assert expected == caught.value.problems
+        assert expected == caught.value.reasons
 
     def test_unknown_initial_stage(self):
         """The initial stage must be a stage."""

@@ -22,6 +22,7 @@ from clientcustomer import (
     RulesetPolicy,
     default_ruleset,
     load_ruleset,
+    loads_ruleset,
     testing,
 )
 from clientcustomer.exceptions import RulesetError, RulesetProblem, ValidationError
@@ -102,14 +103,15 @@ because = "Points under first."
 
 
 def problems_of(source: str | Path, **options: object) -> list[str]:
+    loader = load_ruleset if isinstance(source, Path) else loads_ruleset
     with pytest.raises(RulesetError) as caught:
-        load_ruleset(source, **options)  # type: ignore[arg-type]
+        loader(source, **options)  # type: ignore[operator]
     return [str(problem) for problem in caught.value.problems]
 
 
 class TestLoading:
     def test_toml_text(self):
-        ruleset = load_ruleset(VALID)
+        ruleset = loads_ruleset(VALID)
         assert ("mine@1", HitPolicy.FIRST, Role.AMBIGUOUS) == (
             ruleset.ref,
             ruleset.policy.hit,
@@ -121,19 +123,19 @@ class TestLoading:
         assert [True, True] == [result.passed for result in ruleset.run_examples()]
 
     def test_files_and_json(self, tmp_path):
-        ruleset = load_ruleset(VALID)
+        ruleset = loads_ruleset(VALID)
         toml_file = tmp_path / "rules.toml"
         toml_file.write_text(VALID, encoding="utf-8")
         json_file = tmp_path / "rules.JSON"
         json_file.write_text(json.dumps(ruleset.to_dict()), encoding="utf-8")
         assert ruleset == load_ruleset(toml_file)
         assert ruleset == load_ruleset(json_file)
-        assert ruleset == load_ruleset(json.dumps(ruleset.to_dict()))
-        assert ruleset == load_ruleset(cc.to_json(ruleset))  # schema_version is ignored
-        assert ruleset == load_ruleset("  " + json.dumps(ruleset.to_dict()), format="json")
+        assert ruleset == loads_ruleset(json.dumps(ruleset.to_dict()))
+        assert ruleset == loads_ruleset(cc.to_json(ruleset))  # schema_version is ignored
+        assert ruleset == loads_ruleset("  " + json.dumps(ruleset.to_dict()), format="json")
 
     def test_integer_version(self):
-        assert "3" == load_ruleset(VALID.replace('version = "1"', "version = 3")).version
+        assert "3" == loads_ruleset(VALID.replace('version = "1"', "version = 3")).version
 
     def test_file_problems(self, tmp_path):
         missing = tmp_path / "missing.toml"
@@ -157,7 +159,7 @@ class TestLoading:
             ),
             ("id = ", {}, "<string>: not valid TOML: Invalid value"),
             (VALID, {"format": "yaml"}, "<string>: format: expected 'toml' or 'json', got 'yaml'"),
-            (b"id", {}, "<string>: expected a Path or the rule set's text, got bytes"),
+            (b"id", {}, "<string>: loads_ruleset expects the rule set's text (str), got bytes"),
         ],
     )
     def test_unreadable(self, source, options, expected):
@@ -199,7 +201,7 @@ class TestProblems:
 
     def test_rule_ids_are_kept(self):
         with pytest.raises(RulesetError) as caught:
-            load_ruleset(BAD)
+            loads_ruleset(BAD)
         assert ["engaged", "typed", "engaged", "again", "scored", "scored"] == [
             problem.rule_id for problem in caught.value.problems
         ]
@@ -583,7 +585,7 @@ class TestValues:
         assert "<table" in default_ruleset()._repr_html_()
 
     def test_to_dict_leaves_defaults_out(self):
-        document = load_ruleset(VALID).to_dict()
+        document = loads_ruleset(VALID).to_dict()
         assert {"hit": "first", "default": "ambiguous"} == document["policy"]
         assert {"id", "when", "role", "because"} == set(document["rules"][0])
 
@@ -591,28 +593,28 @@ class TestValues:
 class TestCanonicalToml:
     def test_default_round_trip(self):
         ruleset = default_ruleset()
-        assert ruleset == load_ruleset(ruleset.to_toml())
-        assert ruleset.to_toml() == load_ruleset(ruleset.to_toml()).to_toml()
+        assert ruleset == loads_ruleset(ruleset.to_toml())
+        assert ruleset.to_toml() == loads_ruleset(ruleset.to_toml()).to_toml()
 
     def test_conditions_are_canonical(self):
-        text = load_ruleset(VALID).to_toml()
+        text = loads_ruleset(VALID).to_toml()
         assert 'when = "active_engagement and region in [\\"north\\", \\"east\\"]"' in text
 
     def test_awkward_strings(self):
-        ruleset = attrs.evolve(load_ruleset(VALID), description='q"\\\n\t\x7f\x00é ]] #')
-        assert ruleset == load_ruleset(ruleset.to_toml())
+        ruleset = attrs.evolve(loads_ruleset(VALID), description='q"\\\n\t\x7f\x00é ]] #')
+        assert ruleset == loads_ruleset(ruleset.to_toml())
 
     @given(testing.rulesets())
     def test_round_trip(self, ruleset):
-        """``load_ruleset(r.to_toml()) == r``, and the TOML is a fixpoint."""
+        """``loads_ruleset(r.to_toml()) == r``, and the TOML is a fixpoint."""
         text = ruleset.to_toml()
-        again = load_ruleset(text)
+        again = loads_ruleset(text)
         assert ruleset == again
         assert text == again.to_toml()
 
     @given(testing.rulesets())
     def test_json_document_round_trip(self, ruleset):
-        assert ruleset == load_ruleset(json.dumps(ruleset.to_dict()))
+        assert ruleset == loads_ruleset(json.dumps(ruleset.to_dict()))
 
     @given(testing.rulesets(hit="first"))
     def test_first_has_no_unreachable_rule(self, ruleset):
@@ -650,7 +652,7 @@ def mutated_toml(draw: st.DrawFn) -> str:
 def load_or_problems(text: str) -> Ruleset | tuple[RulesetProblem, ...]:
     """The rule set, or the problems of the RulesetError (any other exception propagates)."""
     try:
-        return load_ruleset(text)
+        return loads_ruleset(text)
     except RulesetError as error:
         return error.problems
 
@@ -668,7 +670,7 @@ class TestFuzzing:
         """A damaged rule file loads or fails with a RulesetError only, with messages."""
         found = load_or_problems(text)
         if isinstance(found, Ruleset):
-            assert found == load_ruleset(found.to_toml())
+            assert found == loads_ruleset(found.to_toml())
         else:
             assert all(problem.message for problem in found)
             assert all(problem.source == "<string>" for problem in found)
@@ -676,4 +678,4 @@ class TestFuzzing:
     @given(st.text(), st.sampled_from(("toml", "json")))
     def test_random_text_in_either_format(self, text, fmt):
         with contextlib.suppress(RulesetError):
-            load_ruleset(text, format=fmt)
+            loads_ruleset(text, format=fmt)

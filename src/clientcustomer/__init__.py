@@ -15,7 +15,9 @@ The public API, all importable from the package root:
 * many records: `classify_frame` (pandas, polars, DuckDB, PySpark... through narwhals),
   `to_sql` (a `Dialect`) and `classify_sql` (DuckDB);
 * serialization: `to_json`, `from_json`, `unstructure`, `structure`, `json_schema`;
-* errors live in `clientcustomer.exceptions`; Hypothesis strategies in `clientcustomer.testing`.
+* errors: `ClientCustomerError` and its subclasses (`ValidationError`, `RulesetError`,
+  `TransitionError`, `LifecycleDefinitionError`, `CliError`), each with `Problem` items (also in
+  `clientcustomer.exceptions`); Hypothesis strategies in `clientcustomer.testing`.
 
 Example:
     >>> import datetime as dt
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
         PlaybookActionKind,
         PlaybookStrategy,
         load_playbook,
+        loads_playbook,
         recommend,
         recommend_for,
     )
@@ -67,6 +70,16 @@ if TYPE_CHECKING:
         OverdueDependency,
         Readiness,
         readiness,
+    )
+    from .exceptions import (
+        ClientCustomerError,
+        CliError,
+        LifecycleDefinitionError,
+        Problem,
+        RulesetError,
+        RulesetProblem,
+        TransitionError,
+        ValidationError,
     )
     from .lifecycle.machine import (
         DEFAULT_GRACE_DAYS,
@@ -116,6 +129,7 @@ if TYPE_CHECKING:
         RulesetPolicy,
         default_ruleset,
         load_ruleset,
+        loads_ruleset,
     )
     from .signals.derive import (
         SIGNALS,
@@ -133,6 +147,14 @@ if TYPE_CHECKING:
     __version__: str
 
 _EXPORTS: dict[str, str] = {
+    "CliError": "exceptions",
+    "ClientCustomerError": "exceptions",
+    "LifecycleDefinitionError": "exceptions",
+    "Problem": "exceptions",
+    "RulesetError": "exceptions",
+    "RulesetProblem": "exceptions",
+    "TransitionError": "exceptions",
+    "ValidationError": "exceptions",
     "AspectLeaning": "rules.classifier",
     "Classification": "rules.classifier",
     "Classifier": "rules.classifier",
@@ -190,6 +212,7 @@ _EXPORTS: dict[str, str] = {
     "Playbook": "advice.playbook",
     "PlaybookStrategy": "advice.playbook",
     "load_playbook": "advice.playbook",
+    "loads_playbook": "advice.playbook",
     "recommend": "advice.playbook",
     "recommend_for": "advice.playbook",
     "BlockedDeliverable": "engagements.readiness",
@@ -207,6 +230,7 @@ _EXPORTS: dict[str, str] = {
     "Ruleset": "rules.ruleset",
     "default_ruleset": "rules.ruleset",
     "load_ruleset": "rules.ruleset",
+    "loads_ruleset": "rules.ruleset",
     "from_json": "_core.serialization",
     "json_schema": "_core.serialization",
     "structure": "_core.serialization",
@@ -246,7 +270,9 @@ __all__ = [
     "Classification",
     "ClassificationSummary",
     "Classifier",
+    "CliError",
     "Client",
+    "ClientCustomerError",
     "Customer",
     "Deliverable",
     "Dependency",
@@ -265,6 +291,7 @@ __all__ = [
     "Interaction",
     "InteractionKind",
     "Lifecycle",
+    "LifecycleDefinitionError",
     "LifecycleEvent",
     "LifecycleState",
     "LogColumns",
@@ -278,6 +305,7 @@ __all__ = [
     "PlaybookAction",
     "PlaybookActionKind",
     "PlaybookStrategy",
+    "Problem",
     "Readiness",
     "RejectedRow",
     "Role",
@@ -286,9 +314,11 @@ __all__ = [
     "Rule",
     "Ruleset",
     "RulesetDiff",
+    "RulesetError",
     "RulesetExample",
     "RulesetExampleResult",
     "RulesetPolicy",
+    "RulesetProblem",
     "ScorePoint",
     "SignalMove",
     "SignalSpec",
@@ -300,7 +330,9 @@ __all__ = [
     "StatusChange",
     "SupportsClassification",
     "TransitionCheck",
+    "TransitionError",
     "TransitionGuard",
+    "ValidationError",
     "VerdictChange",
     "classify",
     "classify_frame",
@@ -316,6 +348,8 @@ __all__ = [
     "lifecycle_diagram",
     "load_playbook",
     "load_ruleset",
+    "loads_playbook",
+    "loads_ruleset",
     "read_log",
     "readiness",
     "recommend",

@@ -2,7 +2,20 @@
 
 Every error derives from [`ClientCustomerError`][clientcustomer.exceptions.ClientCustomerError]
 and from the builtin that fits it, so ``except ValueError`` keeps working for callers who do not
-know this library. The data behind each message lives on attributes.
+know this library. The data behind each message lives on attributes, and every error carries
+its `problems` in one shape, `Problem` (field, expected, got, note). The hierarchy:
+
+```
+Exception
+└── ClientCustomerError             every error of the library
+    ├── ValidationError (ValueError)       bad values or documents: problems of Problem
+    ├── RulesetError (ValueError)          rule sets: problems of RulesetProblem (+ location)
+    ├── LifecycleDefinitionError (ValueError)  a bad transition table
+    ├── TransitionError (ValueError)       a lifecycle event refused, with its reasons
+    └── CliError                           the command line's input (one line, exit status 2)
+```
+
+All of them are importable from the package root as well.
 
 Example:
     >>> from clientcustomer import Party
@@ -177,6 +190,33 @@ class RulesetProblem:
     column: int = 0
     rule_id: str | None = None
 
+    @property
+    def field(self) -> str:
+        """Where, as the `Problem` shape says it: ``source:line:column`` (and the rule).
+
+        Example:
+            >>> from clientcustomer.exceptions import RulesetProblem
+            >>> RulesetProblem("unknown signal", "rules.toml", 12, 17, "r1").field
+            "rules.toml:12:17 (rule 'r1')"
+        """
+        where = self.source
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where} (rule {self.rule_id!r})" if self.rule_id else where
+
+    @property
+    def note(self) -> str:
+        """What is wrong, as the `Problem` shape's note (the message).
+
+        Example:
+            >>> from clientcustomer.exceptions import RulesetProblem
+            >>> RulesetProblem("duplicate rule id 'r1'").note
+            "duplicate rule id 'r1'"
+        """
+        return self.message
+
     def __str__(self) -> str:
         where = self.source
         if self.line:
@@ -209,20 +249,27 @@ class LifecycleDefinitionError(ClientCustomerError, ValueError):
     """A lifecycle's transition table is not valid; raised when the lifecycle is built.
 
     Attributes:
-        problems: Every offender, one sentence each (unknown stages or events, stages that
-            cannot be reached, an event with two targets from one stage...).
+        problems: Every offender as a `Problem` at ``$.transitions`` whose note says what is
+            wrong (unknown stages or events, stages that cannot be reached, an event with two
+            targets from one stage...).
+        reasons: The same, one sentence each.
 
     Example:
         >>> from clientcustomer.exceptions import LifecycleDefinitionError
-        >>> print(LifecycleDefinitionError(["stage 'client' cannot be reached from 'prospect'"]))
+        >>> error = LifecycleDefinitionError(["stage 'client' cannot be reached from 'prospect'"])
+        >>> print(error)
         invalid lifecycle: stage 'client' cannot be reached from 'prospect'
+        >>> error.problems[0].field
+        '$.transitions'
     """
 
-    problems: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    reasons: tuple[str, ...]
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("invalid lifecycle: " + "\n".join(self.problems))
+    def __init__(self, reasons: Iterable[str]) -> None:
+        self.reasons = tuple(reasons)
+        self.problems = tuple(Problem("$.transitions", "", None, text) for text in self.reasons)
+        super().__init__("invalid lifecycle: " + "\n".join(self.reasons))
 
 
 class TransitionError(ClientCustomerError, ValueError):
@@ -231,22 +278,32 @@ class TransitionError(ClientCustomerError, ValueError):
     Attributes:
         event: The event that was asked for, such as ``"engage"``.
         stage: The stage the relationship was in.
-        reasons: Every reason the event was refused.
+        reasons: Every reason the event was refused, one sentence each.
+        problems: The same as `Problem` items at ``$.event`` (got: the event; note: the reason),
+            the shape every error of the library shares.
 
     Example:
         >>> from clientcustomer.exceptions import TransitionError
-        >>> print(TransitionError("lapse", "customer", ["a customer cannot lapse"]))
+        >>> error = TransitionError("lapse", "customer", ["a customer cannot lapse"])
+        >>> print(error)
         Can't lapse when in customer: a customer cannot lapse
+        >>> error.problems[0].field, error.problems[0].got
+        ('$.event', 'lapse')
     """
 
     event: str
     stage: str
     reasons: tuple[str, ...]
+    problems: tuple[Problem, ...]
 
     def __init__(self, event: str, stage: str, reasons: Iterable[str]) -> None:
         self.event = event
         self.stage = stage
         self.reasons = tuple(reasons)
+        self.problems = tuple(
+            Problem("$.event", f"an event allowed in {stage}", event, reason)
+            for reason in self.reasons
+        )
         super().__init__(f"Can't {event} when in {stage}: " + "; ".join(self.reasons))
 
 

@@ -1146,11 +1146,11 @@ def rulesets(
 
     Example:
         >>> from hypothesis import given
-        >>> from clientcustomer import load_ruleset
+        >>> from clientcustomer import loads_ruleset
         >>> from clientcustomer.testing import rulesets
         >>> @given(rulesets(hit="priority", max_rules=3))
         ... def test_reloads(ruleset):
-        ...     assert load_ruleset(ruleset.to_toml()) == ruleset
+        ...     assert loads_ruleset(ruleset.to_toml()) == ruleset
         >>> test_reloads()
     """
     return _rulesets(None if hit is None else HitPolicy(hit), max_rules)

@@ -43,6 +43,7 @@ __all__ = [
     "PlaybookActionKind",
     "PlaybookStrategy",
     "load_playbook",
+    "loads_playbook",
     "recommend",
     "recommend_for",
 ]
@@ -386,15 +387,17 @@ def load_playbook(path: str | os.PathLike[str]) -> Playbook:
     """Read a playbook from a ``.toml`` file or a ``.json`` document (as `to_json` writes it).
 
     Args:
-        path: The file; its suffix says the format.
+        path: The file; its suffix says the format. For the playbook's text, use
+            `loads_playbook`.
 
     Returns:
         The validated playbook.
 
     Raises:
-        ValidationError: When the suffix is neither ``.toml`` nor ``.json``, or the content is not
-            a valid playbook (every problem with its path).
-        OSError: When the file cannot be read.
+        ValidationError: When the suffix is neither ``.toml`` nor ``.json``, the file cannot be
+            read (named, with the reason), the string is plainly a playbook's text (pointing to
+            `loads_playbook`), or the content is not a valid playbook (every problem with its
+            path).
 
     Example:
         >>> import pathlib, tempfile
@@ -403,17 +406,70 @@ def load_playbook(path: str | os.PathLike[str]) -> Playbook:
         >>> _ = (folder / "mine.json").write_text(to_json(Playbook.default()), encoding="utf-8")
         >>> load_playbook(folder / "mine.json") == Playbook.default()
         True
-    """
-    from clientcustomer._core.serialization import from_json  # noqa: PLC0415 - an edge
-
+        >>> load_playbook(folder / "missing.toml")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: $: expected a readable .toml or .json file, got '...missing.toml' (No such file or directory)
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    if isinstance(path, str) and ("\n" in path or path.lstrip().startswith(("{", "["))):
+        raise ValidationError(
+            [Problem("$", "", None, "load_playbook expects a path, got text: use loads_playbook")]
+        )
+    if not isinstance(path, str | os.PathLike):
+        raise ValidationError.single("$", "a path (str or Path)", path)
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in {".toml", ".json"}:
         raise ValidationError.single("$", "a .toml or .json file", str(path))
-    text = file.read_text(encoding="utf-8")
-    if suffix == ".toml":
-        return Playbook.from_toml(text)
-    return from_json(Playbook, text)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        note = f"expected a readable .toml or .json file, got {str(path)!r} ({reason})"
+        raise ValidationError(
+            [Problem("$", "a readable .toml or .json file", str(path), note)]
+        ) from None
+    return loads_playbook(text, format="toml" if suffix == ".toml" else "json")
+
+
+def loads_playbook(text: str, *, format: Literal["toml", "json"] = "toml") -> Playbook:  # noqa: A002
+    """Read a playbook from its text: TOML (as shipped) or JSON (as `to_json` writes it).
+
+    Args:
+        text: The playbook's text; for a file, use `load_playbook`.
+        format: ``toml`` (the default) or ``json``.
+
+    Returns:
+        The validated playbook.
+
+    Raises:
+        ValidationError: When the text is not a valid playbook (every problem with its path), or
+            is plainly a file name (pointing to `load_playbook`).
+
+    Example:
+        >>> from clientcustomer import Playbook, loads_playbook, to_json
+        >>> loads_playbook(to_json(Playbook.default()), format="json") == Playbook.default()
+        True
+        >>> loads_playbook("playbook.toml")
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: $: loads_playbook expects the playbook's text, got a file name: use load_playbook('playbook.toml')
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    from clientcustomer._core.serialization import from_json  # noqa: PLC0415 - an edge
+
+    if not isinstance(text, str):
+        raise ValidationError.single("$", "the playbook's text (a str)", text)
+    stripped = text.strip()
+    if stripped and "\n" not in stripped and stripped.lower().endswith((".toml", ".json")):
+        note = (
+            f"loads_playbook expects the playbook's text, got a file name: "
+            f"use load_playbook({stripped!r})"
+        )
+        raise ValidationError([Problem("$", "", None, note)])
+    if format not in {"toml", "json"}:
+        raise ValidationError.single("$.format", "'toml' or 'json'", format)
+    text = text.removeprefix("\ufeff")
+    return Playbook.from_toml(text) if format == "toml" else from_json(Playbook, text)
 
 
 @attrs.frozen

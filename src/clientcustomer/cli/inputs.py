@@ -35,6 +35,7 @@ from clientcustomer import (
     default_ruleset,
     from_json,
     load_ruleset,
+    loads_ruleset,
     read_log,
 )
 from clientcustomer.exceptions import CliError, Problem, ValidationError
@@ -747,4 +748,8 @@ def signal_rows(
 
 
 def load_rules(path: str | None) -> Ruleset:
-    return default_ruleset() if path is None else load_ruleset(Path(path))
+    if path is None:
+        return default_ruleset()
+    if path == "-":
+        return loads_ruleset(sys.stdin.read(), source="<stdin>")
+    return load_ruleset(Path(path))

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
@@ -23,7 +22,7 @@ from clientcustomer import (
     Playbook,
     PlaybookAction,
     derive_signals,
-    from_json,
+    load_playbook,
     recommend,
     unstructure,
 )
@@ -37,7 +36,6 @@ from .inputs import (
     only_parties,
     parse_date,
     read_log_or_demo,
-    read_text,
 )
 from .output import EXIT_OK, one_line, open_output
 
@@ -57,13 +55,8 @@ def _load_playbook(path: str | None) -> Playbook:
     """The playbook of ``--playbook`` (the default one when ``None``), failing on one line."""
     if path is None:
         return Playbook.default()
-    suffix = Path(path).suffix.lower()
-    if suffix not in {".toml", ".json"}:
-        msg = f"--playbook: expected a .toml or .json file, got {path!r}"
-        raise CliError(msg)
-    text = read_text(path, option="--playbook")
     try:
-        return Playbook.from_toml(text) if suffix == ".toml" else from_json(Playbook, text)
+        return load_playbook(path)
     except ValidationError as error:
         raise CliError(f"--playbook {path}: {one_line(str(error))}") from None
 

@@ -16,10 +16,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
-
-import attrs
 
 from clientcustomer import (
     Aspect,
@@ -32,15 +29,13 @@ from clientcustomer import (
     RulesetPolicy,
     Signals,
     VerdictChange,
-    default_ruleset,
     diff_rulesets,
-    load_ruleset,
     to_json,
     unstructure,
 )
 from clientcustomer.exceptions import CliError, RulesetError
 
-from .inputs import Rejected, SignalRows, input_format, open_input, signal_rows
+from .inputs import Rejected, SignalRows, input_format, load_rules, open_input, signal_rows
 from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, open_output
 
 __all__ = ["describe", "diff_table", "example_table", "register", "summary"]
@@ -140,20 +135,6 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
 # --- handlers -----------------------------------------------------------------------------------
 
 
-def _load(path: str | None) -> Ruleset:
-    """The rule set at ``path`` (``-``: stdin; ``None``: the default one)."""
-    if path is None:
-        return default_ruleset()
-    if path == _STDIN:
-        try:
-            return load_ruleset(sys.stdin.read())
-        except RulesetError as error:
-            raise RulesetError(
-                attrs.evolve(problem, source="<stdin>") for problem in error.problems
-            ) from None
-    return load_ruleset(Path(path))
-
-
 def _reporting_problems(
     handler: Callable[[argparse.Namespace], int],
 ) -> Callable[[argparse.Namespace], int]:
@@ -178,14 +159,14 @@ def _reporting_problems(
 
 @_reporting_problems
 def _check(args: argparse.Namespace) -> int:
-    ruleset = _load(args.file)
+    ruleset = load_rules(args.file)
     sys.stdout.write(f"ok: {summary(ruleset)}\n")
     return EXIT_OK
 
 
 @_reporting_problems
 def _test(args: argparse.Namespace) -> int:
-    ruleset = _load(args.file)
+    ruleset = load_rules(args.file)
     results = ruleset.run_examples()
     sys.stdout.write(example_table(ruleset.ref, results))
     return EXIT_FAILED if any(not result.passed for result in results) else EXIT_OK
@@ -193,7 +174,7 @@ def _test(args: argparse.Namespace) -> int:
 
 @_reporting_problems
 def _show(args: argparse.Namespace) -> int:
-    ruleset = _load(args.file)
+    ruleset = load_rules(args.file)
     if args.format == "toml":
         text = ruleset.to_toml()
     elif args.format == "json":
@@ -220,7 +201,7 @@ def _diff_records(args: argparse.Namespace, old: Ruleset) -> Iterator[tuple[str,
 def _diff(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
-    old, new = _load(args.old), _load(args.new)
+    old, new = load_rules(args.old), load_rules(args.new)
     result = diff_rulesets(old, new, _diff_records(args, old))
     shown = result.changes if args.limit is None else result.changes[: args.limit]
     with open_output(args.output) as out:

@@ -17,6 +17,7 @@ import enum
 import functools
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -43,6 +44,7 @@ __all__ = [
     "RulesetPolicy",
     "default_ruleset",
     "load_ruleset",
+    "loads_ruleset",
 ]
 
 DEFAULT_RULESET_FILE = "default_rules.toml"
@@ -321,8 +323,8 @@ _KEYWORD_NAMES = frozenset({"and", "or", "not", "in", "is", "unknown", "true", "
 class Ruleset:
     """A rule set: data that decides customer or client, checked when it is built.
 
-    Build one with `load_ruleset` (from a file or a string, with positions in every error), or
-    directly. `default_ruleset` returns the one shipped with the package.
+    Build one with `load_ruleset` (from a file) or `loads_ruleset` (from text), with positions
+    in every error, or directly. `default_ruleset` returns the one shipped with the package.
 
     Attributes:
         id: The rule set's id.
@@ -407,9 +409,9 @@ class Ruleset:
         """The rule set as canonical TOML: loading it gives an equal rule set.
 
         Example:
-            >>> from clientcustomer import default_ruleset, load_ruleset
+            >>> from clientcustomer import default_ruleset, loads_ruleset
             >>> ruleset = default_ruleset()
-            >>> load_ruleset(ruleset.to_toml()) == ruleset
+            >>> loads_ruleset(ruleset.to_toml()) == ruleset
             True
         """
         return _dump_toml(_to_document(self))
@@ -856,26 +858,88 @@ def _dedupe(problems: Iterable[RulesetProblem]) -> list[RulesetProblem]:
     return list(dict.fromkeys(problems))
 
 
+def _looks_like_text(source: str) -> bool:
+    """Whether a string given as a path is plainly a rule set's (or playbook's) text."""
+    return "\n" in source or bool(re.match(r"\s*(\{|\[|[A-Za-z_][\w-]*\s*=)", source))
+
+
+def _looks_like_path(source: str) -> bool:
+    """Whether a string given as text is plainly a file name."""
+    stripped = source.strip()
+    return bool(stripped) and "\n" not in stripped and stripped.lower().endswith((".toml", ".json"))
+
+
 def load_ruleset(
-    source: str | Path,
+    path: str | os.PathLike[str],
     *,
     format: Literal["toml", "json"] | None = None,  # noqa: A002 - the word
 ) -> Ruleset:
-    """Load and check a rule set from a file or from text.
+    """Load and check a rule set from a ``.toml`` or ``.json`` file.
 
     Args:
-        source: A `Path` to a ``.toml`` or ``.json`` file, or the rule set's text itself.
-        format: ``toml`` or ``json``; by default the file's suffix, or for text, JSON when it
-            starts with ``{`` and TOML otherwise.
+        path: The file (a `Path` or a string naming it); for the rule set's text itself, use
+            `loads_ruleset`.
+        format: ``toml`` or ``json``; by default the file's suffix (TOML unless ``.json``).
 
     Returns:
         The checked rule set.
 
     Raises:
-        RulesetError: Listing every problem with file, line and column.
+        RulesetError: When the file cannot be read (named, with the reason), when the string
+            given is plainly rule text rather than a path (pointing to `loads_ruleset`), or
+            listing every problem of the rule set with file, line and column.
 
     Example:
-        >>> from clientcustomer import load_ruleset
+        >>> import pathlib, tempfile
+        >>> from clientcustomer import default_ruleset, load_ruleset
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "mine.toml").write_text(default_ruleset().to_toml(), encoding="utf-8")
+        >>> load_ruleset(folder / "mine.toml") == default_ruleset()
+        True
+        >>> load_ruleset('id = "mine"')
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.RulesetError: <string>: load_ruleset expects a path, got rule text: use loads_ruleset(text)
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    if isinstance(path, str) and _looks_like_text(path):
+        message = "load_ruleset expects a path, got rule text: use loads_ruleset(text)"
+        raise RulesetError([RulesetProblem(message)])
+    if not isinstance(path, str | os.PathLike):  # a guard for untyped callers
+        message = f"load_ruleset expects a path (str or Path), got {type(path).__name__}"  # type: ignore[unreachable]
+        raise RulesetError([RulesetProblem(message)])
+    file = Path(path)
+    name = str(file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise RulesetError([RulesetProblem(f"cannot read the file: {reason}", name)]) from None
+    fmt = format or ("json" if file.suffix.lower() == ".json" else "toml")
+    return _loads(text, name, fmt)
+
+
+def loads_ruleset(
+    text: str,
+    *,
+    format: Literal["toml", "json"] | None = None,  # noqa: A002 - the word
+    source: str = "<string>",
+) -> Ruleset:
+    """Load and check a rule set from its text (TOML, or JSON as `Ruleset.to_dict` gives).
+
+    Args:
+        text: The rule set's text; for a file, use `load_ruleset`.
+        format: ``toml`` or ``json``; by default JSON when the text starts with ``{``.
+        source: The name problems are reported under (a file name, ``<stdin>``).
+
+    Returns:
+        The checked rule set.
+
+    Raises:
+        RulesetError: Listing every problem with line and column; or, when the text is plainly
+            a file name, pointing to `load_ruleset`.
+
+    Example:
+        >>> from clientcustomer import loads_ruleset
         >>> text = '''
         ... id = "mine"
         ... version = "1"
@@ -886,25 +950,30 @@ def load_ruleset(
         ... role = "client"
         ... because = "A service engagement runs."
         ... '''
-        >>> load_ruleset(text)
+        >>> loads_ruleset(text)
         Traceback (most recent call last):
         ...
         clientcustomer.exceptions.RulesetError: <string>:7:9: rule 'engaged': unknown signal 'active_engagment' (did you mean 'active_engagement'?)
+        >>> loads_ruleset("rules.toml")
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.RulesetError: <string>: loads_ruleset expects the rule set's text, got a file name: use load_ruleset('rules.toml')
     """  # noqa: E501 - a doctest line cannot be wrapped
-    if isinstance(source, Path):
-        name = str(source)
-        try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-            raise RulesetError([RulesetProblem(f"cannot read the file: {reason}", name)]) from None
-        fmt = format or ("json" if source.suffix.lower() == ".json" else "toml")
-    elif isinstance(source, str):
-        name, text = "<string>", source
-        fmt = format or ("json" if source.lstrip().startswith("{") else "toml")
-    else:  # a guard for untyped callers
-        message = f"expected a Path or the rule set's text, got {type(source).__name__}"  # type: ignore[unreachable]
-        raise RulesetError([RulesetProblem(message)])
+    if not isinstance(text, str):  # a guard for untyped callers
+        message = f"loads_ruleset expects the rule set's text (str), got {type(text).__name__}"  # type: ignore[unreachable]
+        raise RulesetError([RulesetProblem(message, source)])
+    if _looks_like_path(text):
+        message = (
+            f"loads_ruleset expects the rule set's text, got a file name: "
+            f"use load_ruleset({text.strip()!r})"
+        )
+        raise RulesetError([RulesetProblem(message, source)])
+    text = text.removeprefix("\ufeff")
+    fmt = format or ("json" if text.lstrip().startswith("{") else "toml")
+    return _loads(text, source, fmt)
+
+
+def _loads(text: str, name: str, fmt: str) -> Ruleset:
     if fmt not in {"toml", "json"}:
         raise RulesetError([RulesetProblem(f"format: expected 'toml' or 'json', got {fmt!r}")])
     where = _Locator(text, name)
