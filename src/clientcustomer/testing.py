@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
 
+from ._core.vocabulary import ROLE_NAMES
 from .advice.playbook import Playbook, PlaybookAction, PlaybookActionKind, PlaybookStrategy
 from .advice.timeline import EmergingClient, PartyTimeline, ScorePoint, SignalMove
 from .engagements.model import (
@@ -216,7 +217,7 @@ def classification_summaries() -> st.SearchStrategy[ClassificationSummary]:
     numbers = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
     return st.builds(
         ClassificationSummary,
-        role=st.sampled_from(("customer", "client", "ambiguous")),
+        role=st.sampled_from(ROLE_NAMES),
         score=numbers,
         margin=numbers,
         ruleset=st.sampled_from(("", "default@1")),
@@ -736,11 +737,7 @@ def signals() -> st.SearchStrategy[Signals]:
 
 # --- playbook -----------------------------------------------------------------------------------
 
-_ROLE_NAMES: tuple[Literal["customer", "client", "ambiguous"], ...] = (
-    "customer",
-    "client",
-    "ambiguous",
-)
+_PLAYBOOK_ROLES: tuple[Any, ...] = ROLE_NAMES  # the playbook's role literals, from one place
 _NOTES = st.text(min_size=1, max_size=30).filter(str.strip)
 
 
@@ -753,7 +750,7 @@ def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) ->
         texts.append("Meet {party} every {cadence_days} days.")
     if kind is PlaybookActionKind.DEPENDENCY_FOLLOW_UP:
         texts.append("Follow up with the client: {description} ({owner}, {engagement}, {due}).")
-    roles = st.lists(st.sampled_from(_ROLE_NAMES), max_size=3, unique=True).map(tuple)
+    roles = st.lists(st.sampled_from(_PLAYBOOK_ROLES), max_size=3, unique=True).map(tuple)
     bounds = st.dictionaries(
         st.sampled_from(tuple(SIGNALS)),
         st.integers(0, 1000) | st.floats(0, 1000, allow_nan=False),

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import attrs
 
 from clientcustomer._core import validation as v
+from clientcustomer._core.vocabulary import ROLE_NAMES
 from clientcustomer.engagements.model import Dependency, Engagement
 from clientcustomer.exceptions import Problem, ValidationError
 from clientcustomer.lifecycle.machine import ClassificationSummary, Stage, SupportsClassification
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 _Role = Literal["customer", "client", "ambiguous"]
-_ROLES: tuple[str, ...] = ("customer", "client", "ambiguous")
+_ROLES: tuple[str, ...] = ROLE_NAMES
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _COMMON_PLACEHOLDERS = frozenset({"party"})
 _FOLLOW_UP_PLACEHOLDERS = frozenset({"description", "owner", "engagement", "dependency", "due"})

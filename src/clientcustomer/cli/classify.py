@@ -31,6 +31,7 @@ from clientcustomer import (
     Role,
     Ruleset,
     Signals,
+    Stage,
     derive_signals,
     signals_by_party,
 )
@@ -577,7 +578,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 _DEMO_TABLE = ("party", "name", "business type", "recorded", "role", "score", "deciding rule")
 _DEMO_CSV = ("id", "name", "business_type", "scenario", "recorded", "role", "score", "margin")
-_FORMER = "former_client"
+_FORMER = Stage.FORMER_CLIENT.value
 
 
 def _agrees(recorded: str, role: Role) -> bool:

@@ -25,6 +25,7 @@ from clientcustomer import (
     LifecycleEvent,
     LifecycleState,
     PartyTimeline,
+    Role,
     Stage,
     StageChange,
     emerging_clients,
@@ -156,7 +157,7 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 - see register
     )
     check.add_argument(
         "--role",
-        choices=("customer", "client", "ambiguous"),
+        choices=tuple(role.value for role in Role),
         help="offer a classification with this role as evidence",
     )
     check.add_argument("--score", metavar="X", help="the classification's score (default: 0)")

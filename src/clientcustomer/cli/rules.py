@@ -22,6 +22,7 @@ from clientcustomer import (
     Aspect,
     Classifier,
     HitPolicy,
+    Role,
     Rule,
     Ruleset,
     RulesetDiff,
@@ -335,7 +336,7 @@ def example_table(ref: str, results: Sequence[RulesetExampleResult]) -> str:
         for result in results
     ]
     widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
-    widths[1] = widths[2] = max(widths[1], widths[2], len("ambiguous"))
+    widths[1] = widths[2] = max(widths[1], widths[2], *(len(role.value) for role in Role))
 
     def line(row: tuple[str, ...]) -> str:
         name, expected, actual, score, verdict = row

@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from clientcustomer._core import validation as v
+from clientcustomer._core.vocabulary import Role
 from clientcustomer.exceptions import Problem, RulesetError, RulesetProblem, ValidationError
 from clientcustomer.signals.derive import SIGNALS, Aspect
 
@@ -52,34 +53,6 @@ DEFAULT_RULESET_FILE = "default_rules.toml"
 
 CustomType = Literal["number", "integer", "boolean", "string"]
 ExampleValue: TypeAlias = float | int | bool | str
-
-
-class Role(enum.StrEnum):
-    """The verdict: which kind of relationship the evidence points to.
-
-    Example:
-        >>> from clientcustomer import Role
-        >>> Role("client").rank > Role.AMBIGUOUS.rank > Role.CUSTOMER.rank
-        True
-    """
-
-    CUSTOMER = "customer"
-    AMBIGUOUS = "ambiguous"
-    CLIENT = "client"
-
-    @property
-    def rank(self) -> int:
-        """0 for customer, 1 for ambiguous, 2 for client: the order toward the client end.
-
-        Example:
-            >>> from clientcustomer import Role
-            >>> Role.CLIENT.rank
-            2
-        """
-        return _RANKS[self]
-
-
-_RANKS = {Role.CUSTOMER: 0, Role.AMBIGUOUS: 1, Role.CLIENT: 2}
 
 
 class HitPolicy(enum.StrEnum):
