@@ -72,6 +72,28 @@ def integer(minimum: int | None = None, *, optional: bool = False) -> Validator:
     return check
 
 
+def a_date(
+    value: object, field: str, expected: str = "a date (datetime.date, not a datetime)"
+) -> dt.date:
+    """Return ``value`` if it is a ``datetime.date`` (not a ``datetime``), else fail naming it.
+
+    The one check of a date argument (``as_of``, ``on``, ``end``...) across the library.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer._core.validation import a_date
+        >>> a_date(dt.date(2026, 1, 2), "$.as_of")
+        datetime.date(2026, 1, 2)
+        >>> a_date("2026-01-02", "$.as_of")
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: $.as_of: expected a date (datetime.date, not a datetime), got '2026-01-02'
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError.single(field, expected, value)
+    return value
+
+
 def date(*, optional: bool = False) -> Validator:
     """Require a ``datetime.date`` that is not a ``datetime``."""
     expected = "a date" + (" or null" if optional else "")

@@ -739,8 +739,7 @@ def _check_options(  # noqa: PLR0913 - the options of recommend, checked togethe
 ) -> tuple[ClassificationSummary | None, Stage | None, Signals | None, Playbook]:
     if not isinstance(party_id, str) or not party_id.strip():
         raise ValidationError.single("$.party_id", "a non-empty string", party_id)
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise ValidationError.single("$.as_of", "a date (datetime.date, not a datetime)", as_of)
+    v.a_date(as_of, "$.as_of")
     summary = None
     if classification is not None:
         summary = ClassificationSummary.of(classification)  # type: ignore[arg-type]

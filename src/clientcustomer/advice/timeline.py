@@ -210,8 +210,8 @@ def _checkpoints(first: dt.date, last: dt.date, every_days: int) -> Iterator[dt.
 def _check_settings(every_days: object, end: object) -> None:
     if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
         raise ValidationError.single("$.every_days", "an integer >= 1", every_days)
-    if end is not None and (isinstance(end, dt.datetime) or not isinstance(end, dt.date)):
-        raise ValidationError.single("$.end", "a date or null", end)
+    if end is not None:
+        v.a_date(end, "$.end", "a date or null")
 
 
 def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only

@@ -399,8 +399,7 @@ def readiness(
         ready: survey
         waiting: report
     """
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise ValidationError.single("$.as_of", "a date", as_of)
+    v.a_date(as_of, "$.as_of")
     if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or horizon_days < 0:
         raise ValidationError.single("$.horizon_days", "an integer >= 0", horizon_days)
     judge = _Judge(engagement, as_of, horizon_days)

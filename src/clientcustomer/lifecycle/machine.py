@@ -402,8 +402,7 @@ def stage_as_of(history: Sequence[StageChange], current: Stage, on: dt.date) -> 
         >>> stage_as_of(history, Stage.CLIENT, dt.date(2026, 3, 1)).value
         'customer'
     """
-    if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
-        raise ValidationError.single("$.on", "a date", on)
+    v.a_date(on, "$.on")
     if not history:
         return current
     stage = history[0].source
@@ -794,9 +793,7 @@ def _engagement_tuple(engagements: object) -> tuple[Engagement, ...]:
 
 
 def _check_date(on: object) -> dt.date:
-    if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
-        raise ValidationError.single("$.on", "a date", on)
-    return on
+    return v.a_date(on, "$.on")
 
 
 class Lifecycle:

@@ -627,11 +627,8 @@ class Classifier:
         elif isinstance(record, Mapping):
             signals = Signals.from_mapping(record)
         elif isinstance(record, Customer | Client | FormerClient):
-            if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-                raise ValidationError.single(
-                    "$.as_of", "a date to derive the entity's signals on", as_of
-                )
-            signals = derive_signals_for(record, as_of=as_of)
+            on = v.a_date(as_of, "$.as_of", "a date to derive the entity's signals on")
+            signals = derive_signals_for(record, as_of=on)
         else:
             raise ValidationError.single(
                 "$",

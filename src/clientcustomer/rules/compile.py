@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.signals.derive import Aspect
@@ -26,8 +26,10 @@ from clientcustomer.signals.derive import Aspect
 from . import conditions as c
 from .ruleset import HitPolicy, Role, Rule, Ruleset, default_ruleset
 
-_Expr = Any
-"""A narwhals expression (narwhals is optional, so not imported for the annotations)."""
+if TYPE_CHECKING:  # narwhals is optional: its types are read by the type checker only
+    import narwhals as nw_typing
+
+    _Expr: TypeAlias = nw_typing.Expr
 
 __all__ = [
     "Dialect",
@@ -373,13 +375,15 @@ def classify_sql(
         >>> classify_sql(con, "accounts").select("id, role").fetchall()
         [('acme', 'client')]
     """
+    import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
+
     chosen = _ruleset(ruleset)
     sql = _Sql(Dialect.DUCKDB, frozenset())
     try:
         described = connection.execute(
             f"DESCRIBE SELECT * FROM {sql.table(table)}"  # noqa: S608 - a quoted identifier
         ).fetchall()
-    except Exception as error:  # duckdb raises its own CatalogException, ParserException...
+    except duckdb.Error as error:  # CatalogException, ParserException... all derive from it
         raise ValidationError.single("table", "an existing table or view", table) from error
     kinds = {str(row[0]): str(row[1]).upper() for row in described}
     _check_outputs(kinds, leanings=leanings, where=f"{table}.", adds="classify_sql")

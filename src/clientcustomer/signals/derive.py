@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
+from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import Problem, ValidationError
 from clientcustomer.parties.entities import (
@@ -668,9 +669,7 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
 
 
 def _check_as_of(as_of: object) -> dt.date:
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise ValidationError.single("$.as_of", "a date (datetime.date, not a datetime)", as_of)
-    return as_of
+    return v.a_date(as_of, "$.as_of")
 
 
 def derive_signals(

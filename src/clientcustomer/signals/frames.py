@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.parties.entities import InteractionKind, Offering
@@ -38,12 +39,14 @@ from .logs import LogColumns
 
 __all__ = ["signals_frame"]
 
-_Frame = Any
-"""A narwhals frame (narwhals is optional, so not imported for the annotations)."""
-_Expr = Any
-"""A narwhals expression."""
-_Nw = Any
-"""The narwhals module, imported when `signals_frame` is called."""
+if TYPE_CHECKING:  # narwhals is optional: its types are read by the type checker only
+    from types import ModuleType
+
+    import narwhals as nw_typing
+
+    _Frame: TypeAlias = nw_typing.DataFrame[Any]
+    _Expr: TypeAlias = nw_typing.Expr
+    _Nw: TypeAlias = ModuleType
 
 _UNITS = 1_000_000
 """Amounts are compared in millionths: a float column cannot hold ``10.10`` exactly."""
@@ -215,7 +218,7 @@ def _check_values(
 
 def _engagement_frame(  # noqa: C901, PLR0912 - one check per column
     engagements: object, log: _Frame, nw: _Nw
-) -> _Frame:
+) -> _Frame | None:
     """The engagements as a frame of (client_id, start, end) day numbers, or ``None``."""
     if engagements is None:
         return None
@@ -457,7 +460,7 @@ def _running_agreements(events: _Frame, nw: _Nw) -> _Frame:
 
 def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     log: _Frame,
-    engagements: _Frame,
+    engagements: _Frame | None,
     as_of: int,
     nw: _Nw,
 ) -> _Frame:
@@ -725,8 +728,7 @@ def signals_frame(
     """
     import narwhals as nw  # noqa: PLC0415 - an optional dependency, imported when used
 
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise _problem("as_of", "a date (datetime.date, not a datetime)", as_of)
+    v.a_date(as_of, "$.as_of")
     if columns is None:
         columns = LogColumns()
     if not isinstance(columns, LogColumns):
