@@ -184,7 +184,7 @@ class TestReference:
         """
         text = reference_text()
 
-        # The errors are documented whole on the exceptions page (``::: clientcustomer.exceptions``).
+        # The errors are documented whole on the exceptions page (clientcustomer.exceptions).
         missing = [
             name
             for name in clientcustomer.__all__
