@@ -20,7 +20,7 @@ from clientcustomer import (
     Party,
     Stage,
 )
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 from clientcustomer.exceptions import TransitionError
 
 D = dt.date
@@ -106,6 +106,8 @@ class TestPromotionKeepsHistory:
 
         for day in (D(2020, 1, 1), D(2025, 5, 31), D(2025, 6, 1), D(2026, 3, 1)):
             assert ann.stage_as_of(day) == client.stage_as_of(day), day
+        assert client.stage_as_of(D(2020, 1, 1)) is None
+        assert Stage.CUSTOMER == client.stage_as_of(D(2025, 6, 1))
         assert D(2025, 6, 1) == client.history[0].on
         assert Stage.CUSTOMER == client.history[0].target
 

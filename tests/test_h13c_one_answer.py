@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import clientcustomer as cc
@@ -21,8 +22,8 @@ from clientcustomer import (
     Party,
     Stage,
 )
-from clientcustomer._cli import main
-from clientcustomer._timeline import engagements_from_log
+from clientcustomer.advice.timeline import engagements_from_log
+from clientcustomer.cli import main
 from clientcustomer.exceptions import TransitionError
 from clientcustomer.testing import interactions
 
@@ -96,13 +97,13 @@ class TestPhoneSubscriber:
     def test_cli_timeline_says_customer(self, capsys, tmp_path: Path):
         """`clientcustomer timeline` does not call the subscriber a client."""
         path = tmp_path / "log.csv"
-        rows = ["party_id,on,kind,item,offering,amount,reference"]
-        rows += [
-            f"{i.party_id},{i.on},{i.kind.value},{i.item},{i.offering.value},{i.amount},"
-            f"{i.reference}"
-            for i in phone_subscriber()
-        ]
-        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["party_id", "on", "kind", "item", "offering", "amount", "reference"])
+            writer.writerows(
+                [i.party_id, i.on, i.kind.value, i.item, i.offering.value, i.amount, i.reference]
+                for i in phone_subscriber()
+            )
 
         status = main(["timeline", str(path)])
         out = capsys.readouterr().out
@@ -121,7 +122,7 @@ class TestPhoneSubscriber:
         with pytest.raises(TransitionError) as caught:
             subscriber.become_client(plan, on=D(2024, 1, 5), classification=verdict)
 
-        assert any("'customer'" in reason for reason in caught.value.reasons)
+        assert any("classified customer" in reason for reason in caught.value.reasons)
 
     def test_engine_refuses_with_the_reason(self):
         """The engine's check names the customer classification as the reason."""
@@ -180,7 +181,6 @@ LOGS = st.lists(
 )
 
 
-@settings(max_examples=60)
 @given(log=LOGS)
 @example(log=phone_subscriber())
 @example(log=research_client())

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import clientcustomer as cc
 from clientcustomer import Interaction, emerging_clients, timeline
-from clientcustomer._cli import main
-from clientcustomer._demo import DEMO_AS_OF, demo_engagements, demo_log, demo_parties
+from clientcustomer.cli import main
+from clientcustomer.demo import DEMO_AS_OF, demo_engagements, demo_log, demo_parties
 
 D = dt.date
 RELATIONAL = {"collaborative_share", "touchpoints_per_quarter", "customization"}
@@ -105,3 +105,21 @@ def test_signals_table_is_the_source_of_relational_names():
         if spec.aspect is not None and spec.aspect.value in {"interaction", "personalization"}
     }
     assert RELATIONAL == found
+
+
+def test_relational_signals_that_moved_without_changing_a_rule_are_not_the_rise():
+    """Collaboration edging up inside the same rule while tenure crosses a year is not listed."""
+    log = monthly("gal", D(2025, 1, 5), 15)
+    log += [
+        Interaction("gal", D(2025, month, 20), "meeting", offering="service")
+        for month in (2, 5, 8, 11)
+    ]
+    log += [Interaction("gal", D(2026, 3, day), "meeting", offering="service") for day in (9, 20)]
+    lines = timeline(log, every_days=30, end=D(2026, 3, 25))
+    [line] = lines
+    start, latest = line.scores[-4], line.scores[-1]
+    assert latest.classification.score > start.classification.score
+    assert latest.signals.collaborative_share > start.signals.collaborative_share >= 0.2
+    assert set(latest.classification.rules) - set(start.classification.rules) == {"long-standing"}
+
+    assert () == emerging_clients(lines)
