@@ -20,6 +20,8 @@ from clientcustomer import (
     ScorePoint,
     Signals,
     StageChange,
+    classify,
+    derive_signals,
     lifecycle_diagram,
     timeline,
     to_json,
@@ -59,28 +61,35 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 # --- the issue's done-when ----------------------------------------------------------------------
 
 
-def test_a_demo_converter_becomes_a_client_on_the_day_its_engagement_starts(capsys):
+def test_a_demo_converter_becomes_a_client_once_its_engagement_shows_relational_work(capsys):
+    """A converter is promoted on the first day, from the engagement's start, not classified
+    customer: the lifecycle and the classifier give one answer (issue 13, case 10)."""
     converters = [party.party_id for party in demo_parties() if party.scenario == "converter"]
     work = {e.client_id: e for e in demo_engagements()}
     party = next(p for p in converters if p in work)
     start = work[party].start
-    signed = [
-        item.on
-        for item in demo_log()
-        if item.party_id == party and item.kind is InteractionKind.AGREEMENT_SIGNED
-    ]
+    log = [item for item in demo_log() if item.party_id == party]
+    signed = [item.on for item in log if item.kind is InteractionKind.AGREEMENT_SIGNED]
     assert [start] == signed
 
     status, out, err = run(capsys, "timeline", "--demo", "--party", party)
 
     assert (0, "") == (status, err)
-    assert out.startswith(f"{party}: client since {start.isoformat()}\n")
     [line] = [text for text in out.splitlines() if "customer -> client" in text]
-    assert line.split()[:5] == [start.isoformat(), "engage", "customer", "->", "client"]
+    became = dt.date.fromisoformat(line.split()[0])
+    assert out.startswith(f"{party}: client since {became.isoformat()}\n")
+    assert line.split()[1:5] == ["engage", "customer", "->", "client"]
     assert f"engagement {work[party].id!r}" in line
     evidence = out.splitlines()[out.splitlines().index(line) + 1]
     assert evidence.strip().startswith("evidence: classified ")
+    assert "classified customer" not in evidence
     assert evidence.endswith("by default@1")
+    mine = [e for e in demo_engagements() if e.client_id == party]
+    days = sorted({item.on for item in log if start <= item.on < became})
+    assert days
+    assert all(
+        "customer" == classify(derive_signals(log, mine, as_of=day)).role.value for day in days
+    )
 
 
 # --- timeline on a log --------------------------------------------------------------------------
@@ -102,9 +111,16 @@ def test_timeline_prints_each_partys_changes_and_the_watchlist(capsys, log_file)
         "  2026-01-05  purchase   prospect -> customer  purchased",
         "cy: prospect",
         "",
-        "emerging clients (1): customers whose score is rising toward client",
+        (
+            "emerging clients (1): customers whose relational evidence (collaboration, "
+            "customization) is rising toward client"
+        ),
         "  bob  ambiguous, score -3 -> 2 from 2026-01-05 to 2026-03-05, 3 short of client",
         "    moved: collaborative_share 0 -> 0.666667, touchpoints_per_quarter 0 -> 3.09322",
+        (
+            "    why: now fires collaborative, mostly-collaborative, regular-touchpoints; "
+            "no longer fires transactional; relational requirement met"
+        ),
     ]
 
 
@@ -210,8 +226,11 @@ def test_table_lines_name_the_actor_a_correction_and_a_threshold_reached():
     assert ["2026-03-02  correct    client -> customer    typo (by Dana) [correction]"] == list(
         change_lines(change)
     )
-    [line] = emerging_lines(EmergingClient("bob", point, point))
+    line, why = emerging_lines(EmergingClient("bob", point, point))
     assert line.endswith("2026-03-02, at or past the client threshold")
+    assert "  why: relational requirement met" == why
+    _, why = emerging_lines(EmergingClient("bob", point, point, shortfall=0.0125))
+    assert "  why: 0.013 short of the relational requirement" == why
 
 
 # --- the library's timeline with the default classifier -----------------------------------------
@@ -221,6 +240,7 @@ def test_timeline_classifies_with_the_default_rule_set_when_not_given():
     log = [
         Interaction("ann", dt.date(2026, 1, 10), "purchase"),
         Interaction("ann", dt.date(2026, 3, 2), "agreement_signed", offering="service"),
+        Interaction("ann", dt.date(2026, 3, 9), "workshop", offering="service", customized=True),
     ]
 
     [line] = timeline(log)
@@ -239,7 +259,10 @@ def test_timeline_refuses_a_classify_that_is_not_a_function():
 
 def test_an_agreement_signed_the_day_a_given_engagement_starts_is_that_engagement():
     day = dt.date(2026, 3, 2)
-    log = [Interaction("ann", day, "agreement_signed", offering="service", reference="A-1")]
+    log = [
+        Interaction("ann", day, "agreement_signed", offering="service", reference="A-1"),
+        Interaction("ann", day, "workshop", offering="service", customized=True),
+    ]
     given = Engagement("e1", "ann", "Retainer", start=day)
 
     [line] = timeline(log, (given,))

@@ -753,7 +753,8 @@ class TestEntities:
             client.since,
             client.engagements,
         )
-        assert [Stage.CLIENT] == [change.target for change in client.history]
+        assert [Stage.CUSTOMER, Stage.CLIENT] == [change.target for change in client.history]
+        assert D(2025, 6, 1) == client.history[0].on
         assert Stage.CUSTOMER == client.stage_as_of(D(2026, 3, 1))
         assert Stage.CLIENT == client.stage_as_of(D(2026, 3, 2))
 
@@ -784,7 +785,7 @@ class TestEntities:
         added = extended.renew(engagement("e2", D(2027, 1, 1)), on=D(2026, 12, 1))
         assert [D(2026, 12, 31)] == [e.end for e in extended.engagements]
         assert ["e1", "e2"] == [e.id for e in added.engagements]
-        assert ["engage", "renew", "renew"] == [c.event.value for c in added.history]
+        assert ["purchase", "engage", "renew", "renew"] == [c.event.value for c in added.history]
         assert D(2026, 3, 2) == added.since
 
     def test_lapse_and_come_back(self):
@@ -795,7 +796,9 @@ class TestEntities:
         assert (Stage.FORMER_CLIENT, D(2026, 10, 1)) == (former.stage, former.since)
         again = former.re_engage(engagement("e2", D(2027, 1, 4)), on=D(2027, 1, 4))
         assert ["e1", "e2"] == [e.id for e in again.engagements]
-        assert ["engage", "lapse", "re_engage"] == [c.event.value for c in again.history]
+        assert ["purchase", "engage", "lapse", "re_engage"] == [
+            c.event.value for c in again.history
+        ]
         assert Stage.FORMER_CLIENT == again.stage_as_of(D(2026, 12, 31))
 
     def test_re_engage_by_classification(self):
@@ -828,8 +831,10 @@ class TestEntities:
         assert Stage.CUSTOMER == self.customer.stage_as_of(D(2025, 6, 1))
 
     def test_lifecycle_property(self):
-        """An entity exposes its stage and history as a state."""
-        assert LifecycleState("former_client") == FormerClient(ACME, since=D(2026, 1, 1)).lifecycle
+        """An entity exposes its stage and history as a state, from its entry on since."""
+        state = FormerClient(ACME, since=D(2026, 1, 1)).lifecycle
+        assert (Stage.FORMER_CLIENT, D(2026, 1, 1)) == (state.stage, state.since)
+        assert [("lapse", "client")] == [(c.event.value, c.source.value) for c in state.history]
 
     def test_former_client_html(self):
         """A former client renders as an HTML table in notebooks."""

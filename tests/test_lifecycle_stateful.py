@@ -173,7 +173,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.since = on
         self.seen.append((on, expected))
 
-    def model(self, event, *, on, found, classification, actor, to, reason):  # noqa: PLR0911
+    def model(self, event, *, on, found, classification, actor, to, reason):  # noqa: C901, PLR0911
         """The stage the event leads to, or None when it must be refused."""
         stage = self.state.stage.value
         if self.state.history and on < self.state.history[-1].on:
@@ -192,11 +192,15 @@ class LifecycleMachine(RuleBasedStateMachine):
             and classification.margin > 0
             and actor is not None
         )
-        if event in {"engage", "re_engage"} and not (active or confirmed):
-            return None
+        says_customer = classification is not None and classification.role == "customer"
+        if event in {"engage", "re_engage"}:
+            if active and says_customer:  # a contract without relational evidence
+                return None
+            if not (active or confirmed):
+                return None
         if event == "renew" and not any(e.end is None or e.end >= on for e in found):
             return None
-        if event == "lapse":
+        if event == "lapse" and not says_customer:  # a customer verdict ends it at once
             if any(e.start > on or e in active for e in found):
                 return None
             ends = [e.end for e in found if e.end is not None] or (

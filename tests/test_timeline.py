@@ -30,6 +30,12 @@ def by_engagement(signals):
     return ClassificationSummary("client" if client else "customer", 1.0, 0.5 if client else -0.5)
 
 
+def engaged_or_unsure(signals):
+    """A stand-in classifier: client while a service engagement runs, ambiguous after."""
+    client = bool(signals.active_engagement)
+    return ClassificationSummary("client" if client else "ambiguous", 1.0, 0.5 if client else -0.5)
+
+
 def by_collaboration(signals):
     """A stand-in classifier scoring collaboration; the threshold is 8."""
     score = 10 * (signals.collaborative_share or 0)
@@ -108,7 +114,7 @@ class TestTimeline:
             ended("a", D(2025, 9, 30), "S2"),
             signed("a", D(2026, 6, 1), "S3"),
         ]
-        [line] = timeline(log, classify=by_engagement, end=D(2026, 12, 31))
+        [line] = timeline(log, classify=engaged_or_unsure, end=D(2026, 12, 31))
         actual = [(c.on, c.event.value) for c in line.changes]
         expected = [
             (D(2025, 1, 1), "engage"),
@@ -122,9 +128,22 @@ class TestTimeline:
         """The lapse date follows the lifecycle's grace period."""
         log = [signed("a", D(2025, 1, 1), "S1"), ended("a", D(2025, 6, 30), "S1")]
         [line] = timeline(
-            log, classify=by_engagement, end=D(2025, 12, 31), lifecycle=Lifecycle(grace_days=10)
+            log,
+            classify=engaged_or_unsure,
+            end=D(2025, 12, 31),
+            lifecycle=Lifecycle(grace_days=10),
         )
         assert D(2025, 7, 11) == line.changes[-1].on
+
+    def test_a_customer_verdict_ends_the_client_stage_that_day(self):
+        """When the day's classification says customer, the client lapses at once, grace or not."""
+        log = [signed("a", D(2025, 1, 1), "S1"), ended("a", D(2025, 6, 30), "S1")]
+        [line] = timeline(log, classify=by_engagement, end=D(2025, 12, 31))
+        lapse = line.changes[-1]
+        assert (D(2025, 6, 30), "lapse") == (lapse.on, lapse.event.value)
+        assert lapse.classification is not None
+        assert "customer" == lapse.classification.role
+        assert "no longer shows a client relationship" in lapse.reason
 
     def test_former_client_buys_again(self):
         """A former client who buys again is a customer."""
@@ -187,7 +206,9 @@ class TestTimeline:
 
 
 def point(month, score, **signals):
+    """A checkpoint whose collaboration follows the score unless given (a relational rise)."""
     verdict = ClassificationSummary("customer", score, score - 6)
+    signals.setdefault("collaborative_share", score / 10)
     return ScorePoint(D(2026, month, 1), verdict, Signals(**signals))
 
 
@@ -239,17 +260,18 @@ class TestEmergingClients:
         assert () == emerging_clients([line], window=1, min_gain=1.0)
 
     def test_unknown_then_known_signal_moved(self):
-        """A signal that becomes known counts as moved, shown from unknown."""
+        """A signal that becomes known counts as moved, shown from unknown; only relational
+        signals are named (a contract starting is not why a customer is emerging)."""
         line = PartyTimeline(
             "a",
             LifecycleState("customer"),
             (
-                point(1, 0, active_engagement=False),
-                point(2, 3, customization=0.5, active_engagement=True),
+                point(1, 0, active_engagement=False, collaborative_share=None),
+                point(2, 3, customization=0.5, active_engagement=True, collaborative_share=None),
             ),
         )
         [entry] = emerging_clients([line])
-        expected = ["active_engagement 0 -> 1", "customization unknown -> 0.5"]
+        expected = ["customization unknown -> 0.5"]
         assert expected == [str(move) for move in entry.moved]
 
     @pytest.mark.parametrize("bad", [0, True, "3"])

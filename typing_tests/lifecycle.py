@@ -19,6 +19,8 @@ from clientcustomer import (
     Stage,
     StageChange,
     TransitionCheck,
+    classify,
+    default_ruleset,
     emerging_clients,
     lifecycle_diagram,
     timeline,
@@ -46,12 +48,19 @@ assert_type(LIFECYCLE.correct(state, "client", on=day, actor="Dana", reason="x")
 assert_type(lifecycle_diagram(), str)
 
 
-def classify(signals: Signals) -> ClassificationSummary:
+assert_type(classify({"customization": 0.5}).summary(), ClassificationSummary)
+
+
+def stand_in(signals: Signals) -> ClassificationSummary:
     return ClassificationSummary("customer", float(signals.purchases or 0), -1.0)
 
 
 log = [Interaction("acme", day, "purchase")]
-lines = timeline(log, classify=classify)
+lines = timeline(log, classify=stand_in)
 assert_type(lines, tuple[PartyTimeline, ...])
 assert_type(lines[0].became_client(), dt.date | None)
 assert_type(emerging_clients(lines), tuple[EmergingClient, ...])
+watch = emerging_clients(lines, ruleset=default_ruleset(), near=0.1)
+assert_type(watch, tuple[EmergingClient, ...])
+assert_type(watch[0].rules, tuple[str, ...])
+assert_type(watch[0].shortfall, float)

@@ -1414,7 +1414,9 @@ def _emerging_clients(draw: st.DrawFn) -> EmergingClient:
     latest = draw(score_points(on=st.dates(start.on, dt.date(2040, 12, 31))))
     names = draw(st.lists(st.sampled_from(_MOVING), max_size=3, unique=True))
     moved = tuple(draw(_signal_move(name)) for name in _MOVING if name in names)
-    return EmergingClient(draw(identifiers()), start, latest, moved)
+    rules = tuple(draw(st.lists(identifiers(), max_size=3, unique=True)))
+    shortfall = draw(st.floats(0, 1, allow_nan=False) | st.just(0.0))
+    return EmergingClient(draw(identifiers()), start, latest, moved, rules, shortfall)
 
 
 def emerging_clients() -> st.SearchStrategy[EmergingClient]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -29,7 +30,9 @@ from clientcustomer.lifecycle.machine import (
     SupportsClassification,
 )
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
-from clientcustomer.signals.derive import SIGNALS, Signals, derive_signals
+from clientcustomer.rules import conditions as c
+from clientcustomer.rules.ruleset import Ruleset, default_ruleset
+from clientcustomer.signals.derive import SIGNALS, Aspect, Signals, derive_signals
 
 __all__ = [
     "EmergingClient",
@@ -39,6 +42,9 @@ __all__ = [
     "emerging_clients",
     "timeline",
 ]
+
+DEFAULT_NEAR = 0.05
+"""How far short of the rule set's ``requires`` policy a watched customer may be (signal units)."""
 
 Classify = Callable[[Signals], SupportsClassification]
 """A classifier as a function: signals in, a verdict with role, score and margin out."""
@@ -65,10 +71,7 @@ def default_classify(signals: Signals) -> ClassificationSummary:
     """
     from clientcustomer.rules.classifier import classify  # noqa: PLC0415 - the classifier is loaded only when used
 
-    verdict = classify(signals)
-    return ClassificationSummary(
-        verdict.role.value, verdict.score, verdict.margin, verdict.ruleset, verdict.fired
-    )
+    return classify(signals).summary()
 
 
 @attrs.frozen
@@ -225,14 +228,23 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
 ) -> tuple[PartyTimeline, ...]:
     """Replay a log through the lifecycle, party by party, and say when each stage changed.
 
-    Every party starts as a prospect. Its first purchase makes it a customer; an engagement (given,
+    Every party starts as a prospect. Its first purchase makes it a customer. An engagement (given,
     or implied by a signed service agreement in the log; an agreement signed on the day a given
-    engagement of the party starts is taken to be that engagement) active on a day makes it a
-    client that day (``engage``, or ``re_engage`` for a former client), recorded with the
-    classification of that day as evidence; a new engagement while a client is a renewal; and a
-    client lapses on the first day the lifecycle allows it. A classification alone never promotes
-    anyone here: that needs a person to confirm it. The party's signals are also classified every
-    ``every_days`` days from its first interaction, to give the score series.
+    engagement of the party starts is taken to be that engagement) makes it a client (``engage``,
+    or ``re_engage`` for a former client) on the first day it is active **and** the party's
+    classification that day is not ``customer``, recorded with that classification as evidence:
+    a signed agreement without collaboration or customization (a phone plan, a gym membership)
+    leaves the party a customer with an active contract, as the classifier says. A new engagement
+    while a client is a renewal. A client lapses on the first day the lifecycle allows it: when
+    the grace period after its last engagement is over, or at once on a day its classification
+    says ``customer``. So on every day the replay looks at (each day with an interaction, an
+    engagement starting or ending, and each checkpoint), the stage and the classification never
+    say client and customer at once; the one exception left is a customer classified ``client``
+    without any engagement: a classification alone never promotes anyone here, that needs a
+    person to confirm it (see `clientcustomer.Customer.become_client`). The signals are derived
+    from the log and the given engagements exactly as `clientcustomer.classify` reads them. The
+    party's signals are also classified every ``every_days`` days from its first interaction, to
+    give the score series.
 
     Args:
         interactions: The log, any number of parties, in any order.
@@ -260,16 +272,22 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
         ...     Interaction("ann", dt.date(2026, 1, 10), "purchase", item="shirt"),
         ...     Interaction("ann", dt.date(2026, 3, 2), "agreement_signed", offering="service",
         ...                 item="Styling retainer", reference="R1"),
+        ...     Interaction("ann", dt.date(2026, 3, 9), "consultation", offering="service",
+        ...                 customized=True),
         ... ]
         >>> for change in timeline(log, classify=classify)[0].changes:
         ...     print(change)
         2026-01-10 purchase: prospect -> customer (purchased)
         2026-03-02 engage: customer -> client (engagement 'R1' (Styling retainer) is active)
 
-        Without ``classify``, the default rule set gives the evidence:
+        Without ``classify``, the default rule set decides, and the agreement promotes on the
+        first day its work shows relational evidence (the tailored consultation):
 
-        >>> timeline(log)[0].changes[-1].classification.ruleset
-        'default@1'
+        >>> promotion = timeline(log)[0].changes[-1]
+        >>> print(promotion)
+        2026-03-09 engage: customer -> client (engagement 'R1' (Styling retainer) is active)
+        >>> promotion.classification.describe()
+        'classified client (score 6, margin 1) by default@1'
     """
     _check_settings(every_days, end)
     if classify is None:
@@ -289,13 +307,24 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
     for item in log:
         by_party[item.party_id].append(item)
     work: dict[str, list[Engagement]] = defaultdict(list)
+    own: dict[str, list[Engagement]] = defaultdict(list)
     starts = {(e.client_id, e.start) for e in given}
     implied = (e for e in engagements_from_log(log) if (e.client_id, e.start) not in starts)
+    for engagement in given:
+        own[engagement.client_id].append(engagement)
     for engagement in (*given, *implied):
         work[engagement.client_id].append(engagement)
     last_day = end or max([item.on for item in log] + [e.start for e in given], default=dt.date.min)
     return tuple(
-        _replay(party, by_party[party], tuple(work[party]), classify, every_days, last_day, engine)
+        _replay(
+            party,
+            by_party[party],
+            (tuple(work[party]), tuple(own[party])),
+            classify,
+            every_days,
+            last_day,
+            engine,
+        )
         for party in sorted(set(by_party) | set(work))
     )
 
@@ -303,26 +332,36 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
 def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
     party: str,
     log: list[Interaction],
-    engagements: tuple[Engagement, ...],
+    work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],
     classify: Classify,
     every_days: int,
     last_day: dt.date,
     engine: Lifecycle,
 ) -> PartyTimeline:
+    """Replay one party's log through the lifecycle.
+
+    ``work`` holds every engagement (given or implied by the log's signed agreements) and the
+    given ones alone; the signals are derived from the log and the given engagements only,
+    exactly as `clientcustomer.classify` reads them.
+    """
+    engagements, given = work
     purchases = {i.on for i in log if i.kind is InteractionKind.PURCHASE}
     starts = {e.start for e in engagements}
+    one = dt.timedelta(days=1)
     grace = dt.timedelta(days=engine.grace_days + 1)
     lapses = {e.end + grace for e in engagements if e.end is not None}
+    ends = {e.end + one for e in engagements if e.end is not None}
     known = [i.on for i in log] + [e.start for e in engagements]  # never empty: see timeline
     regular = set(_checkpoints(min(known), last_day, every_days))
-    days = sorted(day for day in purchases | starts | lapses | regular if day <= last_day)
+    moments = purchases | starts | lapses | ends | regular | {i.on for i in log}
+    days = sorted(day for day in moments if day <= last_day)
     state = LifecycleState()
     scores: list[ScorePoint] = []
     cache: dict[dt.date, ScorePoint] = {}
 
     def point(day: dt.date) -> ScorePoint:
         if day not in cache:
-            signals = derive_signals(log, engagements, as_of=day, party_id=party)
+            signals = derive_signals(log, given, as_of=day, party_id=party)
             verdict = ClassificationSummary.of(classify(signals))
             cache[day] = ScorePoint(day, verdict, signals)
         return cache[day]
@@ -331,18 +370,31 @@ def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
         if day in regular:
             scores.append(point(day))
         current = tuple(e for e in engagements if e.start <= day)
-        for event in _candidates(state.stage, day, purchases, engagements):
-            evidence = point(day).classification if event is not LifecycleEvent.PURCHASE else None
-            offered = (
-                current
-                if event is not LifecycleEvent.RENEW
-                else tuple(e for e in engagements if e.start == day)
-            )
-            check = engine.can(event, state, on=day, engagements=offered, classification=evidence)
-            if check:
-                state = engine.fire(
-                    event, state, on=day, engagements=offered, classification=evidence
+        tried: set[LifecycleEvent] = set()
+        entered = state.stage
+        changed = True
+        while changed:  # a change can open another on the same day: purchase, then engage
+            changed = False
+            for event in _candidates(state.stage, day, purchases, engagements):
+                if event in tried or (
+                    event is LifecycleEvent.RENEW and entered is not Stage.CLIENT
+                ):
+                    continue  # tried already, or the engagement that promoted today
+                tried.add(event)
+                evidence = (
+                    point(day).classification if event is not LifecycleEvent.PURCHASE else None
                 )
+                offered = (
+                    current
+                    if event is not LifecycleEvent.RENEW
+                    else tuple(e for e in engagements if e.start == day)
+                )
+                if engine.can(event, state, on=day, engagements=offered, classification=evidence):
+                    state = engine.fire(
+                        event, state, on=day, engagements=offered, classification=evidence
+                    )
+                    changed = True
+                    break
     return PartyTimeline(party, state, tuple(scores))
 
 
@@ -353,7 +405,7 @@ def _candidates(
     active = any(e.is_active(day) for e in engagements)
     if stage is Stage.CLIENT:
         renewed = any(e.start == day for e in engagements)
-        return (LifecycleEvent.RENEW,) if renewed else (LifecycleEvent.LAPSE,)
+        return (LifecycleEvent.RENEW, LifecycleEvent.LAPSE) if renewed else (LifecycleEvent.LAPSE,)
     events: list[LifecycleEvent] = []
     if day in purchases and stage in {Stage.PROSPECT, Stage.FORMER_CLIENT}:
         events.append(LifecycleEvent.PURCHASE)
@@ -390,16 +442,27 @@ class SignalMove:
         return f"{self.name} {before} -> {self.after:g}"
 
 
+def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise v.fail(attribute, "a number >= 0", value)
+
+
 @attrs.frozen
 class EmergingClient:
-    """A customer whose score is moving toward the client threshold.
+    """A customer whose relational evidence is moving it toward the client threshold.
 
     Attributes:
         party_id: The party.
         start: The classification at the start of the watch window.
         latest: The latest classification.
-        moved: The aspect signals that moved toward the client end, in the signal table's order
-            (tenure, which grows by itself, is left out).
+        moved: The relational signals (interaction and personalization, and whatever the rule
+            set's ``requires`` policy reads) that moved toward the client end, in the signal
+            table's order: why the party is on the list.
+        rules: The relational rules whose change raised the score: newly firing rules that add
+            points, and rules that take points away and no longer fire, in rule-set order
+            (empty when the classifications were not made with the watchlist's rule set).
+        shortfall: How far the latest signals are from the rule set's ``requires`` policy, in
+            the signals' own units (``0``: the policy is met).
 
     Example:
         >>> import datetime as dt
@@ -416,6 +479,10 @@ class EmergingClient:
     latest: ScorePoint = attrs.field(validator=v.instance(ScorePoint, "a ScorePoint"))
     moved: tuple[SignalMove, ...] = attrs.field(
         default=(), validator=v.tuple_of(SignalMove, "a SignalMove")
+    )
+    rules: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
+    shortfall: float = attrs.field(
+        default=0.0, converter=v.to_float, validator=[v.finite_float(), _non_negative]
     )
 
     @property
@@ -442,36 +509,158 @@ def _as_number(value: object) -> float | None:
     return None
 
 
-def _moves(before: Signals, after: Signals) -> tuple[SignalMove, ...]:
+_RELATIONAL_ASPECTS = frozenset({Aspect.INTERACTION, Aspect.PERSONALIZATION})
+
+
+def relational_signals(ruleset: Ruleset | None = None) -> tuple[str, ...]:
+    """The signals a watchlist rise must come from: the relationship itself, not its age or RFM.
+
+    They are the canonical signals of the interaction aspect (ongoing, collaborative) and of the
+    personalization aspect (customized), and every signal the rule set's ``requires`` policy
+    reads, in the signal table's order (custom ones last).
+
+    Example:
+        >>> from clientcustomer.advice.timeline import relational_signals
+        >>> relational_signals()
+        ('collaborative_share', 'touchpoints_per_quarter', 'customization')
+    """
+    requires = _ruleset(ruleset).policy.requires
+    names = {name for name, spec in SIGNALS.items() if spec.aspect in _RELATIONAL_ASPECTS}
+    if requires is not None:
+        names.update(c.signals_of(c.parse_condition(requires)))
+    order = {name: index for index, name in enumerate(SIGNALS)}
+    return tuple(sorted(names, key=lambda name: (order.get(name, len(order)), name)))
+
+
+def _ruleset(ruleset: object) -> Ruleset:
+    if ruleset is None:
+        return default_ruleset()
+    if not isinstance(ruleset, Ruleset):
+        raise ValidationError.single("$.ruleset", "a Ruleset or None", ruleset)
+    return ruleset
+
+
+def _moves(before: Signals, after: Signals, names: Iterable[str]) -> tuple[SignalMove, ...]:
     moves: list[SignalMove] = []
-    for name, spec in SIGNALS.items():
-        if spec.aspect is None or name == "tenure_days":  # tenure grows by itself
-            continue
+    for name in names:
         old, new = _as_number(before.get(name)), _as_number(after.get(name))
         if new is not None and (old is None or new > old):
             moves.append(SignalMove(name, old, new))
     return tuple(moves)
 
 
-def emerging_clients(
-    timelines: Iterable[PartyTimeline], *, window: int = 3, min_gain: float = 0.0
-) -> tuple[EmergingClient, ...]:
-    """The customers whose score is moving toward the client threshold.
+_INF = float("inf")
 
-    A party is on the list when it is a customer at the end of its timeline, its latest
-    classification is not (yet) past the client threshold, and its score rose by more than
-    ``min_gain`` over the last ``window`` checkpoints. The closest to the threshold come first.
+
+def shortfall(condition: str, values: Mapping[str, object]) -> float:
+    """How far signal values are from meeting a condition, in the signals' own units.
+
+    ``0`` when the condition holds; for a comparison of a signal with a number, the distance
+    between them; the smallest over ``or``, the largest over ``and``; infinite when no distance
+    can be told (an unknown value, a negation, a test that is not a comparison).
+
+    Example:
+        >>> from clientcustomer.advice.timeline import shortfall
+        >>> rule = "collaborative_share >= 0.2 or customization >= 0.2"
+        >>> round(shortfall(rule, {"collaborative_share": 0.16, "customization": 0.0}), 2)
+        0.04
+        >>> shortfall(rule, {"collaborative_share": 0.3})
+        0.0
+    """
+    return _distance(c.parse_condition(condition), values)
+
+
+def _distance(expr: c.Expr, values: Mapping[str, object]) -> float:
+    if c.evaluate(expr, values) is True:
+        return 0.0
+    match expr:
+        case c.Or(operands=operands):
+            return min(_distance(operand, values) for operand in operands)
+        case c.And(operands=operands):
+            return max(_distance(operand, values) for operand in operands)
+        case c.Compare(left=c.Name(name=name), op=op, right=c.Literal(value=limit)):
+            return _gap(values.get(name), op, limit)
+        case c.Compare(left=c.Literal(value=limit), op=op, right=c.Name(name=name)):
+            return _gap(values.get(name), _MIRROR.get(op, op), limit)
+    return _INF
+
+
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _gap(value: object, op: str, limit: object) -> float:
+    number, bound = _as_number(value), _as_number(limit)
+    if number is None or bound is None or isinstance(limit, bool):
+        return _INF
+    if op in {">=", ">"}:
+        return max(0.0, bound - number)
+    if op in {"<=", "<"}:
+        return max(0.0, number - bound)
+    return _INF
+
+
+def _relational_rules(
+    ruleset: Ruleset, relational: frozenset[str], start: ScorePoint, latest: ScorePoint
+) -> tuple[tuple[str, ...], float] | None:
+    """The relational rules whose change raised the score, and the points relational rules moved.
+
+    ``None`` when the classifications were not made with ``ruleset`` (their rules are unknown).
+    """
+    if {start.classification.ruleset, latest.classification.ruleset} != {ruleset.ref}:
+        return None
+    before, after = set(start.classification.rules), set(latest.classification.rules)
+    raised: list[str] = []
+    points = 0.0
+    for rule in ruleset.rules:
+        if not rule.points or not set(rule.signals) <= relational:
+            continue
+        change = (rule.id in after) - (rule.id in before)
+        points += change * rule.points
+        if change * rule.points > 0:
+            raised.append(rule.id)
+    return tuple(raised), points
+
+
+def emerging_clients(
+    timelines: Iterable[PartyTimeline],
+    *,
+    window: int = 3,
+    min_gain: float = 0.0,
+    ruleset: Ruleset | None = None,
+    near: float = DEFAULT_NEAR,
+) -> tuple[EmergingClient, ...]:
+    """The customers whose relational evidence is moving them toward the client threshold.
+
+    A party is on the list when all of these hold:
+
+    * it is a customer at the end of its timeline, and its latest classification is not (yet)
+      past the client threshold;
+    * its score rose by more than ``min_gain`` over the last ``window`` checkpoints, **and the
+      rise comes from relational signals**: at least one of `relational_signals` moved toward
+      the client end, and, when the classifications were made with ``ruleset`` (the timeline's
+      default), the relational rules' points rose by more than ``min_gain`` (a tenure crossing
+      a year, a higher purchase frequency or a service share never put anyone on the list);
+    * its latest signals meet the rule set's ``requires`` policy or fall short of it by at most
+      ``near``, in the signals' own units (five percentage points of collaboration or
+      customization by default): a customer far from any relational evidence is not emerging.
+
+    Each entry names the relational signals that moved, the rules that changed and how far the
+    policy is. The closest to the client threshold come first.
 
     Args:
         timelines: The output of `timeline`.
         window: How many checkpoints back to compare with the latest one.
         min_gain: The score rise needed to be listed.
+        ruleset: The rule set whose ``requires`` policy and rules are read; the default rule set
+            when ``None`` (the one `timeline` classifies with by default).
+        near: How far short of the ``requires`` policy a customer may be and still be listed.
 
     Returns:
         The emerging clients, closest to the threshold first.
 
     Raises:
-        ValidationError: When ``window`` is not a positive integer.
+        ValidationError: When ``window`` is not a positive integer, ``near`` not a number >= 0
+            or ``ruleset`` not a rule set.
 
     Example:
         >>> import datetime as dt
@@ -484,13 +673,26 @@ def emerging_clients(
         ...        Interaction("ann", dt.date(2026, 2, 5), "meeting"),
         ...        Interaction("ann", dt.date(2026, 3, 5), "workshop")]
         >>> [watch] = emerging_clients(timeline(log, classify=classify, every_days=30))
-        >>> watch.party_id, round(watch.gain, 2)
-        ('ann', 6.67)
+        >>> watch.party_id, round(watch.gain, 2), watch.shortfall
+        ('ann', 6.67, 0.0)
         >>> [move.name for move in watch.moved]
         ['collaborative_share', 'touchpoints_per_quarter']
+
+        With the default rule set, the entry also names the rules that changed (``transactional``
+        takes a point away and no longer fires):
+
+        >>> [watch] = emerging_clients(timeline(log, every_days=30))
+        >>> watch.rules
+        ('collaborative', 'mostly-collaborative', 'transactional', 'regular-touchpoints')
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ValidationError.single("$.window", "an integer >= 1", window)
+    if isinstance(near, bool) or not isinstance(near, int | float) or not 0 <= near < _INF:
+        raise ValidationError.single("$.near", "a finite number >= 0", near)
+    chosen = _ruleset(ruleset)
+    names = relational_signals(chosen)
+    relational = frozenset(names)
+    requires = chosen.policy.requires
     found: list[EmergingClient] = []
     for line in timelines:
         if line.state.stage is not Stage.CUSTOMER or len(line.scores) < 2:
@@ -499,7 +701,25 @@ def emerging_clients(
         verdict = latest.classification
         if verdict.role == Stage.CLIENT.value and verdict.margin > 0:
             continue
-        entry = EmergingClient(line.party_id, start, latest, _moves(start.signals, latest.signals))
-        if entry.gain > min_gain:
-            found.append(entry)
+        if verdict.score - start.classification.score <= min_gain:
+            continue
+        moved = _moves(start.signals, latest.signals, names)
+        if not moved:
+            continue
+        attributed = _relational_rules(chosen, relational, start, latest)
+        if attributed is not None and attributed[1] <= min_gain:
+            continue
+        distance = 0.0 if requires is None else shortfall(requires, latest.signals.as_dict())
+        if distance > near:
+            continue
+        found.append(
+            EmergingClient(
+                line.party_id,
+                start,
+                latest,
+                moved,
+                () if attributed is None else attributed[0],
+                distance,
+            )
+        )
     return tuple(sorted(found, key=lambda e: (-e.latest.classification.margin, e.party_id)))

@@ -252,7 +252,10 @@ def change_lines(change: StageChange) -> Iterator[str]:
 
 
 def emerging_lines(watch: EmergingClient) -> Iterator[str]:
-    """One emerging client as table lines: score and margin, then the signals that moved.
+    """One emerging client as table lines: score and margin, the signals that moved, and why.
+
+    The last line says which rules now fire and which rules that took points away no longer
+    fire, and how far the rule set's relational requirement (``requires``) is.
 
     Example:
         >>> import datetime as dt
@@ -267,6 +270,7 @@ def emerging_lines(watch: EmergingClient) -> Iterator[str]:
         ...     print(line)
         bob  customer, score 1 -> 3 from 2026-01-01 to 2026-03-01, 2 short of client
           moved: collaborative_share 0 -> 0.25
+          why: relational requirement met
     """
     latest = watch.latest.classification
     if latest.margin < 0:
@@ -280,6 +284,17 @@ def emerging_lines(watch: EmergingClient) -> Iterator[str]:
     )
     if watch.moved:
         yield f"{_INDENT}moved: {', '.join(str(move) for move in watch.moved)}"
+    fired = set(latest.rules)
+    now = [rule for rule in watch.rules if rule in fired]
+    gone = [rule for rule in watch.rules if rule not in fired]
+    why = [f"now fires {', '.join(now)}"] if now else []
+    why += [f"no longer fires {', '.join(gone)}"] if gone else []
+    why.append(
+        "relational requirement met"
+        if not watch.shortfall
+        else f"{watch.shortfall:.2g} short of the relational requirement"
+    )
+    yield f"{_INDENT}why: {'; '.join(why)}"
 
 
 def _write_table(
@@ -291,7 +306,10 @@ def _write_table(
         out.write(f"{line.party_id}: {stage}" + (f" since {since}" if since else "") + "\n")
         for change in line.changes:
             out.writelines(f"{_INDENT}{text}\n" for text in change_lines(change))
-    out.write(f"\nemerging clients ({len(watch)}): customers whose score is rising toward client\n")
+    out.write(
+        f"\nemerging clients ({len(watch)}): customers whose relational evidence (collaboration, "
+        "customization) is rising toward client\n"
+    )
     for entry in watch:
         out.writelines(f"{_INDENT}{text}\n" for text in emerging_lines(entry))
 
@@ -318,6 +336,8 @@ def _write_jsonl(
             "gain": entry.gain,
             "classification": unstructure(entry.latest.classification),
             "moved": unstructure(entry.moved),
+            "rules": list(entry.rules),
+            "shortfall": entry.shortfall,
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 

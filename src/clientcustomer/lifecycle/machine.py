@@ -199,9 +199,12 @@ class ClassificationSummary:
     def of(cls, classification: SupportsClassification) -> ClassificationSummary:
         """Summarize a classification (or return a summary unchanged).
 
+        A package `Classification` is summarized by its own `Classification.summary`; anything
+        else with a ``summary()`` method returning a `ClassificationSummary` likewise.
+
         Args:
             classification: Anything with ``role``, ``score`` and ``margin``; ``ruleset_id`` or
-                ``ruleset`` and ``rules`` are read when present.
+                ``ruleset`` and ``rules`` (or ``fired``) are read when present.
 
         Returns:
             The summary.
@@ -217,11 +220,18 @@ class ClassificationSummary:
         """
         if isinstance(classification, ClassificationSummary):
             return classification
+        summarize = getattr(classification, "summary", None)
+        if callable(summarize):
+            summary = summarize()
+            if isinstance(summary, ClassificationSummary):
+                return summary
         missing = object()
         role, score, margin = (
             getattr(classification, name, missing) for name in ("role", "score", "margin")
         )
-        rules = getattr(classification, "rules", ())
+        rules = getattr(classification, "rules", None)
+        if rules is None:
+            rules = getattr(classification, "fired", ())
         if missing in (role, score, margin) or not isinstance(rules, Iterable):
             raise ValidationError.single(
                 "$.classification", "a classification with role, score and margin", classification
@@ -528,11 +538,15 @@ TransitionGuard = Callable[[GuardContext], tuple[str, ...]]
 
 
 def engaged_or_confirmed(context: GuardContext) -> tuple[str, ...]:
-    """Allow when an engagement is active, or a confident client classification is confirmed.
+    """Allow when a client engagement is active, or a confident client classification is confirmed.
 
-    An engagement is a signed agreement, a retainer or a statement of work. Without one, a
-    classification whose role is ``client`` and whose margin exceeds the lifecycle's minimum is
-    enough, but only when a person (``actor``) confirms it.
+    An engagement is a signed agreement, a retainer or a statement of work. It makes a client
+    only when it is a client engagement in the sources' sense: when a classification of that day
+    is offered as evidence, it must not say ``customer`` (a two-year phone plan or a gym
+    membership is a contract, but without collaboration or customization the party stays a
+    customer with an active contract). Without an engagement, a classification whose role is
+    ``client`` and whose margin exceeds the lifecycle's minimum is enough, but only when a person
+    (``actor``) confirms it.
 
     Example:
         >>> import datetime as dt
@@ -547,12 +561,31 @@ def engaged_or_confirmed(context: GuardContext) -> tuple[str, ...]:
         ...     print(reason)
         no engagement (signed agreement, retainer or statement of work) is active on 2026-03-02
         no client classification was offered as evidence
-    """
-    if context.active():
-        return ()
+
+        An active contract with a ``customer`` classification of that day does not promote:
+
+        >>> from clientcustomer import Engagement
+        >>> plan = Engagement("p1", "bea", "Mobile plan, 24 months", start=dt.date(2026, 3, 2))
+        >>> for reason in engaged_or_confirmed(GuardContext(
+        ...         "engage", "customer", dt.date(2026, 3, 2), engagements=(plan,),
+        ...         classification=ClassificationSummary("customer", 3, -2, "default@1"))):
+        ...     print(reason)
+        engagement 'p1' is active, but it was classified customer (score 3, margin -2) by default@1 that day: a contract without relational evidence leaves the party a customer with an active contract
+    """  # noqa: E501 - a doctest output line
     day = context.on.isoformat()
-    reasons: list[str] = []
     verdict = context.classification
+    active = context.active()
+    if active:
+        if verdict is None or verdict.role != Stage.CUSTOMER.value:
+            return ()
+        names = ", ".join(repr(engagement.id) for engagement in active)
+        running = f"engagement {names} is" if len(active) == 1 else f"engagements {names} are"
+        because = (
+            f"{running} active, but it was {verdict.describe()} that day: a contract without "
+            "relational evidence leaves the party a customer with an active contract"
+        )
+        return (because,)
+    reasons: list[str] = []
     if verdict is None:
         reasons.append("no client classification was offered as evidence")
     elif verdict.role != Stage.CLIENT.value:
@@ -589,7 +622,10 @@ def lapsed(context: GuardContext) -> tuple[str, ...]:
     """Allow a lapse when no engagement runs or is to come and the grace period is over.
 
     The grace period (``grace_days``) counts from the end of the last engagement, or from the day
-    the relationship became a client when it had no engagement.
+    the relationship became a client when it had no engagement. A classification of that day
+    offered as evidence that says ``customer`` allows the lapse at once: the relationship is no
+    longer a client relationship, whatever contract still runs (the classifier and the lifecycle
+    never say client and customer on the same day).
 
     Example:
         >>> import datetime as dt
@@ -603,7 +639,19 @@ def lapsed(context: GuardContext) -> tuple[str, ...]:
         ("engagement 'e1' ended on 2026-03-31, within the 90-day grace period (a lapse is possible from 2026-06-30)",)
         >>> lapsed(GuardContext("lapse", "client", dt.date(2026, 6, 30), engagements=(e,)))
         ()
+        >>> from clientcustomer import ClassificationSummary
+        >>> lapsed(GuardContext("lapse", "client", dt.date(2026, 5, 1), engagements=(e,),
+        ...                     classification=ClassificationSummary("customer", 0, -5)))
+        ()
     """  # noqa: E501 - a doctest output line
+    verdict = context.classification
+    if verdict is not None and verdict.role == Stage.CUSTOMER.value:
+        return ()
+    return _lapse_reasons(context)
+
+
+def _lapse_reasons(context: GuardContext) -> tuple[str, ...]:
+    """The reasons of time and engagements to refuse a lapse (the grace period's rule)."""
     reasons: list[str] = []
     day = context.on.isoformat()
     for engagement in context.engagements:
@@ -906,7 +954,7 @@ class Lifecycle:
         Args:
             event: The event, such as ``"engage"``.
             state: The relationship's current state.
-            on: The date of the event; not before the last recorded change.
+            on: The date of the event; not before the last recorded change, nor before ``since``.
             engagements: The relationship's engagements, including any new one.
             classification: A classification offered as evidence.
             actor: The person making or confirming the change.
@@ -1092,6 +1140,11 @@ class Lifecycle:
                 f"{context.on.isoformat()} is before the last recorded change "
                 f"on {last.on.isoformat()}"
             )
+        elif context.since is not None and context.on < context.since:
+            found.append(
+                f"{context.on.isoformat()} is before {context.since.isoformat()}, the day the "
+                f"relationship became a {state.stage.label}: a change cannot be back-dated"
+            )
         if context.event is LifecycleEvent.CORRECT:
             found.extend(_correction_problems(context, target, reason))
         else:
@@ -1163,6 +1216,11 @@ def _default_reason(context: GuardContext) -> str:
             for e in current
         )
     if context.event is LifecycleEvent.LAPSE:
+        if context.classification is not None and _lapse_reasons(context):
+            return (
+                f"{context.classification.describe()}: the evidence no longer shows a client "
+                "relationship"
+            )
         return f"no engagement active or to come; grace period of {context.grace_days} days over"
     return "purchased" if context.event is LifecycleEvent.PURCHASE else context.event.value
 

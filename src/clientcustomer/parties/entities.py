@@ -221,6 +221,18 @@ class Interaction:
         return v.html_table(self)
 
 
+_ENTRIES = {
+    Stage.CUSTOMER: (LifecycleEvent.PURCHASE, Stage.PROSPECT, "became a customer"),
+    Stage.CLIENT: (LifecycleEvent.ENGAGE, Stage.PROSPECT, "became a client"),
+    Stage.FORMER_CLIENT: (LifecycleEvent.LAPSE, Stage.CLIENT, "lapsed"),
+}
+"""How an entity without a recorded history entered its stage on ``since``: event, source, words.
+
+A customer or a client may have come from several stages, so its entry starts from ``prospect``,
+which an entity reads as "nothing known before"; a former client certainly was a client.
+"""
+
+
 class _Staged:
     """What every staged entity shares: its lifecycle state and its stage on a date."""
 
@@ -234,18 +246,36 @@ class _Staged:
     def lifecycle(self) -> LifecycleState:
         """The entity's stage and history as a `LifecycleState`, for the lifecycle engine.
 
+        When no history is recorded, the history holds one change: the entry into the current
+        stage on ``since`` (so that a later change keeps that date and cannot be back-dated).
+
         Example:
             >>> import datetime as dt
             >>> from clientcustomer import Customer, Party
-            >>> Customer(Party("ann", "Ann Lee"), since=dt.date(2026, 5, 1)).lifecycle.stage.value
-            'customer'
-        """
-        return LifecycleState(self.stage, history=self.history)
+            >>> state = Customer(Party("ann", "Ann Lee"), since=dt.date(2026, 5, 1)).lifecycle
+            >>> state.stage.value, state.since
+            ('customer', datetime.date(2026, 5, 1))
+            >>> print(state.history[0])
+            2026-05-01 purchase: prospect -> customer (became a customer on the record's since date; nothing earlier is recorded)
+        """  # noqa: E501 - a doctest output line
+        return LifecycleState(self.stage, history=self._recorded())
+
+    def _recorded(self) -> tuple[StageChange, ...]:
+        """The history, or the entry into the current stage on ``since`` when none is recorded."""
+        if self.history:
+            return self.history
+        event, source, words = _ENTRIES[self.stage]
+        note = "nothing earlier is recorded" if source is Stage.PROSPECT else "as recorded"
+        reason = f"{words} on the record's since date; {note}"
+        return (StageChange(self.since, event, source, self.stage, reason=reason),)
 
     def stage_as_of(self, on: dt.date) -> Stage | None:
-        """The stage on a date: read from the history, else ``None`` before ``since``.
+        """The stage on a date, read from the history (or from ``since`` when none is recorded).
 
-        Before the first recorded change the stage is the one that change started from.
+        Before the first recorded change the stage is the one that change started from, except
+        ``prospect``: before its relationship began, an entity answers ``None``. So a customer
+        without history answers ``None`` before ``since``, and a change of stage (``become_client``,
+        ``lapse``, ``re_engage``) never changes the answer for an earlier date.
 
         Args:
             on: The date to ask about.
@@ -255,13 +285,18 @@ class _Staged:
 
         Example:
             >>> import datetime as dt
-            >>> from clientcustomer import Customer, Party
+            >>> from clientcustomer import Customer, Engagement, Party
             >>> ann = Customer(Party("ann", "Ann Lee"), since=dt.date(2026, 5, 1))
             >>> ann.stage_as_of(dt.date(2026, 4, 30)) is None, ann.stage_as_of(dt.date(2026, 5, 1))
             (True, <Stage.CUSTOMER: 'customer'>)
-        """
-        stage = stage_as_of(self.history, self.stage, on)
-        if not self.history and on < self.since:
+            >>> work = Engagement("r1", "ann", "Retainer", start=dt.date(2026, 9, 1))
+            >>> client = ann.become_client(work, on=dt.date(2026, 9, 1))
+            >>> client.stage_as_of(dt.date(2026, 4, 30)) is None, client.stage_as_of(dt.date(2026, 5, 1))
+            (True, <Stage.CUSTOMER: 'customer'>)
+        """  # noqa: E501 - a doctest line
+        history = self._recorded()
+        stage = stage_as_of(history, self.stage, on)
+        if on < history[0].on and history[0].source is Stage.PROSPECT:
             return None
         return stage
 

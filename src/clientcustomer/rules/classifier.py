@@ -21,6 +21,7 @@ import attrs
 
 from clientcustomer._core import validation as v
 from clientcustomer.exceptions import ValidationError
+from clientcustomer.lifecycle.machine import ClassificationSummary
 from clientcustomer.parties.entities import Client, Customer, FormerClient
 from clientcustomer.signals.derive import (
     _INT64_MAX,
@@ -284,6 +285,22 @@ class Classification:
         if best is None or (sign and (best.points or 0.0) * sign <= 0):
             return DECIDED_BY_SCORE
         return best.rule_id
+
+    def summary(self) -> ClassificationSummary:
+        """The part of this verdict a stage change keeps as its evidence, fired rules included.
+
+        The lifecycle, the timeline and the command line all summarize a verdict this way.
+
+        Example:
+            >>> from clientcustomer import classify
+            >>> verdict = classify({"collaborative_share": 0.7, "customization": 0.9})
+            >>> summary = verdict.summary()
+            >>> summary.role == verdict.role.value, summary.ruleset, summary.rules[:2]
+            (True, 'default@1', ('collaborative', 'mostly-collaborative'))
+        """
+        return ClassificationSummary(
+            self.role.value, self.score, self.margin, self.ruleset, self.fired
+        )
 
     def explain(self) -> str:
         """The verdict and its reasons as plain text, one line each.
