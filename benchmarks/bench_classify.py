@@ -22,9 +22,9 @@ Contenders, all in one run over the same records (plain dicts of signal values, 
 Contenders run interleaved (each once per round, three rounds) with their results kept and the
 garbage collector on; the table gives min, median and max per record and the targets of the
 speed issue with "met" or "MISSED". The graph and the rules are generated from the default
-rule set's conditions, so they cannot drift from it. Every contender's verdicts (role, score, rules fired) are checked against the
-library's on every record before any figure is printed. The peers are optional
-(``--group bench``); when one is not installed its row says so.
+rule set's conditions, so they cannot drift from it. Every contender's verdicts (role, score,
+rules fired) are checked against the library's on every record before any figure is printed.
+The peers are optional (``--group bench``); when one is not installed its row says so.
 
 Run::
 
