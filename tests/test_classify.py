@@ -235,7 +235,7 @@ class TestSeeds:
         assert gym.note
 
     def test_embedded_examples(self):
-        results = default_ruleset().run_examples()
+        results = cc.Classifier(default_ruleset()).run_examples()
         assert all(result.passed for result in results)
 
     def test_unknown_is_not_zero(self):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import clientcustomer as cc
 from clientcustomer import default_ruleset, load_ruleset, loads_ruleset
 from clientcustomer.cli import main
 from clientcustomer.cli.rules import describe
@@ -374,7 +375,7 @@ class TestGuide:
 
         assert ["agency.toml", "broken.toml"] == self.write_files(tmp_path)
         agency = load_ruleset(tmp_path / "agency.toml")
-        assert all(result.passed for result in agency.run_examples())
+        assert all(result.passed for result in cc.Classifier(agency).run_examples())
         with pytest.raises(RulesetError):
             load_ruleset(tmp_path / "broken.toml")
 

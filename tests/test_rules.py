@@ -120,7 +120,7 @@ class TestLoading:
         assert ("engaged", "one-off") == tuple(rule.id for rule in ruleset.rules)
         assert {"region": "string"} == ruleset.signals
         assert "string" == ruleset.signal_types()["region"]
-        assert [True, True] == [result.passed for result in ruleset.run_examples()]
+        assert [True, True] == [result.passed for result in cc.Classifier(ruleset).run_examples()]
 
     def test_files_and_json(self, tmp_path):
         ruleset = loads_ruleset(VALID)
@@ -172,7 +172,7 @@ class TestLoading:
         assert ruleset.description
 
     def test_default_examples_pass(self):
-        results = default_ruleset().run_examples()
+        results = cc.Classifier(default_ruleset()).run_examples()
         assert len(results) >= 10
         assert [] == [str(result) for result in results if not result.passed]
         assert {"customer", "client", "ambiguous"} == {result.expected.value for result in results}

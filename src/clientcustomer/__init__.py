@@ -119,6 +119,14 @@ if TYPE_CHECKING:
     )
     from .rules.compile import Dialect, classify_frame, classify_sql, to_sql
     from .rules.diff import RoleChange, RulesetDiff, VerdictChange, diff_rulesets
+    from .rules.evaluate import (
+        Disagreement,
+        Evaluation,
+        NearMiss,
+        RuleFigure,
+        evaluate,
+        near_misses,
+    )
     from .rules.ruleset import (
         HitPolicy,
         Role,
@@ -147,6 +155,12 @@ if TYPE_CHECKING:
     __version__: str
 
 _EXPORTS: dict[str, str] = {
+    "Disagreement": "rules.evaluate",
+    "Evaluation": "rules.evaluate",
+    "NearMiss": "rules.evaluate",
+    "RuleFigure": "rules.evaluate",
+    "evaluate": "rules.evaluate",
+    "near_misses": "rules.evaluate",
     "CliError": "exceptions",
     "ClientCustomerError": "exceptions",
     "LifecycleDefinitionError": "exceptions",
@@ -279,11 +293,13 @@ __all__ = [
     "DependencyKind",
     "DependencyStatus",
     "Dialect",
+    "Disagreement",
     "EmergingClient",
     "Engagement",
     "EngagementHealth",
     "EngagementRole",
     "Escalation",
+    "Evaluation",
     "Evidence",
     "FormerClient",
     "GuardContext",
@@ -296,6 +312,7 @@ __all__ = [
     "LifecycleState",
     "LogColumns",
     "LogReader",
+    "NearMiss",
     "Offering",
     "OverdueDependency",
     "Party",
@@ -312,6 +329,7 @@ __all__ = [
     "RoleAssignment",
     "RoleChange",
     "Rule",
+    "RuleFigure",
     "Ruleset",
     "RulesetDiff",
     "RulesetError",
@@ -343,6 +361,7 @@ __all__ = [
     "derive_signals_for",
     "diff_rulesets",
     "emerging_clients",
+    "evaluate",
     "from_json",
     "json_schema",
     "lifecycle_diagram",
@@ -350,6 +369,7 @@ __all__ = [
     "load_ruleset",
     "loads_playbook",
     "loads_ruleset",
+    "near_misses",
     "read_log",
     "readiness",
     "recommend",

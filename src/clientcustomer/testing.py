@@ -1245,7 +1245,7 @@ def readinesses() -> st.SearchStrategy[Readiness]:
 @st.composite
 def _example_results(draw: st.DrawFn) -> RulesetExampleResult:
     ruleset = draw(rulesets(max_rules=3).filter(lambda item: bool(item.examples)))
-    return draw(st.sampled_from(ruleset.run_examples()))
+    return draw(st.sampled_from(Classifier(ruleset).run_examples()))
 
 
 def example_results() -> st.SearchStrategy[RulesetExampleResult]:

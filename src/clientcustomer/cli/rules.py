@@ -168,7 +168,7 @@ def _check(args: argparse.Namespace) -> int:
 @_reporting_problems
 def _test(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.file)
-    results = ruleset.run_examples()
+    results = Classifier(ruleset).run_examples()
     sys.stdout.write(example_table(ruleset.ref, results))
     return EXIT_FAILED if any(not result.passed for result in results) else EXIT_OK
 
@@ -312,7 +312,7 @@ def example_table(ref: str, results: Sequence[RulesetExampleResult]) -> str:
 
     Args:
         ref: The rule set's ``id@version``.
-        results: What `Ruleset.run_examples` returned.
+        results: What `Classifier.run_examples` returned.
 
     Example:
         >>> from clientcustomer import RulesetExampleResult

@@ -34,7 +34,7 @@ from clientcustomer.signals.derive import (
 )
 
 from . import conditions as c
-from .ruleset import HitPolicy, Role, Rule, Ruleset, default_ruleset
+from .ruleset import HitPolicy, Role, Rule, Ruleset, RulesetExampleResult, default_ruleset
 
 __all__ = [
     "AspectLeaning",
@@ -617,6 +617,23 @@ class Classifier:
 
     def __repr__(self) -> str:
         return f"<clientcustomer.Classifier(rules={len(self._rules)})>"
+
+    def run_examples(self) -> tuple[RulesetExampleResult, ...]:
+        """Classify every example embedded in the rule set and say whether it gave its role.
+
+        Example:
+            >>> from clientcustomer import Classifier
+            >>> results = Classifier().run_examples()
+            >>> all(result.passed for result in results), results[0].example_id
+            (True, 'retail-shirt')
+        """
+        results = []
+        for example in self._ruleset.examples:
+            verdict = self.classify(example.signals)
+            results.append(
+                RulesetExampleResult(example.id, example.expect, verdict.role, verdict.score)
+            )
+        return tuple(results)
 
     def signals_of(self, record: Record, *, as_of: dt.date | None = None) -> Signals:
         """The validated signals of a record, as the classifier reads them.

@@ -307,7 +307,7 @@ class Ruleset:
         description: What the rule set is for.
         signals: Custom signals the rules may read, by name, with their type.
         examples: Worked examples: signals and the role they must give (see
-            `Ruleset.run_examples`).
+            `Classifier.run_examples`).
 
     Raises:
         RulesetError: When a rule reads an unknown signal, compares across types, an id
@@ -388,26 +388,6 @@ class Ruleset:
             True
         """
         return _dump_toml(_to_document(self))
-
-    def run_examples(self) -> tuple[RulesetExampleResult, ...]:
-        """Classify every embedded example and say whether it gave the expected role.
-
-        Example:
-            >>> from clientcustomer import default_ruleset
-            >>> results = default_ruleset().run_examples()
-            >>> all(result.passed for result in results), results[0].example_id
-            (True, 'retail-shirt')
-        """
-        from .classifier import Classifier  # noqa: PLC0415 - the classifier builds on rule sets
-
-        classifier = Classifier(self)
-        results = []
-        for example in self.examples:
-            verdict = classifier.classify(example.signals)
-            results.append(
-                RulesetExampleResult(example.id, example.expect, verdict.role, verdict.score)
-            )
-        return tuple(results)
 
     def _repr_html_(self) -> str:
         return v.html_table(self)

@@ -1,0 +1,455 @@
+"""How good are the rules: agreement with labels, and the near misses of one verdict.
+
+`evaluate` classifies labelled records and compares: the confusion matrix, agreement, per-role
+precision and recall, Cohen's kappa, the share left ambiguous, per-rule figures and every
+disagreement with its explanation. `near_misses` answers "what would change this verdict?": the
+smallest change of one signal that gives another role, read off the rule set's own thresholds.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from clientcustomer._core import validation as v
+from clientcustomer._core.vocabulary import Role
+from clientcustomer.exceptions import ValidationError
+from clientcustomer.signals.derive import SIGNALS, Signals
+
+from . import conditions as c
+from .classifier import Classification, Classifier
+from .ruleset import Ruleset
+
+__all__ = ["Disagreement", "Evaluation", "NearMiss", "RuleFigure", "evaluate", "near_misses"]
+
+_ROLES = (Role.CUSTOMER, Role.AMBIGUOUS, Role.CLIENT)
+_CORNER = "label \\ verdict"
+
+
+def _frozen_counts(counts: Mapping[tuple[Role, Role], int]) -> Mapping[tuple[Role, Role], int]:
+    return types.MappingProxyType(dict(counts))
+
+
+@attrs.frozen
+class RuleFigure:
+    """How one rule did on labelled records.
+
+    Attributes:
+        rule_id: The rule.
+        fired: On how many records it fired.
+        agreement: Of those, the share whose verdict agreed with the label (``None``: never fired).
+        client_lift: The share of records labelled client among those it fired on, divided by
+            that share among all records (above 1: it fires more on clients; ``None`` when it
+            never fired or no record is labelled client).
+
+    Example:
+        >>> from clientcustomer import RuleFigure
+        >>> RuleFigure("collaborative", 10, 0.9, 2.5).client_lift
+        2.5
+    """
+
+    rule_id: str = attrs.field(validator=v.non_empty_str)
+    fired: int
+    agreement: float | None
+    client_lift: float | None
+
+
+@attrs.frozen
+class Disagreement:
+    """A record whose verdict differs from its label, with the verdict's explanation.
+
+    Attributes:
+        index: The record's position (0-based) in the input.
+        id: The record's ``id`` when it had one.
+        label: The label given.
+        verdict: The classification.
+
+    Example:
+        >>> from clientcustomer import classify, Disagreement
+        >>> item = Disagreement(0, "acme", "client", classify({"customization": 0.0}))
+        >>> item.verdict.role.value, item.label.value
+        ('customer', 'client')
+    """
+
+    index: int
+    id: str | None
+    label: Role = attrs.field(converter=Role)
+    verdict: Classification
+
+
+@attrs.frozen
+class Evaluation:
+    """A rule set's verdicts against labels.
+
+    Attributes:
+        ruleset: The rule set as ``id@version``.
+        total: How many records.
+        matrix: ``(label, verdict) -> count`` for every pair that occurred.
+        disagreements: Every record whose verdict is not its label, with its explanation.
+        rules: Per rule, in the rule set's order.
+
+    Example:
+        >>> from clientcustomer import evaluate
+        >>> records = [{"collaborative_share": 0.6, "customization": 0.5,
+        ...             "active_engagement": True, "commitment_days": 300},
+        ...            {"collaborative_share": 0.0, "customization": 0.0}]
+        >>> result = evaluate(records, ["client", "customer"])
+        >>> result.agreement, result.kappa
+        (1.0, 1.0)
+    """
+
+    ruleset: str
+    total: int
+    matrix: Mapping[tuple[Role, Role], int] = attrs.field(converter=_frozen_counts)
+    disagreements: tuple[Disagreement, ...]
+    rules: tuple[RuleFigure, ...]
+
+    def count(self, label: Role | str, verdict: Role | str) -> int:
+        """How many records labelled ``label`` got ``verdict``.
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> evaluate([{"customization": 0.0}], ["customer"]).count("customer", "customer")
+            1
+        """
+        return self.matrix.get((Role(label), Role(verdict)), 0)
+
+    @property
+    def agreement(self) -> float:
+        """The share of records whose verdict equals their label (0 when there is none).
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> evaluate([{"customization": 0.0}], ["client"]).agreement
+            0.0
+        """
+        if not self.total:
+            return 0.0
+        return sum(self.count(role, role) for role in _ROLES) / self.total
+
+    @property
+    def ambiguous_share(self) -> float:
+        """The share of records the rule set left ambiguous.
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> evaluate([{"customization": 0.0}], ["customer"]).ambiguous_share
+            0.0
+        """
+        if not self.total:
+            return 0.0
+        return sum(self.count(label, Role.AMBIGUOUS) for label in _ROLES) / self.total
+
+    def precision(self, role: Role | str) -> float | None:
+        """Of the records given ``role``, the share labelled so (``None``: never given).
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> evaluate([{"customization": 0.0}], ["client"]).precision("customer")
+            0.0
+        """
+        given = sum(self.count(label, role) for label in _ROLES)
+        return self.count(role, role) / given if given else None
+
+    def recall(self, role: Role | str) -> float | None:
+        """Of the records labelled ``role``, the share given it (``None``: no such label).
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> evaluate([{"customization": 0.0}], ["client"]).recall("client")
+            0.0
+        """
+        labelled = sum(self.count(role, verdict) for verdict in _ROLES)
+        return self.count(role, role) / labelled if labelled else None
+
+    @property
+    def kappa(self) -> float:
+        """Cohen's kappa: agreement beyond what chance gives with the same marginals.
+
+        1 is perfect agreement, 0 what chance gives; 1 as well when both sides used one role only
+        and agree.
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> evaluate([{"customization": 0.0}] * 2, ["customer", "client"]).kappa
+            0.0
+        """
+        if not self.total:
+            return 0.0
+        n = self.total
+        chance = sum(
+            sum(self.count(role, verdict) for verdict in _ROLES)
+            * sum(self.count(label, role) for label in _ROLES)
+            for role in _ROLES
+        ) / (n * n)
+        if math.isclose(chance, 1.0):
+            return 1.0 if math.isclose(self.agreement, 1.0) else 0.0
+        return (self.agreement - chance) / (1 - chance)
+
+    def table(self) -> str:
+        r"""The confusion matrix and the headline figures as plain text.
+
+        Example:
+            >>> from clientcustomer import evaluate
+            >>> print(evaluate([{"customization": 0.0}], ["customer"]).table())
+            label \ verdict    customer  ambiguous     client
+            customer                  1          0          0
+            ambiguous                 0          0          0
+            client                    0          0          0
+            agreement 100.0%, kappa 1.000, ambiguous 0.0% of 1 records
+        """
+        head = f"{_CORNER:<16}" + "".join(f"{role.value:>11}" for role in _ROLES)
+        lines = [head]
+        for label in _ROLES:
+            cells = "".join(f"{self.count(label, verdict):>11}" for verdict in _ROLES)
+            lines.append(f"{label.value:<16}{cells}")
+        lines.append(
+            f"agreement {self.agreement:.1%}, kappa {self.kappa:.3f}, "
+            f"ambiguous {self.ambiguous_share:.1%} of {self.total:,} records"
+        )
+        return "\n".join(lines)
+
+
+def _label(value: object, index: int) -> Role:
+    try:
+        return Role(str(getattr(value, "value", value)).strip().lower())
+    except ValueError:
+        raise ValidationError.single(
+            f"$.labels[{index}]", "'customer', 'client' or 'ambiguous'", value
+        ) from None
+
+
+def evaluate(
+    records: Iterable[Mapping[str, Any] | Signals],
+    labels: Iterable[Role | str],
+    ruleset: Ruleset | None = None,
+) -> Evaluation:
+    """Classify labelled records and compare the verdicts with the labels.
+
+    Args:
+        records: Signal records (mappings or `Signals`); an ``id`` key is kept to name the
+            record in disagreements and is not read as a signal.
+        labels: One label per record: ``customer``, ``client`` (or ``ambiguous``).
+        ruleset: The rule set; the default one when ``None``.
+
+    Returns:
+        The `Evaluation`: matrix, agreement, precision and recall, kappa, per-rule figures and
+        every disagreement with its explanation.
+
+    Raises:
+        ValidationError: When a label is not a role, the two inputs differ in length, or a
+            record is not valid for the rule set.
+
+    Example:
+        >>> from clientcustomer import evaluate
+        >>> result = evaluate([{"collaborative_share": 0.0, "customization": 0.0}], ["client"])
+        >>> [(item.label.value, item.verdict.role.value) for item in result.disagreements]
+        [('client', 'customer')]
+    """
+    classifier = Classifier(ruleset)
+    chosen = classifier.ruleset
+    matrix: Counter[tuple[Role, Role]] = Counter()
+    fired: Counter[str] = Counter()
+    fired_agree: Counter[str] = Counter()
+    fired_client: Counter[str] = Counter()
+    disagreements: list[Disagreement] = []
+    label_iter = iter(labels)
+    total = clients = 0
+    for index, record in enumerate(records):
+        try:
+            raw = next(label_iter)
+        except StopIteration:
+            raise ValidationError.single(
+                "$.labels", f"one label per record (a label for record {index})", "no more"
+            ) from None
+        label = _label(raw, index)
+        record_id = None
+        signals: Mapping[str, Any] | Signals = record
+        if isinstance(record, Mapping) and "id" in record:
+            record_id = str(record["id"])
+            signals = {key: value for key, value in record.items() if key != "id"}
+        verdict = classifier.classify(signals)
+        total += 1
+        clients += label is Role.CLIENT
+        matrix[label, verdict.role] += 1
+        agree = verdict.role is label
+        for rule_id in verdict.fired:
+            fired[rule_id] += 1
+            fired_agree[rule_id] += agree
+            fired_client[rule_id] += label is Role.CLIENT
+        if not agree:
+            disagreements.append(Disagreement(index, record_id, label, verdict))
+    if next(label_iter, None) is not None:
+        raise ValidationError.single("$.labels", "one label per record", f"more than {total}")
+    base = clients / total if total else 0.0
+    figures = tuple(
+        RuleFigure(
+            rule.id,
+            fired[rule.id],
+            fired_agree[rule.id] / fired[rule.id] if fired[rule.id] else None,
+            (fired_client[rule.id] / fired[rule.id]) / base if fired[rule.id] and base else None,
+        )
+        for rule in chosen.rules
+    )
+    return Evaluation(chosen.ref, total, matrix, tuple(disagreements), figures)
+
+
+# --- near misses --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class NearMiss:
+    """The smallest change of one signal that changes a verdict.
+
+    Attributes:
+        signal: The signal to change.
+        now: Its value now (``None``: unknown).
+        to: The value that changes the verdict, the nearest to ``now`` that does.
+        role: The role the record would then get.
+
+    Example:
+        >>> from clientcustomer import NearMiss
+        >>> print(NearMiss("customization", 0.1, 0.2, "client"))
+        would be client if customization were 0.2 (now 0.1)
+    """
+
+    signal: str
+    now: float | bool | None
+    to: float | bool
+    role: Role = attrs.field(converter=Role)
+
+    def __str__(self) -> str:
+        now = "unknown" if self.now is None else _show(self.now)
+        return f"would be {self.role.value} if {self.signal} were {_show(self.to)} (now {now})"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}" if float(f"{value:g}") == value else repr(value)
+    return str(value)
+
+
+def _number(literal: c.Literal) -> float | None:
+    value = literal.value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _literals(expr: c.Expr, signal: str, out: set[float]) -> None:
+    """The numbers ``signal`` is compared with in ``expr``, one step either side included."""
+    if isinstance(expr, c.Compare):
+        sides = (expr.left, expr.right)
+        if any(isinstance(side, c.Name) and side.name == signal for side in sides):
+            numbers = [_number(side) for side in sides if isinstance(side, c.Literal)]
+            for value in (number for number in numbers if number is not None):
+                below, above = math.nextafter(value, -math.inf), math.nextafter(value, math.inf)
+                out.update((value, below, above, value - 1, value + 1))
+    elif isinstance(expr, c.In) and expr.name.name == signal:
+        out.update(n for n in (_number(literal) for literal in expr.values) if n is not None)
+    elif isinstance(expr, c.And | c.Or):
+        for part in expr.operands:
+            _literals(part, signal, out)
+    elif isinstance(expr, c.Not):
+        _literals(expr.operand, signal, out)
+
+
+def _candidates(ruleset: Ruleset, signal: str, kind: str) -> list[float | bool]:
+    if kind == "boolean":
+        return [False, True]
+    found: set[float] = set()
+    for rule in ruleset.rules:
+        _literals(rule.condition, signal, found)
+    if ruleset.policy.requires is not None:
+        _literals(c.parse_condition(ruleset.policy.requires), signal, found)
+    spec = SIGNALS.get(signal)
+    low = spec.minimum if spec is not None else None
+    high = spec.maximum if spec is not None else None
+    values = sorted(
+        x
+        for x in found
+        if math.isfinite(x) and (low is None or x >= low) and (high is None or x <= high)
+    )
+    if kind == "integer":
+        return [
+            float(x)
+            for x in sorted({math.ceil(x) for x in values} | {math.floor(x) for x in values})
+        ]
+    return values
+
+
+def near_misses(
+    record: Mapping[str, Any] | Signals, ruleset: Ruleset | None = None
+) -> tuple[NearMiss, ...]:
+    """What would change this verdict: per signal, the nearest value that gives another role.
+
+    The candidates are the rule set's own thresholds (and the values just past them), within each
+    signal's range; the verdict is re-computed with the one signal changed, so a near miss is
+    exact at the boundary: applying it changes the role, and any smaller change of that signal in
+    the same direction does not. Signals that no change of one value can move are left out.
+
+    Args:
+        record: The signals (a mapping or `Signals`).
+        ruleset: The rule set; the default one when ``None``.
+
+    Returns:
+        The near misses, nearest first (unknown signals after known ones).
+
+    Example:
+        >>> from clientcustomer import near_misses
+        >>> record = {"collaborative_share": 0.1, "customization": 0.1,
+        ...           "active_engagement": True, "service_share": 1.0}
+        >>> for miss in near_misses(record)[:2]:
+        ...     print(miss)
+        would be ambiguous if collaborative_share were 0.2 (now 0.1)
+        would be ambiguous if customization were 0.2 (now 0.1)
+    """
+    classifier = Classifier(ruleset)
+    chosen = classifier.ruleset
+    signals = record if isinstance(record, Signals) else classifier.signals_of(record)
+    role = classifier.classify(signals).role
+    values = _as_values(signals)
+    declared = chosen.signal_types()
+    used = dict.fromkeys(name for rule in chosen.rules for name in rule.signals)
+    if chosen.policy.requires is not None:
+        used.update(dict.fromkeys(c.signals_of(c.parse_condition(chosen.policy.requires))))
+    misses: list[tuple[tuple[bool, float], NearMiss]] = []
+    for signal in used:
+        spec = SIGNALS.get(signal)
+        kind: str = spec.type if spec is not None else declared.get(signal, "number")
+        if kind == "string":
+            continue
+        now = values.get(signal)
+        candidates = _candidates(chosen, signal, kind)
+        if now is not None and not isinstance(now, bool):
+            exact = Fraction(float(now))  # exact distances, even far from zero
+            candidates.sort(key=lambda x: (abs(Fraction(float(x)) - exact), x))
+        for value in candidates:
+            if value == now:
+                continue
+            changed = dict(values)
+            changed[signal] = int(value) if kind == "integer" else value
+            other = classifier.classify(changed).role
+            if other is not role:
+                known = isinstance(now, int | float) and not isinstance(now, bool)
+                distance = abs(float(value) - float(now)) if known else 0.0  # type: ignore[arg-type]
+                misses.append(((now is None, distance), NearMiss(signal, now, value, other)))
+                break
+    misses.sort(key=lambda item: item[0])
+    return tuple(miss for _, miss in misses)
+
+
+def _as_values(signals: Signals) -> dict[str, Any]:
+    from clientcustomer._core.serialization import unstructure  # noqa: PLC0415 - an edge
+
+    document = unstructure(signals)
+    custom = document.pop("custom", {}) or {}
+    return {key: value for key, value in {**document, **custom}.items() if value is not None}

@@ -1,0 +1,128 @@
+"""Evaluation against labels and near misses: recounted by hand, and exact at the boundaries."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import clientcustomer as cc
+from clientcustomer.exceptions import ValidationError
+from clientcustomer.testing import signals
+
+ROLES = ("customer", "ambiguous", "client")
+LABELS = st.sampled_from(("customer", "client", "ambiguous"))
+
+
+def plain(record: cc.Signals) -> dict[str, object]:
+    document = cc.unstructure(record)
+    document.pop("custom", None)
+    return {key: value for key, value in document.items() if value is not None}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(signals(), LABELS), max_size=25))
+def test_the_figures_agree_with_a_straightforward_recount(pairs):
+    records = [record for record, _ in pairs]
+    labels = [label for _, label in pairs]
+
+    result = cc.evaluate(records, labels)
+
+    verdicts = [cc.classify(record).role.value for record in records]
+    n = len(records)
+    assert n == result.total
+    for label in ROLES:
+        for verdict in ROLES:
+            expected = sum(
+                1 for a, b in zip(labels, verdicts, strict=True) if (a, b) == (label, verdict)
+            )
+            assert expected == result.count(label, verdict)
+    agree = sum(a == b for a, b in zip(labels, verdicts, strict=True))
+    assert (agree / n if n else 0.0) == pytest.approx(result.agreement)
+    for role in ROLES:
+        given_role = verdicts.count(role)
+        labelled = labels.count(role)
+        hits = sum(a == b == role for a, b in zip(labels, verdicts, strict=True))
+        assert (hits / given_role if given_role else None) == result.precision(role)
+        assert (hits / labelled if labelled else None) == result.recall(role)
+    if n:
+        chance = sum(labels.count(r) * verdicts.count(r) for r in ROLES) / n / n
+        if not math.isclose(chance, 1.0):
+            assert (agree / n - chance) / (1 - chance) == pytest.approx(result.kappa)
+    assert len(result.disagreements) == n - agree
+    for rule in cc.default_ruleset().rules:
+        (figure,) = [item for item in result.rules if item.rule_id == rule.id]
+        fired = [i for i, record in enumerate(records) if rule.id in cc.classify(record).fired]
+        assert len(fired) == figure.fired
+
+
+def test_a_perfect_and_a_chance_level_evaluation():
+    client = {
+        "collaborative_share": 0.6,
+        "customization": 0.5,
+        "active_engagement": True,
+        "commitment_days": 300,
+    }
+    shop = {"collaborative_share": 0.0, "customization": 0.0}
+    perfect = cc.evaluate([client, shop, {"id": "x", **shop}], ["client", "customer", "customer"])
+    assert (1.0, 1.0, ()) == (perfect.agreement, perfect.kappa, perfect.disagreements)
+    flipped = cc.evaluate([{"id": "acme", **client}, shop], ["customer", "client"])
+    assert 0.0 == flipped.agreement
+    assert ["acme", None] == [item.id for item in flipped.disagreements]
+    assert "agreement 0.0%" in flipped.table()
+
+
+@pytest.mark.parametrize(
+    ("labels", "field"),
+    [
+        (["client"], "$.labels"),
+        (["client", "customer", "client"], "$.labels"),
+        (["vip", "client"], "$.labels[0]"),
+    ],
+)
+def test_labels_must_be_roles_one_per_record(labels, field):
+    with pytest.raises(ValidationError) as caught:
+        cc.evaluate([{"customization": 0.0}, {"customization": 0.5}], labels)
+    assert field == caught.value.problems[0].field
+
+
+def smaller(now: float, to: float) -> list[float]:
+    """Values strictly between ``now`` and ``to``: just past now, halfway, just short of to."""
+    toward = math.nextafter(to, now)
+    return [
+        value
+        for value in {math.nextafter(now, to), (now + to) / 2, toward}
+        if min(now, to) < value < max(now, to)
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(signals())
+def test_a_near_miss_applied_changes_the_verdict_and_nothing_smaller_does(record):
+    values = plain(record)
+    role = cc.classify(values).role
+    for miss in cc.near_misses(values):
+        changed = {**values, miss.signal: miss.to}
+        if cc.SIGNALS[miss.signal].type == "integer" and not isinstance(miss.to, bool):
+            changed[miss.signal] = int(miss.to)
+        assert miss.role == cc.classify(changed).role != role
+        if isinstance(miss.now, bool) or miss.now is None or isinstance(miss.to, bool):
+            continue
+        for value in smaller(float(miss.now), float(miss.to)):
+            integer = cc.SIGNALS[miss.signal].type == "integer"
+            if integer and value != int(value):
+                continue
+            tried = int(value) if integer else value
+            assert role == cc.classify({**values, miss.signal: tried}).role, (miss, tried)
+
+
+def test_near_misses_read_the_rule_sets_thresholds():
+    record = {
+        "collaborative_share": 0.1,
+        "customization": 0.1,
+        "active_engagement": True,
+        "service_share": 1.0,
+    }
+    misses = {miss.signal: miss for miss in cc.near_misses(record)}
+    assert 0.2 == misses["collaborative_share"].to
+    assert "would be ambiguous if customization were 0.2 (now 0.1)" == str(misses["customization"])
