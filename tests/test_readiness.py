@@ -345,11 +345,14 @@ class TestHealth:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"as_of": "2026-02-10"}, "$.as_of: expected a date, got '2026-02-10'"),
+            (
+                {"as_of": "2026-02-10"},
+                "$.as_of: expected a date (datetime.date, not a datetime), got '2026-02-10'",
+            ),
             (
                 {"as_of": dt.datetime(2026, 2, 10, tzinfo=dt.UTC)},
                 (
-                    "$.as_of: expected a date, got datetime.datetime(2026, 2, 10, 0, 0, "
+                    "$.as_of: expected a date (datetime.date, not a datetime), got datetime.datetime(2026, 2, 10, 0, 0, "
                     "tzinfo=datetime.time..."
                 ),
             ),
