@@ -352,8 +352,8 @@ class TestHealth:
             (
                 {"as_of": dt.datetime(2026, 2, 10, tzinfo=dt.UTC)},
                 (
-                    "$.as_of: expected a date (datetime.date, not a datetime), got datetime.datetime(2026, 2, 10, 0, 0, "
-                    "tzinfo=datetime.time..."
+                    "$.as_of: expected a date (datetime.date, not a datetime), "
+                    "got datetime.datetime(2026, 2, 10, 0, 0, tzinfo=datetime.time..."
                 ),
             ),
             (
