@@ -1,5 +1,6 @@
 """Evaluation against labels and near misses: recounted by hand, and exact at the boundaries."""
 
+import json
 import math
 
 import pytest
@@ -7,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clientcustomer as cc
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import signals
 
@@ -126,3 +128,76 @@ def test_near_misses_read_the_rule_sets_thresholds():
     misses = {miss.signal: miss for miss in cc.near_misses(record)}
     assert 0.2 == misses["collaborative_share"].to
     assert "would be ambiguous if customization were 0.2 (now 0.1)" == str(misses["customization"])
+
+
+def labelled_file(tmp_path, suffix="csv"):
+    rows = [
+        ("a", "client", 0.6, 0.5, "true"),
+        ("b", "customer", 0.0, 0.0, "false"),
+        ("c", "client", 0.0, 0.0, "false"),
+    ]
+    path = tmp_path / f"labelled.{suffix}"
+    if suffix == "csv":
+        lines = ["id,label,collaborative_share,customization,active_engagement"]
+        lines += [",".join(str(cell) for cell in row) for row in rows]
+    else:
+        keys = ("id", "label", "collaborative_share", "customization", "active_engagement")
+        lines = [
+            json.dumps(dict(zip(keys, [*row[:4], row[4] == "true"], strict=True))) for row in rows
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_rules_evaluate_prints_the_matrix_the_rules_and_the_near_misses(tmp_path, capsys, suffix):
+    path = labelled_file(tmp_path, suffix)
+
+    code = main(["rules", "evaluate", str(path), "--label-column", "label"])
+
+    out = capsys.readouterr().out
+    assert 0 == code
+    assert "agreement 66.7%" in out
+    assert "1 disagreements" in out
+    assert "  c: labelled client, classified customer" in out
+    assert "would be" in out.split("  c: labelled client")[1]
+
+
+def test_rules_evaluate_json(tmp_path, capsys):
+    path = labelled_file(tmp_path)
+
+    code = main(["rules", "evaluate", str(path), "--label-column", "label", "--format", "json"])
+
+    document = json.loads(capsys.readouterr().out)
+    assert 0 == code
+    assert 3 == document["total"]
+    assert ["c"] == [item["id"] for item in document["disagreements"]]
+    assert document["disagreements"][0]["near_misses"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--label-column", "verdict"], "--label-column: expected a column of"),
+        (["--label-column", "label", "--limit", "-1"], "--limit: expected"),
+    ],
+)
+def test_rules_evaluate_bad_input_is_one_line(tmp_path, capsys, argv, message):
+    path = labelled_file(tmp_path)
+
+    code = main(["rules", "evaluate", str(path), *argv])
+
+    err = capsys.readouterr().err
+    assert 2 == code
+    assert message in err
+    assert 1 == len(err.strip().splitlines())
+
+
+def test_rules_evaluate_refuses_a_label_that_is_not_a_role(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,label,customization\na,vip,0.5\n", encoding="utf-8")
+
+    code = main(["rules", "evaluate", str(path), "--label-column", "label"])
+
+    assert 2 == code
+    assert "expected 'customer', 'client' or 'ambiguous', got 'vip'" in capsys.readouterr().err

@@ -12,6 +12,8 @@ Without FILE, ``test`` and ``show`` use the rule set shipped with the package.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 import textwrap
@@ -21,6 +23,8 @@ from typing import Any
 from clientcustomer import (
     Aspect,
     Classifier,
+    Disagreement,
+    Evaluation,
     HitPolicy,
     Role,
     Rule,
@@ -31,13 +35,15 @@ from clientcustomer import (
     Signals,
     VerdictChange,
     diff_rulesets,
+    evaluate,
+    near_misses,
     to_json,
     unstructure,
 )
-from clientcustomer.exceptions import CliError, RulesetError
+from clientcustomer.exceptions import CliError, RulesetError, ValidationError
 
 from .inputs import Rejected, SignalRows, input_format, load_rules, open_input, signal_rows
-from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, open_output
+from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, one_line, open_output
 
 __all__ = ["describe", "diff_table", "example_table", "register", "summary"]
 
@@ -131,6 +137,36 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     diff.add_argument("--limit", type=int, metavar="N", help="show at most N changed rows")
     diff.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     diff.set_defaults(handler=_diff)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="how often a rule set agrees with labels you trust",
+        description="Classify every row of a signal file (CSV or JSON Lines) whose LABEL column "
+        "says customer or client (as your account managers labelled it), and print the "
+        "confusion matrix, agreement, precision and recall, Cohen's kappa, per-rule figures "
+        "and the disagreements with their near misses.",
+    )
+    evaluate.add_argument("data", metavar="FILE", help="a CSV or JSON Lines file of signal rows")
+    evaluate.add_argument(
+        "--label-column", metavar="NAME", required=True, help="the column holding the labels"
+    )
+    evaluate.add_argument("--rules", metavar="FILE", help="the rule set (default: the default one)")
+    evaluate.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        help="the format of FILE (default: by its extension; csv for stdin)",
+    )
+    evaluate.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table: figures then disagreements; json: one document (default: %(default)s)",
+    )
+    evaluate.add_argument(
+        "--limit", type=int, metavar="N", default=20, help="show at most N disagreements (20)"
+    )
+    evaluate.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    evaluate.set_defaults(handler=_evaluate)
 
 
 # --- handlers -----------------------------------------------------------------------------------
@@ -435,4 +471,133 @@ def describe(ruleset: Ruleset) -> str:
             f"  {example.id:<{width}}  expects {example.expect.value}"
             for example in ruleset.examples
         )
+    return "\n".join(lines) + "\n"
+
+
+# --- rules evaluate -----------------------------------------------------------------------------
+
+
+def _without_label(args: argparse.Namespace, fmt: str) -> tuple[io.StringIO, list[str]]:
+    """The signal file without its label column (as text to read again), and the labels."""
+    labels: list[str] = []
+    column = args.label_column
+    out = io.StringIO()
+    with open_input(args.data) as stream:
+        if fmt == "jsonl":
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    out.write("\n")
+                    continue
+                try:
+                    document = json.loads(line)
+                except ValueError:
+                    raise CliError(f"{args.data}: line {number}: expected a JSON object") from None
+                if not isinstance(document, dict) or column not in document:
+                    raise CliError(f"{args.data}: line {number}: expected a {column!r} key")
+                labels.append(str(document.pop(column)))
+                out.write(json.dumps(document) + "\n")
+        else:
+            reader = csv.reader(stream)
+            header = next(reader, None)
+            if header is None or column not in header:
+                got = "an empty file" if header is None else ", ".join(header)
+                raise CliError(f"--label-column: expected a column of {args.data}, got {got}")
+            index = header.index(column)
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header[:index] + header[index + 1 :])
+            for row in reader:
+                labels.append(row[index] if index < len(row) else "")
+                writer.writerow(row[:index] + row[index + 1 :])
+    out.seek(0)
+    return out, labels
+
+
+@_reporting_problems
+def _evaluate(args: argparse.Namespace) -> int:
+    if args.limit < 0:
+        raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
+    ruleset = load_rules(args.rules)
+    fmt = input_format(args.data, args.input_format)
+    text, labels = _without_label(args, fmt)
+    name = "<stdin>" if args.data == _STDIN else args.data
+    records: list[Signals] = []
+    ids: list[str] = []
+    for item in signal_rows(SignalRows(Classifier(ruleset), name), text, fmt):
+        if isinstance(item, Rejected):
+            raise CliError(f"{name}: line {item.line}, {item.reason}")
+        records.append(item.signals)
+        ids.append(item.id)
+    try:
+        result = evaluate(records, labels, ruleset)
+    except ValidationError as error:
+        raise CliError(f"--label-column {args.label_column}: {one_line(str(error))}") from None
+    shown = result.disagreements[: args.limit]
+    with open_output(args.output) as out:
+        if args.format == "json":
+            document = {
+                "ruleset": result.ruleset,
+                "total": result.total,
+                "agreement": result.agreement,
+                "kappa": result.kappa,
+                "ambiguous_share": result.ambiguous_share,
+                "matrix": [
+                    {"label": label.value, "verdict": verdict.value, "count": count}
+                    for (label, verdict), count in sorted(result.matrix.items())
+                ],
+                "precision": {role.value: result.precision(role) for role in Role},
+                "recall": {role.value: result.recall(role) for role in Role},
+                "rules": [unstructure(figure) for figure in result.rules],
+                "disagreements": [
+                    {
+                        "id": ids[item.index],
+                        "label": item.label.value,
+                        "verdict": unstructure(item.verdict),
+                        "near_misses": [
+                            str(miss) for miss in near_misses(records[item.index], ruleset)
+                        ],
+                    }
+                    for item in shown
+                ],
+            }
+            out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(_evaluation_text(result, shown, ids, records, ruleset))
+    return EXIT_OK
+
+
+def _evaluation_text(
+    result: Evaluation,
+    shown: Sequence[Disagreement],
+    ids: Sequence[str],
+    records: Sequence[Signals],
+    ruleset: Ruleset,
+) -> str:
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1%}"
+
+    lines = [result.table(), ""]
+    lines.extend(
+        f"{role.value:<10} precision {share(result.precision(role)):>7}  "
+        f"recall {share(result.recall(role)):>7}"
+        for role in Role
+    )
+    lines.extend(["", f"{'rule':<28} {'fired':>7} {'agrees':>8} {'client lift':>12}"])
+    for figure in result.rules:
+        lift = "-" if figure.client_lift is None else f"{figure.client_lift:.2f}"
+        lines.append(
+            f"{figure.rule_id:<28} {figure.fired:>7,} {share(figure.agreement):>8} {lift:>12}"
+        )
+    lines.extend(
+        [
+            "",
+            f"{len(result.disagreements):,} disagreements"
+            + (f" (the first {len(shown)})" if len(shown) < len(result.disagreements) else ""),
+        ]
+    )
+    for item in shown:
+        lines.append(
+            f"  {ids[item.index]}: labelled {item.label.value}, classified "
+            f"{item.verdict.role.value} (score {item.verdict.score:g})"
+        )
+        lines.extend(f"    {miss}" for miss in near_misses(records[item.index], ruleset)[:3])
     return "\n".join(lines) + "\n"
