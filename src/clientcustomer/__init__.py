@@ -139,6 +139,7 @@ if TYPE_CHECKING:
         load_ruleset,
         loads_ruleset,
     )
+    from .rules.tune import ThresholdChange, Tuning, tune
     from .signals.derive import (
         SIGNALS,
         Aspect,
@@ -155,6 +156,9 @@ if TYPE_CHECKING:
     __version__: str
 
 _EXPORTS: dict[str, str] = {
+    "ThresholdChange": "rules.tune",
+    "Tuning": "rules.tune",
+    "tune": "rules.tune",
     "Disagreement": "rules.evaluate",
     "Evaluation": "rules.evaluate",
     "NearMiss": "rules.evaluate",
@@ -347,9 +351,11 @@ __all__ = [
     "StageTransition",
     "StatusChange",
     "SupportsClassification",
+    "ThresholdChange",
     "TransitionCheck",
     "TransitionError",
     "TransitionGuard",
+    "Tuning",
     "ValidationError",
     "VerdictChange",
     "classify",
@@ -380,6 +386,7 @@ __all__ = [
     "timeline",
     "to_json",
     "to_sql",
+    "tune",
     "unstructure",
 ]
 

@@ -38,6 +38,7 @@ from clientcustomer import (
     evaluate,
     near_misses,
     to_json,
+    tune,
     unstructure,
 )
 from clientcustomer.exceptions import CliError, RulesetError, ValidationError
@@ -167,6 +168,31 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     )
     evaluate.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     evaluate.set_defaults(handler=_evaluate)
+
+    tune = commands.add_parser(
+        "tune",
+        help="move a rule set's thresholds to agree better with labels",
+        description="Move the thresholds of a rule set's rules (and its policy's client_at and "
+        "customer_below) to agree better with the labels of FILE, keeping every rule's "
+        "operator, text, aspect and points; report the agreement before, after and "
+        "cross-validated, and write the tuned rule set as TOML. Exit status 1 when the tuned "
+        "rule set breaks one of its embedded examples (nothing is written then).",
+    )
+    tune.add_argument("data", metavar="FILE", help="a CSV or JSON Lines file of signal rows")
+    tune.add_argument(
+        "--label-column", metavar="NAME", required=True, help="the column holding the labels"
+    )
+    tune.add_argument("--rules", metavar="FILE", help="the rule set (default: the default one)")
+    tune.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        help="the format of FILE (default: by its extension; csv for stdin)",
+    )
+    tune.add_argument(
+        "--folds", type=int, default=5, metavar="K", help="cross-validation folds, 0: none (5)"
+    )
+    tune.add_argument("--output", metavar="FILE", help="write the tuned rule set to FILE")
+    tune.set_defaults(handler=_tune)
 
 
 # --- handlers -----------------------------------------------------------------------------------
@@ -512,11 +538,10 @@ def _without_label(args: argparse.Namespace, fmt: str) -> tuple[io.StringIO, lis
     return out, labels
 
 
-@_reporting_problems
-def _evaluate(args: argparse.Namespace) -> int:
-    if args.limit < 0:
-        raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
-    ruleset = load_rules(args.rules)
+def _labelled(
+    args: argparse.Namespace, ruleset: Ruleset
+) -> tuple[list[Signals], list[str], list[str]]:
+    """The signal rows of a labelled file: signals, ids and labels, in file order."""
     fmt = input_format(args.data, args.input_format)
     text, labels = _without_label(args, fmt)
     name = "<stdin>" if args.data == _STDIN else args.data
@@ -527,6 +552,47 @@ def _evaluate(args: argparse.Namespace) -> int:
             raise CliError(f"{name}: line {item.line}, {item.reason}")
         records.append(item.signals)
         ids.append(item.id)
+    return records, ids, labels
+
+
+@_reporting_problems
+def _tune(args: argparse.Namespace) -> int:
+    if args.folds < 0 or args.folds == 1:
+        raise CliError(f"--folds: expected 0 or a number >= 2, got {args.folds}")
+    ruleset = load_rules(args.rules)
+    records, _, labels = _labelled(args, ruleset)
+    try:
+        result = tune(records, labels, ruleset, folds=args.folds)
+    except ValidationError as error:
+        raise CliError(f"--label-column {args.label_column}: {one_line(str(error))}") from None
+    cross = "-" if result.cross_validated is None else f"{result.cross_validated:.1%}"
+    report = [
+        (
+            f"rules tune: {ruleset.ref} -> {result.ruleset.ref} on {len(records):,} labelled "
+            f"rows: agreement {result.before:.1%} -> {result.after:.1%} in-sample, {cross} "
+            f"cross-validated ({result.folds} folds)"
+        ),
+        *(f"  {change}" for change in result.changes),
+    ]
+    sys.stderr.write("\n".join(report) + "\n")
+    if result.broken_examples:
+        sys.stderr.write(
+            "rules tune: the tuned rule set breaks its examples "
+            f"{', '.join(result.broken_examples)}; nothing written\n"
+        )
+        return EXIT_FAILED
+    header = "".join(f"# {line.strip()}\n" for line in report)
+    with open_output(args.output) as out:
+        out.write(header + result.ruleset.to_toml())
+    return EXIT_OK
+
+
+@_reporting_problems
+def _evaluate(args: argparse.Namespace) -> int:
+    if args.limit < 0:
+        raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
+    ruleset = load_rules(args.rules)
+    records, ids, labels = _labelled(args, ruleset)
     try:
         result = evaluate(records, labels, ruleset)
     except ValidationError as error:
