@@ -11,6 +11,7 @@ shows.
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +35,8 @@ _CANDIDATES = 32
 _PASSES = 2
 
 Path = tuple[int, ...]
+_Change = tuple[int, bool | None, bool | None]
+"""A record whose rule result changes: its index, the result before and after."""
 
 
 @attrs.frozen
@@ -202,6 +205,7 @@ class _Model:
         self.points = [float(rule.points or 0.0) for rule in ruleset.rules]
         self.conditions = [rule.condition for rule in ruleset.rules]
         self.fires = [self.fire(condition) for condition in self.conditions]
+        self._orders: dict[str, tuple[list[float], list[int]]] = {}
         requires = ruleset.policy.requires
         if requires is None:
             self.gate = [True] * len(self.records)
@@ -250,13 +254,40 @@ class _Model:
             return Role.CUSTOMER
         return role
 
-    def try_rule(self, rule: int, fires: list[bool | None]) -> int | None:
-        """The agreement if ``rule`` fired as ``fires``; ``None`` when an example breaks."""
-        old, points = self.fires[rule], self.points[rule]
+    def order(self, signal: str) -> tuple[list[float], list[int]]:
+        """The records with a known number for ``signal``: values sorted, and their indices."""
+        if signal not in self._orders:
+            known = sorted(
+                (float(value), index)
+                for index, value in enumerate(_read(record, signal) for record in self.records)
+                if isinstance(value, int | float) and not isinstance(value, bool)
+            )
+            self._orders[signal] = ([v for v, _ in known], [i for _, i in known])
+        return self._orders[signal]
+
+    def changes(self, knob: _Knob, old: float, new: float, condition: c.Expr) -> list[_Change]:
+        """The records whose rule result changes when ``knob`` moves from ``old`` to ``new``.
+
+        Only a record whose value lies between the two thresholds (both included) can change:
+        one comparison moved, and it reads that value only.
+        """
+        values, indices = self.order(knob.signal)
+        low, high = min(old, new), max(old, new)
+        start, stop = bisect.bisect_left(values, low), bisect.bisect_right(values, high)
+        test = _compile(condition)
+        fires = self.fires[knob.rule]
+        out = []
+        for index in indices[start:stop]:
+            after = test(self.records[index])
+            if after != fires[index]:
+                out.append((index, fires[index], after))
+        return out
+
+    def try_rule(self, rule: int, changes: Sequence[_Change]) -> int | None:
+        """The agreement if ``rule`` changed as ``changes``; ``None`` when an example breaks."""
+        points = self.points[rule]
         agree = self.agree
-        for index, (before, after) in enumerate(zip(old, fires, strict=True)):
-            if before == after:
-                continue
+        for index, before, after in changes:
             score = self.score[index] + points * ((after is True) - (before is True))
             fired = self.fired[index] + (after is True) - (before is True)
             unresolved = self.unresolved[index] + (after is None) - (before is None)
@@ -269,18 +300,19 @@ class _Model:
             agree += (role is label) - (self.roles[index] is label)
         return agree
 
-    def apply_rule(self, rule: int, condition: c.Expr, fires: list[bool | None]) -> None:
-        old, points = self.fires[rule], self.points[rule]
-        for index, (before, after) in enumerate(zip(old, fires, strict=True)):
-            if before == after:
-                continue
+    def apply_rule(self, rule: int, condition: c.Expr, changes: Sequence[_Change]) -> None:
+        points, fires = self.points[rule], self.fires[rule]
+        for index, before, after in changes:
             self.score[index] += points * ((after is True) - (before is True))
             self.fired[index] += (after is True) - (before is True)
             self.unresolved[index] += (after is None) - (before is None)
+            fires[index] = after
+            label = self.labels[index] if index < self.size else None
+            was = self.roles[index]
             self.roles[index] = self.decide(index)
-        self.fires[rule] = fires
+            if label is not None:
+                self.agree += (self.roles[index] is label) - (was is label)
         self.conditions[rule] = condition
-        self.agree = sum(self.roles[i] is self.labels[i] for i in range(self.size))
 
     def try_policy(self, client_at: float, customer_below: float) -> int | None:
         keep = self.client_at, self.customer_below
@@ -323,10 +355,10 @@ def _search(  # noqa: C901 - one loop per kind of number, kept together
                     continue
                 number = _number(candidate, knob.integer)
                 condition = _replace(model.conditions[knob.rule], knob.path, number)
-                fires = model.fire(condition)
-                agree = model.try_rule(knob.rule, fires)
+                changes = model.changes(knob, current, candidate, condition)
+                agree = model.try_rule(knob.rule, changes)
                 if agree is not None and agree > model.agree:
-                    model.apply_rule(knob.rule, condition, fires)
+                    model.apply_rule(knob.rule, condition, changes)
                     current, improved = candidate, True
             values[knob] = current
         scores = sorted({model.score[i] for i in range(model.size)})
