@@ -17,8 +17,16 @@ import sqlite3
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from clientcustomer import SIGNALS, testing
 from clientcustomer import Classifier, Policy, Rule, Ruleset, classify_frame, classify_sql, to_sql
+
+try:
+    from clientcustomer.rules import conditions as c
+except ImportError:  # pragma: no cover - the layout before issue 12
+    from clientcustomer import _conditions as c  # type: ignore[no-redef]
 
 OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
 
@@ -193,3 +201,120 @@ class TestOperatorTable:
         text = condition(form, op, kind)
         rows = rows_for(form, kind)
         assert expected_roles(form, op) == ENGINES[engine](ruleset_for(text), rows), text
+
+
+# --- an oracle of its own -----------------------------------------------------------------------
+
+
+def _compare(op: str, a: object, b: object) -> bool:
+    """``a OP b`` spelled out, one branch per operator (no table shared with the library)."""
+    if op == "<":
+        return a < b  # type: ignore[operator]
+    if op == "<=":
+        return a < b or a == b  # type: ignore[operator]
+    if op == ">":
+        return b < a  # type: ignore[operator]
+    if op == ">=":
+        return b < a or a == b  # type: ignore[operator]
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return not a == b  # noqa: SIM201 - spelled differently from the code under test on purpose
+    raise AssertionError(op)
+
+
+def _same(a: object, b: object) -> bool:
+    """Membership keeps types apart: ``True`` is not ``1``, ``'1'`` is not ``1``; 1 is 1.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a == b
+    return a == b
+
+
+def oracle(expr: object, values: dict[str, object]) -> bool | None:  # noqa: C901, PLR0911
+    """Kleene logic over a parsed condition, written from the grammar's documentation."""
+    if isinstance(expr, c.Name):
+        value = values.get(expr.name)
+        return None if value is None else bool(value)
+    if isinstance(expr, c.Literal):
+        return bool(expr.value)
+    if isinstance(expr, c.Compare):
+        sides = [
+            values.get(side.name) if isinstance(side, c.Name) else side.value
+            for side in (expr.left, expr.right)
+        ]
+        if sides[0] is None or sides[1] is None:
+            return None
+        return _compare(expr.op, sides[0], sides[1])
+    if isinstance(expr, c.In):
+        value = values.get(expr.name.name)
+        if value is None:
+            return None
+        found = any(_same(value, item.value) for item in expr.values)
+        return (not found) if expr.negated else found
+    if isinstance(expr, c.IsUnknown):
+        unknown = values.get(expr.name.name) is None
+        return (not unknown) if expr.negated else unknown
+    if isinstance(expr, c.Not):
+        inner = oracle(expr.operand, values)
+        return None if inner is None else not inner
+    if isinstance(expr, c.And | c.Or):
+        results = [oracle(item, values) for item in expr.operands]
+        decisive = isinstance(expr, c.Or)  # True decides an `or`, False an `and`
+        if decisive in results:
+            return decisive
+        return None if None in results else not decisive
+    raise AssertionError(expr)
+
+
+class TestOracle:
+    @pytest.mark.parametrize(
+        ("op", "a", "b", "expected"),
+        [
+            (op, a, b, truth[index])
+            for op, truth in TRUTH.items()
+            for index, (a, b) in enumerate(((1, 2), (2, 2), (3, 2)))
+        ],
+    )
+    def test_the_oracle_reads_the_table(self, op, a, b, expected):
+        """The oracle's comparisons agree with the hand-written table."""
+        assert expected is _compare(op, a, b)
+
+    @pytest.mark.parametrize(
+        ("value", "expected"), [(1, True), (1.0, True), (True, False), ("1", False), (2, False)]
+    )
+    def test_membership_keeps_types_apart(self, value, expected):
+        """The oracle's ``in`` treats ``True`` and ``'1'`` as different from ``1``."""
+        assert expected is oracle(c.parse_condition("x in [1]"), {"x": value})
+
+
+CUSTOM = {"region": "string", "nps": "integer", "vip": "boolean", "margin": "number"}
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, object]:
+    """A value or unknown for every signal a generated condition may read."""
+    kinds = {name: spec.type for name, spec in SIGNALS.items()} | CUSTOM
+    found: dict[str, object] = {}
+    for name, kind in kinds.items():
+        if kind == "boolean":
+            value: st.SearchStrategy[object] = st.booleans()
+        elif kind == "string":
+            value = st.sampled_from(("", "north", "a'b")) | st.text(max_size=3)
+        else:
+            value = st.sampled_from((0, 1, 0.2, 0.5, 90, 365)) | st.integers(-5, 500)
+            value |= st.floats(-1e6, 1e6)
+        found[name] = draw(st.none() | value)
+    return found
+
+
+class TestAgainstTheOracle:
+    @given(testing.conditions(types=CUSTOM), records())
+    def test_compiled_conditions_agree_with_the_oracle(self, text, values):
+        """The compiled closure and the library's evaluator give the independent oracle's answer."""
+        tree = c.parse_condition(text)
+        expected = oracle(tree, values)
+        compiled = c.compile_condition(tree, lambda name: lambda record: record.get(name))
+        assert expected == compiled(values)
+        assert expected == c.evaluate(tree, values)
