@@ -281,7 +281,7 @@ OPERATOR_BATCHES = tuple(
         Ruleset(
             f"op-{index}",
             "1",
-            Policy("first", default="customer"),
+            RulesetPolicy("first", default="customer"),
             (
                 Rule("a", f"tenure_days {op} 100", "a", role="client"),
                 Rule("b", f"100 {op} tenure_days", "b", role="ambiguous"),

@@ -17,7 +17,9 @@ The ``ci`` Hypothesis profile keeps this fast; ``HYPOTHESIS_PROFILE=thorough`` r
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
+import json
 import sys
 import tempfile
 from collections.abc import Callable
@@ -28,12 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import clientcustomer as cc
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ClientCustomerError
-
-try:
-    from clientcustomer.cli import main
-except ImportError:  # pragma: no cover - the layout before issue 12
-    from clientcustomer._cli import main  # type: ignore[no-redef]
 
 OLD = "the previous output\n"
 LOG = "party_id,on,kind,amount\nann,2026-01-05,purchase,10\n"
@@ -92,8 +90,6 @@ SUFFIXES = {
 
 # --- the generated files (to move into clientcustomer.testing) -----------------------------------
 
-import gzip
-import json
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGAGEMENT = (ROOT / "docs" / "examples" / "research-engagement.json").read_text(encoding="utf-8")
@@ -361,7 +357,7 @@ def run_main(argv: list[str]) -> tuple[object, str, str]:
 
 
 def check_run(command: str, data: bytes, suffix: str, options: list[str]) -> None:
-    kind, template, takes_output = COMMANDS[command]
+    _, template, takes_output = COMMANDS[command]
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         files = {
@@ -405,7 +401,7 @@ def fuzz_case(draw: st.DrawFn, command: str) -> tuple[bytes, str, list[str]]:
     kind = kind_of(command)
     suffix = draw(st.sampled_from(SUFFIXES[kind]))
     data = draw(fuzz_files(kind, suffix))
-    options = draw(fuzz_options(command.split()[0], kind))
+    options = draw(fuzz_options(command.split(maxsplit=1)[0], kind))
     return data, suffix, options
 
 
@@ -437,7 +433,7 @@ LOADERS: dict[str, tuple[str, str, Callable[[bytes], object]]] = {
     "load_ruleset json": ("rules", ".json", lambda d: cc.load_ruleset(_text(d), format="json")),
     "from_json Engagement": ("engagement", ".json", lambda d: cc.from_json(cc.Engagement, d)),
     "read_log": ("log", ".csv", lambda d: list(cc.read_log(io.StringIO(_text(d))))),
-    "load_playbook": ("playbook", ".toml", lambda d: _load_playbook(d)),
+    "load_playbook": ("playbook", ".toml", _load_playbook),
 }
 
 
@@ -448,7 +444,5 @@ def test_public_loaders_raise_only_their_own_errors(loader, data):
     """The public loaders accept a generated text or raise the library's own error."""
     kind, suffix, load = LOADERS[loader]
     payload = data.draw(fuzz_files(kind, suffix))
-    try:
+    with contextlib.suppress(ClientCustomerError):
         load(payload)
-    except ClientCustomerError:
-        pass

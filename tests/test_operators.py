@@ -20,13 +20,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientcustomer import SIGNALS, testing
-from clientcustomer import Classifier, Policy, Rule, Ruleset, classify_frame, classify_sql, to_sql
-
-try:
-    from clientcustomer.rules import conditions as c
-except ImportError:  # pragma: no cover - the layout before issue 12
-    from clientcustomer import _conditions as c  # type: ignore[no-redef]
+from clientcustomer import (
+    SIGNALS,
+    Classifier,
+    Rule,
+    Ruleset,
+    RulesetPolicy,
+    classify_frame,
+    classify_sql,
+    testing,
+    to_sql,
+)
+from clientcustomer.rules import conditions as c
 
 OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
 
@@ -77,7 +82,7 @@ def ruleset_for(text: str) -> Ruleset:
     return Ruleset(
         "ops",
         "1",
-        Policy("first", default="customer"),
+        RulesetPolicy("first", default="customer"),
         (
             Rule("holds", text, "the condition holds", role="client"),
             Rule("fails", f"not ({text})", "the condition fails", role="ambiguous"),

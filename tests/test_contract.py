@@ -7,7 +7,6 @@ the Python API raises the library's own errors.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import gzip
@@ -24,12 +23,7 @@ from pathlib import Path
 import pytest
 
 import clientcustomer as cc
-from clientcustomer.exceptions import ClientCustomerError
-
-try:
-    from clientcustomer.cli import main
-except ImportError:  # pragma: no cover - the layout before issue 12
-    from clientcustomer._cli import main  # type: ignore[no-redef]
+from clientcustomer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGAGEMENT = (ROOT / "docs" / "examples" / "research-engagement.json").read_text(encoding="utf-8")
@@ -332,7 +326,7 @@ class TestDestinations:
         """A full disk on stdout (``> /dev/full``) is one line, exit 2."""
 
         class Full(io.StringIO):
-            def write(self, text: str) -> int:
+            def write(self, _text: str) -> int:
                 raise OSError(errno.ENOSPC, "No space left on device")
 
         source = write(tmp_path, "s.csv", SIGNALS)
@@ -385,7 +379,7 @@ class TestApiErrors:
             "sys.meta_path.insert(0, Block())\n"
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
             [sys.executable, "-c", prelude + code],
             capture_output=True,
             text=True,
@@ -519,11 +513,7 @@ class TestWriter:
         code = textwrap.dedent(
             f"""\
             import os, sys
-            try:
-                from clientcustomer.cli import main
-                from clientcustomer.cli.main import open_output
-            except ImportError:
-                from clientcustomer._cli import main, open_output
+            from clientcustomer.cli.output import open_output
             with open_output({str(target)!r}) as out:
                 out.write("partial" * 1000)
                 out.flush()
@@ -532,7 +522,7 @@ class TestWriter:
             """
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
             [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
         )
         assert 0 != result.returncode
@@ -548,7 +538,7 @@ class TestWriter:
         os.close(read)
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         try:
-            result = subprocess.run(
+            result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
                 [sys.executable, "-m", "clientcustomer", "classify", source],
                 stdout=write_end,
                 stderr=subprocess.PIPE,
