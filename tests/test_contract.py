@@ -493,7 +493,7 @@ class TestWriter:
         """``--output`` on a device like /dev/null writes into it; it stays a device."""
         source = write(tmp_path, "s.csv", SIGNALS)
         node = self._device(tmp_path, 3)
-        assert (0, "") == run(capsys, "classify", source, "--output", str(node))[::2]
+        assert 0 == run(capsys, "classify", source, "--output", str(node))[0]
         assert stat.S_ISCHR(node.lstat().st_mode)
 
     def test_failed_run_leaves_the_old_file(self, capsys, tmp_path):

@@ -338,7 +338,7 @@ def _classify_python(args: argparse.Namespace, *, skip: bool) -> int:
         rejects_out = (
             None
             if args.rejects is None
-            else stack.enter_context(open_output(args.rejects, newline=""))
+            else stack.enter_context(open_output(args.rejects, newline="", option="--rejects"))
         )
         rejects = _Rejects(rejects_out, args.rejects, header)
         verdicts = _Verdicts(out, args.format)
