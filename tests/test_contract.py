@@ -160,12 +160,12 @@ class TestDeepNesting:
     def test_load_ruleset_raises_ruleset_error(self, when):
         """`load_ruleset` refuses a condition nested past the limit with a `RulesetError`."""
         with pytest.raises(cc.RulesetError, match="nested"):
-            cc.load_ruleset(rules_toml(when))
+            cc.loads_ruleset(rules_toml(when))
 
     def test_nesting_just_under_the_limit_is_accepted(self):
         """A condition nested 50 deep still parses: the limit is documented, not tiny."""
         when = "(" * 50 + "tenure_days >= 1" + ")" * 50
-        assert 1 == len(cc.load_ruleset(rules_toml(when)).rules)
+        assert 1 == len(cc.loads_ruleset(rules_toml(when)).rules)
 
 
 class TestHugeNumbers:

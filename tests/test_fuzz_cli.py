@@ -429,8 +429,8 @@ def _text(data: bytes) -> str:
 
 
 LOADERS: dict[str, tuple[str, str, Callable[[bytes], object]]] = {
-    "load_ruleset toml": ("rules", ".toml", lambda d: cc.load_ruleset(_text(d), format="toml")),
-    "load_ruleset json": ("rules", ".json", lambda d: cc.load_ruleset(_text(d), format="json")),
+    "load_ruleset toml": ("rules", ".toml", lambda d: cc.loads_ruleset(_text(d), format="toml")),
+    "load_ruleset json": ("rules", ".json", lambda d: cc.loads_ruleset(_text(d), format="json")),
     "from_json Engagement": ("engagement", ".json", lambda d: cc.from_json(cc.Engagement, d)),
     "read_log": ("log", ".csv", lambda d: list(cc.read_log(io.StringIO(_text(d))))),
     "load_playbook": ("playbook", ".toml", _load_playbook),

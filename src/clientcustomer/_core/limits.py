@@ -16,7 +16,6 @@ A UTF-8 byte-order mark at the start of a text is skipped, as in CSV.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -26,6 +25,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_NESTING",
     "JsonTextError",
+    "decode_error_at",
     "load_json",
     "shift_date",
     "show_json",
@@ -99,6 +99,8 @@ def load_json(text: str | bytes | bytearray, **options: Any) -> Any:  # noqa: AN
         ...
         clientcustomer._core.limits.JsonTextError: nested deeper than 100 levels (line 1, column 101)
     """
+    import json  # noqa: PLC0415 - keep `import clientcustomer` fast
+
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8")
@@ -129,6 +131,8 @@ def show_json(value: object) -> str:
         >>> show_json(None), show_json(True), show_json("a")
         ('null', 'true', '"a"')
     """
+    import json  # noqa: PLC0415 - keep `import clientcustomer` fast
+
     try:
         text = json.dumps(value, ensure_ascii=False, default=repr)
     except (TypeError, ValueError):  # pragma: no cover - JSON values always dump
@@ -157,3 +161,42 @@ def shift_date(day: dt.date, days: int, field: str) -> dt.date:
         else:
             expected = f"a date {-days} day(s) or more after the calendar's start (0001-01-01)"
         raise ValidationError.single(field, expected, day) from None
+
+
+def decode_error_at(path: str, encoding: str, error: UnicodeError) -> tuple[int, bytes]:
+    """Where a file stops decoding: its 1-based line and the bytes there.
+
+    A text stream decodes in blocks, so the error it raises knows a position in a block, not in
+    the file; this reads the file again, line by line, to find the line. A ``.gz`` path is read
+    through gzip.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from clientcustomer._core.limits import decode_error_at
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
+        >>> _ = path.write_bytes(b"a,b\\n1,2\\n3,\\xff\\n")
+        >>> try:
+        ...     path.read_text(encoding="utf-8")
+        ... except UnicodeDecodeError as error:
+        ...     decode_error_at(str(path), "utf-8", error)
+        (3, b'\\xff\\n')
+    """
+    import codecs  # noqa: PLC0415 - only on the error path
+    import gzip  # noqa: PLC0415
+
+    opener: Any = gzip.open if path.endswith(".gz") else open
+    newlines = 0
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        with opener(path, "rb") as raw:
+            for chunk in raw:
+                try:
+                    newlines += decoder.decode(chunk).count("\n")
+                except UnicodeError as found:
+                    start = getattr(found, "start", 0)
+                    return newlines + 1, bytes(chunk[start : start + 8])
+    except (OSError, EOFError, LookupError):  # pragma: no cover - read once already
+        pass
+    got = getattr(error, "object", b"")
+    start = getattr(error, "start", 0)
+    return newlines + 1, bytes(got[start : start + 8]) if isinstance(got, bytes) else b""

@@ -35,6 +35,7 @@ from clientcustomer import (
     derive_signals,
     signals_by_party,
 )
+from clientcustomer._core.limits import JsonTextError, load_json, show_json
 from clientcustomer.exceptions import CliError, ValidationError
 
 from .inputs import (
@@ -509,12 +510,12 @@ def _classify_duckdb(args: argparse.Namespace) -> int:
 
 def _signals_option(text: str, classifier: Classifier) -> Signals:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        msg = f"--signals: expected a JSON object, got {text[:40]!r} ({error.msg})"
+        document = load_json(text)
+    except JsonTextError as error:
+        msg = f"--signals: expected a JSON object, got {text[:40]!r} ({error})"
         raise CliError(msg) from None
     if not isinstance(document, dict):
-        msg = f"--signals: expected a JSON object of signal name to value, got {text[:40]!r}"
+        msg = f"--signals: expected a JSON object of signal name to value, got {show_json(document)}"
         raise CliError(msg)
     try:
         return classifier.signals_of(document)

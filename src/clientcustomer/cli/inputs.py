@@ -38,6 +38,7 @@ from clientcustomer import (
     loads_ruleset,
     read_log,
 )
+from clientcustomer._core.limits import JsonTextError, decode_error_at, load_json, show_json
 from clientcustomer.exceptions import CliError, Problem, ValidationError
 
 from .output import one_line
@@ -219,23 +220,23 @@ def read_engagements(path: str | None) -> tuple[Engagement, ...]:
     if path is None:
         return ()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = "not found" if isinstance(error, FileNotFoundError) else str(error)
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, got = decode_error_at(path, "utf-8-sig", error)
+        msg = f"--engagements {path}: line {line}: expected UTF-8 text, got {got!r}"
+        raise CliError(msg) from None
+    except OSError as error:
+        reason = "not found" if isinstance(error, FileNotFoundError) else str(error.strerror)
         raise _failed("--engagements", "a readable JSON Lines file", path, reason) from None
     found: list[Engagement] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"--engagements line {number}"
-        try:
-            json.loads(line)
-        except json.JSONDecodeError as error:
-            raise _failed(where, "a JSON object", line[:40], error.msg) from None
         try:
             found.append(from_json(Engagement, line))
         except ValidationError as error:
-            raise ValidationError.single(where, "an Engagement document", str(error)) from None
+            msg = f"--engagements {path}: line {number}: {one_line(str(error))}"
+            raise CliError(msg) from None
     return tuple(found)
 
 
@@ -674,14 +675,14 @@ class SignalRows:
             if not text.strip():
                 continue
             try:
-                document = json.loads(text)
-            except json.JSONDecodeError as error:
-                shown = text.strip()[:40]
-                reason = f"expected a JSON object, got {shown!r} ({error.msg})"
+                document = load_json(text)
+            except JsonTextError as error:
+                shown = text.strip().removeprefix("\ufeff")[:40]
+                reason = f"expected a JSON object, got {shown!r} ({error.message})"
                 yield Rejected(line, None, reason, text.rstrip("\r\n"))
                 continue
             if not isinstance(document, dict):
-                reason = f"expected a JSON object, got {document!r}"[:120]
+                reason = f"expected a JSON object, got {show_json(document)}"
                 yield Rejected(line, None, reason, text.rstrip("\r\n"))
                 continue
             yield self._jsonl_row(line, document)
@@ -722,7 +723,7 @@ def open_input(path: str) -> Iterator[IO[str]]:
         yield sys.stdin
         return
     try:
-        stream = Path(path).open(encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        stream = Path(path).open(encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         reason = "not found"
     except IsADirectoryError:
@@ -734,7 +735,8 @@ def open_input(path: str) -> Iterator[IO[str]]:
             try:
                 yield stream
             except UnicodeDecodeError as error:
-                msg = f"FILE: expected UTF-8 text, got {path!r} (byte {error.start} of a block)"
+                line, got = decode_error_at(path, "utf-8-sig", error)
+                msg = f"{path}: line {line}: expected UTF-8 text, got {got!r}"
                 raise CliError(msg) from None
         return
     msg = f"FILE: expected a readable file, got {path!r} ({reason})"
