@@ -276,7 +276,7 @@ def _log_rows(
     rejected = [
         Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
     ]
-    as_of = _log_as_of(args, day_after_latest(logs))
+    as_of = _log_as_of(args, None if args.as_of is not None else day_after_latest(logs))
     rows = (
         SignalRow(
             0,

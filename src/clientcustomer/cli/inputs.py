@@ -38,7 +38,7 @@ from clientcustomer import (
     loads_ruleset,
     read_log,
 )
-from clientcustomer._core.limits import JsonTextError, decode_error_at, load_json, show_json
+from clientcustomer._core.limits import MAX_DIGITS, JsonTextError, decode_error_at, load_json, show_json
 from clientcustomer.exceptions import CliError, Problem, ValidationError
 
 from .output import one_line
@@ -356,7 +356,15 @@ def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
         (interaction.on for item in logs for interaction in item.interactions),
         default=max((work.start for item in logs for work in item.engagements), default=None),
     )
-    return None if latest is None else latest + dt.timedelta(days=1)
+    if latest is None:
+        return None
+    if latest == dt.date.max:
+        msg = (
+            "LOG: expected interactions dated before 9999-12-31 (the calendar's last day; the "
+            "log is read as of the day after its latest), got 9999-12-31"
+        )
+        raise CliError(msg)
+    return latest + dt.timedelta(days=1)
 
 
 def add_log_or_demo(parser: argparse.ArgumentParser, *, verb: str) -> None:
@@ -522,8 +530,16 @@ def _parse_cell(text: str, kind: str | None, expected: str) -> object:
         if lowered in {"true", "false"}:
             return lowered == "true"
         raise _BadCellError(expected)
+    if len(value) > MAX_DIGITS:
+        raise _BadCellError(f"{expected} of at most {MAX_DIGITS} digits")
     if _INTEGER.fullmatch(value):
-        return int(value) if kind != "number" else float(int(value))
+        number = int(value)
+        if kind != "number":
+            return number
+        try:
+            return float(number)
+        except OverflowError:
+            raise _BadCellError(expected) from None
     if kind == "integer":
         raise _BadCellError(expected)
     try:
@@ -563,8 +579,14 @@ def _described(problem: Problem, given: Mapping[str, object]) -> tuple[str, str,
 
 def _reason(problems: Iterable[tuple[str, str, object]]) -> str:
     return "; ".join(
-        f"field {field!r}: expected {expected}, got {got!r}" for field, expected, got in problems
+        f"field {field!r}: expected {expected}, got {_short(got)}" for field, expected, got in problems
     )
+
+
+def _short(value: object) -> str:
+    """A value for a message: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class SignalRows:
@@ -659,8 +681,8 @@ class SignalRows:
             kind, expected = types[name]
             try:
                 values[name] = _parse_cell(text, kind, expected)
-            except _BadCellError:
-                problems.append((name, expected, text))
+            except _BadCellError as error:
+                problems.append((name, error.expected, text))
         if problems:
             return Rejected(line, row_id, _reason(problems), raw)
         checked = self._check(line, row_id, values, cells)
