@@ -141,7 +141,7 @@ class TestBadInput:
         ("text", "message"),
         [
             ("{", ("engagement.json: $: not valid JSON (Expecting property name enclosed in double "
-                  "quotes: line 1 column 2 (char 1))")),
+                  "quotes (line 1, column 2))")),
             ("[]", "engagement.json: $: expected a JSON object, got []"),
             (
                 '{"id": "e1"}',

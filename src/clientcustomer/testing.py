@@ -19,7 +19,15 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from hypothesis import strategies as st
+
+from .exceptions import MissingDependencyError
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # pragma: no cover - the extra is installed for the tests
+    if error.name != "hypothesis":
+        raise
+    raise MissingDependencyError("clientcustomer.testing", "Hypothesis", "testing") from None
 
 from ._core.vocabulary import ROLE_NAMES
 from .advice.playbook import Playbook, PlaybookAction, PlaybookActionKind, PlaybookStrategy

@@ -526,12 +526,15 @@ def _signals_option(text: str, classifier: Classifier) -> Signals:
 def _file_signals(args: argparse.Namespace, classifier: Classifier) -> Signals:
     with contextlib.ExitStack() as stack:
         name, _, rows = _signal_source(args, classifier, stack)
-        for item in rows:
+        found: Signals | None = None
+        for item in rows:  # read to the end: a second row with the id is refused, as classify does
             if item.id != args.id:
                 continue
             if isinstance(item, Rejected):
                 raise CliError(f"{name}: line {item.line}, {item.reason}")
-            return item.signals
+            found = item.signals
+        if found is not None:
+            return found
     msg = f"--id: expected the id of a row of {name}, got {args.id!r} (no such row)"
     raise CliError(msg)
 

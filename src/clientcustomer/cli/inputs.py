@@ -189,9 +189,10 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         "delimiter": args.delimiter,
         "on_error": on_error,
     }
-    if path == "-":
-        return read_log(sys.stdin, columns, **options)
+    name = _STDIN if path == "-" else path
     try:
+        if path == "-":
+            return read_log(sys.stdin, columns, **options)
         return read_log(path, columns, encoding=args.encoding, **options)
     except FileNotFoundError:
         reason = "not found"
@@ -199,10 +200,16 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         reason = "a folder"
     except PermissionError:
         reason = "permission denied"
-    except LookupError:
-        reason = f"unknown encoding {args.encoding!r}"
-    except (OSError, UnicodeDecodeError) as error:
-        reason = str(error)
+    except OSError as error:
+        reason = str(error.strerror or error)
+    except ValidationError as error:
+        field = error.field
+        if field in {"$.delimiter", "$.encoding"}:
+            option = "--" + field.removeprefix("$.")
+            problem = error.problems[0]
+            msg = f"{option}: expected {problem.expected}, got {problem.got!r}"
+            raise CliError(msg) from None
+        raise CliError(f"{name}: {one_line(str(error))}") from None
     raise _failed("LOG", "a readable CSV file", path, reason)
 
 
@@ -693,9 +700,11 @@ class SignalRows:
     def jsonl_rows(self, stream: IO[str]) -> Iterator[SignalRow | Rejected]:
         """Read JSON Lines rows: one object per line with an ``id``; ``null`` is unknown."""
         self.header = ("row",)
+        empty = True
         for line, text in enumerate(stream, start=1):
             if not text.strip():
                 continue
+            empty = False
             try:
                 document = load_json(text)
             except JsonTextError as error:
@@ -708,6 +717,9 @@ class SignalRows:
                 yield Rejected(line, None, reason, text.rstrip("\r\n"))
                 continue
             yield self._jsonl_row(line, document)
+        if empty:  # as an empty CSV file (no header) is refused
+            msg = f"{self.name}: expected JSON objects, one per line, got an empty file"
+            raise CliError(msg)
 
     def _jsonl_row(self, line: int, document: dict[str, Any]) -> SignalRow | Rejected:
         row_id = document.get(_ID)
