@@ -9,7 +9,6 @@ where a leading ``C`` on the invoice number marks a cancellation).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import gzip
@@ -298,7 +297,7 @@ def _check_text_options(delimiter: object, encoding: object) -> None:
         expected = "one character, not a quote or a line break"
         raise ValidationError.single("$.delimiter", expected, delimiter)
     try:
-        codecs.lookup(encoding)  # type: ignore[arg-type]
+        "".encode(encoding)  # type: ignore[arg-type] # a text encoding, not rot13 or zlib
     except (LookupError, TypeError):
         raise ValidationError.single("$.encoding", "a known text encoding", encoding) from None
 
