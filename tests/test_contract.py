@@ -209,7 +209,7 @@ class TestFarDates:
         assert_one_line(err, "9999-12-31")
 
     def test_engagement_status_as_of_end_of_calendar(self, capsys, tmp_path):
-        """``engagement status --as-of 9999-12-31`` answers: the horizon stops at the calendar's end."""
+        """``--as-of 9999-12-31`` answers: the horizon stops at the calendar's end."""
         path = write(tmp_path, "e.json", ENGAGEMENT)
         status, out, err = run(capsys, "engagement", "status", path, "--as-of", "9999-12-31")
         assert (0, "") == (status, err)

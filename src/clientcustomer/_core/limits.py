@@ -39,7 +39,7 @@ MAX_DIGITS = 4300
 
 _BOM = "\ufeff"
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-_DIGITS = re.compile(r"\d{%d,}" % (MAX_DIGITS + 1))
+_DIGITS = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 
 
 class JsonTextError(ValueError):
@@ -65,19 +65,19 @@ def _check_nesting(text: str) -> None:
         return
     depth = 0
     for match in _BRACKETS.finditer(text):
-        token = match.group()
-        if token in "[{":
+        found = match.group()
+        if found in "[{":
             depth += 1
             if depth > MAX_NESTING:
                 line, column = _position(text, match.start())
                 msg = f"nested deeper than {MAX_NESTING} levels"
                 raise JsonTextError(msg, line, column)
-        elif token in "]}":
+        elif found in "]}":
             depth -= 1
 
 
 def load_json(text: str | bytes | bytearray, **options: Any) -> Any:  # noqa: ANN401 - any JSON
-    """Parse JSON within the limits; a byte-order mark is skipped.
+    r"""Parse JSON within the limits; a byte-order mark is skipped.
 
     Args:
         text: The document, as text or UTF-8 bytes.
@@ -92,21 +92,22 @@ def load_json(text: str | bytes | bytearray, **options: Any) -> Any:  # noqa: AN
 
     Example:
         >>> from clientcustomer._core.limits import load_json
-        >>> load_json('\\ufeff{"a": [1]}')
+        >>> load_json('\ufeff{"a": [1]}')
         {'a': [1]}
         >>> load_json("[" * 500 + "]" * 500)
         Traceback (most recent call last):
         ...
         clientcustomer._core.limits.JsonTextError: nested deeper than 100 levels (line 1, column 101)
-    """
+    """  # noqa: E501 - a doctest line cannot be wrapped
     import json  # noqa: PLC0415 - keep `import clientcustomer` fast
 
     if isinstance(text, bytes | bytearray):
+        data = bytes(text)
         try:
-            text = bytes(text).decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = bytes(text).count(b"\n", 0, error.start) + 1
-            msg = f"not UTF-8 text (byte {bytes(text)[error.start:error.start + 1]!r})"
+            line = data.count(b"\n", 0, error.start) + 1
+            msg = f"not UTF-8 text (byte {data[error.start : error.start + 1]!r})"
             raise JsonTextError(msg, line, 0) from None
     text = text.removeprefix(_BOM)
     _check_nesting(text)
@@ -164,7 +165,7 @@ def shift_date(day: dt.date, days: int, field: str) -> dt.date:
 
 
 def decode_error_at(path: str, encoding: str, error: UnicodeError) -> tuple[int, bytes]:
-    """Where a file stops decoding: its 1-based line and the bytes there.
+    r"""Where a file stops decoding: its 1-based line and the bytes there.
 
     A text stream decodes in blocks, so the error it raises knows a position in a block, not in
     the file; this reads the file again, line by line, to find the line. A ``.gz`` path is read
@@ -174,12 +175,12 @@ def decode_error_at(path: str, encoding: str, error: UnicodeError) -> tuple[int,
         >>> import pathlib, tempfile
         >>> from clientcustomer._core.limits import decode_error_at
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
-        >>> _ = path.write_bytes(b"a,b\\n1,2\\n3,\\xff\\n")
+        >>> _ = path.write_bytes(b"a,b\n1,2\n3,\xff\n")
         >>> try:
         ...     path.read_text(encoding="utf-8")
         ... except UnicodeDecodeError as error:
         ...     decode_error_at(str(path), "utf-8", error)
-        (3, b'\\xff\\n')
+        (3, b'\xff\n')
     """
     import codecs  # noqa: PLC0415 - only on the error path
     import gzip  # noqa: PLC0415

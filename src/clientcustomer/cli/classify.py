@@ -515,7 +515,9 @@ def _signals_option(text: str, classifier: Classifier) -> Signals:
         msg = f"--signals: expected a JSON object, got {text[:40]!r} ({error})"
         raise CliError(msg) from None
     if not isinstance(document, dict):
-        msg = f"--signals: expected a JSON object of signal name to value, got {show_json(document)}"
+        msg = (
+            f"--signals: expected a JSON object of signal name to value, got {show_json(document)}"
+        )
         raise CliError(msg)
     try:
         return classifier.signals_of(document)

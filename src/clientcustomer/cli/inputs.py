@@ -13,7 +13,6 @@ import collections
 import contextlib
 import csv
 import datetime as dt
-import json
 import math
 import re
 import sys
@@ -38,7 +37,13 @@ from clientcustomer import (
     loads_ruleset,
     read_log,
 )
-from clientcustomer._core.limits import MAX_DIGITS, JsonTextError, decode_error_at, load_json, show_json
+from clientcustomer._core.limits import (
+    MAX_DIGITS,
+    JsonTextError,
+    decode_error_at,
+    load_json,
+    show_json,
+)
 from clientcustomer.exceptions import CliError, Problem, ValidationError
 
 from .output import one_line
@@ -229,8 +234,8 @@ def read_engagements(path: str | None) -> tuple[Engagement, ...]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        line, got = decode_error_at(path, "utf-8-sig", error)
-        msg = f"--engagements {path}: line {line}: expected UTF-8 text, got {got!r}"
+        at, got = decode_error_at(path, "utf-8-sig", error)
+        msg = f"--engagements {path}: line {at}: expected UTF-8 text, got {got!r}"
         raise CliError(msg) from None
     except OSError as error:
         reason = "not found" if isinstance(error, FileNotFoundError) else str(error.strerror)
@@ -527,7 +532,7 @@ class _BadCellError(Exception):
         self.expected = expected
 
 
-def _parse_cell(text: str, kind: str | None, expected: str) -> object:
+def _parse_cell(text: str, kind: str | None, expected: str) -> object:  # noqa: C901 - per type
     """A CSV cell as the signal's type; ``kind`` ``None``: a number if it parses, else text."""
     value = text.strip()
     if kind == "string":
@@ -540,11 +545,11 @@ def _parse_cell(text: str, kind: str | None, expected: str) -> object:
     if len(value) > MAX_DIGITS:
         raise _BadCellError(f"{expected} of at most {MAX_DIGITS} digits")
     if _INTEGER.fullmatch(value):
-        number = int(value)
+        integer = int(value)
         if kind != "number":
-            return number
+            return integer
         try:
-            return float(number)
+            return float(integer)
         except OverflowError:
             raise _BadCellError(expected) from None
     if kind == "integer":
@@ -586,7 +591,8 @@ def _described(problem: Problem, given: Mapping[str, object]) -> tuple[str, str,
 
 def _reason(problems: Iterable[tuple[str, str, object]]) -> str:
     return "; ".join(
-        f"field {field!r}: expected {expected}, got {_short(got)}" for field, expected, got in problems
+        f"field {field!r}: expected {expected}, got {_short(got)}"
+        for field, expected, got in problems
     )
 
 

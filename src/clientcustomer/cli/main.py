@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A group such as ``rules`` given without its subcommand: a usage error.
         group = _subparsers(parser).choices[args.command]
         names = ", ".join(_subparsers(group).choices)
-        group.error(f"expected a SUBCOMMAND ({names})")
+        group.error(f"expected a SUBCOMMAND ({names})")  # exits with status 2
+    assert handler is not None  # noqa: S101 - for the type checker: error() exits
     try:
         status = handler(args)
         sys.stdout.flush()

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any, cast
 
 from clientcustomer.exceptions import CliError
@@ -74,9 +75,11 @@ def _raise_interrupted(signum: int, _frame: object) -> None:
 
 @contextlib.contextmanager
 def _signals_interrupt() -> Iterator[None]:
-    """While the block runs, SIGTERM and SIGHUP raise `Interrupted` (as SIGINT raises
-    `KeyboardInterrupt`), so that ``finally`` and ``except`` clauses run; outside the main
-    thread nothing changes."""
+    """While the block runs, SIGTERM and SIGHUP raise `Interrupted`, as SIGINT raises.
+
+    So ``finally`` and ``except`` clauses run on them too; outside the main thread (where
+    handlers cannot be set) nothing changes.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -128,7 +131,7 @@ def _create(path: str, mode: int) -> int:
 def _temporary(folder: str, name: str, mode: int) -> tuple[int, str]:
     """A new file beside the destination, created with ``mode`` (the umask applies)."""
     for _ in range(100):
-        candidate = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.part")
+        candidate = str(Path(folder) / f".{name}.{secrets.token_hex(4)}.part")
         try:
             return _create(candidate, mode), candidate
         except FileExistsError:
@@ -174,7 +177,7 @@ def open_output(
         return
     target = os.path.realpath(path)
     try:
-        info: os.stat_result | None = os.stat(target)
+        info: os.stat_result | None = Path(target).stat()
     except FileNotFoundError:
         info = None
     except OSError as error:
@@ -186,13 +189,13 @@ def open_output(
         with _in_place(target, path, option, newline) as stream:
             yield stream
         return
-    folder = os.path.dirname(target) or "."
-    if not os.path.isdir(folder):
+    folder = str(Path(target).parent)
+    if not Path(folder).is_dir():
         msg = f"{option}: expected a file in an existing folder, got {path!r}"
         raise CliError(msg)
     mode = 0o666 if info is None else 0o600
     try:
-        descriptor, temporary = _temporary(folder, os.path.basename(target), mode)
+        descriptor, temporary = _temporary(folder, Path(target).name, mode)
     except OSError as error:
         raise _write_error(option, path, error) from None
     with _signals_interrupt():
@@ -206,7 +209,7 @@ def open_output(
             _settle(temporary, target, info, option, path)
         except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(temporary)
+                Path(temporary).unlink()
             raise
 
 
@@ -216,9 +219,9 @@ def _settle(
     """Put the finished temporary file in the destination's place, with its mode and owner."""
     try:
         if info is None:
-            os.replace(temporary, target)
+            Path(temporary).replace(target)
             return
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        Path(temporary).chmod(stat.S_IMODE(info.st_mode))
         if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
             with contextlib.suppress(OSError):  # only root may give a file away
                 os.chown(temporary, info.st_uid, info.st_gid)
@@ -226,9 +229,9 @@ def _settle(
             with open(temporary, "rb") as source, open(target, "r+b") as sink:  # noqa: PTH123
                 shutil.copyfileobj(source, sink)
                 sink.truncate()
-            os.unlink(temporary)
+            Path(temporary).unlink()
             return
-        os.replace(temporary, target)
+        Path(temporary).replace(target)
     except OSError as error:
         raise _write_error(option, path, error) from None
 

@@ -750,7 +750,7 @@ def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401
 
 
 def _is_numpy_fit(value: object, expected: str) -> bool:
-    """numpy scalars in an object column: numbers for numbers, ``bool_`` for booleans."""
+    """Whether a numpy scalar fits: a number for numbers, ``bool_`` for booleans."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if expected == "boolean":
         return kind == "b"
