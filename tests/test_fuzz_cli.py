@@ -194,3 +194,22 @@ def test_public_loaders_raise_only_their_own_errors(loader, data):
     payload = data.draw(fuzz_files(kind, suffix))
     with contextlib.suppress(ClientCustomerError):
         load(payload)
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_log_gets_the_same_status_from_every_log_command(data):
+    """The same log (and options) gets the same exit status from classify, timeline, recommend."""
+    suffix = data.draw(st.sampled_from(SUFFIXES["log"]))
+    payload = data.draw(fuzz_files("log", suffix))
+    statuses = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"log{suffix}"
+        path.write_bytes(payload)
+        for name, argv in (
+            ("classify", ["classify", "--log", str(path)]),
+            ("timeline", ["timeline", str(path)]),
+            ("recommend", ["recommend", str(path)]),
+        ):
+            statuses[name] = run_main(argv)[0]
+    assert len(set(statuses.values())) == 1, statuses
