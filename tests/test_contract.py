@@ -664,3 +664,27 @@ class TestMessages:
         status, _, err = run(capsys, group)
         assert 2 == status
         assert "SUBCOMMAND" in err or "subcommand" in err
+
+
+class TestFoundByFuzzing:
+    def test_playbook_with_a_five_thousand_digit_number(self):
+        """A playbook whose TOML holds a 5,000-digit number is a `ValidationError` (found by the
+        thorough fuzz profile: tomllib raises a bare ``ValueError`` past Python's digit limit)."""
+        text = "schema_version = 1" + "0" * 5000 + '\nid = "p"\nversion = 1\n'
+        with pytest.raises(cc.ValidationError, match="4300 digits"):
+            cc.loads_playbook(text)
+
+    def test_timeline_ending_at_the_calendars_end(self, capsys, tmp_path):
+        """``timeline --end 9999-12-31``, a long step: the checkpoints stay in the calendar."""
+        path = write(tmp_path, "log.csv", LOG)
+        argv = ("timeline", path, "--end", "9999-12-31", "--every-days", "3000000")
+        status, _, err = run(capsys, *argv)
+        assert status in (0, 2)
+        assert "Traceback" not in err
+
+    def test_rot13_is_not_a_text_encoding(self, capsys, tmp_path):
+        """``--encoding rot13`` (a codec, not a text encoding) is one line naming the option."""
+        path = write(tmp_path, "log.csv", LOG)
+        status, _, err = run(capsys, "classify", "--log", path, "--encoding", "rot13")
+        assert 2 == status
+        assert_one_line(err, "--encoding")
