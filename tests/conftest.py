@@ -1,6 +1,7 @@
 """Shared test configuration: Hypothesis profiles.
 
-``ci`` (the default) keeps the suite fast; ``thorough`` runs many more examples. Choose one with
+``ci`` (the default) keeps the suite fast; ``thorough`` runs many more examples; ``mutation``
+(used by ``scripts/mutation.sh``) draws the same examples on every run. Choose one with
 the ``HYPOTHESIS_PROFILE`` environment variable, e.g. ``HYPOTHESIS_PROFILE=thorough pytest``.
 """
 
@@ -26,6 +27,16 @@ settings.register_profile(
     max_examples=1000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "mutation",
+    # scripts/mutation.sh: the same examples on every run, so a mutant's verdict does not
+    # depend on luck; the test classes are run by mutmut's own runner.
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

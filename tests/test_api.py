@@ -220,7 +220,7 @@ class TestReference:
                 if not hasattr(module, attribute):
                     stale.append(dotted)
             else:
-                assert module is not None
+                assert dotted == module.__name__
 
         assert [] == stale
 

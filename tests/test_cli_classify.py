@@ -331,7 +331,7 @@ class TestClassifyInput:
 
         message = failure(capsys, "classify", str(path))
 
-        assert message.startswith(f"FILE: expected UTF-8 text, got {str(path)!r}")
+        assert f"{path}: line 2: expected UTF-8 text, got b'\\xe9t\\xe9,3\\n'" == message
 
     def test_file_and_log_together_or_neither(self, capsys, signals_csv, log_csv):
         """Exactly one of FILE and ``--log`` is needed."""
@@ -987,10 +987,10 @@ class TestExplain:
                 "{oops",
                 (
                     "--signals: expected a JSON object, got '{oops' "
-                    "(Expecting property name enclosed in double quotes)"
+                    "(Expecting property name enclosed in double quotes (line 1, column 2))"
                 ),
             ),
-            ("[1]", "--signals: expected a JSON object of signal name to value, got '[1]'"),
+            ("[1]", "--signals: expected a JSON object of signal name to value, got [1]"),
             (
                 '{"customization": 1.5}',
                 "--signals: $.customization: expected a number between 0 and 1, got 1.5",

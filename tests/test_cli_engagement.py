@@ -141,7 +141,7 @@ class TestBadInput:
         ("text", "message"),
         [
             ("{", ("engagement.json: $: not valid JSON (Expecting property name enclosed in double "
-                  "quotes: line 1 column 2 (char 1))")),
+                  "quotes (line 1, column 2))")),
             ("[]", "engagement.json: $: expected a JSON object, got []"),
             (
                 '{"id": "e1"}',
@@ -217,12 +217,12 @@ class TestBadInput:
         assert "invalid choice: 'on_track'" in capsys.readouterr().err
 
 
-def test_group_without_subcommand_prints_help(capsys):
-    """``engagement`` alone prints the group's help."""
+def test_group_without_subcommand_is_a_usage_error(capsys):
+    """``engagement`` alone is a usage error (exit 2) naming the subcommands."""
     with pytest.raises(SystemExit) as info:
         main(["engagement"])
-    assert 0 == info.value.code
-    assert "status" in capsys.readouterr().out
+    assert 2 == info.value.code
+    assert "expected a SUBCOMMAND (status)" in capsys.readouterr().err
 
 
 def test_engagement_status_runs_as_a_subprocess():

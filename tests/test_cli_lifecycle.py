@@ -380,12 +380,13 @@ def test_diagram_prints_the_mermaid_source(capsys, tmp_path):
     assert lifecycle_diagram() + "\n" == target.read_text(encoding="utf-8")
 
 
-def test_lifecycle_without_a_subcommand_prints_its_help(capsys):
+def test_lifecycle_without_a_subcommand_is_a_usage_error(capsys):
+    """``lifecycle`` alone exits 2 and names its subcommands."""
     with pytest.raises(SystemExit) as exit_info:
         main(["lifecycle"])
 
-    assert 0 == exit_info.value.code
-    assert "print the lifecycle as a Mermaid state diagram" in capsys.readouterr().out
+    assert 2 == exit_info.value.code
+    assert "expected a SUBCOMMAND (check, diagram)" in capsys.readouterr().err
 
 
 def test_lifecycle_group_runs_as_a_subprocess():

@@ -238,11 +238,12 @@ def test_bad_input_is_one_line(capsys, tmp_path, log_file, argv, message):
     assert 1 == err.count("\n")
 
 
-def test_an_empty_log_needs_an_as_of_date(capsys, tmp_path):
+def test_an_empty_log_has_nothing_to_recommend(capsys, tmp_path):
+    """A log of no rows exits 0 as classify and timeline do, with or without --as-of."""
     empty = tmp_path / "empty.csv"
     empty.write_text("party_id,on\n", encoding="utf-8")
 
-    assert (2, "") == run(capsys, str(empty))[:2]
+    assert 0 == run(capsys, str(empty))[0]
     code, out, _ = run(capsys, str(empty), "--as-of", "2026-01-01")
     assert (0, "\n0 actions (0 overdue) for 0 parties as of 2026-01-01, playbook default\n") == (
         code,

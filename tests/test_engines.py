@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from clientcustomer import (
@@ -273,11 +273,47 @@ def sqlite_rows(batch: Batch, *, leanings: bool = False) -> list[tuple[Any, ...]
         con.close()
 
 
+# One batch per comparison operator, each side of a threshold and unknown, in both spellings
+# (``signal OP literal`` and ``literal OP signal``) and between two signals: the random rule sets
+# may draw few of them, and the default rule set uses only ``>=`` and ``<``.
+OPERATOR_BATCHES = tuple(
+    Batch(
+        Ruleset(
+            f"op-{index}",
+            "1",
+            RulesetPolicy("first", default="customer"),
+            (
+                Rule("a", f"tenure_days {op} 100", "a", role="client"),
+                Rule("b", f"100 {op} tenure_days", "b", role="ambiguous"),
+                Rule("c", f"tenure_days {op} commitment_days", "c", role="client"),
+                Rule("d", f"not (tenure_days {op} 100)", "d", role="ambiguous"),
+            ),
+        ),
+        {"tenure_days": "integer", "commitment_days": "integer"},
+        tuple(
+            {ROW: row, "tenure_days": value, "commitment_days": other}
+            for row, (value, other) in enumerate(
+                ((99, 100), (100, 100), (101, 100), (None, 100), (100, None), (101, 101))
+            )
+        ),
+    )
+    for index, op in enumerate(("<", "<=", ">", ">=", "==", "!="))
+)
+
+
+def with_operator_examples(test: Any) -> Any:
+    """Add an `example` per operator batch to an agreement property."""
+    for batch in OPERATOR_BATCHES:
+        test = example(batch)(test)
+    return test
+
+
 # --- the contract -------------------------------------------------------------------------------
 
 
 class TestEveryEngineAgrees:
     @settings(max_examples=25)
+    @with_operator_examples
     @given(batches())
     def test_dataframes_and_sql_agree_with_one_record(self, batch):
         """pandas, polars, DuckDB and SQLite give each row the one-record role, rule and score."""
@@ -296,6 +332,7 @@ class TestEveryEngineAgrees:
             assert reference == verdicts(sqlite_rows(batch))
 
     @settings(max_examples=15)
+    @with_operator_examples
     @given(batches())
     def test_leanings_are_the_points_per_aspect(self, batch):
         """``leanings=True`` adds, per aspect, the points `Classification.leanings` sums."""

@@ -736,9 +736,12 @@ class TestDiagram:
         assert "    customer --> client: engage" in lines
 
     def test_custom_engine(self):
-        """Another engine draws its own table."""
-        engine = Lifecycle(initial="prospect")
-        assert engine.diagram() == lifecycle_diagram(engine)
+        """An engine without the renew row draws its own table: no renew arrow, the rest kept."""
+        rows = [row for row in TRANSITIONS if row.event != "renew"]
+        lines = Lifecycle(transitions=rows).diagram().splitlines()
+        default = Lifecycle().diagram().splitlines()
+        assert "    client --> client: renew" in default
+        assert [line for line in default if "renew" not in line] == lines
 
 
 class TestEntities:

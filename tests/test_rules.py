@@ -155,7 +155,7 @@ class TestLoading:
             (
                 "[1, 2]",
                 {"format": "json"},
-                "<string>:1:1: expected a JSON object at the top, got list",
+                "<string>:1:1: expected a JSON object at the top, got [1, 2]",
             ),
             ("id = ", {}, "<string>: not valid TOML: Invalid value"),
             (VALID, {"format": "yaml"}, "<string>: format: expected 'toml' or 'json', got 'yaml'"),

@@ -321,14 +321,14 @@ class TestDocuments:
         [
             ("[1, 2]", "$: expected a JSON object, got [1, 2]"),
             ("42", "$: expected a JSON object, got 42"),
-            ('"acme"', "$: expected a JSON object, got 'acme'"),
-            ("null", "$: expected a JSON object, got None"),
-            ("", "$: not valid JSON (Expecting value: line 1 column 1 (char 0))"),
+            ('"acme"', '$: expected a JSON object, got "acme"'),
+            ("null", "$: expected a JSON object, got null"),
+            ("", "$: not valid JSON (Expecting value (line 1, column 1))"),
             (
                 "{'id': 1}",
                 (
-                    "$: not valid JSON (Expecting property name enclosed in double quotes: "
-                    "line 1 column 2 (char 1))"
+                    "$: not valid JSON (Expecting property name enclosed in double quotes "
+                    "(line 1, column 2))"
                 ),
             ),
             ('{"spend": NaN}', "$: NaN is not valid JSON"),

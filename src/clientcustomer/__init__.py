@@ -16,7 +16,8 @@ The public API, all importable from the package root:
   `to_sql` (a `Dialect`) and `classify_sql` (DuckDB);
 * serialization: `to_json`, `from_json`, `unstructure`, `structure`, `json_schema`;
 * errors: `ClientCustomerError` and its subclasses (`ValidationError`, `RulesetError`,
-  `TransitionError`, `LifecycleDefinitionError`, `CliError`), each with `Problem` items (also in
+  `TransitionError`, `LifecycleDefinitionError`, `CliError`, `MissingDependencyError`), each
+  with `Problem` items (also in
   `clientcustomer.exceptions`); Hypothesis strategies in `clientcustomer.testing`.
 
 Example:
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
         ClientCustomerError,
         CliError,
         LifecycleDefinitionError,
+        MissingDependencyError,
         Problem,
         RulesetError,
         RulesetProblem,
@@ -168,6 +170,7 @@ _EXPORTS: dict[str, str] = {
     "CliError": "exceptions",
     "ClientCustomerError": "exceptions",
     "LifecycleDefinitionError": "exceptions",
+    "MissingDependencyError": "exceptions",
     "Problem": "exceptions",
     "RulesetError": "exceptions",
     "RulesetProblem": "exceptions",
@@ -316,6 +319,7 @@ __all__ = [
     "LifecycleState",
     "LogColumns",
     "LogReader",
+    "MissingDependencyError",
     "NearMiss",
     "Offering",
     "OverdueDependency",

@@ -39,6 +39,7 @@ __all__ = [
     "CliError",
     "ClientCustomerError",
     "LifecycleDefinitionError",
+    "MissingDependencyError",
     "Problem",
     "RulesetError",
     "RulesetProblem",
@@ -315,3 +316,19 @@ class CliError(ClientCustomerError):
         >>> str(CliError("--rules: no such file: 'x.toml'"))
         "--rules: no such file: 'x.toml'"
     """
+
+
+class MissingDependencyError(ClientCustomerError, ImportError):
+    """An optional dependency a feature needs is not installed; the message names the extra.
+
+    Example:
+        >>> from clientcustomer.exceptions import MissingDependencyError
+        >>> print(MissingDependencyError("classify_frame", "narwhals", "polars"))
+        classify_frame needs narwhals: pip install clientcustomer[polars]
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        super().__init__(f"{feature} needs {module}: pip install clientcustomer[{extra}]")
+        self.feature = feature
+        self.module = module
+        self.extra = extra

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from clientcustomer._core.limits import JsonTextError, load_json, show_json
 from clientcustomer.exceptions import Problem, RulesetError, ValidationError
 
 if TYPE_CHECKING:
@@ -538,8 +539,9 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     """Read a JSON document written by `to_json` (or by hand) into a validated ``cls``.
 
     The document must be a JSON object with ``"schema_version": 1``; the rest follows the strict
-    rules of `structure`. Invalid JSON, ``NaN``, duplicate keys and non-object documents are
-    refused with a `ValidationError` too.
+    rules of `structure`. Invalid JSON, ``NaN``, duplicate keys, non-object documents, nesting
+    deeper than 100 levels and numbers of more than 4,300 digits are refused with a
+    `ValidationError` too; a UTF-8 byte-order mark is skipped.
 
     Args:
         cls: The class to build, such as `Engagement`.
@@ -560,19 +562,17 @@ def from_json(cls: type[T], text: str | bytes) -> T:
         ...
         clientcustomer.exceptions.ValidationError: $: expected a JSON object, got [1, 2]
     """
-    import json  # noqa: PLC0415 - keep `import clientcustomer` fast
-
     if not isinstance(text, str | bytes | bytearray):
         raise ValidationError.single("$", "JSON text (str or bytes)", text)
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        data = load_json(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except _Mismatch as error:
         raise ValidationError([Problem("$", "", error.got, error.note)]) from None
-    except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeDecodeError
-        note = f"not valid JSON ({error})" if isinstance(error, ValueError) else "nested too deep"
-        raise ValidationError([Problem("$", "", None, note)]) from None
+    except JsonTextError as error:
+        raise ValidationError([Problem("$", "", None, f"not valid JSON ({error})")]) from None
     if not isinstance(data, dict):
-        raise ValidationError.single("$", "a JSON object", data)
+        note = f"expected a JSON object, got {show_json(data)}"
+        raise ValidationError([Problem("$", "a JSON object", data, note)])
     if "schema_version" not in data:
         raise ValidationError(
             [

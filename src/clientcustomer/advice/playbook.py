@@ -366,9 +366,12 @@ class Playbook:
         if not isinstance(text, str):
             raise ValidationError.single("$", "TOML text (a str)", text)
         try:
-            data: dict[str, Any] = tomllib.loads(text)
+            data: dict[str, Any] = tomllib.loads(text.removeprefix("\ufeff"))
         except tomllib.TOMLDecodeError as error:
             raise ValidationError([Problem("$", "", None, f"not valid TOML ({error})")]) from None
+        except (ValueError, RecursionError):  # a number of thousands of digits, deep arrays
+            note = "not valid TOML (a number of more than 4300 digits, or nested too deep)"
+            raise ValidationError([Problem("$", "", None, note)]) from None
         version = data.pop("schema_version", SCHEMA_VERSION)
         if type(version) is not int or version != SCHEMA_VERSION:
             raise ValidationError.single(

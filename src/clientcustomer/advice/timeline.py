@@ -203,10 +203,12 @@ def _checkpoints(first: dt.date, last: dt.date, every_days: int) -> Iterator[dt.
     if first > last:
         return
     day = first
-    while day <= last:
+    while True:
         yield day
+        if (last - day).days < every_days:  # the next one would pass `last` (or the calendar)
+            break
         day += dt.timedelta(days=every_days)
-    if day - dt.timedelta(days=every_days) != last:
+    if day != last:
         yield last
 
 
@@ -349,8 +351,12 @@ def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
     starts = {e.start for e in engagements}
     one = dt.timedelta(days=1)
     grace = dt.timedelta(days=engine.grace_days + 1)
-    lapses = {e.end + grace for e in engagements if e.end is not None}
-    ends = {e.end + one for e in engagements if e.end is not None}
+    lapses = {
+        e.end + grace
+        for e in engagements
+        if e.end is not None and (dt.date.max - e.end).days > engine.grace_days  # in the calendar
+    }
+    ends = {e.end + one for e in engagements if e.end is not None and e.end < dt.date.max}
     known = [i.on for i in log] + [e.start for e in engagements]  # never empty: see timeline
     regular = set(_checkpoints(min(known), last_day, every_days))
     moments = purchases | starts | lapses | ends | regular | {i.on for i in log}

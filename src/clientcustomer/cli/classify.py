@@ -35,6 +35,7 @@ from clientcustomer import (
     derive_signals,
     signals_by_party,
 )
+from clientcustomer._core.limits import JsonTextError, load_json, show_json
 from clientcustomer.exceptions import CliError, ValidationError
 
 from .inputs import (
@@ -275,7 +276,7 @@ def _log_rows(
     rejected = [
         Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
     ]
-    as_of = _log_as_of(args, day_after_latest(logs))
+    as_of = _log_as_of(args, None if args.as_of is not None else day_after_latest(logs))
     rows = (
         SignalRow(
             0,
@@ -338,7 +339,7 @@ def _classify_python(args: argparse.Namespace, *, skip: bool) -> int:
         rejects_out = (
             None
             if args.rejects is None
-            else stack.enter_context(open_output(args.rejects, newline=""))
+            else stack.enter_context(open_output(args.rejects, newline="", option="--rejects"))
         )
         rejects = _Rejects(rejects_out, args.rejects, header)
         verdicts = _Verdicts(out, args.format)
@@ -509,12 +510,14 @@ def _classify_duckdb(args: argparse.Namespace) -> int:
 
 def _signals_option(text: str, classifier: Classifier) -> Signals:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        msg = f"--signals: expected a JSON object, got {text[:40]!r} ({error.msg})"
+        document = load_json(text)
+    except JsonTextError as error:
+        msg = f"--signals: expected a JSON object, got {text[:40]!r} ({error})"
         raise CliError(msg) from None
     if not isinstance(document, dict):
-        msg = f"--signals: expected a JSON object of signal name to value, got {text[:40]!r}"
+        msg = (
+            f"--signals: expected a JSON object of signal name to value, got {show_json(document)}"
+        )
         raise CliError(msg)
     try:
         return classifier.signals_of(document)
@@ -525,12 +528,15 @@ def _signals_option(text: str, classifier: Classifier) -> Signals:
 def _file_signals(args: argparse.Namespace, classifier: Classifier) -> Signals:
     with contextlib.ExitStack() as stack:
         name, _, rows = _signal_source(args, classifier, stack)
-        for item in rows:
+        found: Signals | None = None
+        for item in rows:  # read to the end: a second row with the id is refused, as classify does
             if item.id != args.id:
                 continue
             if isinstance(item, Rejected):
                 raise CliError(f"{name}: line {item.line}, {item.reason}")
-            return item.signals
+            found = item.signals
+        if found is not None:
+            return found
     msg = f"--id: expected the id of a row of {name}, got {args.id!r} (no such row)"
     raise CliError(msg)
 

@@ -13,7 +13,6 @@ import collections
 import contextlib
 import csv
 import datetime as dt
-import json
 import math
 import re
 import sys
@@ -37,6 +36,13 @@ from clientcustomer import (
     load_ruleset,
     loads_ruleset,
     read_log,
+)
+from clientcustomer._core.limits import (
+    MAX_DIGITS,
+    JsonTextError,
+    decode_error_at,
+    load_json,
+    show_json,
 )
 from clientcustomer.exceptions import CliError, Problem, ValidationError
 
@@ -188,9 +194,10 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         "delimiter": args.delimiter,
         "on_error": on_error,
     }
-    if path == "-":
-        return read_log(sys.stdin, columns, **options)
+    name = _STDIN if path == "-" else path
     try:
+        if path == "-":
+            return read_log(sys.stdin, columns, **options)
         return read_log(path, columns, encoding=args.encoding, **options)
     except FileNotFoundError:
         reason = "not found"
@@ -198,10 +205,16 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         reason = "a folder"
     except PermissionError:
         reason = "permission denied"
-    except LookupError:
-        reason = f"unknown encoding {args.encoding!r}"
-    except (OSError, UnicodeDecodeError) as error:
-        reason = str(error)
+    except OSError as error:
+        reason = str(error.strerror or error)
+    except ValidationError as error:
+        field = error.field
+        if field in {"$.delimiter", "$.encoding"}:
+            option = "--" + field.removeprefix("$.")
+            problem = error.problems[0]
+            msg = f"{option}: expected {problem.expected}, got {problem.got!r}"
+            raise CliError(msg) from None
+        raise CliError(f"{name}: {one_line(str(error))}") from None
     raise _failed("LOG", "a readable CSV file", path, reason)
 
 
@@ -219,23 +232,23 @@ def read_engagements(path: str | None) -> tuple[Engagement, ...]:
     if path is None:
         return ()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = "not found" if isinstance(error, FileNotFoundError) else str(error)
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        at, got = decode_error_at(path, "utf-8-sig", error)
+        msg = f"--engagements {path}: line {at}: expected UTF-8 text, got {got!r}"
+        raise CliError(msg) from None
+    except OSError as error:
+        reason = "not found" if isinstance(error, FileNotFoundError) else str(error.strerror)
         raise _failed("--engagements", "a readable JSON Lines file", path, reason) from None
     found: list[Engagement] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"--engagements line {number}"
-        try:
-            json.loads(line)
-        except json.JSONDecodeError as error:
-            raise _failed(where, "a JSON object", line[:40], error.msg) from None
         try:
             found.append(from_json(Engagement, line))
         except ValidationError as error:
-            raise ValidationError.single(where, "an Engagement document", str(error)) from None
+            msg = f"--engagements {path}: line {number}: {one_line(str(error))}"
+            raise CliError(msg) from None
     return tuple(found)
 
 
@@ -355,7 +368,15 @@ def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
         (interaction.on for item in logs for interaction in item.interactions),
         default=max((work.start for item in logs for work in item.engagements), default=None),
     )
-    return None if latest is None else latest + dt.timedelta(days=1)
+    if latest is None:
+        return None
+    if latest == dt.date.max:
+        msg = (
+            "LOG: expected interactions dated before 9999-12-31 (the calendar's last day; the "
+            "log is read as of the day after its latest), got 9999-12-31"
+        )
+        raise CliError(msg)
+    return latest + dt.timedelta(days=1)
 
 
 def add_log_or_demo(parser: argparse.ArgumentParser, *, verb: str) -> None:
@@ -511,7 +532,7 @@ class _BadCellError(Exception):
         self.expected = expected
 
 
-def _parse_cell(text: str, kind: str | None, expected: str) -> object:
+def _parse_cell(text: str, kind: str | None, expected: str) -> object:  # noqa: C901 - per type
     """A CSV cell as the signal's type; ``kind`` ``None``: a number if it parses, else text."""
     value = text.strip()
     if kind == "string":
@@ -521,8 +542,16 @@ def _parse_cell(text: str, kind: str | None, expected: str) -> object:
         if lowered in {"true", "false"}:
             return lowered == "true"
         raise _BadCellError(expected)
+    if len(value) > MAX_DIGITS:
+        raise _BadCellError(f"{expected} of at most {MAX_DIGITS} digits")
     if _INTEGER.fullmatch(value):
-        return int(value) if kind != "number" else float(int(value))
+        integer = int(value)
+        if kind != "number":
+            return integer
+        try:
+            return float(integer)
+        except OverflowError:
+            raise _BadCellError(expected) from None
     if kind == "integer":
         raise _BadCellError(expected)
     try:
@@ -562,8 +591,15 @@ def _described(problem: Problem, given: Mapping[str, object]) -> tuple[str, str,
 
 def _reason(problems: Iterable[tuple[str, str, object]]) -> str:
     return "; ".join(
-        f"field {field!r}: expected {expected}, got {got!r}" for field, expected, got in problems
+        f"field {field!r}: expected {expected}, got {_short(got)}"
+        for field, expected, got in problems
     )
+
+
+def _short(value: object) -> str:
+    """A value for a message: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class SignalRows:
@@ -658,8 +694,8 @@ class SignalRows:
             kind, expected = types[name]
             try:
                 values[name] = _parse_cell(text, kind, expected)
-            except _BadCellError:
-                problems.append((name, expected, text))
+            except _BadCellError as error:
+                problems.append((name, error.expected, text))
         if problems:
             return Rejected(line, row_id, _reason(problems), raw)
         checked = self._check(line, row_id, values, cells)
@@ -670,21 +706,26 @@ class SignalRows:
     def jsonl_rows(self, stream: IO[str]) -> Iterator[SignalRow | Rejected]:
         """Read JSON Lines rows: one object per line with an ``id``; ``null`` is unknown."""
         self.header = ("row",)
+        empty = True
         for line, text in enumerate(stream, start=1):
             if not text.strip():
                 continue
+            empty = False
             try:
-                document = json.loads(text)
-            except json.JSONDecodeError as error:
-                shown = text.strip()[:40]
-                reason = f"expected a JSON object, got {shown!r} ({error.msg})"
+                document = load_json(text)
+            except JsonTextError as error:
+                shown = text.strip().removeprefix("\ufeff")[:40]
+                reason = f"expected a JSON object, got {shown!r} ({error.message})"
                 yield Rejected(line, None, reason, text.rstrip("\r\n"))
                 continue
             if not isinstance(document, dict):
-                reason = f"expected a JSON object, got {document!r}"[:120]
+                reason = f"expected a JSON object, got {show_json(document)}"
                 yield Rejected(line, None, reason, text.rstrip("\r\n"))
                 continue
             yield self._jsonl_row(line, document)
+        if empty:  # as an empty CSV file (no header) is refused
+            msg = f"{self.name}: expected JSON objects, one per line, got an empty file"
+            raise CliError(msg)
 
     def _jsonl_row(self, line: int, document: dict[str, Any]) -> SignalRow | Rejected:
         row_id = document.get(_ID)
@@ -722,7 +763,7 @@ def open_input(path: str) -> Iterator[IO[str]]:
         yield sys.stdin
         return
     try:
-        stream = Path(path).open(encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        stream = Path(path).open(encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         reason = "not found"
     except IsADirectoryError:
@@ -734,7 +775,8 @@ def open_input(path: str) -> Iterator[IO[str]]:
             try:
                 yield stream
             except UnicodeDecodeError as error:
-                msg = f"FILE: expected UTF-8 text, got {path!r} (byte {error.start} of a block)"
+                line, got = decode_error_at(path, "utf-8-sig", error)
+                msg = f"{path}: line {line}: expected UTF-8 text, got {got!r}"
                 raise CliError(msg) from None
         return
     msg = f"FILE: expected a readable file, got {path!r} ({reason})"

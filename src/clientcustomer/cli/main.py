@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from clientcustomer.exceptions import ClientCustomerError
 
@@ -52,8 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: The arguments, without the program name; ``sys.argv[1:]`` when ``None``.
 
     Returns:
-        0 on success, 1 when a check the command runs fails, 2 on bad input (one line on
-        stderr, never a traceback).
+        0 on success, 1 when a check the command runs fails (a refusal), 2 on bad input or a
+        destination that cannot be written (one line on stderr, never a traceback), 130 on
+        SIGINT and 128 + N on SIGTERM or SIGHUP (after removing any temporary file). See the
+        reference page "Errors and exit statuses".
 
     Example:
         >>> from clientcustomer.cli import main
@@ -69,18 +73,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stdout)
             return EXIT_OK
-        # A group such as ``rules`` given without its subcommand.
-        parser.parse_args([*(argv or sys.argv[1:]), "--help"])
-        return EXIT_BAD_INPUT  # pragma: no cover - --help exits
+        # A group such as ``rules`` given without its subcommand: a usage error.
+        group = _subparsers(parser).choices[args.command]
+        names = ", ".join(_subparsers(group).choices)
+        group.error(f"expected a SUBCOMMAND ({names})")  # exits with status 2
+    assert handler is not None  # noqa: S101 - for the type checker: error() exits
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()
     except ClientCustomerError as error:
-        sys.stderr.write(f"clientcustomer: error: {one_line(str(error))}\n")
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # pragma: no cover - e.g. `| head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        return _fail(one_line(str(error)))
+    except BrokenPipeError:  # e.g. `| head`: the reader has what it wanted
+        _silence_stdout()
         return EXIT_OK
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        sys.stderr.write("clientcustomer: interrupted\n")
-        return EXIT_INTERRUPTED
+    except OSError as error:  # a full disk or a closed terminal on stdout
+        return _fail(f"standard output: {error.strerror or error}")
+    except KeyboardInterrupt as error:
+        signum = getattr(error, "signum", signal.SIGINT)
+        sys.stderr.write(f"clientcustomer: interrupted ({signal.Signals(signum).name})\n")
+        return EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum
+    return status
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Any:  # noqa: ANN401 - argparse's private type
+    """The subcommands of a parser (argparse keeps them among its actions)."""
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public accessor
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return action
+    raise AssertionError(parser.prog)  # pragma: no cover - only groups are asked
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"clientcustomer: error: {message}\n")
+    return EXIT_BAD_INPUT
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the interpreter's last flush is quiet too."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (an in-process test)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)

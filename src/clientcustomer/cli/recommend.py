@@ -65,6 +65,8 @@ def _logs(args: argparse.Namespace) -> tuple[list[PartyLog], dt.date]:
     """Each party's log and the date to recommend for: from LOG or the bundled demo data."""
     logs, default = read_log_or_demo(args)
     as_of = default if args.as_of is None else parse_date(args.as_of, option="--as-of")
+    if as_of is None and not logs:  # a log with no rows: nothing to recommend, as of any day
+        return logs, dt.datetime.now(tz=dt.UTC).date()
     if as_of is None:
         msg = "--as-of: expected a date, got nothing (the log has no interaction to start from)"
         raise CliError(msg)

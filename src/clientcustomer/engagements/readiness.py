@@ -432,7 +432,9 @@ class _Judge:
 
     def __init__(self, engagement: Engagement, as_of: dt.date, horizon_days: int) -> None:
         self.as_of = as_of
-        self.horizon = as_of + dt.timedelta(days=horizon_days)
+        # Nothing falls due after the calendar's last day: a horizon past it stops there.
+        days_left = (dt.date.max - as_of).days
+        self.horizon = as_of + dt.timedelta(days=min(horizon_days, days_left))
         self.by_id = {deliverable.id: deliverable for deliverable in engagement.deliverables}
         self.owed = {dependency.id: dependency for dependency in engagement.dependencies}
         self.unmet = [d for d in engagement.dependencies if not d.is_met(as_of)]

@@ -666,12 +666,16 @@ def _lapse_reasons(context: GuardContext) -> tuple[str, ...]:
         ends.append((context.since, "the relationship became a client on"))
     if ends:
         end, what = max(ends, key=lambda item: item[0])
-        grace = dt.timedelta(days=context.grace_days)
-        if context.on <= end + grace:
-            possible = end + grace + dt.timedelta(days=1)
+        days_left = (dt.date.max - end).days  # the grace period stops at the calendar's end
+        if (context.on - end).days <= context.grace_days:
+            when = (
+                f"from {(end + dt.timedelta(days=context.grace_days + 1)).isoformat()}"
+                if context.grace_days < days_left
+                else "only after the calendar's last day"
+            )
             reasons.append(
                 f"{what} {end.isoformat()}, within the {context.grace_days}-day grace period "
-                f"(a lapse is possible from {possible.isoformat()})"
+                f"(a lapse is possible {when})"
             )
     return tuple(reasons)
 

@@ -20,7 +20,7 @@ import enum
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from clientcustomer.exceptions import ValidationError
+from clientcustomer.exceptions import MissingDependencyError, ValidationError
 from clientcustomer.signals.derive import Aspect
 
 from . import conditions as c
@@ -716,6 +716,47 @@ def _check_frame_types(
         raise ValidationError.single(f"$.{name}", f"a {expected} column", got)
 
 
+def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401 - a pandas frame
+    """Column names are unique strings; an object column of a signal holds values of its type.
+
+    pandas allows what the expressions cannot read: a name given twice, a name that is a number,
+    and object columns that mix numbers and text.
+    """
+    seen: set[object] = set()
+    for name in frame.columns:
+        if not isinstance(name, str):
+            raise ValidationError.single("$.columns", "column names that are strings", name)
+        if name in seen:
+            raise ValidationError.single("$.columns", "unique column names", name)
+        seen.add(name)
+    types = ruleset.signal_types()
+    fits = {
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "integer": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "string": lambda v: isinstance(v, str),
+    }
+    for name in _used_signals(ruleset):
+        if name not in seen or str(frame[name].dtype) != "object":
+            continue
+        expected = types.get(name, "number")
+        fit = fits.get(expected)
+        if fit is None:
+            continue
+        for value in frame[name].dropna():
+            if not fit(value) and not _is_numpy_fit(value, expected):
+                got = f"{type(value).__name__} {value!r}"
+                raise ValidationError.single(f"$.{name}", f"a {expected} column", got)
+
+
+def _is_numpy_fit(value: object, expected: str) -> bool:
+    """Whether a numpy scalar fits: a number for numbers, ``bool_`` for booleans."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if expected == "boolean":
+        return kind == "b"
+    return expected in {"number", "integer"} and kind in {"i", "u", "f"}
+
+
 def classify_frame(
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
@@ -757,9 +798,14 @@ def classify_frame(
         >>> classify_frame(accounts).select("id", "role", "decided_by").rows()
         [('shop', 'customer', 'score'), ('acme', 'client', 'score')]
     """
-    import narwhals as nw_  # noqa: PLC0415 - an optional dependency, imported when used
+    try:
+        import narwhals as nw_  # noqa: PLC0415 - an optional dependency, imported when used
+    except ModuleNotFoundError:
+        raise MissingDependencyError("classify_frame", "narwhals", "polars") from None
 
     chosen = _ruleset(ruleset)
+    if nw_.dependencies.is_pandas_like_dataframe(frame):
+        _check_pandas_columns(frame, chosen)
     try:
         wrapped = nw_.from_native(frame)
     except TypeError:

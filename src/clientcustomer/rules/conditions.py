@@ -15,6 +15,9 @@ signal is unknown (``None``); ``and`` is false if any side is false, else unknow
 unknown; ``or`` is true if any side is true, else unknown if any is; ``not`` of unknown is unknown.
 A rule fires only when its condition is true.
 
+Parentheses and ``not`` may nest at most 100 levels deep (``MAX_NESTING``); deeper is a syntax
+error with its column, never a ``RecursionError``.
+
 Grammar::
 
     condition  := or_expr
@@ -42,6 +45,7 @@ from typing import Literal as TypingLiteral
 
 import attrs
 
+from clientcustomer._core.limits import MAX_NESTING
 from clientcustomer.exceptions import RulesetError, RulesetProblem
 
 __all__ = [
@@ -298,6 +302,14 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = list(_tokens(text))
         self.index = 0
+        self.depth = 0
+
+    def _enter(self, token: _Token) -> None:
+        """One level deeper (a parenthesis or a ``not``); past `MAX_NESTING` is an error."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            msg = f"nested too deep: more than {MAX_NESTING} levels of parentheses and 'not'"
+            raise ConditionSyntaxError(msg, token.offset)
 
     @property
     def token(self) -> _Token:
@@ -347,15 +359,18 @@ class _Parser:
 
     def _not(self) -> Expr:
         if self._is("keyword", "not"):
-            self._advance()
-            return Not(self._not())
+            self._enter(self._advance())
+            expr: Expr = Not(self._not())
+            self.depth -= 1
+            return expr
         return self._primary()
 
     def _primary(self) -> Expr:
         if self._is("punct", "("):
-            self._advance()
+            self._enter(self._advance())
             expr = self._or()
             self._expect("punct", ")", "')'")
+            self.depth -= 1
             return expr
         return self._test()
 

@@ -28,6 +28,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from clientcustomer._core import validation as v
+from clientcustomer._core.limits import MAX_DIGITS, MAX_NESTING, JsonTextError, load_json, show_json
 from clientcustomer._core.vocabulary import Role
 from clientcustomer.exceptions import Problem, RulesetError, RulesetProblem, ValidationError
 from clientcustomer.signals.derive import SIGNALS, Aspect
@@ -651,18 +652,18 @@ def _unknown_keys(
 
 
 def _parse_text(text: str, source: str, fmt: str) -> dict[str, Any]:
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as every reader skips it
     if fmt == "json":
         try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
+            document = load_json(text)
+        except JsonTextError as error:
             problem = RulesetProblem(
-                f"not valid JSON: {error.msg}", source, error.lineno, error.colno
+                f"not valid JSON: {error.message}", source, error.line, error.column
             )
             raise RulesetError([problem]) from None
         if not isinstance(document, dict):
-            kind = type(document).__name__
-            problem = RulesetProblem(f"expected a JSON object at the top, got {kind}", source, 1, 1)
-            raise RulesetError([problem])
+            message = f"expected a JSON object at the top, got {show_json(document)}"
+            raise RulesetError([RulesetProblem(message, source, 1, 1)])
         document.pop("schema_version", None)
         return document
     try:
@@ -674,6 +675,13 @@ def _parse_text(text: str, source: str, fmt: str) -> dict[str, Any]:
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         problem = RulesetProblem(f"not valid TOML: {message}", source, line, column)
         raise RulesetError([problem]) from None
+    except (ValueError, RecursionError) as error:  # a number past the digit limit, deep arrays
+        reason = (
+            f"nested deeper than the interpreter allows (keep it under {MAX_NESTING} levels)"
+            if isinstance(error, RecursionError)
+            else f"a number with more than {MAX_DIGITS} digits"
+        )
+        raise RulesetError([RulesetProblem(f"not valid TOML: {reason}", source)]) from None
 
 
 def _build(  # noqa: C901, PLR0915 - one check after the other, all problems collected

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
-from clientcustomer.exceptions import ValidationError
+from clientcustomer.exceptions import MissingDependencyError, ValidationError
 from clientcustomer.parties.entities import InteractionKind, Offering
 
 from .derive import (
@@ -726,7 +726,10 @@ def signals_frame(
         >>> signals.select("party_id", "purchases", "spend", "collaborative_share").rows()
         [('acme', 0, 0.0, 1.0), ('ann', 1, 40.0, 0.0)]
     """
-    import narwhals as nw  # noqa: PLC0415 - an optional dependency, imported when used
+    try:
+        import narwhals as nw  # noqa: PLC0415 - an optional dependency, imported when used
+    except ModuleNotFoundError:
+        raise MissingDependencyError("signals_frame", "narwhals", "polars") from None
 
     v.a_date(as_of, "$.as_of")
     if columns is None:

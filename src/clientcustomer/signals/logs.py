@@ -21,6 +21,7 @@ from typing import IO, Any, Literal, Self
 import attrs
 
 from clientcustomer._core import validation as v
+from clientcustomer._core.limits import decode_error_at
 from clientcustomer.exceptions import Problem, ValidationError
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
 
@@ -185,6 +186,7 @@ _OFFERINGS = {offering.value: offering for offering in Offering}
 _KIND_EXPECTED = "one of " + ", ".join(repr(kind.value) for kind in InteractionKind)
 _AUTO_DATE = "a date (YYYY-MM-DD, ISO datetime or M/D/YYYY H:MM)"
 _ZERO = Decimal(0)
+_MAX_AMOUNT = Decimal("1e15")  # amounts and prices below one quadrillion: sums stay finite
 _CACHE_SIZE = 100_000  # distinct values remembered per column (timestamps, ids, prices)
 
 
@@ -239,6 +241,8 @@ def _decimal(text: str, what: str = "a decimal number") -> Decimal:
         raise _BadValueError(what, text) from None
     if not value.is_finite():
         raise _BadValueError(what, text)
+    if abs(value) >= _MAX_AMOUNT:
+        raise _BadValueError(f"{what} below 1e15 in size", text[:40])
     return value
 
 
@@ -285,6 +289,17 @@ def _party(text: str) -> str:
     if party.endswith(".0") and party[:-2].isdigit():
         return party[:-2]
     return party
+
+
+def _check_text_options(delimiter: object, encoding: object) -> None:
+    """The delimiter is one character (not a quote or a line break); the encoding is known."""
+    if not (isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '"\r\n'):
+        expected = "one character, not a quote or a line break"
+        raise ValidationError.single("$.delimiter", expected, delimiter)
+    try:
+        "".encode(encoding)  # type: ignore[arg-type] # a text encoding, not rot13 or zlib
+    except (LookupError, TypeError):
+        raise ValidationError.single("$.encoding", "a known text encoding", encoding) from None
 
 
 class LogReader(Iterator[Interaction]):
@@ -336,14 +351,16 @@ class LogReader(Iterator[Interaction]):
             raise ValidationError.single("$.on_error", "'raise' or 'skip'", on_error)
         if date_format is not None and not (isinstance(date_format, str) and date_format):
             raise ValidationError.single("$.date_format", "a strptime format or None", date_format)
+        _check_text_options(delimiter, encoding)
         self.rows = 0
         self.skipped_blank_party = 0
         self.rejects: list[RejectedRow] = []
         self._on_error = on_error
         self._encoding = encoding
         self._owned: IO[str] | None = None
+        self._path: str | None = None
         if isinstance(source, str | os.PathLike):
-            path = os.fspath(source)
+            path = self._path = os.fspath(source)
             if path.endswith(".gz"):
                 self._owned = gzip.open(path, "rt", encoding=encoding, newline="")  # noqa: SIM115
             else:
@@ -362,16 +379,29 @@ class LogReader(Iterator[Interaction]):
             raise
         self._rows = self._read()
 
-    def _decode_error(self, error: UnicodeDecodeError) -> ValidationError:
-        return ValidationError.single(
-            f"line {self._reader.line_num + 1}", f"text in {self._encoding}", error.object[:40]
-        )
+    def _decode_error(self, error: UnicodeError) -> ValidationError:
+        """Where the text stops decoding: the file's line (a path), or after the rows read."""
+        self.close()
+        if self._path is not None:
+            line, got = decode_error_at(self._path, self._encoding, error)
+            return ValidationError.single(f"line {line}", f"text in {self._encoding}", got)
+        where = f"after line {self._reader.line_num}"
+        return ValidationError.single(where, f"text in {self._encoding}", str(error))
+
+    def _broken_file(self, error: Exception) -> ValidationError:
+        """A compressed file cut short or not compressed: the line it was read up to."""
+        self.close()
+        reason = str(error) or type(error).__name__
+        where = f"after line {self._reader.line_num}"
+        return ValidationError.single(where, "a complete gzip file", reason)
 
     def _read_header(self) -> tuple[str, ...]:
         try:
             header = next(self._reader, None)
-        except UnicodeDecodeError as error:
+        except UnicodeError as error:
             raise self._decode_error(error) from None
+        except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
+            raise self._broken_file(error) from None
         except csv.Error as error:
             raise ValidationError.single("line 1", "a header row", str(error)) from None
         if not header:
@@ -431,8 +461,10 @@ class LogReader(Iterator[Interaction]):
                 values = next(reader)
             except StopIteration:
                 break
-            except UnicodeDecodeError as error:
+            except UnicodeError as error:
                 raise self._decode_error(error) from None
+            except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
+                raise self._broken_file(error) from None
             except csv.Error as error:
                 line = previous + 1
                 previous = reader.line_num
@@ -590,8 +622,9 @@ def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
             datetimes and ``M/D/YYYY H:MM`` are accepted.
         on_error: ``"raise"`` stops at the first bad row with a `ValidationError`; ``"skip"``
             sets bad rows aside in `LogReader.rejects` (line, values, reason) and goes on.
-        delimiter: The field delimiter.
-        encoding: The file's text encoding (paths only).
+        delimiter: The field delimiter: one character, not a quote or a line break.
+        encoding: The file's text encoding (paths only); a file that does not decode fails
+            naming its line.
 
     Returns:
         A `LogReader`: iterate it for `Interaction` objects; it also counts rows, rows skipped
