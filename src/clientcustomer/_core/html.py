@@ -40,8 +40,8 @@ def cell(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
     """Show one value as escaped HTML: dates in ISO form, enums by value, unknown as a dash.
 
     Example:
-        >>> cell(None), cell(0.25), cell("<b>")
-        ('—', '0.25', '&lt;b&gt;')
+        >>> cell(None), cell(0.46341), cell("<b>")
+        ('—', '0.463', '&lt;b&gt;')
     """
     if isinstance(value, Raw):
         return str(value)
@@ -50,11 +50,11 @@ def cell(value: object) -> str:  # noqa: PLR0911 - one return per kind of value
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return f"<span style='white-space:nowrap'>{value.isoformat()}</span>"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{round(value, 3):g}"
     if isinstance(value, tuple):
         return html.escape(", ".join(str(getattr(item, "value", item)) for item in value)) or "—"
     return html.escape(str(value))
@@ -89,7 +89,7 @@ def fields_table(pairs: Iterable[tuple[str, object]], *, caption: str = "") -> s
         True
     """
     body = "".join(
-        f"<tr><th style='{_CELL}'>{html.escape(name)}</th>"
+        f"<tr><th style='{_CELL};white-space:nowrap'>{html.escape(name)}</th>"
         f"<td style='{_CELL}'>{cell(value)}</td></tr>"
         for name, value in pairs
     )
@@ -99,7 +99,8 @@ def fields_table(pairs: Iterable[tuple[str, object]], *, caption: str = "") -> s
 
 def section(title: str, content: str) -> str:
     """A small heading followed by HTML content."""
-    return f"<p style='text-align:left;margin:6px 0 2px'><b>{html.escape(title)}</b></p>{content}"
+    head = f"<strong>{html.escape(title)}</strong>"
+    return f"<p style='text-align:left;margin:6px 0 2px'>{head}</p>{content}"
 
 
 def html_table(obj: attrs.AttrsInstance) -> str:
@@ -246,7 +247,8 @@ def mermaid_id(text: str) -> str:
 
 
 def _label(text: str) -> str:
-    return html.escape(text, quote=True).replace("#", "&num;")
+    escaped = html.escape(text, quote=True).replace("#", "&num;")
+    return escaped.replace("\n", "<br>")
 
 
 def mermaid_flowchart(
@@ -259,7 +261,7 @@ def mermaid_flowchart(
     The chart runs left to right: an edge goes from what is needed to what needs it.
 
     ``shape`` is ``box`` or ``round``; ``styles`` are ``(class, css)`` pairs for ``classDef``.
-    Labels are escaped and quoted, so any text is safe in them.
+    Labels are escaped and quoted, so any text is safe in them; a newline breaks the line.
 
     Example:
         >>> print(mermaid_flowchart([("a", "A <1>", "box", "ok")], [], [("ok", "stroke:#888")]))

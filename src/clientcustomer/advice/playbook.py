@@ -583,7 +583,7 @@ class ActionTable:
         rows = [
             (
                 a.due,
-                h.Raw(f"<b>{a.overdue_days} days late</b>") if a.overdue else "",
+                h.Raw(f"<strong>{a.overdue_days} days late</strong>") if a.overdue else "",
                 a.party_id,
                 a.kind,
                 a.text,

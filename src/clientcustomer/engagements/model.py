@@ -735,8 +735,8 @@ class Engagement:
             ...                              blocks=("survey",)),))
             >>> print(work.mermaid(dt.date(2026, 1, 10)))
             flowchart LR
-              n_survey["survey: Survey"]:::blocked
-              n_list(["list: Customer list (Acme, open)"]):::owed
+              n_survey["survey<br>no date agreed, blocked"]:::blocked
+              n_list(["list<br>Acme: open"]):::owed
               n_list -- "blocks" --> n_survey
               classDef done ...
         """

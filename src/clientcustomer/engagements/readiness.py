@@ -316,7 +316,8 @@ class Readiness:
             promised to the client:
               survey: Survey, due 2026-03-01 (blocked)
             owed by the client:
-              list: Customer list, owner Acme, due 2026-02-01 (open), blocks survey
+              list: Customer list
+                owner Acme, due 2026-02-01, open, blocks survey
         """
         lines = ["promised to the client:"] if self.promised else []
         lines.extend(f"  {_promise_line(self, item)}" for item in self.promised)
@@ -343,9 +344,9 @@ class Readiness:
             ...                              blocks=("survey",)),))
             >>> print(readiness(work, dt.date(2026, 1, 10)).mermaid())
             flowchart LR
-              n_survey["survey: Survey"]:::blocked
-              n_report["report: Report"]:::blocked
-              n_list(["list: Customer list (Acme, open)"]):::owed
+              n_survey["survey<br>no date agreed, blocked"]:::blocked
+              n_report["report<br>no date agreed, blocked"]:::blocked
+              n_list(["list<br>Acme: open"]):::owed
               n_survey --> n_report
               n_list -- "blocks" --> n_survey
               classDef done ...
@@ -594,21 +595,22 @@ def _dependency_state(as_of: dt.date, dependency: Dependency) -> str:
 
 
 def _mermaid(found: Readiness) -> str:
-    nodes = [
-        (d.id, f"{d.id}: {d.title}", "box", _deliverable_state(found, d.id)) for d in found.promised
-    ]
-    nodes.extend(
-        (
-            d.id,
-            f"{d.id}: {d.description} ({d.owner}, {d.status_as_of(found.as_of).value})",
-            "round",
-            _dependency_state(found.as_of, d),
-        )
-        for d in found.owed
-    )
+    nodes = []
+    for item in found.promised:
+        state = _deliverable_state(found, item.id)
+        nodes.append((item.id, f"{item.id}\n{_due(item)}, {state}", "box", state))
+    for owed in found.owed:
+        state = _dependency_state(found.as_of, owed)
+        status = owed.status_as_of(found.as_of).value.replace("_", " ")
+        late = ", overdue" if state == "overdue" else ""
+        nodes.append((owed.id, f"{owed.id}\n{owed.owner}: {status}{late}", "round", state))
     edges = [(target, d.id, "") for d in found.promised for target in d.waits_on]
     edges.extend((d.id, target, "blocks") for d in found.owed for target in dict.fromkeys(d.blocks))
     return h.mermaid_flowchart(nodes, edges, _STYLES)
+
+
+def _due(item: Deliverable) -> str:
+    return f"due {item.due.isoformat()}" if item.due else "no date agreed"
 
 
 def _promise_line(found: Readiness, item: Deliverable) -> str:
@@ -617,10 +619,10 @@ def _promise_line(found: Readiness, item: Deliverable) -> str:
 
 
 def _owed_line(as_of: dt.date, item: Dependency) -> str:
-    due = f", due {item.due.isoformat()}" if item.due else ", no date agreed"
+    due = f"due {item.due.isoformat()}" if item.due else "no date agreed"
     blocks = f", blocks {', '.join(dict.fromkeys(item.blocks))}" if item.blocks else ""
     status = item.status_as_of(as_of).value.replace("_", " ")
-    return f"{item.id}: {item.description}, owner {item.owner}{due} ({status}){blocks}"
+    return f"{item.id}: {item.description}\n    owner {item.owner}, {due}, {status}{blocks}"
 
 
 def _readiness_html(found: Readiness) -> str:
