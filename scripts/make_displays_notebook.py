@@ -14,28 +14,33 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 CELLS: list[tuple[str, str]] = [
     (
         "md",
-        "# What clientcustomer shows in a notebook\n\n"
-        "Every result type renders as a table (and the timeline as a small chart). "
-        "The data are the bundled demo: a shop's customers and a consultancy's clients, "
-        "looked at as of 2026-11-01.",
+        (
+            "# What clientcustomer shows in a notebook\n\n"
+            "Every result type renders as a table (and the timeline as a small chart). "
+            "The data are the bundled demo: a shop's customers and a consultancy's clients, "
+            "looked at as of 2026-11-01."
+        ),
     ),
     (
         "code",
-        "import datetime as dt\n"
-        "\n"
-        "import clientcustomer as cc\n"
-        "from clientcustomer import demo\n"
-        "\n"
-        "AS_OF = demo.DEMO_AS_OF\n"
-        "log = demo.demo_log()\n"
-        "work = demo.demo_engagements()\n"
-        "names = {party.party_id: party.name for party in demo.demo_parties()}\n"
-        'CONVERTER, SHOPPER = "acct-021", "groc-001"  # a customer who became a client; a shopper\n'
-        "\n"
-        "\n"
-        "def of(party_id):\n"
-        "    mine = [item for item in log if item.party_id == party_id]\n"
-        "    return mine, [e for e in work if e.client_id == party_id]",
+        (
+            "import datetime as dt\n"
+            "\n"
+            "import clientcustomer as cc\n"
+            "from clientcustomer import demo\n"
+            "\n"
+            "AS_OF = demo.DEMO_AS_OF\n"
+            "log = demo.demo_log()\n"
+            "work = demo.demo_engagements()\n"
+            "names = {party.party_id: party.name for party in demo.demo_parties()}\n"
+            "# a customer who became a client, and a shopper\n"
+            'CONVERTER, SHOPPER = "acct-021", "groc-001"\n'
+            "\n"
+            "\n"
+            "def of(party_id):\n"
+            "    mine = [item for item in log if item.party_id == party_id]\n"
+            "    return mine, [e for e in work if e.client_id == party_id]"
+        ),
     ),
     ("md", "## Signals, grouped by the five aspects (unknown ones marked)"),
     ("code", "signals = cc.derive_signals(*of(CONVERTER), as_of=AS_OF)\nsignals"),
@@ -48,49 +53,61 @@ CELLS: list[tuple[str, str]] = [
     ("md", "## A client: name, stage, since, key facts and history"),
     (
         "code",
-        "interactions, engagements = of(CONVERTER)\n"
-        "client = cc.Client(cc.Party(CONVERTER, names[CONVERTER]), since=story.state.since,\n"
-        "                   interactions=tuple(interactions), engagements=tuple(engagements),\n"
-        "                   history=story.changes)\n"
-        "client",
+        (
+            "interactions, engagements = of(CONVERTER)\n"
+            "client = cc.Client(cc.Party(CONVERTER, names[CONVERTER]), since=story.state.since,\n"
+            "                   interactions=tuple(interactions), engagements=tuple(engagements),\n"
+            "                   history=story.changes)\n"
+            "client"
+        ),
     ),
     ("md", "## A customer"),
     (
         "code",
-        "bought, _ = of(SHOPPER)\n"
-        'shopper = cc.Customer(cc.Party(SHOPPER, names[SHOPPER], "person"),\n'
-        "                      since=min(item.on for item in bought), interactions=tuple(bought))\n"
-        "shopper",
+        (
+            "bought, _ = of(SHOPPER)\n"
+            'shopper = cc.Customer(cc.Party(SHOPPER, names[SHOPPER], "person"),\n'
+            "                      since=min(item.on for item in bought),\n"
+            "                      interactions=tuple(bought))\n"
+            "shopper"
+        ),
     ),
     ("md", "## What to do next, and the expectation each action serves"),
     ("code", "cc.ActionTable(cc.recommend_for(client, as_of=AS_OF))"),
     ("md", "## An engagement: roles, what the client owes, what it was promised"),
     (
         "code",
-        'study = cc.from_json(cc.Engagement, open("../examples/research-engagement.json").read())\n'
-        "study",
+        (
+            'with open("../examples/research-engagement.json", encoding="utf-8") as file:\n'
+            "    study = cc.from_json(cc.Engagement, file.read())\n"
+            "study"
+        ),
     ),
     ("md", "## Its readiness (the Mermaid diagram is under *diagram*)"),
     ("code", "status = cc.readiness(study, dt.date(2026, 2, 10))\nstatus"),
     ("md", "The diagram itself, drawn by JupyterLab 4.1+ (and by these docs):"),
     (
         "code",
-        "from IPython.display import Markdown\n"
-        "\n"
-        'Markdown(f"```mermaid\\n{status.mermaid()}\\n```")',
+        (
+            "from IPython.display import Markdown\n"
+            "\n"
+            'Markdown(f"```mermaid\\n{status.mermaid()}\\n```")'
+        ),
     ),
     ("md", "## The rule set: its policy and rules"),
     ("code", "rules = cc.default_ruleset()\nrules"),
     ("md", "## What changes if the client threshold is raised"),
     (
         "code",
-        "import attrs\n"
-        "\n"
-        "stricter = attrs.evolve(rules, version=\"2\",\n"
-        "                        policy=attrs.evolve(rules.policy, client_at=7.0))\n"
-        "records = [(party_id, cc.derive_signals(*of(party_id), as_of=AS_OF))\n"
-        "           for party_id in (CONVERTER, SHOPPER, \"acct-001\", \"law-001\")]\n"
-        "cc.diff_rulesets(rules, stricter, records)",
+        (
+            "import attrs\n"
+            "\n"
+            'stricter = attrs.evolve(rules, version="2",\n'
+            "                        policy=attrs.evolve(rules.policy, client_at=7.0))\n"
+            "records = [(party_id, cc.derive_signals(*of(party_id), as_of=AS_OF))\n"
+            '           for party_id in (CONVERTER, SHOPPER, "acct-001", "law-001")]\n'
+            "cc.diff_rulesets(rules, stricter, records)"
+        ),
     ),
     ("md", "## The words: the glossary"),
     ("code", 'cc.GLOSSARY["client"]'),
@@ -102,6 +119,8 @@ def build() -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(text) if kind == "md" else new_code_cell(text) for kind, text in CELLS
     ]
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number:02d}"  # stable ids: the file changes only when a cell does
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3",
