@@ -6,6 +6,7 @@ mapping shared by ``clientcustomer glossary`` and the documentation's glossary p
 
 from __future__ import annotations
 
+import textwrap
 import tomllib
 import types
 from collections.abc import Mapping
@@ -45,7 +46,7 @@ class GlossaryTerm:
         return f"{self.term}: {self.meaning}"
 
     def explain(self) -> str:
-        """The term in a few lines: its meaning, the sources' words, the library's names.
+        """The term in lines of at most 88 characters: meaning, the sources' words, names.
 
         Example:
             >>> from clientcustomer import GLOSSARY
@@ -58,7 +59,10 @@ class GlossaryTerm:
         lines.extend(f"  the sources: “{quote}”" for quote in self.quotes)
         if self.names:
             lines.append(f"  in the library: {', '.join(self.names)}")
-        return "\n".join(lines)
+        return "\n".join(
+            textwrap.fill(line, width=88, subsequent_indent="    ", break_on_hyphens=False)
+            for line in lines
+        )
 
     def _repr_html_(self) -> str:
         from .html import fields_table, lines  # noqa: PLC0415 - only for a display

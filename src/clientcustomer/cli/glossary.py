@@ -8,6 +8,7 @@ terms there are. The terms come from `clientcustomer.GLOSSARY`, as the docs' glo
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
 from clientcustomer import GLOSSARY
@@ -51,7 +52,10 @@ def _lookup(text: str) -> str:
 
 def _glossary(args: argparse.Namespace) -> int:
     if args.term is None:
-        text = "\n".join(str(term) for term in GLOSSARY.values())
+        text = "\n".join(
+            textwrap.fill(str(term), width=88, subsequent_indent="    ", break_on_hyphens=False)
+            for term in GLOSSARY.values()
+        )
     else:
         text = _lookup(args.term)
     with open_output(args.output) as out:
