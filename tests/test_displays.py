@@ -310,3 +310,16 @@ class TestPresentation:
 
         assert "EngagementRole.PAYER" in html
         assert "pays the bills" in html
+
+
+class TestDocs:
+    def test_notebooks_page_shows_the_real_chart(self):
+        """The notebooks guide's inline SVG is what PartyTimeline.chart() draws today."""
+        from clientcustomer import demo  # noqa: PLC0415 - the demo data only here
+
+        log = [item for item in demo.demo_log() if item.party_id == "acct-021"]
+        work = [e for e in demo.demo_engagements() if e.client_id == "acct-021"]
+        (story,) = cc.timeline(log, work, end=demo.DEMO_AS_OF)
+        page = (ROOT / "docs" / "guide" / "notebooks.md").read_text(encoding="utf-8")
+
+        assert f'<div markdown="0">\n{story.chart()}\n</div>' in page
