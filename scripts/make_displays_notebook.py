@@ -1,7 +1,9 @@
-"""Write docs/notebooks/displays.ipynb: every result type's notebook display, on the demo data.
+"""Write docs/notebooks/displays.ipynb, and the chart of docs/guide/notebooks.md, from the demo.
 
 Run from the repository root: ``python scripts/make_displays_notebook.py``. The notebook is saved
-without outputs; tests/test_notebook.py executes it and checks what each cell displays.
+without outputs; tests/test_notebook.py executes it and checks what each cell displays. The guide
+page shows one party's timeline chart inline; tests/test_displays.py checks it is the chart
+``PartyTimeline.chart()`` draws today, and this script redraws it when scoring changes.
 """
 
 from __future__ import annotations
@@ -130,7 +132,28 @@ def build() -> nbformat.NotebookNode:
     return notebook
 
 
+def chart() -> str:
+    """The inline chart of the notebooks guide: the timeline of the demo's ``acct-021``."""
+    import clientcustomer as cc  # noqa: PLC0415 - the package, only when redrawing
+    from clientcustomer import demo  # noqa: PLC0415
+
+    log = [item for item in demo.demo_log() if item.party_id == "acct-021"]
+    work = [e for e in demo.demo_engagements() if e.client_id == "acct-021"]
+    (story,) = cc.timeline(log, work, end=demo.DEMO_AS_OF)
+    return story.chart()
+
+
+def redraw(page: str) -> str:
+    """The guide page with its inline chart (the block ``<div markdown="0">``) redrawn."""
+    start = page.index('<div markdown="0">\n') + len('<div markdown="0">\n')
+    end = page.index("\n</div>", start)
+    return page[:start] + chart() + page[end:]
+
+
 if __name__ == "__main__":
     target = Path("docs/notebooks/displays.ipynb")
     nbformat.write(build(), target)
     print(f"wrote {target}")
+    guide = Path("docs/guide/notebooks.md")
+    guide.write_text(redraw(guide.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"redrew the chart of {guide}")

@@ -322,4 +322,5 @@ class TestDocs:
         (story,) = cc.timeline(log, work, end=demo.DEMO_AS_OF)
         page = (ROOT / "docs" / "guide" / "notebooks.md").read_text(encoding="utf-8")
 
+        # When scoring changes, `python scripts/make_displays_notebook.py` redraws it.
         assert f'<div markdown="0">\n{story.chart()}\n</div>' in page
