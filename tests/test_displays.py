@@ -324,3 +324,14 @@ class TestDocs:
 
         # When scoring changes, `python scripts/make_displays_notebook.py` redraws it.
         assert f'<div markdown="0">\n{story.chart()}\n</div>' in page
+
+
+class TestClassification:
+    def test_evidence_left_aligned(self):
+        """The verdict's evidence table is left-aligned (Jupyter right-aligns cells otherwise)."""
+        html = cc.classify(cc.Signals(collaborative_share=0.6, tenure_days=400))._repr_html_()
+        cells = re.findall(r"<t[dh] style='([^']*)'", html)
+
+        assert cells
+        assert all("text-align:left" in style for style in cells)
+        assert "collaborative_share=0.6" in html
