@@ -335,3 +335,20 @@ class TestClassification:
         assert cells
         assert all("text-align:left" in style for style in cells)
         assert "collaborative_share=0.6" in html
+
+
+class TestMermaidIds:
+    def test_a_deliverable_and_a_dependency_may_share_an_id(self):
+        """Two nodes with the same id (or the same slug) get distinct Mermaid ids."""
+        work = cc.Engagement(
+            "e1",
+            "acme",
+            "W",
+            start=DAY,
+            deliverables=(cc.Deliverable("a-b", "X"), cc.Deliverable("a_b", "Y")),
+            dependencies=(cc.Dependency("a-b", "data", "x", owner="o", blocks=("a_b",)),),
+        )
+        text = cc.readiness(work, DAY).mermaid()
+
+        assert ['n_a_b["', 'n_a_b_2["', 'n_a_b_3(["'] == re.findall(r"  (n_\w+\(?\[\")", text)
+        assert '  n_a_b_3 -- "blocks" --> n_a_b_2' in text

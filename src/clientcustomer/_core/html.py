@@ -251,30 +251,55 @@ def _label(text: str) -> str:
     return escaped.replace("\n", "<br>")
 
 
+Key = tuple[str, str]
+"""A node's key in `mermaid_flowchart`: a group (such as ``deliverable``) and an id in it."""
+
+
+def _node_ids(keys: Iterable[Key]) -> dict[Key, str]:
+    """A distinct Mermaid id per key: the id's slug, numbered when two slugs are the same."""
+    ids: dict[Key, str] = {}
+    taken: set[str] = set()
+    for key in keys:
+        slug = candidate = mermaid_id(key[1])
+        number = 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{slug}_{number}"
+        ids[key] = candidate
+        taken.add(candidate)
+    return ids
+
+
 def mermaid_flowchart(
-    nodes: Iterable[tuple[str, str, str, str]],
-    edges: Iterable[tuple[str, str, str]],
+    nodes: Sequence[tuple[Key, str, str, str]],
+    edges: Iterable[tuple[Key, Key, str]],
     styles: Sequence[tuple[str, str]],
 ) -> str:
-    """Mermaid flowchart text: nodes ``(id, label, shape, class)``, edges ``(from, to, label)``.
+    """Mermaid flowchart text: nodes ``(key, label, shape, class)``, edges ``(from, to, label)``.
 
-    The chart runs left to right: an edge goes from what is needed to what needs it.
+    The chart runs left to right: an edge goes from what is needed to what needs it. A key is a
+    ``(group, id)`` pair, so a deliverable and a dependency may share an id; each node gets a
+    distinct Mermaid id made from its id.
 
     ``shape`` is ``box`` or ``round``; ``styles`` are ``(class, css)`` pairs for ``classDef``.
     Labels are escaped and quoted, so any text is safe in them; a newline breaks the line.
 
     Example:
-        >>> print(mermaid_flowchart([("a", "A <1>", "box", "ok")], [], [("ok", "stroke:#888")]))
+        >>> nodes = [(("d", "a"), "A <1>", "box", "ok"), (("k", "a"), "A", "round", "ok")]
+        >>> print(mermaid_flowchart(nodes, [(("k", "a"), ("d", "a"), "")], [("ok", "stroke:#888")]))
         flowchart LR
           n_a["A &lt;1&gt;"]:::ok
+          n_a_2(["A"]):::ok
+          n_a_2 --> n_a
           classDef ok stroke:#888
     """
+    ids = _node_ids(key for key, *_ in nodes)
     out = ["flowchart LR"]
-    for node, label, shape, kind in nodes:
+    for key, label, shape, kind in nodes:
         left, right = ("([", "])") if shape == "round" else ("[", "]")
-        out.append(f'  {mermaid_id(node)}{left}"{_label(label)}"{right}:::{kind}')
+        out.append(f'  {ids[key]}{left}"{_label(label)}"{right}:::{kind}')
     for source, target, label in edges:
         arrow = f' -- "{_label(label)}" --> ' if label else " --> "
-        out.append(f"  {mermaid_id(source)}{arrow}{mermaid_id(target)}")
+        out.append(f"  {ids[source]}{arrow}{ids[target]}")
     out.extend(f"  classDef {kind} {css}" for kind, css in styles)
     return "\n".join(out)

@@ -595,17 +595,27 @@ def _dependency_state(as_of: dt.date, dependency: Dependency) -> str:
 
 
 def _mermaid(found: Readiness) -> str:
-    nodes = []
+    nodes: list[tuple[h.Key, str, str, str]] = []
     for item in found.promised:
         state = _deliverable_state(found, item.id)
-        nodes.append((item.id, f"{item.id}\n{_due(item)}, {state}", "box", state))
+        label = f"{item.id}\n{_due(item)}, {state}"
+        nodes.append((("deliverable", item.id), label, "box", state))
     for owed in found.owed:
         state = _dependency_state(found.as_of, owed)
         status = owed.status_as_of(found.as_of).value.replace("_", " ")
         late = ", overdue" if state == "overdue" else ""
-        nodes.append((owed.id, f"{owed.id}\n{owed.owner}: {status}{late}", "round", state))
-    edges = [(target, d.id, "") for d in found.promised for target in d.waits_on]
-    edges.extend((d.id, target, "blocks") for d in found.owed for target in dict.fromkeys(d.blocks))
+        label = f"{owed.id}\n{owed.owner}: {status}{late}"
+        nodes.append((("dependency", owed.id), label, "round", state))
+    edges = [
+        (("deliverable", target), ("deliverable", d.id), "")
+        for d in found.promised
+        for target in d.waits_on
+    ]
+    edges.extend(
+        (("dependency", d.id), ("deliverable", target), "blocks")
+        for d in found.owed
+        for target in dict.fromkeys(d.blocks)
+    )
     return h.mermaid_flowchart(nodes, edges, _STYLES)
 
 
