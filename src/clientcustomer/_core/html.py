@@ -15,6 +15,9 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "Band",
+    "Key",
+    "Level",
     "Raw",
     "cell",
     "chart_svg",
@@ -22,6 +25,7 @@ __all__ = [
     "html_table",
     "lines",
     "mermaid_flowchart",
+    "mermaid_id",
     "section",
     "table",
 ]
