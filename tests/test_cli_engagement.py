@@ -30,6 +30,18 @@ blocked:
   report <- survey <- customer-list
 overdue dependencies:
   customer-list: due 2026-02-01, 9 days late, owner Acme marketing, blocks survey
+promised to the client:
+  survey: Customer satisfaction survey, due 2026-03-01 (blocked)
+  calls: Call quality analysis, due 2026-04-01 (ready)
+  training: CSR training sessions, due 2026-05-15 (blocked)
+  report: Findings and recommendations, due 2026-06-15 (blocked)
+owed by the client:
+  customer-list: A good list of current customers
+    owner Acme marketing, due 2026-02-01, requested, blocks survey
+  call-access: Secure access to the recorded phone calls
+    owner Acme IT, due 2026-02-15, provided, blocks calls
+  csr-time: Representatives taken off the phones for the training
+    owner Acme support lead, due 2026-05-01, open, blocks training
 """
 
 

@@ -253,11 +253,12 @@ class TestReprHtml:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
     def test_table(self):
-        """The HTML is a table captioned with the class name, one row per field."""
+        """A client shows its name, stage and since, not a count of items per field."""
         html = cc.Client(_party(), since=DAY)._repr_html_()
-        assert html.startswith("<table><caption>Client</caption>")
-        assert "<td style='text-align:left'>0 items</td>" in html
-        assert "<td style='text-align:left'>acme</td>" in html
+        assert ">Client Acme Ltd</caption>" in html
+        assert ">client</td>" in html
+        assert f">{DAY.isoformat()}</span></td>" in html
+        assert "items" not in html
 
 
 class TestResultTypesValidate:

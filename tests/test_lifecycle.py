@@ -842,7 +842,7 @@ class TestEntities:
     def test_former_client_html(self):
         """A former client renders as an HTML table in notebooks."""
         assert (
-            "<caption>FormerClient</caption>"
+            ">FormerClient Acme Ltd</caption>"
             in FormerClient(ACME, since=D(2026, 1, 1))._repr_html_()
         )
 

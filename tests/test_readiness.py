@@ -390,7 +390,7 @@ class TestReadinessValue:
         html = cc.readiness(work, AS_OF)._repr_html_()
         assert "<b>" not in html.replace("<br>", "")
         assert "&lt;b&gt; &lt;- &lt;i&gt;" in html
-        assert html.startswith("<table><caption>Readiness of &lt;e&gt; as of 2026-02-10")
+        assert ">Readiness of &lt;e&gt; as of 2026-02-10</caption>" in html
 
     def test_str_is_explain(self):
         """``str()`` gives the text report."""

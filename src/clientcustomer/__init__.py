@@ -34,8 +34,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._core.glossary import GLOSSARY, GlossaryTerm
     from ._core.serialization import from_json, json_schema, structure, to_json, unstructure
     from .advice.playbook import (
+        ActionTable,
         Playbook,
         PlaybookAction,
         PlaybookActionKind,
@@ -167,6 +169,9 @@ _EXPORTS: dict[str, str] = {
     "RuleFigure": "rules.evaluate",
     "evaluate": "rules.evaluate",
     "near_misses": "rules.evaluate",
+    "ActionTable": "advice.playbook",
+    "GLOSSARY": "_core.glossary",
+    "GlossaryTerm": "_core.glossary",
     "CliError": "exceptions",
     "ClientCustomerError": "exceptions",
     "LifecycleDefinitionError": "exceptions",
@@ -282,9 +287,11 @@ __all__ = [
     "DEFAULT_GRACE_DAYS",
     "DEFAULT_HORIZON_DAYS",
     "DEFAULT_MIN_MARGIN",
+    "GLOSSARY",
     "LIFECYCLE",
     "SIGNALS",
     "TRANSITIONS",
+    "ActionTable",
     "Aspect",
     "AspectLeaning",
     "BlockedDeliverable",
@@ -309,6 +316,7 @@ __all__ = [
     "Evaluation",
     "Evidence",
     "FormerClient",
+    "GlossaryTerm",
     "GuardContext",
     "HitPolicy",
     "Interaction",

@@ -752,6 +752,9 @@ _PLAYBOOK_ROLES: tuple[Any, ...] = ROLE_NAMES  # the playbook's role literals, f
 _NOTES = st.text(min_size=1, max_size=30).filter(str.strip)
 
 
+_SERVES = st.sampled_from(("", "immediate satisfaction", "long-term strategy and satisfaction"))
+
+
 @st.composite
 def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) -> PlaybookStrategy:
     kind = draw(st.sampled_from(list(PlaybookActionKind)))
@@ -784,6 +787,7 @@ def _playbook_strategies(draw: st.DrawFn, ids: st.SearchStrategy[str] | None) ->
         )
         if recurring
         else (),
+        serves=draw(_SERVES),
     )
 
 
@@ -855,6 +859,7 @@ def actions() -> st.SearchStrategy[PlaybookAction]:
         overdue_days=st.integers(0, 1000),
         engagement_id=st.none() | identifiers(),
         dependency_id=st.none() | identifiers(),
+        serves=_SERVES,
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import html
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -228,24 +227,3 @@ def unique_ids(items: Iterable[Any], field: str, key: str = "id") -> None:
         if value in seen:
             raise ValidationError.single(f"$.{field}[{index}].{key}", "a unique id", value)
         seen.add(value)
-
-
-def html_table(obj: attrs.AttrsInstance) -> str:
-    """Render an attrs instance as a small HTML table, escaping every user value."""
-    rows = []
-    for field in attrs.fields(type(obj)):
-        value = getattr(obj, field.name)
-        if isinstance(value, tuple):
-            shown = f"{len(value)} item" + ("" if len(value) == 1 else "s")
-        elif isinstance(value, enum.Enum):
-            shown = str(value.value)
-        elif attrs.has(type(value)):
-            shown = getattr(value, "id", None) or getattr(value, "name", None) or repr(value)
-        else:
-            shown = str(value) if value is not None else "—"
-        rows.append(
-            f"<tr><th style='text-align:left'>{html.escape(field.name)}</th>"
-            f"<td style='text-align:left'>{html.escape(str(shown))}</td></tr>"
-        )
-    title = html.escape(type(obj).__name__)
-    return f"<table><caption>{title}</caption>{''.join(rows)}</table>"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import html
 import math
 import os
 import re
@@ -24,6 +23,7 @@ from typing import Any, Literal
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer._core.vocabulary import ROLE_NAMES
 from clientcustomer.engagements.model import Dependency, Engagement
@@ -39,6 +39,7 @@ from clientcustomer.parties.entities import (
 from clientcustomer.signals.derive import Signals, derive_signals
 
 __all__ = [
+    "ActionTable",
     "Playbook",
     "PlaybookAction",
     "PlaybookActionKind",
@@ -227,6 +228,8 @@ class PlaybookStrategy:
         at_most: Upper bounds on signals, by signal name.
         cadence_days: For a recurring action, how often it is due, in days.
         done_by: For a recurring action, the interaction kinds that count as having done it.
+        serves: The expectation the strategy serves, in the sources' words: a customer's
+            "immediate satisfaction" or a client's "long-term strategy and satisfaction".
 
     Example:
         >>> from clientcustomer import PlaybookStrategy
@@ -259,6 +262,7 @@ class PlaybookStrategy:
     done_by: tuple[InteractionKind, ...] = attrs.field(
         default=(), converter=_to_done_by, kw_only=True
     )
+    serves: str = attrs.field(default="", validator=v.text, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         problems = [*_text_problems(self), *_condition_problems(self), *_cadence_problems(self)]
@@ -306,14 +310,9 @@ class Playbook:
         )
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(s.id)}</td><td>{html.escape(s.kind.value)}</td>"
-            f"<td>{html.escape(s.text)}</td><td>{html.escape(s.why)}</td></tr>"
-            for s in self.strategies
-        )
-        caption = html.escape(f"Playbook {self.id} (version {self.version})")
-        head = "<tr><th>id</th><th>kind</th><th>text</th><th>why</th></tr>"
-        return f"<table><caption>{caption}</caption>{head}{rows}</table>"
+        rows = [(s.id, s.kind, s.serves, s.text, s.why) for s in self.strategies]
+        caption = f"Playbook {self.id} (version {self.version})"
+        return h.table(("id", "kind", "serves", "text", "why"), rows, caption=caption)
 
     @classmethod
     def default(cls) -> Playbook:
@@ -491,6 +490,9 @@ class PlaybookAction:
         overdue_days: How many days past due it is on the date asked about (0 when not overdue).
         engagement_id: For a dependency follow-up, the engagement.
         dependency_id: For a dependency follow-up, the missing dependency.
+        serves: The expectation the action serves (from its strategy), such as
+            "immediate satisfaction" for a customer or "long-term strategy and satisfaction"
+            for a client.
 
     Example:
         >>> import datetime as dt
@@ -517,6 +519,7 @@ class PlaybookAction:
     dependency_id: str | None = attrs.field(
         default=None, validator=v.optional_non_empty_str, kw_only=True
     )
+    serves: str = attrs.field(default="", validator=v.text, kw_only=True)
 
     @property
     def overdue(self) -> bool:
@@ -539,7 +542,62 @@ class PlaybookAction:
         return line
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return ActionTable((self,))._repr_html_()
+
+
+def _to_actions(value: Iterable[PlaybookAction]) -> tuple[PlaybookAction, ...]:
+    if isinstance(value, PlaybookAction) or not isinstance(value, Iterable):
+        raise ValidationError.single("$.actions", "an iterable of PlaybookAction", value)
+    return tuple(value)
+
+
+@attrs.frozen
+class ActionTable:
+    """A list of recommended actions that shows as a table in a notebook and as lines in text.
+
+    `recommend` and `recommend_for` return a plain tuple (which a notebook can only print);
+    wrap it to see one row per action: due date, party, kind, what to do, the expectation it
+    serves, and why.
+
+    Attributes:
+        actions: The actions, in the order given.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import ActionTable, PlaybookAction
+        >>> call = PlaybookAction("feedback", "feedback", "ann", "Ask Ann for feedback.",
+        ...                       "Feedback", due=dt.date(2026, 3, 1),
+        ...                       serves="immediate satisfaction")
+        >>> table = ActionTable([call])
+        >>> len(table.actions), "immediate satisfaction" in table._repr_html_()
+        (1, True)
+        >>> print(table)
+        2026-03-01 ann [feedback] Ask Ann for feedback.
+    """
+
+    actions: tuple[PlaybookAction, ...] = attrs.field(
+        converter=_to_actions, validator=v.tuple_of(PlaybookAction, "a PlaybookAction")
+    )
+
+    def __str__(self) -> str:
+        return "\n".join(str(action) for action in self.actions)
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (
+                a.due,
+                h.Raw(f"<strong>{a.overdue_days} days late</strong>") if a.overdue else "",
+                a.party_id,
+                a.kind,
+                a.text,
+                a.serves,
+                a.reason,
+                a.why,
+            )
+            for a in self.actions
+        ]
+        head = ("due", "overdue", "party", "kind", "what to do", "serves", "because", "why")
+        return h.table(head, rows, caption=f"{len(rows)} action(s)")
 
 
 # --- recommending -------------------------------------------------------------------------------
@@ -700,6 +758,7 @@ def _follow_up(
         overdue_days=max(0, (facts.as_of - due).days),
         engagement_id=engagement.id,
         dependency_id=dependency.id,
+        serves=strategy.serves,
     )
 
 
@@ -726,6 +785,7 @@ def _actions(strategy: PlaybookStrategy, facts: _Facts) -> list[PlaybookAction]:
             reason="; ".join(reasons),
             due=due,
             overdue_days=overdue_days,
+            serves=strategy.serves,
         )
     ]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
@@ -28,6 +29,7 @@ from clientcustomer.lifecycle.machine import (
     Stage,
     StageChange,
     SupportsClassification,
+    history_html,
 )
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
 from clientcustomer.rules import conditions as c
@@ -145,6 +147,68 @@ class PartyTimeline:
             if change.target is Stage.CLIENT and change.source is not Stage.CLIENT:
                 return change.on
         return None
+
+    def chart(self) -> str:
+        """The score over time as a small inline SVG chart, with thresholds and stage bands.
+
+        The dashed lines are the client threshold (read from the scores' margins) and, when
+        the scores come from the default rule set, its customer threshold; the shaded bands are
+        the stages the party was in. No plotting library is needed; colours follow the page.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import ClassificationSummary as Summary
+            >>> from clientcustomer import LifecycleState, PartyTimeline, ScorePoint, Signals
+            >>> points = tuple(ScorePoint(dt.date(2026, m, 1), Summary("customer", m, m - 4),
+            ...                           Signals()) for m in (1, 2, 3))
+            >>> svg = PartyTimeline("acme", LifecycleState(), points).chart()
+            >>> svg.startswith("<svg") and "client at 4" in svg
+            True
+        """
+        return _chart(self)
+
+    def _repr_html_(self) -> str:
+        caption = f"Timeline of {self.party_id}: {self.state.stage.label} now"
+        if (became := self.became_client()) is not None:
+            caption += f", client since {became.isoformat()}"
+        table = history_html(self.changes)
+        return h.section(caption, self.chart()) + h.section("stage changes", table)
+
+
+def _levels(scores: tuple[ScorePoint, ...]) -> list[h.Level]:
+    """The client threshold (score - margin), and the customer one for the default rule set."""
+    from clientcustomer.rules.ruleset import default_ruleset  # noqa: PLC0415 - only for a display
+
+    if not scores:
+        return []
+    first = scores[0].classification
+    client_at = first.score - first.margin
+    levels = [h.Level(client_at, f"client at {client_at:g}")]
+    policy = default_ruleset().policy
+    if first.ruleset == default_ruleset().ref and policy.customer_below < client_at:
+        levels.append(h.Level(policy.customer_below, f"customer below {policy.customer_below:g}"))
+    return levels
+
+
+def _bands(state: LifecycleState, first: dt.date, last: dt.date) -> list[h.Band]:
+    """The stages over the chart's dates, one band per stage held."""
+    bands: list[h.Band] = []
+    start, stage = first, state.stage_as_of(first)
+    for change in state.history:
+        if first < change.on <= last and change.target is not stage:
+            bands.append(h.Band(start, change.on, stage.label))
+            start, stage = change.on, change.target
+    bands.append(h.Band(start, last, stage.label))
+    return bands
+
+
+def _chart(timeline: PartyTimeline) -> str:
+    points = [(point.on, point.classification.score) for point in timeline.scores]
+    if not points:
+        return "<p>no checkpoint scored</p>"
+    bands = _bands(timeline.state, points[0][0], points[-1][0])
+    title = f"score of {timeline.party_id} over time"
+    return h.chart_svg(points, levels=_levels(timeline.scores), bands=bands, title=title)
 
 
 def engagements_from_log(interactions: Iterable[Interaction]) -> tuple[Engagement, ...]:

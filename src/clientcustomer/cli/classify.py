@@ -48,6 +48,7 @@ from .inputs import (
     load_rules,
     open_input,
     parse_date,
+    read_log_or_demo,
     read_party_logs,
     signal_rows,
 )
@@ -272,11 +273,18 @@ def _log_rows(
     args: argparse.Namespace, *, skip: bool
 ) -> tuple[tuple[str, ...], list[Rejected], Iterator[SignalRow]]:
     """The log's header, its rejected rows (``skip``), and each party's derived signals."""
-    logs, reader = read_party_logs(args.log, args, on_error="skip" if skip else "raise")
-    rejected = [
-        Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
-    ]
-    as_of = _log_as_of(args, None if args.as_of is not None else day_after_latest(logs))
+    header: tuple[str, ...]
+    rejected: list[Rejected]
+    if args.demo:  # the bundled demo data: no header, nothing rejected, its own as-of date
+        logs, demo_as_of = read_log_or_demo(args)
+        header, rejected, as_of = (), [], _log_as_of(args, demo_as_of)
+    else:
+        logs, reader = read_party_logs(args.log, args, on_error="skip" if skip else "raise")
+        header = reader.header
+        rejected = [
+            Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
+        ]
+        as_of = _log_as_of(args, None if args.as_of is not None else day_after_latest(logs))
     rows = (
         SignalRow(
             0,
@@ -287,7 +295,7 @@ def _log_rows(
         if any(item.on <= as_of for item in log.interactions)
         or any(item.start <= as_of for item in log.engagements)
     )
-    return reader.header, rejected, rows
+    return header, rejected, rows
 
 
 def _signal_source(
@@ -317,7 +325,9 @@ def _classify(args: argparse.Namespace) -> int:
     if args.rejects is not None and not skip:
         msg = "--rejects: expected --on-error skip with it (in raise mode the first bad row stops)"
         raise CliError(msg)
-    if (args.file is None) == (args.log is None):
+    if args.demo:
+        _check_demo(args)
+    elif (args.file is None) == (args.log is None):
         msg = "classify: expected a signal FILE or --log LOG (exactly one of them)"
         raise CliError(msg)
     if args.engine == "duckdb":
@@ -330,9 +340,9 @@ def _classify_python(args: argparse.Namespace, *, skip: bool) -> int:
     progress = Progress("classify", quiet=args.quiet)
     with contextlib.ExitStack() as stack:
         source: Iterable[SignalRow | Rejected]
-        if args.log is not None:
+        if args.log is not None or args.demo:
             header, log_rejects, rows = _log_rows(args, skip=skip)
-            name, source = args.log, itertools.chain(log_rejects, rows)
+            name, source = args.log or "the demo data", itertools.chain(log_rejects, rows)
         else:
             name, header, source = _signal_source(args, classifier, stack)
         out = stack.enter_context(open_output(args.output, newline=""))
@@ -546,13 +556,26 @@ def _party_signals(args: argparse.Namespace) -> Signals:
     for item in rows:
         if item.id == args.party:
             return item.signals
-    name = _STDIN if args.log == "-" else args.log
+    name = "the demo data" if args.demo else _STDIN if args.log == "-" else args.log
     msg = f"--party: expected a party of {name}, got {args.party!r} (no interaction or engagement)"
     raise CliError(msg)
 
 
+def _check_demo(args: argparse.Namespace) -> None:
+    """``--demo`` reads the bundled log and engagements: no FILE, LOG or duckdb engine with it."""
+    if args.file is not None or args.log is not None:
+        msg = "--demo: expected no FILE and no --log with the demo data"
+        raise CliError(msg)
+    if getattr(args, "engine", "python") == "duckdb":
+        msg = "--engine duckdb: expected a signal FILE without --demo (python engine only)"
+        raise CliError(msg)
+
+
 def _explain(args: argparse.Namespace) -> int:
-    given = [option for option in (args.file, args.signals, args.log) if option is not None]
+    if args.demo:
+        _check_demo(args)
+    demo = "the demo data" if args.demo else None
+    given = [option for option in (args.file, args.signals, args.log, demo) if option is not None]
     if len(given) != 1:
         msg = (
             "explain: expected exactly one of FILE --id ID, --signals JSON or --log LOG --party ID"
@@ -560,7 +583,7 @@ def _explain(args: argparse.Namespace) -> int:
         raise CliError(msg)
     if args.id is not None and args.file is None:
         raise CliError("--id: expected a signal FILE to look the row up in")
-    if args.party is not None and args.log is None:
+    if args.party is not None and args.log is None and not args.demo:
         raise CliError("--party: expected --log LOG to derive the party's signals from")
     classifier = Classifier(load_rules(args.rules))
     title = ""
@@ -692,6 +715,15 @@ def _demo(args: argparse.Namespace) -> int:
 # --- the parsers --------------------------------------------------------------------------------
 
 
+def _add_demo(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"{verb} the bundled demo data (its log and engagements, as of 2026-11-01) "
+        "instead of FILE or --log; try --party acct-021",
+    )
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules", metavar="FILE", help="a rule set (.toml or .json) instead of the default"
@@ -772,6 +804,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     classify.add_argument(
         "--quiet", action="store_true", help="no progress line on a terminal's stderr"
     )
+    _add_demo(classify, "classify every party of")
     _add_common(classify)
     add_log_options(classify)
     classify.set_defaults(handler=_classify)
@@ -786,6 +819,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     explain.add_argument("--id", metavar="ID", help="the id of the row of FILE to explain")
     explain.add_argument("--signals", metavar="JSON", help="the signals as a JSON object")
     explain.add_argument("--party", metavar="ID", help="the party of --log to explain")
+    _add_demo(explain, "explain a party (--party) of")
     _add_common(explain)
     add_log_options(explain)
     explain.set_defaults(handler=_explain)

@@ -3,7 +3,9 @@
 ``engagement status FILE`` reads one engagement as a JSON document (the form `to_json` writes,
 with ``schema_version``; ``-`` reads stdin), runs `clientcustomer.readiness` as of a date, and
 prints the report: the health verdict with its reasons, what is ready, waiting and blocked (with
-the chain of what holds it up) and the overdue dependencies. ``--format json`` prints the
+the chain of what holds it up) and the overdue dependencies, then what the client was promised
+(each deliverable, its due date and where it stands) and what it owes (each dependency, its
+owner, due date and status). ``--format json`` prints the
 `Readiness` as a JSON document instead, which `from_json` reads back.
 
 The exit status is 0 for any report, whatever the verdict, unless ``--fail-on`` is given:
@@ -139,11 +141,17 @@ def _horizon(text: str) -> int:
     return value
 
 
+def _report(found: Readiness) -> str:
+    """The readiness, then what the client was promised and what it owes."""
+    commitments = found.commitments()
+    return f"{found.explain()}\n{commitments}" if commitments else found.explain()
+
+
 def _status(args: argparse.Namespace) -> int:
     as_of = _today() if args.as_of is None else parse_date(args.as_of, option="--as-of")
     horizon = _horizon(args.horizon_days)
     found: Readiness = readiness(read_engagement(args.file), as_of, horizon_days=horizon)
-    text = to_json(found, indent=2) if args.format == "json" else found.explain()
+    text = to_json(found, indent=2) if args.format == "json" else _report(found)
     with open_output(args.output) as out:
         out.write(text + "\n")
     return exit_status(found.health, args.fail_on)

@@ -17,10 +17,10 @@ from typing import Any
 
 from clientcustomer.exceptions import ClientCustomerError
 
-from . import classify, engagement, lifecycle, recommend, rules
+from . import classify, engagement, glossary, lifecycle, recommend, rules
 from .output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, one_line
 
-_COMMANDS = (classify, rules, lifecycle, engagement, recommend)
+_COMMANDS = (classify, rules, lifecycle, engagement, recommend, glossary)
 """The modules that register subcommands, in the order of the help text."""
 
 Handler = Callable[[argparse.Namespace], int]

@@ -114,6 +114,8 @@ def _write_text(out: IO[str], advice: _Advice) -> None:
         out.write(f"{line}\n")
         if action.reason:
             out.write(f"      because: {action.reason}\n")
+        if action.serves:
+            out.write(f"      serves: {action.serves}\n")
 
 
 def _write_jsonl(out: IO[str], advice: _Advice, as_of: dt.date) -> None:

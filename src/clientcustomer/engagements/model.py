@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.exceptions import Problem, ValidationError
 
@@ -407,7 +408,7 @@ class Dependency:
         return attrs.evolve(self, escalation=Escalation(level, to, on, next_action=next_action))
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return h.html_table(self)
 
 
 @attrs.frozen
@@ -465,7 +466,7 @@ class Deliverable:
         return self.due is not None and on > self.due and not self.is_done(on)
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return h.html_table(self)
 
 
 _CLIENT_ROLES = (EngagementRole.PAYER, EngagementRole.DECISION_MAKER)
@@ -712,8 +713,39 @@ class Engagement:
         """
         return self.start <= on and (self.end is None or on <= self.end)
 
+    def mermaid(self, as_of: dt.date) -> str:
+        """The engagement as a Mermaid flowchart, coloured by status as of a date.
+
+        Deliverables are boxes and the dependencies the client owes are rounded; an arrow goes
+        from what is needed to what needs it. It is `Readiness.mermaid` of
+        ``readiness(self, as_of)``.
+
+        Args:
+            as_of: The date whose statuses colour the diagram.
+
+        Returns:
+            The diagram's Mermaid text (``flowchart RL``), to put in a ``mermaid`` code block.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Deliverable, Dependency, Engagement
+            >>> work = Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5),
+            ...     deliverables=(Deliverable("survey", "Survey"),),
+            ...     dependencies=(Dependency("list", "data", "Customer list", owner="Acme",
+            ...                              blocks=("survey",)),))
+            >>> print(work.mermaid(dt.date(2026, 1, 10)))
+            flowchart LR
+              n_survey["survey<br>no date agreed, blocked"]:::blocked
+              n_list(["list<br>Acme: open"]):::owed
+              n_list -- "blocks" --> n_survey
+              classDef done ...
+        """
+        from .readiness import readiness  # noqa: PLC0415 - readiness builds on this module
+
+        return readiness(self, as_of).mermaid()
+
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return _engagement_html(self)
 
 
 def _check_roles(roles: tuple[RoleAssignment, ...]) -> None:
@@ -779,3 +811,34 @@ def _check_acyclic(deliverables: tuple[Deliverable, ...]) -> None:
                 state[target] = 1
                 path.append(target)
                 stack.append((target, 0))
+
+
+def _engagement_html(engagement: Engagement) -> str:
+    head = h.fields_table(
+        [
+            ("client", engagement.client_id),
+            ("runs", f"{engagement.start} to {engagement.end or 'open-ended'}"),
+        ],
+        caption=f"Engagement {engagement.id}: {engagement.title}",
+    )
+    roles = h.table(
+        ("party", "role"),
+        [(a.party_id, a.role.value.replace("_", "-")) for a in engagement.effective_roles],
+    )
+    owed = h.table(
+        ("dependency", "kind", "what", "owner", "due", "status", "blocks"),
+        [
+            (d.id, d.kind, d.description, d.owner, d.due, d.status, d.blocks)
+            for d in engagement.dependencies
+        ],
+    )
+    promised = h.table(
+        ("deliverable", "title", "due", "waits on", "done", "milestone"),
+        [(d.id, d.title, d.due, d.waits_on, d.done, d.milestone) for d in engagement.deliverables],
+    )
+    return (
+        head
+        + h.section("roles", roles)
+        + h.section("what the client owes (dependencies)", owed)
+        + h.section("what the client was promised (deliverables)", promised)
+    )

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import html
 from collections import deque
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.exceptions import ValidationError
 
@@ -200,6 +200,8 @@ class Readiness:
         done: Deliverables delivered on or before ``as_of``.
         overdue: Dependencies past due and not met, most late first.
         horizon_days: How many days ahead it looked for things coming due.
+        promised: What the client was promised: the engagement's deliverables, with their dates.
+        owed: What the client owes: the engagement's dependencies, with owners and due dates.
 
     Example:
         >>> import datetime as dt
@@ -234,6 +236,12 @@ class Readiness:
     )
     horizon_days: int = attrs.field(
         default=DEFAULT_HORIZON_DAYS, validator=v.integer(0), kw_only=True
+    )
+    promised: tuple[Deliverable, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Deliverable, "a Deliverable"), kw_only=True
+    )
+    owed: tuple[Dependency, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Dependency, "a Dependency"), kw_only=True
     )
 
     def can_proceed(self, deliverable_id: str) -> bool:
@@ -292,26 +300,58 @@ class Readiness:
         return self.explain()
 
     def _repr_html_(self) -> str:
-        def row(title: str, cell: str) -> str:
-            return (
-                f"<tr><th style='text-align:left'>{html.escape(title)}</th>"
-                f"<td style='text-align:left'>{cell}</td></tr>"
-            )
+        return _readiness_html(self)
 
-        def lines(items: list[str]) -> str:
-            return "<br>".join(html.escape(item) for item in items) or "—"
+    def commitments(self) -> str:
+        """What the client was promised (deliverables, dates) and what it owes (with owners).
 
-        rows = [
-            row("health", f"<strong>{html.escape(self.health.label)}</strong>"),
-            row("reasons", lines(list(self.reasons))),
-            row("ready", lines(list(self.ready))),
-            row("waiting", lines(list(self.waiting))),
-            row("blocked", lines([c for item in self.blocked for c in _chain_lines(item)])),
-            row("overdue", lines([str(item) for item in self.overdue])),
-            row("done", lines(list(self.done))),
-        ]
-        caption = html.escape(f"Readiness of {self.engagement_id} as of {self.as_of.isoformat()}")
-        return f"<table><caption>{caption}</caption>{''.join(rows)}</table>"
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Deliverable, Dependency, Engagement, readiness
+            >>> work = Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5),
+            ...     deliverables=(Deliverable("survey", "Survey", due=dt.date(2026, 3, 1)),),
+            ...     dependencies=(Dependency("list", "data", "Customer list", owner="Acme",
+            ...                              due=dt.date(2026, 2, 1), blocks=("survey",)),))
+            >>> print(readiness(work, dt.date(2026, 1, 10)).commitments())
+            promised to the client:
+              survey: Survey, due 2026-03-01 (blocked)
+            owed by the client:
+              list: Customer list
+                owner Acme, due 2026-02-01, open, blocks survey
+        """
+        lines = ["promised to the client:"] if self.promised else []
+        lines.extend(f"  {_promise_line(self, item)}" for item in self.promised)
+        if self.owed:
+            lines.append("owed by the client:")
+            lines.extend(f"  {_owed_line(self.as_of, item)}" for item in self.owed)
+        return "\n".join(lines)
+
+    def mermaid(self) -> str:
+        """The engagement as a Mermaid flowchart, coloured by status.
+
+        Deliverables are boxes (``done``, ``ready``, ``waiting``, ``blocked``); the
+        dependencies the client owes are rounded (``met``, ``owed``, ``overdue``). An arrow goes
+        from what is needed to what needs it. Put the text in a ``mermaid`` code block (Markdown,
+        MkDocs, GitHub, JupyterLab 4.1+).
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Deliverable, Dependency, Engagement, readiness
+            >>> work = Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5),
+            ...     deliverables=(Deliverable("survey", "Survey"),
+            ...                   Deliverable("report", "Report", waits_on=("survey",))),
+            ...     dependencies=(Dependency("list", "data", "Customer list", owner="Acme",
+            ...                              blocks=("survey",)),))
+            >>> print(readiness(work, dt.date(2026, 1, 10)).mermaid())
+            flowchart LR
+              n_survey["survey<br>no date agreed, blocked"]:::blocked
+              n_report["report<br>no date agreed, blocked"]:::blocked
+              n_list(["list<br>Acme: open"]):::owed
+              n_survey --> n_report
+              n_list -- "blocks" --> n_survey
+              classDef done ...
+        """
+        return _mermaid(self)
 
 
 def _chain_lines(item: BlockedDeliverable) -> list[str]:
@@ -424,6 +464,8 @@ def readiness(
         done=tuple(d.id for d in engagement.deliverables if d.id in judge.done),
         overdue=tuple(sorted(judge.overdue, key=lambda item: -item.days_late)),
         horizon_days=horizon_days,
+        promised=engagement.deliverables,
+        owed=engagement.dependencies,
     )
 
 
@@ -525,3 +567,109 @@ class _Judge:
                 f"{dependency.id} is due {when} ({dependency.due.isoformat()}) and is {status} "
                 f"(owner: {dependency.owner})"
             )
+
+
+_STYLES = (
+    ("done", "fill:#2e7d3233,stroke:#2e7d32"),
+    ("ready", "fill:#1565c033,stroke:#1565c0"),
+    ("waiting", "stroke:#888888,stroke-dasharray:4 3"),
+    ("blocked", "fill:#c6282833,stroke:#c62828"),
+    ("met", "fill:#2e7d3233,stroke:#2e7d32"),
+    ("owed", "fill:#ef6c0033,stroke:#ef6c00"),
+    ("overdue", "fill:#c6282855,stroke:#c62828,stroke-width:3px"),
+)
+
+
+def _deliverable_state(found: Readiness, deliverable_id: str) -> str:
+    if deliverable_id in found.done:
+        return "done"
+    if deliverable_id in found.ready:
+        return "ready"
+    if deliverable_id in found.waiting:
+        return "waiting"
+    return "blocked"
+
+
+def _dependency_state(as_of: dt.date, dependency: Dependency) -> str:
+    if dependency.is_met(as_of):
+        return "met"
+    return "overdue" if dependency.is_overdue(as_of) else "owed"
+
+
+def _mermaid(found: Readiness) -> str:
+    nodes: list[tuple[h.Key, str, str, str]] = []
+    for item in found.promised:
+        state = _deliverable_state(found, item.id)
+        label = f"{item.id}\n{_due(item)}, {state}"
+        nodes.append((("deliverable", item.id), label, "box", state))
+    for owed in found.owed:
+        state = _dependency_state(found.as_of, owed)
+        status = owed.status_as_of(found.as_of).value.replace("_", " ")
+        late = ", overdue" if state == "overdue" else ""
+        label = f"{owed.id}\n{owed.owner}: {status}{late}"
+        nodes.append((("dependency", owed.id), label, "round", state))
+    edges = [
+        (("deliverable", target), ("deliverable", d.id), "")
+        for d in found.promised
+        for target in d.waits_on
+    ]
+    edges.extend(
+        (("dependency", d.id), ("deliverable", target), "blocks")
+        for d in found.owed
+        for target in dict.fromkeys(d.blocks)
+    )
+    return h.mermaid_flowchart(nodes, edges, _STYLES)
+
+
+def _due(item: Deliverable) -> str:
+    return f"due {item.due.isoformat()}" if item.due else "no date agreed"
+
+
+def _promise_line(found: Readiness, item: Deliverable) -> str:
+    due = f", due {item.due.isoformat()}" if item.due else ", no date agreed"
+    return f"{item.id}: {item.title}{due} ({_deliverable_state(found, item.id)})"
+
+
+def _owed_line(as_of: dt.date, item: Dependency) -> str:
+    due = f"due {item.due.isoformat()}" if item.due else "no date agreed"
+    blocks = f", blocks {', '.join(dict.fromkeys(item.blocks))}" if item.blocks else ""
+    status = item.status_as_of(as_of).value.replace("_", " ")
+    return f"{item.id}: {item.description}\n    owner {item.owner}, {due}, {status}{blocks}"
+
+
+def _readiness_html(found: Readiness) -> str:
+    summary = h.fields_table(
+        [
+            ("health", h.Raw(f"<strong>{h.cell(found.health.label)}</strong>")),
+            ("reasons", h.lines(found.reasons)),
+            ("ready", h.lines(found.ready)),
+            ("waiting", h.lines(found.waiting)),
+            ("blocked", h.lines(c for item in found.blocked for c in _chain_lines(item))),
+            ("overdue", h.lines(str(item) for item in found.overdue)),
+            ("done", h.lines(found.done)),
+        ],
+        caption=f"Readiness of {found.engagement_id} as of {found.as_of.isoformat()}",
+    )
+    promised = h.table(
+        ("deliverable", "title", "due", "status"),
+        [(d.id, d.title, d.due, _deliverable_state(found, d.id)) for d in found.promised],
+    )
+    owed = h.table(
+        ("dependency", "what", "owner", "due", "status", "blocks"),
+        [
+            (d.id, d.description, d.owner, d.due, d.status_as_of(found.as_of), d.blocks)
+            for d in found.owed
+        ],
+    )
+    diagram = (
+        "<details><summary>diagram (Mermaid)</summary>"
+        f"<pre class='mermaid' style='text-align:left'>{h.cell(found.mermaid())}</pre></details>"
+    )
+    parts = [summary]
+    if found.promised:
+        parts.append(h.section("what the client was promised", promised))
+    if found.owed:
+        parts.append(h.section("what the client owes", owed))
+    if found.promised or found.owed:
+        parts.append(diagram)
+    return "".join(parts)

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import (
@@ -326,6 +327,33 @@ class StageChange:
         return text
 
 
+def history_html(history: Sequence[StageChange]) -> str:
+    """A stage history as an HTML table: date, event, from, to, why, by whom, score.
+
+    Example:
+        >>> import datetime as dt
+        >>> change = StageChange(dt.date(2026, 3, 2), "engage", "customer", "client")
+        >>> "<td style='text-align:left;vertical-align:top;padding:2px 8px'>engage</td>" in (
+        ...     history_html((change,)))
+        True
+    """
+    if not history:
+        return "<p>no recorded change</p>"
+    rows = [
+        (
+            change.on,
+            change.event,
+            change.source.label,
+            change.target.label,
+            change.reason,
+            change.actor,
+            None if change.classification is None else change.classification.score,
+        )
+        for change in history
+    ]
+    return h.table(("on", "event", "from", "to", "why", "by", "score"), rows)
+
+
 def history_problems(
     history: object, stage: Stage | None = None, field: str = "history"
 ) -> list[Problem]:
@@ -481,6 +509,10 @@ class LifecycleState:
             if change.source is not change.target:
                 return change.on
         return None
+
+    def _repr_html_(self) -> str:
+        head = h.fields_table([("stage", self.stage), ("since", self.since)], caption="Lifecycle")
+        return head + h.section("history", history_html(self.history))
 
 
 @attrs.frozen

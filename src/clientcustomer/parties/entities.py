@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
@@ -23,6 +24,7 @@ from clientcustomer.lifecycle.machine import (
     Stage,
     StageChange,
     SupportsClassification,
+    history_html,
     history_validator,
     stage_as_of,
 )
@@ -164,7 +166,7 @@ class Party:
     kind: PartyKind = attrs.field(default=PartyKind.ORGANIZATION, converter=_to_party_kind)
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return h.html_table(self)
 
 
 def _default_collaborative(interaction: Interaction) -> bool:
@@ -218,7 +220,7 @@ class Interaction:
     reference: str = attrs.field(default="", validator=v.text, kw_only=True)
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return h.html_table(self)
 
 
 _ENTRIES = {
@@ -344,7 +346,7 @@ class Customer(_Staged):
         _check_interactions(self.party, self.interactions)
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return _staged_html(self)
 
     def become_client(  # noqa: PLR0913 - the event's facts, all keyword-only
         self,
@@ -455,7 +457,7 @@ class Client(_Staged):
         _check_engagements(self.party, self.engagements)
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return _staged_html(self)
 
     def renew(
         self,
@@ -598,7 +600,7 @@ class FormerClient(_Staged):
         _check_engagements(self.party, self.engagements)
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return _staged_html(self)
 
     def re_engage(  # noqa: PLR0913 - the event's facts, all keyword-only
         self,
@@ -663,3 +665,38 @@ def _check_engagements(party: Party, engagements: tuple[Engagement, ...]) -> Non
                 f"the client's id {party.id!r}",
                 engagement.client_id,
             )
+
+
+def _key_facts(entity: Customer | Client | FormerClient) -> list[tuple[str, object]]:
+    """The facts worth a glance: who, which stage since when, and the log in a few numbers."""
+    log = sorted(entity.interactions, key=lambda item: item.on)
+    purchases = [item for item in log if item.kind is InteractionKind.PURCHASE]
+    facts: list[tuple[str, object]] = [
+        ("name", entity.party.name),
+        ("id", entity.party.id),
+        ("stage", entity.stage.label),
+        ("since", entity.since),
+        ("interactions", len(log)),
+        ("first / last", f"{log[0].on} / {log[-1].on}" if log else None),
+        ("purchases", len(purchases)),
+        ("spent", sum((item.amount for item in purchases), Decimal(0))),
+        ("collaborative", sum(item.collaborative for item in log)),
+        ("customized", sum(item.customized for item in log)),
+    ]
+    if not isinstance(entity, Customer):
+        facts.append(
+            (
+                "engagements",
+                h.lines(f"{e.title} ({e.start} to {e.end or 'open'})" for e in entity.engagements),
+            )
+        )
+    if isinstance(entity, Client):
+        facts.append(("account manager", entity.account_manager))
+        facts.append(("check in every", entity.checkin_cadence_days))
+    return facts
+
+
+def _staged_html(entity: Customer | Client | FormerClient) -> str:
+    caption = f"{type(entity).__name__} {entity.party.name}"
+    history = h.section("history", history_html(entity.history))
+    return h.fields_table(_key_facts(entity), caption=caption) + history

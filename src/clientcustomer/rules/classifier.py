@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import math
 import operator
 import sys
@@ -337,28 +336,27 @@ class Classification:
         return self.explain()
 
     def _repr_html_(self) -> str:
-        escape = html.escape
+        from clientcustomer._core import html as h  # noqa: PLC0415 - only for a display
+
         head = (
-            f"<b>{escape(self.role.value)}</b> (score {self.score:g}, margin {self.margin:+g}) "
-            f"by {escape(self.ruleset)}"
+            f"<strong>{h.cell(self.role)}</strong> (score {self.score:g}, margin "
+            f"{self.margin:+g}) by {h.cell(self.ruleset)}"
         )
-        rows = "".join(
-            "<tr>"
-            f"<td>{escape(item.aspect.value if item.aspect else '')}</td>"
-            f"<td>{escape(item.leans.value if item.leans else '')}</td>"
-            f"<td>{'' if item.points is None else f'{item.points:+g}'}</td>"
-            f"<td>{escape(item.rule_id)}</td>"
-            f"<td>{escape(', '.join(f'{k}={_show(x)}' for k, x in item.values.items()))}</td>"
-            f"<td>{escape(item.because)}</td>"
-            "</tr>"
+        rows = [
+            (
+                item.aspect,
+                item.leans,
+                None if item.points is None else f"{item.points:+g}",
+                item.rule_id,
+                ", ".join(f"{k}={_show(x)}" for k, x in item.values.items()),
+                item.because,
+            )
             for item in self.evidence
-        )
-        note = f"<p>{escape(self.decided_by)}: {escape(self.note)}</p>" if self.note else ""
-        unknown = f"<p>unknown: {escape(', '.join(self.unknown))}</p>" if self.unknown else ""
-        return (
-            f"<div><p>{head}</p><table><tr><th>aspect</th><th>leans</th><th>points</th>"
-            f"<th>rule</th><th>values</th><th>because</th></tr>{rows}</table>{note}{unknown}</div>"
-        )
+        ]
+        table = h.table(("aspect", "leans", "points", "rule", "values", "because"), rows)
+        note = f"<p>{h.cell(self.decided_by)}: {h.cell(self.note)}</p>" if self.note else ""
+        unknown = f"<p>unknown: {h.cell(', '.join(self.unknown))}</p>" if self.unknown else ""
+        return f"<div style='text-align:left'><p>{head}</p>{table}{note}{unknown}</div>"
 
 
 # --- building results fast ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.exceptions import ValidationError
 
@@ -141,6 +142,29 @@ class RulesetDiff:
             [('customer', 'client')]
         """
         return tuple(item for item in self.roles if item.old_role is not item.new_role)
+
+    def _repr_html_(self) -> str:
+        caption = f"{self.old} -> {self.new}: {self.changed} of {self.total} verdicts change"
+        roles = h.table(
+            ("old role", "new role", "records"),
+            [(r.old_role, r.new_role, r.count) for r in self.roles],
+        )
+        changes = h.table(
+            ("id", "old role", "new role", "old decided by", "new decided by", "old", "new"),
+            [
+                (
+                    c.id,
+                    c.old_role,
+                    c.new_role,
+                    c.old_decided_by,
+                    c.new_decided_by,
+                    c.old_score,
+                    c.new_score,
+                )
+                for c in self.changes
+            ],
+        )
+        return h.section(caption, roles) + h.section("changed verdicts", changes)
 
 
 _ORDER = (Role.CUSTOMER, Role.AMBIGUOUS, Role.CLIENT)

@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer._core.limits import MAX_DIGITS, MAX_NESTING, JsonTextError, load_json, show_json
 from clientcustomer._core.vocabulary import Role
@@ -391,7 +392,7 @@ class Ruleset:
         return _dump_toml(_to_document(self))
 
     def _repr_html_(self) -> str:
-        return v.html_table(self)
+        return _ruleset_html(self)
 
 
 @attrs.frozen
@@ -435,6 +436,38 @@ class RulesetExampleResult:
 
 
 # --- semantic checks ----------------------------------------------------------------------------
+
+
+def _ruleset_html(ruleset: Ruleset) -> str:
+    policy = ruleset.policy
+    head = h.fields_table(
+        [
+            ("description", ruleset.description),
+            ("hit policy", policy.hit),
+            ("client at", policy.client_at),
+            ("customer below", policy.customer_below),
+            ("a client also requires", policy.requires),
+            ("because", policy.requires_because),
+            ("default role", policy.default),
+            ("examples", len(ruleset.examples)),
+        ],
+        caption=f"Rule set {ruleset.ref}",
+    )
+    rules = h.table(
+        ("rule", "aspect", "leans", "points", "when", "because"),
+        [
+            (
+                r.id,
+                r.aspect,
+                r.leans,
+                None if r.points is None else f"{r.points:+g}",
+                r.when,
+                r.because,
+            )
+            for r in ruleset.rules
+        ],
+    )
+    return head + h.section(f"{len(ruleset.rules)} rules", rules)
 
 
 def _signal_types(custom: Mapping[str, str]) -> dict[str, c.ValueType]:

@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
+from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import Problem, ValidationError
@@ -437,6 +438,30 @@ class Signals:
             True
         """
         return tuple(name for name in _CANONICAL if getattr(self, name) is None)
+
+    def _repr_html_(self) -> str:
+        return _signals_html(self)
+
+
+def _signals_html(signals: Signals) -> str:
+    """The signals grouped by aspect (then the transactional facts and custom ones)."""
+    groups: list[tuple[str, list[str]]] = [
+        (f"{aspect.value} ({aspect.customer_end} / {aspect.client_end})", []) for aspect in Aspect
+    ]
+    groups.append(("transactional facts", []))
+    order = {aspect: index for index, aspect in enumerate(Aspect)}
+    for name, spec in SIGNALS.items():
+        groups[len(Aspect) if spec.aspect is None else order[spec.aspect]][1].append(name)
+    rows: list[tuple[object, ...]] = []
+    for title, names in [*groups, ("custom", sorted(signals.custom))]:
+        for index, name in enumerate(names):
+            value = signals.get(name)
+            shown = h.Raw("<i>unknown</i>") if value is None else value
+            unit = SIGNALS[name].unit if name in SIGNALS else ""
+            rows.append((title if index == 0 else "", name, shown, unit))
+    unknown = len(signals.unknown())
+    caption = f"Signals ({unknown} of {len(SIGNALS)} unknown)"
+    return h.table(("aspect", "signal", "value", "unit"), rows, caption=caption)
 
 
 # --- derivation from an interaction log ---------------------------------------------------------
