@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -35,6 +36,9 @@ _CANDIDATES = 32
 _PASSES = 2
 
 Path = tuple[int, ...]
+_ORDERINGS = frozenset({">=", ">", "<=", "<"})
+_MIRROR = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+"""``t OP v`` read as ``v OP' t``."""
 _Change = tuple[int, bool | None, bool | None]
 """A record whose rule result changes: its index, the result before and after."""
 
@@ -283,6 +287,53 @@ class _Model:
                 out.append((index, fires[index], after))
         return out
 
+    def sweep(self, knob: _Knob, candidates: Sequence[float]) -> list[tuple[int, float]] | None:
+        """Agreement at every candidate threshold in one pass, for a rule that is one comparison.
+
+        With the rule's other inputs fixed, each record's verdict is one of two (the rule fires
+        or not); as the threshold sweeps the sorted values, records flip one by one, so the
+        agreement at every threshold is a prefix or suffix sum. ``None`` when the rule is not a
+        single ordering comparison (the caller then tries candidates one by one).
+        """
+        if len(knob.path) != 1 or knob.op not in _ORDERINGS:
+            return None
+        op = knob.op if knob.path[0] == 1 else _MIRROR[knob.op]  # as "value OP threshold"
+        values, indices = self.order(knob.signal)
+        points, fires = self.points[knob.rule], self.fires[knob.rule]
+        gains = []
+        base = self.agree
+        for index in indices:
+            if index >= self.size:
+                gains.append(0)
+                continue
+            now = fires[index] is True
+            score = self.score[index] - points * now
+            fired = self.fired[index] - now
+            unresolved = self.unresolved[index]
+            label = self.labels[index]
+            on = self.decide(index, score + points, fired + 1, unresolved) is label
+            off = self.decide(index, score, fired, unresolved) is label
+            gains.append(on - off)
+            base -= (on - off) * now
+        prefix = [0]
+        for gain in gains:
+            prefix.append(prefix[-1] + gain)
+        total = prefix[-1]
+        out = []
+        for candidate in candidates:
+            if op in {">=", ">"}:
+                start = (bisect.bisect_left if op == ">=" else bisect.bisect_right)(
+                    values, candidate
+                )
+                firing = total - prefix[start]
+            else:
+                stop = (bisect.bisect_right if op == "<=" else bisect.bisect_left)(
+                    values, candidate
+                )
+                firing = prefix[stop]
+            out.append((base + firing, candidate))
+        return out
+
     def try_rule(self, rule: int, changes: Sequence[_Change]) -> int | None:
         """The agreement if ``rule`` changed as ``changes``; ``None`` when an example breaks."""
         points = self.points[rule]
@@ -336,9 +387,98 @@ def _compile(expr: c.Expr) -> Callable[[Signals], bool | None]:
     return c.compile_condition(expr, getter)
 
 
-def _search(  # noqa: C901 - one loop per kind of number, kept together
-    ruleset: Ruleset, records: Sequence[Signals], labels: Sequence[Role]
-) -> Ruleset:
+def _try(model: _Model, knob: _Knob, current: float, candidate: float) -> bool:
+    """Move ``knob`` to ``candidate`` if that strictly improves agreement and keeps the examples."""
+    condition = _replace(model.conditions[knob.rule], knob.path, _number(candidate, knob.integer))
+    changes = model.changes(knob, current, candidate, condition)
+    agree = model.try_rule(knob.rule, changes)
+    if agree is None or agree <= model.agree:
+        return False
+    model.apply_rule(knob.rule, condition, changes)
+    return True
+
+
+def _move(model: _Model, knob: _Knob, current: float, candidates: Sequence[float]) -> float:
+    """The knob's threshold after trying the candidates (best first when they can be swept)."""
+    swept = model.sweep(knob, candidates)
+    if swept is None:
+        for candidate in candidates:
+            if candidate != current and _try(model, knob, current, candidate):
+                current = candidate
+        return current
+    ranked = sorted(swept, key=lambda item: (-item[0], abs(item[1] - current)))
+    for agree, candidate in ranked:
+        if agree <= model.agree:
+            break
+        if _try(model, knob, current, candidate):  # passed over when it breaks an example
+            return candidate
+    return current
+
+
+def _move_policy(model: _Model) -> bool:
+    """Try every score seen as ``client_at``, then as ``customer_below``; True if one helped.
+
+    The records are grouped by what the policy reads (score, whether a rule fired, whether one
+    was unresolved, the requirement, the label), so each candidate costs one pass over groups.
+    """
+    groups: Counter[tuple[float, bool, bool, bool, Role]] = Counter(
+        (
+            model.score[i],
+            model.fired[i] > 0,
+            model.unresolved[i] > 0,
+            model.gate[i],
+            model.labels[i],
+        )
+        for i in range(model.size)
+    )
+
+    def agreement(client_at: float, customer_below: float) -> int:
+        total = 0
+        for (score, fired, unresolved, gate, label), count in groups.items():
+            role = _decide(score, fired, unresolved, gate, client_at, customer_below)
+            total += count * (role is label)
+        return total
+
+    improved = False
+    scores = sorted({key[0] for key in groups})
+    for client_at in scores:
+        customer_below = min(model.customer_below, client_at)
+        if agreement(client_at, customer_below) > model.agree and (
+            model.try_policy(client_at, customer_below) is not None
+        ):
+            model.apply_policy(client_at, customer_below)
+            improved = True
+    for customer_below in scores:
+        if customer_below > model.client_at:
+            break
+        if agreement(model.client_at, customer_below) > model.agree and (
+            model.try_policy(model.client_at, customer_below) is not None
+        ):
+            model.apply_policy(model.client_at, customer_below)
+            improved = True
+    return improved
+
+
+def _decide(  # noqa: PLR0913, PLR0917 - the decision's inputs, spelled out
+    score: float,
+    fired: bool,
+    unresolved: bool,
+    gate: bool,
+    client_at: float,
+    customer_below: float,
+) -> Role:
+    if not fired and unresolved:
+        return Role.AMBIGUOUS
+    if score >= client_at:
+        role = Role.CLIENT
+    elif score >= customer_below:
+        role = Role.AMBIGUOUS
+    else:
+        return Role.CUSTOMER
+    return role if gate else Role.CUSTOMER
+
+
+def _search(ruleset: Ruleset, records: Sequence[Signals], labels: Sequence[Role]) -> Ruleset:
     """Coordinate search: move one number at a time when it strictly improves agreement."""
     model = _Model(ruleset, records, labels)
     knobs = [
@@ -347,35 +487,11 @@ def _search(  # noqa: C901 - one loop per kind of number, kept together
     values = {knob: knob.value for knob in knobs}
     candidates = {knob: _candidates(knob, records) for knob in knobs}
     for _ in range(_PASSES):
-        improved = False
+        before = model.agree
         for knob in knobs:
-            current = values[knob]
-            for candidate in candidates[knob]:
-                if candidate == current:
-                    continue
-                number = _number(candidate, knob.integer)
-                condition = _replace(model.conditions[knob.rule], knob.path, number)
-                changes = model.changes(knob, current, candidate, condition)
-                agree = model.try_rule(knob.rule, changes)
-                if agree is not None and agree > model.agree:
-                    model.apply_rule(knob.rule, condition, changes)
-                    current, improved = candidate, True
-            values[knob] = current
-        scores = sorted({model.score[i] for i in range(model.size)})
-        for client_at in scores:
-            customer_below = min(model.customer_below, client_at)
-            agree = model.try_policy(client_at, customer_below)
-            if agree is not None and agree > model.agree:
-                model.apply_policy(client_at, customer_below)
-                improved = True
-        for customer_below in scores:
-            if customer_below > model.client_at:
-                break
-            agree = model.try_policy(model.client_at, customer_below)
-            if agree is not None and agree > model.agree:
-                model.apply_policy(model.client_at, customer_below)
-                improved = True
-        if not improved:
+            values[knob] = _move(model, knob, values[knob], candidates[knob])
+        moved = _move_policy(model)
+        if model.agree == before and not moved:
             break
     rules = tuple(
         attrs.evolve(rule, when=c.to_text(condition)) if condition != rule.condition else rule
