@@ -310,6 +310,7 @@ class TestDestinations:
             folder.mkdir(mode=0o555)
             folder.chmod(0o555)
             monkeypatch.setattr(sys, "stdin", io.StringIO(SIGNALS))
+            assert cc.__version__ != "0+unknown"  # read (and kept) while still root
             os.seteuid(65534)
             try:
                 status = main(["classify", "-", "--output", str(folder / "x.csv")])

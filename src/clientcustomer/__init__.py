@@ -411,9 +411,14 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 - any public object
         globals()[name] = value
         return value
     if name == "__version__":
-        from importlib.metadata import version  # noqa: PLC0415 - deferred to keep import fast
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - deferred
 
-        return version("clientcustomer")
+        try:
+            found = version("clientcustomer")
+        except PackageNotFoundError:  # a source tree never installed, or unreadable metadata
+            return "0+unknown"
+        globals()["__version__"] = found
+        return found
     msg = f"module 'clientcustomer' has no attribute {name!r}"
     raise AttributeError(msg)
 
