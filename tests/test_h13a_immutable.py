@@ -22,7 +22,7 @@ def custom_rules() -> cc.Ruleset:
 class TestMutationFails:
     def test_signals_table(self):
         """``SIGNALS`` is read-only: no key can be popped, added or replaced."""
-        with pytest.raises(TypeError):
+        with pytest.raises(AttributeError):
             cc.SIGNALS.pop("tenure_days")  # type: ignore[attr-defined]
         with pytest.raises(TypeError):
             cc.SIGNALS["x"] = cc.SIGNALS["tenure_days"]  # type: ignore[index]
