@@ -166,7 +166,7 @@ class TestSignalFiles:
         assert 0 == status
         assert 3 == len(out.splitlines())
         assert 1 == err.count("name")
-        assert "not used" in err
+        assert "columns not read by default@1: name" in err
 
     def test_explain_refuses_a_misspelt_signal(self, capsys):
         """``explain --signals`` names a key that is not a signal."""

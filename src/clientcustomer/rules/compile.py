@@ -1126,8 +1126,11 @@ def classify_frame(
     kinds = _kinds(chosen)
     numbers = [
         name
-        for name in _used_signals(chosen)
-        if name in schema and name not in untyped and _bounds(name, kinds[name]) is not None
+        for name in schema.names()
+        if name in kinds
+        and name not in untyped
+        and schema[name].is_numeric()
+        and _bounds(name, kinds[name]) is not None
     ]
     floats = frozenset(name for name in numbers if schema[name].is_float())
     _check_ranges(wrapped, numbers, kinds, floats, nw_)
