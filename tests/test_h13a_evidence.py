@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 
 INSUFFICIENT = "insufficient-evidence"
 

@@ -12,7 +12,7 @@ import math
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 
 pl = pytest.importorskip("polars")

@@ -13,7 +13,7 @@ import json
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 
 ERROR = "clientcustomer: error: "

@@ -380,6 +380,25 @@ class Ruleset:
         """
         return _signal_types(self.signals)
 
+    @property
+    def signals_read(self) -> tuple[str, ...]:
+        """The signals the rules and the ``requires`` policy read, in rule-set order.
+
+        The rule set's signals (canonical and declared custom ones) that are not read here are
+        accepted in a record and ignored; the command line lists such columns on stderr.
+
+        Example:
+            >>> from clientcustomer import default_ruleset
+            >>> "purchases" in default_ruleset().signals_read
+            False
+        """
+        seen: dict[str, None] = {}
+        for rule in self.rules:
+            seen.update(dict.fromkeys(rule.signals))
+        if self.policy.requires is not None:
+            seen.update(dict.fromkeys(c.signals_of(c.parse_condition(self.policy.requires))))
+        return tuple(seen)
+
     def to_dict(self) -> dict[str, Any]:
         """The rule set as a plain document, as in a JSON rule file.
 
