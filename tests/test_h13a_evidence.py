@@ -58,7 +58,7 @@ class TestOneRecord:
         rules = cc.Ruleset(
             "tiny",
             "1",
-            cc.Policy("first", default="customer"),
+            cc.RulesetPolicy("first", default="customer"),
             (cc.Rule("retainer", "active_engagement", "A contract runs.", role="client"),),
         )
         classifier = cc.Classifier(rules)

@@ -12,10 +12,10 @@ def custom_rules() -> cc.Ruleset:
     return cc.Ruleset(
         "nps",
         "1",
-        cc.Policy("first"),
+        cc.RulesetPolicy("first"),
         (cc.Rule("fan", "nps >= 9", "A promoter.", role="client"),),
         signals={"nps": "integer"},
-        examples=(cc.Example("fan", "client", {"nps": 10}),),
+        examples=(cc.RulesetExample("fan", "client", {"nps": 10}),),
     )
 
 
@@ -47,7 +47,7 @@ class TestMutationFails:
         rules = cc.Ruleset(
             "nps",
             "1",
-            cc.Policy("first"),
+            cc.RulesetPolicy("first"),
             (cc.Rule("fan", "nps >= 9", "A promoter.", role="client"),),
             signals=table,  # type: ignore[arg-type]
         )

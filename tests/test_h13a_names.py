@@ -89,7 +89,7 @@ class TestOneRecord:
         rules = cc.Ruleset(
             "nps",
             "1",
-            cc.Policy("first"),
+            cc.RulesetPolicy("first"),
             (cc.Rule("fan", "nps >= 9", "A promoter.", role="client"),),
             signals={"nps": "integer"},
         )
