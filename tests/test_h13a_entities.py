@@ -61,14 +61,14 @@ class TestEngagementClient:
 class TestDecimal:
     def test_classify_takes_a_decimal_amount(self):
         """``spend`` as a Decimal is a number, as amounts are everywhere else."""
-        verdict = cc.classify({"spend": Decimal("10"), "service_share": Decimal("0.0")})
+        verdict = cc.classify({"spend": Decimal(10), "service_share": Decimal("0.0")})
 
         assert cc.Role.CUSTOMER is verdict.role
 
     def test_signals_take_decimals(self):
         """A Decimal becomes the signal's own type: a float, or an int for a whole count."""
         signals = cc.Signals.from_mapping(
-            {"spend": Decimal("10.5"), "tenure_days": Decimal("400"), "customization": Decimal("1")}
+            {"spend": Decimal("10.5"), "tenure_days": Decimal(400), "customization": Decimal(1)}
         )
 
         assert (10.5, 400, 1.0) == (signals.spend, signals.tenure_days, signals.customization)

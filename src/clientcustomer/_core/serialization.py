@@ -20,7 +20,6 @@ The rules, type by type (the same in `structure` and `from_json`):
 from __future__ import annotations
 
 import collections.abc
-
 import datetime as dt
 import enum
 import functools

@@ -75,7 +75,7 @@ _ROLES = (Role.CUSTOMER, Role.CLIENT, Role.AMBIGUOUS)
 _CSV_COLUMNS = ("id", "role", "score", "margin", "decided_by", "rules")
 _TABLE_COLUMNS = ("id", "role", "score", "margin", "deciding rule")
 _INSUFFICIENT = "insufficient-evidence"
-"""``decided_by`` of a verdict for insufficient evidence (`Classification.insufficient_evidence`)."""
+"""``decided_by`` of a verdict for insufficient evidence (see `Classification`)."""
 _WIDTH_SAMPLE = 200  # rows a table looks at to size its columns before it streams
 _DEMO_PER_TYPE = 2
 _STDIN = "<stdin>"

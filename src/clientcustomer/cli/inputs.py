@@ -640,9 +640,7 @@ class SignalRows:
     rule reads (passthrough ones included), for one line on stderr.
     """
 
-    def __init__(
-        self, classifier: Classifier, name: str, passthrough: Iterable[str] = ()
-    ) -> None:
+    def __init__(self, classifier: Classifier, name: str, passthrough: Iterable[str] = ()) -> None:
         self.name = name
         self.header: tuple[str, ...] = ()
         self.unused: dict[str, None] = {}

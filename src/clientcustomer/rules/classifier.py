@@ -30,7 +30,6 @@ from clientcustomer.signals.derive import (
     Aspect,
     Signals,
     SignalValue,
-    _check_custom,
     derive_signals_for,
     not_a_signal,
 )
@@ -661,7 +660,11 @@ class Classifier:
         problems = [
             not_a_signal(key, self._names, self._ref) for key in extra if key not in skipped
         ]
-        if problems:
+        if problems:  # the names first, then what is wrong with the signals' values
+            try:
+                Signals.from_mapping({k: v for k, v in record.items() if k in self._names})
+            except ValidationError as error:
+                problems.extend(error.problems)
             raise ValidationError(problems)
         return {key: value for key, value in record.items() if key not in skipped}
 

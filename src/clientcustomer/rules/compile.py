@@ -243,9 +243,7 @@ class _Sql:
                 if low is None:
                     tests.append(f"{column} = {self.infinity('-')}")
             message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
-            whens.append(
-                f"WHEN {' OR '.join(tests)} THEN {self.refuse(message, raw, row_id)} "
-            )
+            whens.append(f"WHEN {' OR '.join(tests)} THEN {self.refuse(message, raw, row_id)} ")
         return "".join(whens)
 
     def flag(self, name: c.Name) -> str:
@@ -386,7 +384,7 @@ def _select_list(
     return inner, columns
 
 
-def to_sql(
+def to_sql(  # noqa: PLR0913 - keyword-only options of one query
     ruleset: Ruleset | None = None,
     *,
     table: str,
@@ -433,7 +431,7 @@ def to_sql(
         >>> rules = Ruleset("tiny", "1", RulesetPolicy("first", default="customer"), (
         ...     Rule("retainer", "active_engagement", "A contract is running.", role="client"),))
         >>> print(to_sql(rules, table="accounts"))
-        SELECT *, CASE WHEN "active_engagement" THEN 'client' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
+        SELECT *, CASE WHEN "active_engagement" THEN 'client' WHEN (("active_engagement") IS NULL) THEN 'ambiguous' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) WHEN (("active_engagement") IS NULL) THEN CAST(0.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' WHEN (("active_engagement") IS NULL) THEN 'insufficient-evidence' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
     """  # noqa: E501 - a doctest line cannot be wrapped
     chosen = _ruleset(ruleset)
     if not isinstance(table, str) or not all(part.strip() for part in table.split(".")):
@@ -835,9 +833,7 @@ def _frame_columns(
             if policy.requires is not None
             else nw_.lit(value=True)
         )
-        any_fired = (
-            nw_.any_horizontal(*fired, ignore_nulls=True) if fired else nw_.lit(value=False)
-        )
+        any_fired = nw_.any_horizontal(*fired, ignore_nulls=True) if fired else nw_.lit(value=False)
         insufficient = stages.column(~any_fired & undecided, 1)
         score = stages.column(score, 1)
         client = (score >= policy.client_at) & gate
@@ -859,9 +855,7 @@ def _frame_columns(
         refused = (score >= policy.customer_below) & ~gate
         decided = stages.choice(
             [insufficient, refused],
-            nw_.when(insufficient)
-            .then(nw_.lit(0, nw_.Int8))
-            .otherwise(2 - refused.cast(nw_.Int8)),
+            nw_.when(insufficient).then(nw_.lit(0, nw_.Int8)).otherwise(2 - refused.cast(nw_.Int8)),
         )
         out[DECIDED_BY_COLUMN] = stages.pick(
             DECIDED_BY_COLUMN,
@@ -983,7 +977,7 @@ def _is_numpy_fit(value: object, expected: str) -> bool:
     return expected in {"number", "integer"} and kind in {"i", "u", "f"}
 
 
-def _check_ranges(
+def _check_ranges(  # noqa: C901 - one check per bound, then one message per column
     wrapped: Any,  # noqa: ANN401 - a narwhals frame
     numbers: list[str],
     kinds: dict[str, str],

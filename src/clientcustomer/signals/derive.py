@@ -7,8 +7,8 @@ supplies. A signal that is not known is ``None`` (*unknown*), never silently 0.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import difflib
+import enum
 import math
 import types
 from collections.abc import Iterable, Mapping
@@ -134,8 +134,7 @@ def _spec(  # noqa: PLR0913, PLR0917 - a table row
     return name, SignalSpec(name, type_, unit, minimum, maximum, aspect, description)
 
 
-SIGNALS: Mapping[str, SignalSpec] = types.MappingProxyType(
-    dict(
+_SIGNAL_TABLE = dict(
     [
         _spec(
             "collaborative_share",
@@ -254,8 +253,8 @@ SIGNALS: Mapping[str, SignalSpec] = types.MappingProxyType(
             "cancellation amounts, never below 0; then their sum.",
         ),
     ]
-    )
 )
+SIGNALS: Mapping[str, SignalSpec] = types.MappingProxyType(_SIGNAL_TABLE)
 """The canonical signals, by name, in the order of the design's table (a read-only mapping)."""
 
 _CANONICAL = tuple(SIGNALS)
@@ -420,9 +419,7 @@ class Signals:
     """
 
     collaborative_share: float | None = attrs.field(default=None, converter=_unknown_or_number)
-    touchpoints_per_quarter: float | None = attrs.field(
-        default=None, converter=_unknown_or_number
-    )
+    touchpoints_per_quarter: float | None = attrs.field(default=None, converter=_unknown_or_number)
     tenure_days: int | None = attrs.field(default=None, converter=_unknown_or_integer)
     active_engagement: bool | None = attrs.field(default=None, converter=_unknown_or_flag)
     repeat_rate: float | None = attrs.field(default=None, converter=_unknown_or_number)
