@@ -588,6 +588,8 @@ def _described(problem: Problem, given: Mapping[str, object]) -> tuple[str, str,
     if path == "custom":  # a key that is not a signal name
         return str(problem.got), "a signal name (letters, digits and _)", problem.got
     field = path.removeprefix("custom.")
+    if problem.expected.startswith("a signal of "):  # a key that is not a signal
+        return field, problem.expected, problem.got
     return field, problem.expected, given.get(field, problem.got)
 
 
