@@ -410,9 +410,7 @@ class TestClassifyBadRows:
             ('{"id": true}\n', "line 1, field 'id': expected a non-empty string, got True"),
             (
                 '{"id": "a", "bad key": 1}\n',
-                (
-                    "line 1, field 'bad key': expected a signal of default@1, got 'bad key'"
-                ),
+                ("line 1, field 'bad key': expected a signal of default@1, got 'bad key'"),
             ),
             (
                 '{"id": "a", "spend": [1]}\n',

@@ -350,9 +350,7 @@ class TestEveryEngineAgrees:
                 classify_frame(polars_frame(batch).lazy(), rules, passthrough=[ROW]).collect()
             ),
             lambda: from_pandas(classify_frame(pandas_frame(batch), rules, passthrough=[ROW])),
-            lambda: from_pandas(
-                classify_frame(pandas_inferred(batch), rules, passthrough=[ROW])
-            ),
+            lambda: from_pandas(classify_frame(pandas_inferred(batch), rules, passthrough=[ROW])),
             lambda: from_duckdb(classify_sql(con, "batch", rules, passthrough=[ROW])),
             lambda: from_duckdb(classify_frame(con.table("batch"), rules, passthrough=[ROW])),
         ]
@@ -458,7 +456,7 @@ class TestSpark:
         assert [
             ("client", "quoted", 1.0),
             ("ambiguous", "plain", 0.0),
-            ("customer", "policy.default", -1.0),
+            ("ambiguous", "insufficient-evidence", 0.0),  # NULL: no rule can be decided
         ] == from_spark(result)
 
 
@@ -483,16 +481,19 @@ class TestSqlText:
         """Names are double-quoted (quotes doubled), literals single-quoted (quotes doubled)."""
         fired = "(\"order\" = 'it''s a \\ path')"  # a CASE takes no unknown WHEN: no COALESCE
         plain = "(\"order\" = 'x')"
+        undecided = f"(({fired}) IS NULL OR ({plain}) IS NULL)"  # no rule fired: cannot tell?
         one, minus = "CAST(1.0 AS DOUBLE PRECISION)", "CAST(-1.0 AS DOUBLE PRECISION)"
+        zero = "CAST(0.0 AS DOUBLE PRECISION)"
 
         text = to_sql(ODD_RULES, table=ODD_TABLE, dialect=dialect)
 
         assert (
             f"SELECT *, CASE WHEN {fired} THEN 'client' WHEN {plain} THEN 'ambiguous' "  # noqa: S608
-            "ELSE 'customer' END AS \"role\", "
-            f"CASE WHEN {fired} THEN {one} WHEN {plain} THEN CAST(0.0 AS DOUBLE PRECISION) "
-            f'ELSE {minus} END AS "score", '
+            f"WHEN {undecided} THEN 'ambiguous' ELSE 'customer' END AS \"role\", "
+            f"CASE WHEN {fired} THEN {one} WHEN {plain} THEN {zero} "
+            f'WHEN {undecided} THEN {zero} ELSE {minus} END AS "score", '
             f"CASE WHEN {fired} THEN 'say\"hi' WHEN {plain} THEN 'plain' "
+            f"WHEN {undecided} THEN 'insufficient-evidence' "
             "ELSE 'policy.default' END AS \"decided_by\" "
             'FROM "my schema"."acc""ts"'
         ) == text
@@ -512,7 +513,7 @@ class TestSqlText:
         assert [
             ("client", 'say"hi', 1.0),
             ("ambiguous", "plain", 0.0),
-            ("customer", "policy.default", -1.0),
+            ("ambiguous", "insufficient-evidence", 0.0),  # NULL: no rule can be decided
         ] == rows.select("role, decided_by, score").fetchall()
 
     def test_an_unknown_dialect_lists_the_known_ones(self):

@@ -219,7 +219,8 @@ class _Sql:
         if self.dialect is Dialect.SPARK:
             return f"raise_error({joined})"
         if self.dialect is Dialect.SQLITE:
-            return f"json_extract('{{}}', {joined})"  # an invalid path: fails, quoting the text
+            # A JSON path not starting with "$" fails, quoting the text.
+            return f"json_extract('{{}}', 'refused ' || {joined})"
         # PostgreSQL and standard SQL: converting the message to a number fails, quoting it.
         return f"CAST(CAST({joined} AS INTEGER) AS {text})"
 
