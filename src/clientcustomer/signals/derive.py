@@ -367,7 +367,7 @@ def not_a_signal(name: object, known: Iterable[str], ruleset: str) -> Problem:
     """The problem with a key or column that is not a signal, suggesting a close one.
 
     Example:
-        >>> from clientcustomer._signals import SIGNALS, not_a_signal
+        >>> from clientcustomer.signals.derive import SIGNALS, not_a_signal
         >>> print(not_a_signal("collab_share", SIGNALS, "default@1"))
         $.collab_share: not a signal of default@1 (did you mean 'collaborative_share'?); a descriptive column goes in passthrough
     """  # noqa: E501 - a doctest line cannot be wrapped
