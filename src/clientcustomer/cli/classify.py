@@ -491,6 +491,7 @@ def _duckdb_rows(args: argparse.Namespace, ruleset: Ruleset) -> Iterator[tuple[A
         relation = classify_sql(connection, _DUCKDB_VIEW, ruleset, passthrough=passthrough(args))
     except ValidationError as error:
         text = one_line(str(error)).removeprefix(f"{_DUCKDB_VIEW}.")
+        text = text.replace("goes in passthrough", "goes in --passthrough")
         raise CliError(f"{name}: column {text}") from None
     query = relation.select('CAST("id" AS VARCHAR) AS "id", "role", "score", "decided_by"')
     try:
