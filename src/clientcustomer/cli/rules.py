@@ -179,6 +179,7 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         "--limit", type=int, metavar="N", default=20, help="show at most N disagreements (20)"
     )
     evaluate.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_passthrough(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
     tune = commands.add_parser(
@@ -566,7 +567,7 @@ def _labelled(
     name = "<stdin>" if args.data == _STDIN else args.data
     records: list[Signals] = []
     ids: list[str] = []
-    for item in signal_rows(SignalRows(Classifier(ruleset), name), text, fmt):
+    for item in signal_rows(SignalRows(Classifier(ruleset), name, passthrough(args)), text, fmt):
         if isinstance(item, Rejected):
             raise CliError(f"{name}: line {item.line}, {item.reason}")
         records.append(item.signals)
