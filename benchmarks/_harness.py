@@ -291,7 +291,7 @@ def signal_arrays(rows: int, seed: int = SEED) -> dict[str, tuple[np.ndarray, np
         "spend": np.round(rng.lognormal(6.0, 1.5, rows), 2),
     }
     result: dict[str, tuple[np.ndarray, np.ndarray | None]] = {
-        "row_id": (np.arange(rows, dtype=np.int64), None)
+        "id": (np.arange(rows, dtype=np.int64), None)
     }
     for name, values in columns.items():
         result[name] = (values, rng.random(rows) < NULL_SHARE)

@@ -54,15 +54,27 @@ def polars_by_hand(frame: Any) -> Any:
     relational = ((col("collaborative_share") >= 0.2) | (col("customization") >= 0.2)).fill_null(
         value=False
     )
-    return frame.with_columns(score=score).with_columns(
-        role=pl.when((col("score") >= 5.0) & relational)
-        .then(pl.lit("client"))
-        .when((col("score") >= 2.0) & relational)
-        .then(pl.lit("ambiguous"))
-        .otherwise(pl.lit("customer")),
-        decided_by=pl.when((col("score") >= 2.0) & ~relational)
-        .then(pl.lit("policy.requires"))
-        .otherwise(pl.lit("score")),
+    # No rule fired and one could not be decided (an unknown value): insufficient evidence.
+    fired = pl.any_horizontal([condition.fill_null(value=False) for condition, _ in points])
+    undecided = pl.any_horizontal([condition.is_null() for condition, _ in points])
+    insufficient = ~fired & undecided
+    return (
+        frame.with_columns(score=score, insufficient=insufficient)
+        .with_columns(
+            role=pl.when(col("insufficient"))
+            .then(pl.lit("ambiguous"))
+            .when((col("score") >= 5.0) & relational)
+            .then(pl.lit("client"))
+            .when((col("score") >= 2.0) & relational)
+            .then(pl.lit("ambiguous"))
+            .otherwise(pl.lit("customer")),
+            decided_by=pl.when(col("insufficient"))
+            .then(pl.lit("insufficient-evidence"))
+            .when((col("score") >= 2.0) & ~relational)
+            .then(pl.lit("policy.requires"))
+            .otherwise(pl.lit("score")),
+        )
+        .drop("insufficient")
     )
 
 
@@ -79,29 +91,37 @@ def pandas_by_hand(frame: Any) -> Any:
     tenure = number("tenure_days")
     commitment = number("commitment_days")
     engaged = frame["active_engagement"].fillna(value=False).to_numpy(dtype=bool)
+    engaged_unknown = frame["active_engagement"].isna().to_numpy(dtype=bool)
     score = np.zeros(len(frame))
-    for fires, value in (
-        (collaborative >= 0.2, 1.0),
-        (collaborative >= 0.5, 2.0),
-        (collaborative < 0.05, -1.0),
-        (touchpoints >= 3, 1.0),
-        (engaged, 2.0),
-        (tenure >= 365, 1.0),
-        (service >= 0.6, 1.0),
-        (service < 0.2, -1.0),
-        (customization >= 0.2, 1.0),
-        (customization >= 0.5, 2.0),
-        (customization < 0.05, -1.0),
-        (commitment >= 90, 1.0),
+    fired = np.zeros(len(frame), dtype=bool)
+    undecided = np.zeros(len(frame), dtype=bool)
+    for fires, unknown, value in (
+        (collaborative >= 0.2, np.isnan(collaborative), 1.0),
+        (collaborative >= 0.5, np.isnan(collaborative), 2.0),
+        (collaborative < 0.05, np.isnan(collaborative), -1.0),
+        (touchpoints >= 3, np.isnan(touchpoints), 1.0),
+        (engaged, engaged_unknown, 2.0),
+        (tenure >= 365, np.isnan(tenure), 1.0),
+        (service >= 0.6, np.isnan(service), 1.0),
+        (service < 0.2, np.isnan(service), -1.0),
+        (customization >= 0.2, np.isnan(customization), 1.0),
+        (customization >= 0.5, np.isnan(customization), 2.0),
+        (customization < 0.05, np.isnan(customization), -1.0),
+        (commitment >= 90, np.isnan(commitment), 1.0),
     ):
         score += np.where(fires, value, 0.0)
+        fired |= fires
+        undecided |= unknown
+    insufficient = ~fired & undecided  # no rule fired, one undecided: insufficient evidence
     relational = (collaborative >= 0.2) | (customization >= 0.2)
-    role = np.select([(score >= 5.0) & relational, (score >= 2.0) & relational], [2, 1], 0)
-    decided = ((score >= 2.0) & ~relational).astype(np.int8)
+    role = np.select(
+        [insufficient, (score >= 5.0) & relational, (score >= 2.0) & relational], [1, 2, 1], 0
+    )
+    decided = np.select([insufficient, (score >= 2.0) & ~relational], [2, 1], 0).astype(np.int8)
     return frame.assign(
         score=score,
         role=_labels(("customer", "ambiguous", "client"), role),
-        decided_by=_labels(("score", "policy.requires"), decided),
+        decided_by=_labels(("score", "policy.requires", "insufficient-evidence"), decided),
     )
 
 
@@ -218,7 +238,7 @@ def _agreement(rows: int) -> list[tuple[str, int, int]]:
     one_by_one = [
         (verdict.role.value, verdict.score, verdict.decided_by)
         for verdict in clientcustomer.classify_many(
-            {name: value for name, value in record.items() if name != "row_id"}
+            {name: value for name, value in record.items() if name != "id"}
             for record in picked.iter_rows(named=True)
         )
     ]

@@ -30,11 +30,13 @@ import clientcustomer
 TABLE = "signals"
 
 HAND_SQL = """
-SELECT * EXCLUDE (relational),
-    CASE WHEN score >= 5 AND relational THEN 'client'
+SELECT * EXCLUDE (relational, insufficient),
+    CASE WHEN insufficient THEN 'ambiguous'
+         WHEN score >= 5 AND relational THEN 'client'
          WHEN score >= 2 AND relational THEN 'ambiguous'
          ELSE 'customer' END AS role,
-    CASE WHEN score >= 2 AND NOT relational THEN 'policy.requires'
+    CASE WHEN insufficient THEN 'insufficient-evidence'
+         WHEN score >= 2 AND NOT relational THEN 'policy.requires'
          ELSE 'score' END AS decided_by
 FROM (
     SELECT *,
@@ -52,11 +54,23 @@ FROM (
             - CASE WHEN customization < 0.05 THEN 1 ELSE 0 END
             + CASE WHEN commitment_days >= 90 THEN 1 ELSE 0 END
         AS DOUBLE) AS score,
-        COALESCE(collaborative_share >= 0.2 OR customization >= 0.2, FALSE) AS relational
+        COALESCE(collaborative_share >= 0.2 OR customization >= 0.2, FALSE) AS relational,
+        NOT COALESCE(
+            collaborative_share >= 0.2 OR collaborative_share < 0.05
+            OR touchpoints_per_quarter >= 3 OR active_engagement OR tenure_days >= 365
+            OR service_share >= 0.6 OR service_share < 0.2
+            OR customization >= 0.2 OR customization < 0.05 OR commitment_days >= 90,
+            FALSE
+        ) AND (
+            collaborative_share IS NULL OR touchpoints_per_quarter IS NULL
+            OR active_engagement IS NULL OR tenure_days IS NULL OR service_share IS NULL
+            OR customization IS NULL OR commitment_days IS NULL
+        ) AS insufficient
     FROM signals
 )
 """
-"""The default rule set written by hand (a null comparison gives no points: CASE takes ELSE)."""
+"""The default rule set written by hand (a null comparison gives no points: CASE takes ELSE;
+no rule firing with a rule undecided for a null is insufficient evidence)."""
 
 
 def compiled_sql() -> str:
@@ -151,7 +165,7 @@ def _agreement(rows: int) -> list[tuple[str, int, int]]:
     """Rows on which the queries agree with each other and with classify_frame (polars)."""
     connection, _ = _connect(rows)
     frame = clientcustomer.classify_frame(h.signal_frame(rows)).select(
-        "row_id", "role", "score", "decided_by"
+        "id", "role", "score", "decided_by"
     )
     connection.register("frame_verdicts", frame.to_arrow())
     del frame
@@ -166,7 +180,7 @@ def _agreement(rows: int) -> list[tuple[str, int, int]]:
     counts = []
     for label, left, right in pairs:
         query = (
-            f"SELECT count(*) FROM ({left}) a JOIN ({right}) b USING (row_id) "  # noqa: S608
+            f"SELECT count(*) FROM ({left}) a JOIN ({right}) b USING (id) "  # noqa: S608
             f"WHERE {same}"
         )
         counts.append((label, int(connection.execute(query).fetchone()[0]), rows))

@@ -53,7 +53,7 @@ FIRST = textwrap.dedent(
     [[examples]]
     id = "shop"
     expect = "customer"
-    signals = { collaborative_share = 0.0 }
+    signals = { collaborative_share = 0.0, active_engagement = false }
     """
 )
 

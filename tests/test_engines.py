@@ -1,15 +1,19 @@
 """The contract of the many-records paths: every engine agrees with the one-record classifier.
 
 A batch is a rule set (the default one or a random one under any hit policy) and a few signal
-rows, with unknown values and with some signals missing as columns. The one-record path
+rows, with unknown values (null, and NaN in number columns), values at the thresholds and the
+bounds, some batches with values just outside the bounds (or infinite), and with some signals
+missing as columns. The one-record path
 (`Classifier.classify`) is the reference; pandas, polars, DuckDB (`classify_sql` and a relation
 through `classify_frame`), SQLite (`to_sql` run by the standard library) and Spark (a DataFrame
 through `classify_frame` and `spark.sql(to_sql(..., dialect="spark"))`) must give the same role,
-deciding rule and score on every row, and the same per-aspect leanings when asked.
+deciding rule and score on every row, and the same per-aspect leanings when asked; and when the
+one-record path refuses a row (a value out of range), every engine refuses the batch.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -34,7 +38,7 @@ from clientcustomer import (
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules.compile import _used_signals
-from clientcustomer.testing import _signal_values, _typed_values, rulesets
+from clientcustomer.testing import _outside_values, _signal_values, _typed_values, rulesets
 
 nw = pytest.importorskip("narwhals")
 pd = pytest.importorskip("pandas")
@@ -106,10 +110,21 @@ def fits(value: object, name: str, kind: str) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def values_for(ruleset: Ruleset, name: str) -> st.SearchStrategy[Any]:
-    """A signal's values: unknown, anything valid, or exactly a threshold the rules test."""
+def values_for(ruleset: Ruleset, name: str, *, outside: bool = False) -> st.SearchStrategy[Any]:
+    """A signal's values: unknown (null, NaN), anything valid, exactly a threshold the rules test
+    or a bound; with ``outside``, also values just outside the bounds (or infinite)."""
     kind = kind_of(ruleset, name)
     base = _signal_values(name) if name in SIGNALS else st.none() | _typed_values(kind)
+    spec = SIGNALS.get(name)
+    bounds = [] if spec is None else [b for b in (spec.minimum, spec.maximum) if b is not None]
+    if kind == "integer":
+        bounds = [int(b) for b in bounds]
+    if bounds:
+        base = base | st.sampled_from(bounds)
+    if kind == "number":
+        base = base | st.just(math.nan)
+    if outside:
+        base = base | _outside_values(name, kind)
     hits = sorted(
         {
             repr(value): value
@@ -174,11 +189,15 @@ def batches(draw: st.DrawFn, *, max_rows: int = 8) -> Batch:
     kept = [name for name in names if draw(st.integers(0, 5)) > 0]
     kinds = {name: kind_of(ruleset, name) for name in kept}
     count = draw(st.integers(1, max_rows))
+    # One batch in four may hold values out of range, in the signals the rules read (what the
+    # SQL of `to_sql` can check: it cannot see the table's other columns).
+    outside = draw(st.integers(0, 3)) == 0
+    read = set(_used_signals(ruleset))
     rows = []
     for index in range(count):
         row = {ROW: index}
         for name in kept:
-            row[name] = draw(values_for(ruleset, name))
+            row[name] = draw(values_for(ruleset, name, outside=outside and name in read))
         rows.append(row)
     return Batch(ruleset, kinds, tuple(rows))
 
@@ -189,9 +208,13 @@ POLARS_TYPES = {"number": "Float64", "integer": "Int64", "boolean": "Boolean", "
 PANDAS_TYPES = {"number": "Float64", "integer": "Int64", "boolean": "boolean", "string": "string"}
 
 
-def expected(batch: Batch) -> list[Verdict]:
+def expected(batch: Batch) -> list[Verdict] | None:
+    """The one-record verdicts; ``None`` when it refuses a row (every engine must refuse too)."""
     classifier = Classifier(batch.ruleset)
-    verdicts = [classifier.classify(record) for record in batch.records()]
+    try:
+        verdicts = [classifier.classify(record) for record in batch.records()]
+    except ValidationError:
+        return None
     return [(v.role.value, v.decided_by, v.score) for v in verdicts]
 
 
@@ -316,32 +339,42 @@ class TestEveryEngineAgrees:
     @with_operator_examples
     @given(batches())
     def test_dataframes_and_sql_agree_with_one_record(self, batch):
-        """pandas, polars, DuckDB and SQLite give each row the one-record role, rule and score."""
+        """pandas, polars, DuckDB and SQLite give each row the one-record role, rule and score;
+        a batch the one-record path refuses, every engine refuses."""
         reference = expected(batch)
-
-        assert reference == from_polars(classify_frame(polars_frame(batch), batch.ruleset))
-        assert reference == from_polars(
-            classify_frame(polars_frame(batch).lazy(), batch.ruleset).collect()
-        )
-        assert reference == from_pandas(classify_frame(pandas_frame(batch), batch.ruleset))
-        assert reference == from_pandas(classify_frame(pandas_inferred(batch), batch.ruleset))
+        rules = batch.ruleset
         con = duckdb_connection(batch)
-        assert reference == from_duckdb(classify_sql(con, "batch", batch.ruleset))
-        assert reference == from_duckdb(classify_frame(con.table("batch"), batch.ruleset))
+        engines = [
+            lambda: from_polars(classify_frame(polars_frame(batch), rules, passthrough=[ROW])),
+            lambda: from_polars(
+                classify_frame(polars_frame(batch).lazy(), rules, passthrough=[ROW]).collect()
+            ),
+            lambda: from_pandas(classify_frame(pandas_frame(batch), rules, passthrough=[ROW])),
+            lambda: from_pandas(classify_frame(pandas_inferred(batch), rules, passthrough=[ROW])),
+            lambda: from_duckdb(classify_sql(con, "batch", rules, passthrough=[ROW])),
+            lambda: from_duckdb(classify_frame(con.table("batch"), rules, passthrough=[ROW])),
+        ]
         if not batch.has_nul:
-            assert reference == verdicts(sqlite_rows(batch))
+            engines.append(lambda: verdicts(sqlite_rows(batch)))
+        for engine in engines:
+            if reference is None:
+                with pytest.raises((ValidationError, duckdb.Error, sqlite3.Error)):
+                    engine()
+            else:
+                assert reference == engine()
 
     @settings(max_examples=15)
     @with_operator_examples
     @given(batches())
     def test_leanings_are_the_points_per_aspect(self, batch):
         """``leanings=True`` adds, per aspect, the points `Classification.leanings` sums."""
+        assume(expected(batch) is not None)
         reference = expected_leanings(batch)
         columns = [f"leaning_{aspect}" for aspect in ASPECTS]
 
-        frame = classify_frame(polars_frame(batch), batch.ruleset, leanings=True)
+        frame = classify_frame(polars_frame(batch), batch.ruleset, leanings=True, passthrough=[ROW])
         con = duckdb_connection(batch)
-        relation = classify_sql(con, "batch", batch.ruleset, leanings=True)
+        relation = classify_sql(con, "batch", batch.ruleset, leanings=True, passthrough=[ROW])
         in_sql = relation.select(", ".join([f'"{ROW}"', *columns])).fetchall()
 
         def as_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, float]]:
@@ -392,7 +425,13 @@ class TestSpark:
         frame.createOrReplaceTempView("batch")
         query = to_sql(batch.ruleset, table="batch", dialect="spark", missing=batch.missing)
 
-        assert reference == from_spark(classify_frame(frame, batch.ruleset))
+        if reference is None:
+            with pytest.raises(ValidationError):
+                classify_frame(frame, batch.ruleset, passthrough=[ROW])
+            with pytest.raises(Exception, match=r"\$\."):  # Spark raises its own error class
+                spark.sql(query).collect()
+            return
+        assert reference == from_spark(classify_frame(frame, batch.ruleset, passthrough=[ROW]))
         assert reference == from_spark(spark.sql(query))
 
     def test_quotes_and_backslashes_survive_spark_sql(self, spark):
@@ -417,7 +456,7 @@ class TestSpark:
         assert [
             ("client", "quoted", 1.0),
             ("ambiguous", "plain", 0.0),
-            ("customer", "policy.default", -1.0),
+            ("ambiguous", "insufficient-evidence", 0.0),  # NULL: no rule can be decided
         ] == from_spark(result)
 
 
@@ -442,16 +481,19 @@ class TestSqlText:
         """Names are double-quoted (quotes doubled), literals single-quoted (quotes doubled)."""
         fired = "(\"order\" = 'it''s a \\ path')"  # a CASE takes no unknown WHEN: no COALESCE
         plain = "(\"order\" = 'x')"
+        undecided = f"(({fired}) IS NULL OR ({plain}) IS NULL)"  # no rule fired: cannot tell?
         one, minus = "CAST(1.0 AS DOUBLE PRECISION)", "CAST(-1.0 AS DOUBLE PRECISION)"
+        zero = "CAST(0.0 AS DOUBLE PRECISION)"
 
         text = to_sql(ODD_RULES, table=ODD_TABLE, dialect=dialect)
 
         assert (
             f"SELECT *, CASE WHEN {fired} THEN 'client' WHEN {plain} THEN 'ambiguous' "  # noqa: S608
-            "ELSE 'customer' END AS \"role\", "
-            f"CASE WHEN {fired} THEN {one} WHEN {plain} THEN CAST(0.0 AS DOUBLE PRECISION) "
-            f'ELSE {minus} END AS "score", '
+            f"WHEN {undecided} THEN 'ambiguous' ELSE 'customer' END AS \"role\", "
+            f"CASE WHEN {fired} THEN {one} WHEN {plain} THEN {zero} "
+            f'WHEN {undecided} THEN {zero} ELSE {minus} END AS "score", '
             f"CASE WHEN {fired} THEN 'say\"hi' WHEN {plain} THEN 'plain' "
+            f"WHEN {undecided} THEN 'insufficient-evidence' "
             "ELSE 'policy.default' END AS \"decided_by\" "
             'FROM "my schema"."acc""ts"'
         ) == text
@@ -471,7 +513,7 @@ class TestSqlText:
         assert [
             ("client", 'say"hi', 1.0),
             ("ambiguous", "plain", 0.0),
-            ("customer", "policy.default", -1.0),
+            ("ambiguous", "insufficient-evidence", 0.0),  # NULL: no rule can be decided
         ] == rows.select("role, decided_by, score").fetchall()
 
     def test_an_unknown_dialect_lists_the_known_ones(self):
@@ -542,7 +584,8 @@ class TestOutputColumnsAreNotOverwritten:
 
     def test_a_leaning_column_is_fine_without_leanings(self):
         frame = pl.DataFrame({"leaning_business": [1.0]})
-        assert ["leaning_business", "role", "score", "decided_by"] == classify_frame(frame).columns
+        result = classify_frame(frame, passthrough=["leaning_business"])
+        assert ["leaning_business", "role", "score", "decided_by"] == result.columns
 
     def test_classify_sql(self):
         con = duckdb.connect()

@@ -40,7 +40,8 @@ class TestParty:
         [
             ({"id": "", "name": "A"}, "$.id: expected a non-empty string, got ''"),
             ({"id": "  ", "name": "A"}, "$.id: expected a non-empty string, got '  '"),
-            ({"id": "a", "name": 3}, "$.name: expected a string, got 3"),
+            ({"id": "a", "name": 3}, "$.name: expected a non-empty string, got 3"),
+            ({"id": "a", "name": " "}, "$.name: expected a non-empty string, got ' '"),
             (
                 {"id": "a", "name": "A", "kind": "shop"},
                 "$.kind: expected one of 'person', 'organization', got 'shop'",

@@ -7,8 +7,8 @@ right one, and unknown when either side is unknown. Each is checked for ``name O
 classifier, pandas, polars, DuckDB and SQLite.
 
 A rule set of two rules (hit policy ``first``) shows all three truth values apart: the condition
-true gives ``client``, false gives ``ambiguous`` (the second rule is its negation), unknown gives
-the default ``customer``.
+true gives ``client``, false gives ``customer`` (the second rule is its negation), unknown gives
+``ambiguous`` (no rule fired and none could be decided: insufficient evidence).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ TRUTH: dict[str, tuple[bool, bool, bool]] = {
     "==": (False, True, False),
     "!=": (True, False, True),
 }
-VERDICT = {True: "client", False: "ambiguous", None: "customer"}
+VERDICT = {True: "client", False: "customer", None: "ambiguous"}
 POSITIONS = ("below", "at", "above", "unknown")
 
 # (signal, its type, the other signal of the same type, a threshold, a value below, above it)
@@ -85,7 +85,7 @@ def ruleset_for(text: str) -> Ruleset:
         RulesetPolicy("first", default="customer"),
         (
             Rule("holds", text, "the condition holds", role="client"),
-            Rule("fails", f"not ({text})", "the condition fails", role="ambiguous"),
+            Rule("fails", f"not ({text})", "the condition fails", role="customer"),
         ),
     )
 
@@ -136,7 +136,7 @@ def with_pandas(ruleset: Ruleset, rows: list[dict[str, Any]]) -> list[str]:
     for name in (n for n in rows[0] if n != "_row"):
         dtype = "Int64" if column_type(name) == "integer" else "Float64"
         data[name] = pd.array([row[name] for row in rows], dtype=dtype)
-    result = classify_frame(pd.DataFrame(data), ruleset)
+    result = classify_frame(pd.DataFrame(data), ruleset, passthrough=["_row"])
     return by_row(list(zip(result["_row"], result["role"], strict=True)))
 
 
@@ -150,7 +150,7 @@ def polars_frame(rows: list[dict[str, Any]]) -> Any:
 
 
 def with_polars(ruleset: Ruleset, rows: list[dict[str, Any]]) -> list[str]:
-    result = classify_frame(polars_frame(rows), ruleset)
+    result = classify_frame(polars_frame(rows), ruleset, passthrough=["_row"])
     return by_row(result.select("_row", "role").rows())
 
 
@@ -159,7 +159,11 @@ def with_duckdb(ruleset: Ruleset, rows: list[dict[str, Any]]) -> list[str]:
     con = duckdb.connect()
     try:
         con.register("batch", polars_frame(rows).to_arrow())
-        return by_row(classify_sql(con, "batch", ruleset).select('"_row", role').fetchall())
+        return by_row(
+            classify_sql(con, "batch", ruleset, passthrough=["_row"])
+            .select('"_row", role')
+            .fetchall()
+        )
     finally:
         con.close()
 

@@ -52,7 +52,7 @@ class TestSignalsValue:
             ({"tenure_days": 1.5}, "$.tenure_days: expected an integer or null, got 1.5"),
             ({"tenure_days": True}, "$.tenure_days: expected an integer or null, got True"),
             ({"spend": "3"}, "$.spend: expected a number or null, got '3'"),
-            ({"spend": float("nan")}, "$.spend: expected a number or null, got nan"),
+            ({"spend": float("-inf")}, "$.spend: expected a number >= 0, got -inf"),
             ({"spend": float("inf")}, "$.spend: expected a number >= 0, got inf"),
             ({"tenure_days": -3}, "$.tenure_days: expected an integer >= 0, got -3"),
             ({"repeat_rate": 2}, "$.repeat_rate: expected a number between 0 and 1, got 2"),
@@ -78,8 +78,8 @@ class TestSignalsValue:
             ),
             ({"nps": [1]}, "$.custom.nps: expected a number, boolean, string or null, got [1]"),
             (
-                {"nps": float("nan")},
-                "$.custom.nps: expected a number, boolean, string or null, got nan",
+                {"nps": float("inf")},
+                "$.custom.nps: expected a number, boolean, string or null, got inf",
             ),
         ],
     )

@@ -7,12 +7,15 @@ from typing import assert_type
 from clientcustomer import (
     SIGNALS,
     Aspect,
+    Classifier,
     Customer,
     Interaction,
     Party,
     Signals,
     SignalSpec,
     SignalValue,
+    classify,
+    default_ruleset,
     derive_signals,
     derive_signals_for,
     signals_by_party,
@@ -34,3 +37,11 @@ assert_type(Signals.from_mapping({"tenure_days": 3}), Signals)
 assert_type(derive_signals(log, as_of=day), Signals)
 assert_type(derive_signals_for(Customer(Party("acme", "Acme"), since=day), as_of=day), Signals)
 assert_type(signals_by_party(log, as_of=day), dict[str, Signals])
+
+# Read-only tables, a verdict that says "cannot tell", descriptive keys passed through.
+assert_type(signals.custom, Mapping[str, SignalValue | None])
+verdict = classify({"id": "acme", "name": "Acme"}, passthrough=["name"])
+assert_type(verdict.insufficient_evidence, bool)
+assert_type(verdict.evidence[0].values, Mapping[str, SignalValue | None])
+assert_type(default_ruleset().signals_read, tuple[str, ...])
+assert_type(Classifier().signals_of({"spend": 1.0}, passthrough=("name",)), Signals)

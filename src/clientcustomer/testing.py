@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import gzip
 import json
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -398,7 +399,7 @@ def identifiers() -> st.SearchStrategy[str]:
 
 
 def parties(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Party]:
-    """Parties: any id, any name (Unicode, markup included), either kind.
+    """Parties: any id, any non-empty name (Unicode, markup included), either kind.
 
     Args:
         ids: The ids to draw from; `identifiers` by default.
@@ -414,7 +415,7 @@ def parties(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[P
     return st.builds(
         Party,
         id=identifiers() if ids is None else ids,
-        name=st.text(max_size=30),
+        name=st.text(min_size=1, max_size=30).filter(str.strip),
         kind=st.sampled_from(list(PartyKind)),
     )
 
@@ -725,8 +726,12 @@ _CUSTOM_VALUES: st.SearchStrategy[SignalValue | None] = st.one_of(
 )
 
 
-def signals() -> st.SearchStrategy[Signals]:
+def signals(*, custom: bool = True) -> st.SearchStrategy[Signals]:
     """Signals: each canonical one unknown or in its range, plus a few custom ones.
+
+    Args:
+        custom: Draw custom signals too; without them the signals suit a rule set that declares
+            none (such as the default one: a classifier refuses an undeclared custom signal).
 
     Example:
         >>> from hypothesis import given
@@ -742,7 +747,7 @@ def signals() -> st.SearchStrategy[Signals]:
     return st.builds(
         Signals,
         **{name: _signal_values(name) for name in SIGNALS},
-        custom=st.dictionaries(custom_names, _CUSTOM_VALUES, max_size=3),
+        custom=st.dictionaries(custom_names, _CUSTOM_VALUES, max_size=3 if custom else 0),
     )
 
 
@@ -1069,6 +1074,22 @@ def rules(
     return _rules(HitPolicy(hit), dict(types or {}), _RULE_IDS if ids is None else ids)
 
 
+def _outside_values(name: str, kind: str) -> st.SearchStrategy[SignalValue]:
+    """Values a signal must refuse: just outside its bounds, and infinity for a number."""
+    spec = SIGNALS.get(name)
+    low = None if spec is None else spec.minimum
+    high = None if spec is None else spec.maximum
+    values: list[SignalValue] = []
+    if kind == "integer":
+        values += [] if low is None else [int(low) - 1]
+        values += [] if high is None else [int(high) + 1]
+    elif kind == "number":
+        values += [math.inf, -math.inf]
+        values += [] if low is None else [math.nextafter(low, -math.inf)]
+        values += [] if high is None else [math.nextafter(high, math.inf)]
+    return st.sampled_from(values) if values else st.nothing()
+
+
 def _typed_values(kind: str) -> st.SearchStrategy[SignalValue]:
     if kind == "integer":
         return st.integers(-(10**6), 10**6)
@@ -1179,7 +1200,8 @@ def _signals_for(draw: st.DrawFn, custom: Mapping[str, str]) -> Signals:
 @st.composite
 def _classifications(draw: st.DrawFn) -> Classification:
     if draw(st.booleans()):
-        return Classifier().classify(draw(signals()))
+        # The default rule set declares no custom signal: its records carry none.
+        return Classifier().classify(draw(signals(custom=False)))
     ruleset = draw(rulesets(max_rules=4))
     return Classifier(ruleset).classify(draw(_signals_for(ruleset.signals)))
 

@@ -19,6 +19,7 @@ The rules, type by type (the same in `structure` and `from_json`):
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
 import functools
@@ -202,7 +203,8 @@ def _is_tuple(tp: object) -> bool:
 
 
 def _is_dict(tp: object) -> bool:
-    return typing.get_origin(tp) is dict
+    """A ``dict[str, X]`` or a read-only ``Mapping[str, X]``: a JSON object either way."""
+    return typing.get_origin(tp) in {dict, collections.abc.Mapping}
 
 
 def _is_enum(tp: object) -> bool:

@@ -43,11 +43,13 @@ from .inputs import (
     SignalRow,
     SignalRows,
     add_log_options,
+    add_passthrough,
     day_after_latest,
     input_format,
     load_rules,
     open_input,
     parse_date,
+    passthrough,
     read_log_or_demo,
     read_party_logs,
     signal_rows,
@@ -72,6 +74,8 @@ _ID = "id"
 _ROLES = (Role.CUSTOMER, Role.CLIENT, Role.AMBIGUOUS)
 _CSV_COLUMNS = ("id", "role", "score", "margin", "decided_by", "rules")
 _TABLE_COLUMNS = ("id", "role", "score", "margin", "deciding rule")
+_INSUFFICIENT = "insufficient-evidence"
+"""``decided_by`` of a verdict for insufficient evidence (see `Classification`)."""
 _WIDTH_SAMPLE = 200  # rows a table looks at to size its columns before it streams
 _DEMO_PER_TYPE = 2
 _STDIN = "<stdin>"
@@ -177,9 +181,12 @@ class _Table:
         self._flush()
 
 
-def _role_counts(counts: Mapping[Role, int]) -> str:
+def _role_counts(counts: Mapping[Role, int], insufficient: int = 0) -> str:
+    """``N rows: a customer, b client, c ambiguous`` (``(d insufficient evidence)`` if any)."""
     total = sum(counts.values())
     parts = ", ".join(f"{counts.get(role, 0)} {role.value}" for role in _ROLES)
+    if insufficient:
+        parts += f" ({insufficient} insufficient evidence)"
     return f"{total} {'row' if total == 1 else 'rows'}: {parts}"
 
 
@@ -230,6 +237,7 @@ class _Verdicts:
 
     def __init__(self, out: IO[str], fmt: str) -> None:
         self.counts: collections.Counter[Role] = collections.Counter()
+        self.insufficient = 0
         self._out = out
         self._fmt = fmt
         self._table = _Table(out, _TABLE_COLUMNS, frozenset({2, 3})) if fmt == "table" else None
@@ -239,6 +247,7 @@ class _Verdicts:
 
     def add(self, row_id: str, verdict: Classification) -> None:
         self.counts[verdict.role] += 1
+        self.insufficient += verdict.insufficient_evidence
         if self._table is not None:
             self._table.add(_table_cells(row_id, verdict))
         elif self._csv is not None:
@@ -252,8 +261,8 @@ class _Verdicts:
             self._out.write(f"{summary}\n")
 
 
-def _summary(counts: Mapping[Role, int], rejects: _Rejects, path: str | None, *, skip: bool) -> str:
-    text = _role_counts(counts)
+def _summary(verdicts: _Verdicts, rejects: _Rejects, path: str | None, *, skip: bool) -> str:
+    text = _role_counts(verdicts.counts, verdicts.insufficient)
     if skip:
         where = f" (written to {path})" if path else " (--rejects FILE keeps them)"
         text += f"; {rejects.count} rejected" + (where if rejects.count else "")
@@ -299,13 +308,21 @@ def _log_rows(
 
 
 def _signal_source(
-    args: argparse.Namespace, classifier: Classifier, stack: contextlib.ExitStack
+    args: argparse.Namespace,
+    classifier: Classifier,
+    stack: contextlib.ExitStack,
+    unused: dict[str, None] | None = None,
 ) -> tuple[str, tuple[str, ...], Iterator[SignalRow | Rejected]]:
-    """Open FILE and read its header (so a bad header fails before any output exists)."""
+    """Open FILE and read its header (so a bad header fails before any output exists).
+
+    ``unused`` is filled with the columns no rule reads, as the rows are read.
+    """
     fmt = input_format(args.file, args.input_format)
     stream = stack.enter_context(open_input(args.file))
     name = _STDIN if args.file == "-" else args.file
-    reader = SignalRows(classifier, name)
+    reader = SignalRows(classifier, name, passthrough(args))
+    if unused is not None:
+        reader.unused = unused
     rows = signal_rows(reader, stream, fmt)
     first = next(rows, None)
     return name, reader.header, _chain(first, rows)
@@ -340,11 +357,12 @@ def _classify_python(args: argparse.Namespace, *, skip: bool) -> int:
     progress = Progress("classify", quiet=args.quiet)
     with contextlib.ExitStack() as stack:
         source: Iterable[SignalRow | Rejected]
+        unused: dict[str, None] = {}
         if args.log is not None or args.demo:
             header, log_rejects, rows = _log_rows(args, skip=skip)
             name, source = args.log or "the demo data", itertools.chain(log_rejects, rows)
         else:
-            name, header, source = _signal_source(args, classifier, stack)
+            name, header, source = _signal_source(args, classifier, stack, unused)
         out = stack.enter_context(open_output(args.output, newline=""))
         rejects_out = (
             None
@@ -370,8 +388,11 @@ def _classify_python(args: argparse.Namespace, *, skip: bool) -> int:
         stack.callback(progress.close)
         for verdict in classifier.classify_many(good_rows(), progress=progress):
             verdicts.add(row_id, verdict)
-        summary = _summary(verdicts.counts, rejects, args.rejects, skip=skip)
+        summary = _summary(verdicts, rejects, args.rejects, skip=skip)
         verdicts.finish(summary)
+    if unused:
+        ref = classifier.ruleset.ref
+        sys.stderr.write(f"classify: columns not read by {ref}: {', '.join(unused)}\n")
     if args.format != "table" or args.output not in {None, "-"}:
         sys.stderr.write(f"classify: {summary}\n")
     return EXIT_OK
@@ -385,6 +406,7 @@ class _SqlVerdicts:
 
     def __init__(self, out: IO[str], fmt: str) -> None:
         self.counts: collections.Counter[Role] = collections.Counter()
+        self.insufficient = 0
         self._out = out
         columns = ("id", "role", "score", "deciding rule")
         self._table = _Table(out, columns, frozenset({2})) if fmt == "table" else None
@@ -394,6 +416,7 @@ class _SqlVerdicts:
 
     def add(self, row_id: str, role: str, score: float, decided_by: str) -> None:
         self.counts[Role(role)] += 1
+        self.insufficient += decided_by == _INSUFFICIENT
         if self._table is not None:
             self._table.add([row_id, role, f"{score:g}", decided_by])
         elif self._csv is not None:
@@ -465,9 +488,10 @@ def _duckdb_rows(args: argparse.Namespace, ruleset: Ruleset) -> Iterator[tuple[A
         msg = f"{name}: expected no column named {taken[0]!r} (a column of the output)"
         raise CliError(msg)
     try:
-        relation = classify_sql(connection, _DUCKDB_VIEW, ruleset)
+        relation = classify_sql(connection, _DUCKDB_VIEW, ruleset, passthrough=passthrough(args))
     except ValidationError as error:
         text = one_line(str(error)).removeprefix(f"{_DUCKDB_VIEW}.")
+        text = text.replace("goes in passthrough", "goes in --passthrough")
         raise CliError(f"{name}: column {text}") from None
     query = relation.select('CAST("id" AS VARCHAR) AS "id", "role", "score", "decided_by"')
     try:
@@ -508,7 +532,7 @@ def _classify_duckdb(args: argparse.Namespace) -> int:
             if count % _DUCKDB_BATCH == 0:
                 progress(count)
         progress(len(seen))
-        summary = _role_counts(verdicts.counts)
+        summary = _role_counts(verdicts.counts, verdicts.insufficient)
         verdicts.finish(summary)
     if args.format != "table" or args.output not in {None, "-"}:
         sys.stderr.write(f"classify: {summary}\n")
@@ -518,7 +542,7 @@ def _classify_duckdb(args: argparse.Namespace) -> int:
 # --- explain ------------------------------------------------------------------------------------
 
 
-def _signals_option(text: str, classifier: Classifier) -> Signals:
+def _signals_option(text: str, classifier: Classifier, names: frozenset[str]) -> Signals:
     try:
         document = load_json(text)
     except JsonTextError as error:
@@ -530,7 +554,7 @@ def _signals_option(text: str, classifier: Classifier) -> Signals:
         )
         raise CliError(msg)
     try:
-        return classifier.signals_of(document)
+        return classifier.signals_of(document, passthrough=names)
     except ValidationError as error:
         raise CliError(f"--signals: {one_line(str(error))}") from None
 
@@ -588,7 +612,7 @@ def _explain(args: argparse.Namespace) -> int:
     classifier = Classifier(load_rules(args.rules))
     title = ""
     if args.signals is not None:
-        signals = _signals_option(args.signals, classifier)
+        signals = _signals_option(args.signals, classifier, passthrough(args))
     elif args.file is not None:
         if args.id is None:
             raise CliError("--id: expected the id of the row to explain, got nothing")
@@ -748,6 +772,7 @@ def _add_signal_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log", metavar="LOG", help="an interaction log (CSV) to derive each party's signals from"
     )
+    add_passthrough(parser)
     parser.add_argument(
         "--as-of",
         metavar="DATE",

@@ -67,6 +67,8 @@ _NONE = "none"
 _STDIN = "<stdin>"
 _ID = "id"
 _INTEGER = re.compile(r"[+-]?\d+")
+_UNKNOWN = frozenset({"", "nan"})
+"""CSV cells that are unknown values: empty, or NaN (as pandas and DuckDB write a missing one)."""
 InputFormat = Literal["csv", "jsonl"]
 OnError = Literal["raise", "skip"]
 _SUFFIXES: dict[str, InputFormat] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -586,6 +588,8 @@ def _described(problem: Problem, given: Mapping[str, object]) -> tuple[str, str,
     if path == "custom":  # a key that is not a signal name
         return str(problem.got), "a signal name (letters, digits and _)", problem.got
     field = path.removeprefix("custom.")
+    if problem.expected.startswith("a signal of "):  # a key that is not a signal
+        return field, problem.expected, problem.got
     return field, problem.expected, given.get(field, problem.got)
 
 
@@ -602,21 +606,62 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-class SignalRows:
-    """The rows of a signal file, each a `SignalRow` or a `Rejected`, read one at a time."""
+def add_passthrough(parser: argparse.ArgumentParser) -> None:
+    """Add ``--passthrough NAME[,NAME...]`` (repeatable): descriptive columns kept unread.
 
-    def __init__(self, classifier: Classifier, name: str) -> None:
+    Example:
+        >>> import argparse
+        >>> from clientcustomer.cli.inputs import add_passthrough, passthrough
+        >>> parser = argparse.ArgumentParser()
+        >>> add_passthrough(parser)
+        >>> sorted(passthrough(parser.parse_args(["--passthrough", "name,segment"])))
+        ['name', 'segment']
+    """
+    parser.add_argument(
+        "--passthrough",
+        action="append",
+        metavar="NAME",
+        help="a descriptive column of the signal file to keep unread (a name, a segment...); "
+        "every other column must be 'id' or a signal of the rule set (repeat the option, or "
+        "separate names by commas)",
+    )
+
+
+def passthrough(args: argparse.Namespace) -> frozenset[str]:
+    """The ``--passthrough`` names (none when the command has no such option)."""
+    names = getattr(args, "passthrough", None) or []
+    return frozenset(part.strip() for item in names for part in item.split(",") if part.strip())
+
+
+class SignalRows:
+    """The rows of a signal file, each a `SignalRow` or a `Rejected`, read one at a time.
+
+    Every column (JSON key) must be ``id``, a signal of the rule set or a ``passthrough`` name:
+    a CSV header with another column stops the run, naming each one (with the signal it is
+    close to); in JSON Lines such a key makes its row bad. ``unused`` collects the columns no
+    rule reads (passthrough ones included), for one line on stderr.
+    """
+
+    def __init__(self, classifier: Classifier, name: str, passthrough: Iterable[str] = ()) -> None:
         self.name = name
         self.header: tuple[str, ...] = ()
+        self.unused: dict[str, None] = {}
         self._classifier = classifier
+        self._passthrough = frozenset(passthrough)
+        self._read = frozenset(classifier.ruleset.signals_read)
         self._seen: dict[str, int] = {}
+
+    def _note_unused(self, names: Iterable[str]) -> None:
+        for name in names:
+            if name not in self._read and name != _ID:
+                self.unused.setdefault(name, None)
 
     def _check(
         self, line: int, row_id: str, values: dict[str, object], given: Mapping[str, object]
     ) -> Signals | str:
         """Validate the values; the signals, or why the row is bad."""
         try:
-            signals = self._classifier.signals_of(values)
+            signals = self._classifier.signals_of(values, passthrough=self._passthrough)
         except ValidationError as error:
             return _reason(_described(problem, given) for problem in error.problems)
         first = self._seen.setdefault(row_id, line)
@@ -674,6 +719,20 @@ class SignalRows:
         if _ID not in names:
             msg = f"{self.name}: line 1: expected an 'id' column, got {', '.join(names)}"
             raise CliError(msg)
+        try:  # the classifier names every column that is not a signal, with a suggestion
+            self._classifier.signals_of(dict.fromkeys(names), passthrough=self._passthrough)
+        except ValidationError as error:
+            strangers = [str(problem.got) for problem in error.problems]
+            described = "; ".join(
+                f"column {problem.got!r} is {problem.note.split(';', 1)[0]}"
+                for problem in error.problems
+            )
+            msg = (
+                f"{self.name}: line 1: {described} "
+                f"(--passthrough {','.join(strangers)} keeps descriptive columns)"
+            )
+            raise CliError(msg) from None
+        self._note_unused(names)
         return names
 
     def _csv_row(
@@ -689,7 +748,7 @@ class SignalRows:
         values: dict[str, object] = {}
         problems: list[tuple[str, str, object]] = []
         for name, text in cells.items():
-            if name == _ID or not text.strip():
+            if name == _ID or name in self._passthrough or text.strip().lower() in _UNKNOWN:
                 continue
             kind, expected = types[name]
             try:
@@ -738,6 +797,7 @@ class SignalRows:
         checked = self._check(line, row_id, values, document)
         if isinstance(checked, str):
             return Rejected(line, row_id, checked, document)
+        self._note_unused(values)
         return SignalRow(line, row_id, checked)
 
 

@@ -20,6 +20,8 @@ import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from clientcustomer import (
     Aspect,
     Classifier,
@@ -43,7 +45,16 @@ from clientcustomer import (
 )
 from clientcustomer.exceptions import CliError, RulesetError, ValidationError
 
-from .inputs import Rejected, SignalRows, input_format, load_rules, open_input, signal_rows
+from .inputs import (
+    Rejected,
+    SignalRows,
+    add_passthrough,
+    input_format,
+    load_rules,
+    open_input,
+    passthrough,
+    signal_rows,
+)
 from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, one_line, open_output
 
 __all__ = ["describe", "diff_table", "example_table", "register", "summary"]
@@ -136,6 +147,7 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         "(default: %(default)s)",
     )
     diff.add_argument("--limit", type=int, metavar="N", help="show at most N changed rows")
+    add_passthrough(diff)
     diff.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     diff.set_defaults(handler=_diff)
 
@@ -167,6 +179,7 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         "--limit", type=int, metavar="N", default=20, help="show at most N disagreements (20)"
     )
     evaluate.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_passthrough(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
     tune = commands.add_parser(
@@ -249,12 +262,19 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _diff_records(args: argparse.Namespace, old: Ruleset) -> Iterator[tuple[str, Signals]]:
-    """The rows of DATA as (id, signals); the first bad row stops with its line."""
+def _diff_records(
+    args: argparse.Namespace, old: Ruleset, new: Ruleset
+) -> Iterator[tuple[str, Signals]]:
+    """The rows of DATA as (id, signals); the first bad row stops with its line.
+
+    A column must be a signal of either rule set (or ``id``, or a ``--passthrough`` name).
+    """
     fmt = input_format(args.data, args.input_format)
     name = "<stdin>" if args.data == _STDIN else args.data
+    both = attrs.evolve(old, signals={**new.signals, **old.signals})
+    reader = SignalRows(Classifier(both), name, passthrough(args))
     with open_input(args.data) as stream:
-        for item in signal_rows(SignalRows(Classifier(old), name), stream, fmt):
+        for item in signal_rows(reader, stream, fmt):
             if isinstance(item, Rejected):
                 raise CliError(f"{name}: line {item.line}, {item.reason}")
             yield item.id, item.signals
@@ -265,7 +285,7 @@ def _diff(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
     old, new = load_rules(args.old), load_rules(args.new)
-    result = diff_rulesets(old, new, _diff_records(args, old))
+    result = diff_rulesets(old, new, _diff_records(args, old, new))
     shown = result.changes if args.limit is None else result.changes[: args.limit]
     with open_output(args.output) as out:
         if args.format == "jsonl":
@@ -547,7 +567,7 @@ def _labelled(
     name = "<stdin>" if args.data == _STDIN else args.data
     records: list[Signals] = []
     ids: list[str] = []
-    for item in signal_rows(SignalRows(Classifier(ruleset), name), text, fmt):
+    for item in signal_rows(SignalRows(Classifier(ruleset), name, passthrough(args)), text, fmt):
         if isinstance(item, Rejected):
             raise CliError(f"{name}: line {item.line}, {item.reason}")
         records.append(item.signals)

@@ -480,7 +480,8 @@ class Engagement:
     Roles are optional. When none are given, the client (``client_id``) holds ``payer``,
     ``decision_maker`` and ``recipient`` — the consumer case, where one party pays, decides and
     receives — and `effective_roles` says so. When roles are given they must name at least one
-    ``payer`` and one ``recipient``, and no party may hold the same role twice.
+    ``payer`` and one ``recipient``, the client must hold ``payer`` or ``decision_maker`` ("the
+    client makes the decisions and pays the bills"), and no party may hold the same role twice.
 
     Deliverables may wait on one another (never in a cycle) and dependencies may block them;
     every id they name must be one of the engagement's deliverables. `clientcustomer.readiness`
@@ -488,7 +489,8 @@ class Engagement:
 
     Attributes:
         id: A stable identifier.
-        client_id: The party the work is contracted by.
+        client_id: The party the work is contracted by: with roles given, one that pays or
+            decides (a party that only receives the service is not the client).
         title: What the engagement is, in words.
         start: The first day of the engagement.
         end: The last day, if the term is fixed; ``None`` for open-ended work.
@@ -527,6 +529,13 @@ class Engagement:
         v.unique_ids(self.deliverables, "deliverables")
         v.unique_ids(self.dependencies, "dependencies")
         _check_roles(self.roles)
+        if self.roles and self.client_id not in self.client_parties:
+            raise ValidationError.single(
+                "$.client_id",
+                "a party holding the payer or decision_maker role (the client pays or decides; "
+                f"here: {', '.join(self.client_parties)})",
+                self.client_id,
+            )
         known = {deliverable.id for deliverable in self.deliverables}
         for index, deliverable in enumerate(self.deliverables):
             for position, target in enumerate(deliverable.waits_on):

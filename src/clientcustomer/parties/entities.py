@@ -152,7 +152,7 @@ class Party:
 
     Attributes:
         id: A stable, non-empty identifier.
-        name: A display name.
+        name: A display name (not empty: a party has a name).
         kind: ``person`` or ``organization`` (strings are accepted and converted).
 
     Example:
@@ -162,7 +162,7 @@ class Party:
     """
 
     id: str = attrs.field(validator=v.non_empty_str)
-    name: str = attrs.field(validator=v.text)
+    name: str = attrs.field(validator=v.non_empty_str)
     kind: PartyKind = attrs.field(default=PartyKind.ORGANIZATION, converter=_to_party_kind)
 
     def _repr_html_(self) -> str:

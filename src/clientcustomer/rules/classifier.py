@@ -13,6 +13,7 @@ import functools
 import math
 import operator
 import sys
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -24,12 +25,13 @@ from clientcustomer.lifecycle.machine import ClassificationSummary
 from clientcustomer.parties.entities import Client, Customer, FormerClient
 from clientcustomer.signals.derive import (
     _INT64_MAX,
+    _NO_CUSTOM,
     SIGNALS,
     Aspect,
     Signals,
     SignalValue,
-    _check_custom,
     derive_signals_for,
+    not_a_signal,
 )
 
 from . import conditions as c
@@ -49,7 +51,16 @@ DECIDED_BY_SCORE = "score"
 DECIDED_BY_REQUIRES = "policy.requires"
 """``decided_by`` when the policy's ``requires`` condition kept the verdict at customer."""
 DECIDED_BY_DEFAULT = "policy.default"
-"""``decided_by`` under ``first``/``priority`` when no rule fired."""
+"""``decided_by`` under ``first``/``priority`` when no rule fired (every rule decided)."""
+DECIDED_BY_INSUFFICIENT = "insufficient-evidence"
+"""``decided_by`` when no rule fired and a rule could not be decided for an unknown value."""
+INSUFFICIENT_NOTE = (
+    "Insufficient evidence: no rule fired, and the rules that could not be decided read "
+    "unknown signals; the verdict cannot tell customer from client."
+)
+"""The note of a verdict decided by insufficient evidence."""
+ID_KEYS = frozenset({"id", "party_id"})
+"""Keys and columns that name a record and are always allowed beside its signals."""
 
 _ROLE_SCORES = {Role.CLIENT: 1.0, Role.AMBIGUOUS: 0.0, Role.CUSTOMER: -1.0}
 
@@ -85,8 +96,12 @@ def _optional_finite(instance: object, attribute: attrs.Attribute[Any], value: o
         _finite(instance, attribute, value)
 
 
+def _read_only(value: object) -> Any:  # noqa: ANN401 - checked by the validator next
+    return types.MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
 def _values(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
         raise v.fail(attribute, "a dict of signal name to value", value)
     for key, item in value.items():
         if item is not None and not isinstance(item, int | float | bool | str):
@@ -127,7 +142,7 @@ class Evidence:
         leans: The end it leans to (``client`` or ``customer``), if any.
         points: The points it gave (``score`` policy only).
         because: The rule's sentence.
-        values: The signal values its condition read (``None``: unknown).
+        values: The signal values its condition read (``None``: unknown); read-only.
 
     Example:
         >>> from clientcustomer import classify
@@ -141,7 +156,9 @@ class Evidence:
     leans: Role | None = attrs.field(converter=_optional_role)
     points: float | None = attrs.field(validator=_optional_finite)
     because: str = attrs.field(validator=v.text)
-    values: dict[str, SignalValue | None] = attrs.field(factory=dict, validator=_values, hash=False)
+    values: Mapping[str, SignalValue | None] = attrs.field(
+        factory=dict, converter=_read_only, validator=_values, hash=False
+    )
 
     def __str__(self) -> str:
         where = self.aspect.value if self.aspect is not None else "rule"
@@ -189,7 +206,9 @@ class Classification:
     """The verdict on one relationship, with everything needed to explain it.
 
     Attributes:
-        role: ``customer``, ``client`` or ``ambiguous`` (evidence balanced, in the score band).
+        role: ``customer``, ``client`` or ``ambiguous``: the evidence is balanced (in the score
+            band), or insufficient (no rule fired and a rule could not be decided because a
+            signal it reads is unknown: ``decided_by`` is ``insufficient-evidence``).
         score: Under ``score``: the sum of the points of the rules that fired. Under
             ``first``/``priority``: 1 for client, 0 for ambiguous, -1 for customer.
         margin: How far the score is past the client threshold (negative: short of it); under
@@ -197,12 +216,14 @@ class Classification:
         ruleset: The rule set as ``id@version``.
         decided_by: What decided: the rule id under ``first``/``priority`` (or
             ``policy.default``); under ``score``, ``score``, or ``policy.requires`` when the
-            rule set's requirement (relational evidence, by default) kept the verdict at customer.
+            rule set's requirement (relational evidence, by default) kept the verdict at customer;
+            under every policy ``insufficient-evidence`` when nothing known decided.
         fired: The ids of the rules that fired, in rule-set order.
         evidence: One entry per rule that fired.
         unknown: The signals the rule set reads that were unknown for this record.
         unresolved: The rules that could not be decided because a signal was unknown.
-        note: A sentence on the decision when a policy requirement decided it.
+        note: A sentence on the decision when a policy requirement or insufficient evidence
+            decided it.
 
     Example:
         >>> from clientcustomer import classify
@@ -224,6 +245,20 @@ class Classification:
     unknown: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a signal"))
     unresolved: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
     note: str = attrs.field(default="", validator=v.text)
+
+    @property
+    def insufficient_evidence(self) -> bool:
+        """Whether the verdict says "cannot tell": no rule fired and an unknown value could decide.
+
+        Example:
+            >>> from clientcustomer import classify
+            >>> verdict = classify({})
+            >>> verdict.role.value, verdict.insufficient_evidence
+            ('ambiguous', True)
+            >>> classify({"service_share": 0.0}).insufficient_evidence
+            False
+        """
+        return self.decided_by == DECIDED_BY_INSUFFICIENT
 
     @property
     def leanings(self) -> tuple[AspectLeaning, ...]:
@@ -439,7 +474,7 @@ def _evidence_of(
         set_leans(item, leans)
         set_points(item, points)
         set_because(item, because)
-        set_values(item, {name: read(signals) for name, read in reads})
+        set_values(item, types.MappingProxyType({name: read(signals) for name, read in reads}))
         return item
 
     if len(reads) != 1:
@@ -453,7 +488,7 @@ def _evidence_of(
         set_leans(item, leans)
         set_points(item, points)
         set_because(item, because)
-        set_values(item, {name: read(signals)})
+        set_values(item, types.MappingProxyType({name: read(signals)}))
         return item
 
     return evidence_of_one
@@ -475,12 +510,15 @@ _PLAIN = tuple(
 _CANONICAL = frozenset(SIGNALS)
 
 
-def _plain_signals(record: dict[str, Any]) -> Signals | None:
-    """`Signals` from a dict whose values are all plainly valid; ``None``: take the slow path.
+def _plain_signals(record: Mapping[str, Any]) -> Signals | None:
+    """`Signals` from a dict of canonical signals all plainly valid; ``None``: take the slow path.
 
     Accepts only what `Signals.from_mapping` accepts (exact ``bool``/``int``/``float`` types,
-    finite, in range); anything else, valid or not, goes to it for the same result or error.
+    finite, in range, no other key); anything else, valid or not, goes to it for the same result
+    or error.
     """
+    if not record.keys() <= _CANONICAL:
+        return None
     signals: Signals = _create(Signals)
     for name, set_slot, kind, low, high in _PLAIN:
         value = record.get(name)
@@ -498,13 +536,7 @@ def _plain_signals(record: dict[str, Any]) -> Signals | None:
             ):
                 return None
         set_slot(signals, value)
-    if record.keys() <= _CANONICAL:
-        custom = {}
-    else:
-        custom = {key: value for key, value in record.items() if key not in _CANONICAL}
-        if _check_custom(custom):
-            return None
-    _SET_CUSTOM(signals, custom)
+    _SET_CUSTOM(signals, _NO_CUSTOM)
     return signals
 
 
@@ -556,6 +588,7 @@ class Classifier:
         "_customer_below",
         "_decide",
         "_gate",
+        "_names",
         "_reads",
         "_ref",
         "_rules",
@@ -601,6 +634,39 @@ class Classifier:
             read.update(dict.fromkeys(c.signals_of(c.parse_condition(requires))))
         self._reads = tuple((name, _getter(name)) for name in read)
         self._custom = tuple((name, kind) for name, kind in ruleset.signals.items() if name in read)
+        self._names = _CANONICAL | frozenset(ruleset.signals)
+
+    def _skipped(self, passthrough: Iterable[str]) -> frozenset[str]:
+        """The keys set aside unread: the id keys and ``passthrough`` (checked: no signal)."""
+        if isinstance(passthrough, str) or not isinstance(passthrough, Iterable):
+            raise ValidationError.single(
+                "passthrough", "names of descriptive keys (a list of strings)", passthrough
+            )
+        names = frozenset(passthrough)
+        for name in names:
+            if not isinstance(name, str) or name in self._names:
+                raise ValidationError.single(
+                    "passthrough",
+                    f"names that are not signals of {self._ref} (a signal is read, not passed)",
+                    name,
+                )
+        return (ID_KEYS - self._names) | names
+
+    def _known(self, record: Mapping[str, Any], skipped: frozenset[str]) -> Mapping[str, Any]:
+        """The record without the keys set aside; every other key must be a signal."""
+        extra = [key for key in record if key not in self._names]
+        if not extra:
+            return record
+        problems = [
+            not_a_signal(key, self._names, self._ref) for key in extra if key not in skipped
+        ]
+        if problems:  # the names first, then what is wrong with the signals' values
+            try:
+                Signals.from_mapping({k: v for k, v in record.items() if k in self._names})
+            except ValidationError as error:
+                problems.extend(error.problems)
+            raise ValidationError(problems)
+        return {key: value for key, value in record.items() if key not in skipped}
 
     @property
     def ruleset(self) -> Ruleset:
@@ -633,31 +699,57 @@ class Classifier:
             )
         return tuple(results)
 
-    def signals_of(self, record: Record, *, as_of: dt.date | None = None) -> Signals:
+    def signals_of(
+        self, record: Record, *, as_of: dt.date | None = None, passthrough: Iterable[str] = ()
+    ) -> Signals:
         """The validated signals of a record, as the classifier reads them.
+
+        Every key of a mapping must be a signal of the rule set (canonical, or a custom signal
+        it declares), an id key (``id``, ``party_id``) or a name in ``passthrough``; the last two
+        are set aside unread. A `Signals` may carry only the custom signals the rule set
+        declares (or names in ``passthrough``).
 
         Args:
             record: `Signals`, a mapping of signal values, or an entity (with ``as_of``).
             as_of: The date to derive an entity's signals on.
+            passthrough: Descriptive keys to set aside (a name, a segment...).
 
         Returns:
             The signals.
 
         Raises:
-            ValidationError: When the record is not one of those, a value is invalid, or a
-                custom signal's value does not have the type the rule set declares.
+            ValidationError: When the record is not one of those, a key is not a signal of the
+                rule set (each named, with a close signal's name when there is one), a value is
+                invalid, or a custom signal's value does not have the type the rule set declares.
 
         Example:
             >>> from clientcustomer import Classifier
-            >>> Classifier().signals_of({"tenure_days": 30}).tenure_days
+            >>> Classifier().signals_of({"id": "acme", "tenure_days": 30}).tenure_days
             30
-        """
+            >>> Classifier().signals_of({"tenur_days": 30})
+            Traceback (most recent call last):
+            ...
+            clientcustomer.exceptions.ValidationError: $.tenur_days: not a signal of default@1 (did you mean 'tenure_days'?); a descriptive column goes in passthrough
+        """  # noqa: E501 - a doctest line cannot be wrapped
+        return self._signals_of(record, as_of, self._skipped(passthrough))
+
+    def _signals_of(
+        self, record: Record, as_of: dt.date | None, skipped: frozenset[str]
+    ) -> Signals:
         if type(record) is dict:
-            signals = _plain_signals(record) or Signals.from_mapping(record)
+            known = self._known(record, skipped)
+            signals = _plain_signals(known) or Signals.from_mapping(known)
         elif isinstance(record, Signals):
             signals = record
+            undeclared = [
+                key for key in record.custom if key not in self._names and key not in skipped
+            ]
+            if undeclared:
+                raise ValidationError(
+                    not_a_signal(key, self._names, self._ref) for key in undeclared
+                )
         elif isinstance(record, Mapping):
-            signals = Signals.from_mapping(record)
+            signals = Signals.from_mapping(self._known(record, skipped))
         elif isinstance(record, Customer | Client | FormerClient):
             on = v.a_date(as_of, "$.as_of", "a date to derive the entity's signals on")
             signals = derive_signals_for(record, as_of=on)
@@ -673,20 +765,25 @@ class Classifier:
                 raise ValidationError.single(f"$.{name}", f"a {kind} or null", value)
         return signals
 
-    def classify(self, record: Record, *, as_of: dt.date | None = None) -> Classification:
+    def classify(
+        self, record: Record, *, as_of: dt.date | None = None, passthrough: Iterable[str] = ()
+    ) -> Classification:
         """Classify one record and explain the verdict.
 
         Args:
-            record: `Signals`, a mapping of signal name to value (missing or ``None``: unknown;
-                names that are not canonical are custom signals), or a `Customer`/`Client`/
-                `FormerClient`, whose signals are derived from its log as of ``as_of``.
+            record: `Signals`, a mapping of signal name to value (missing, ``None`` or NaN:
+                unknown; every key a signal of the rule set, an ``id``/``party_id``, or a name
+                in ``passthrough``), or a `Customer`/`Client`/`FormerClient`, whose signals are
+                derived from its log as of ``as_of``.
             as_of: Required for an entity; ignored otherwise.
+            passthrough: Descriptive keys of the record to set aside unread.
 
         Returns:
             The classification.
 
         Raises:
-            ValidationError: When the record is invalid (every problem named).
+            ValidationError: When the record is invalid (every problem named), such as a key
+                that is not a signal of the rule set.
 
         Example:
             >>> from clientcustomer import Classifier
@@ -694,12 +791,15 @@ class Classifier:
             ...                                  "customization": 0.25, "tenure_days": 500})
             >>> verdict.role.value, verdict.score, verdict.margin
             ('ambiguous', 3.0, -2.0)
+            >>> Classifier().classify({"id": "acme", "name": "Acme", "customization": 0.9},
+            ...                       passthrough=["name"]).role.value
+            'ambiguous'
         """
-        if type(record) is dict and not self._custom:  # the hot path: a plain, valid dict
+        if type(record) is dict and not self._custom and not passthrough:  # the hot path
             signals = _plain_signals(record)
             if signals is not None:
                 return self._decide(signals)
-        return self._decide(self.signals_of(record, as_of=as_of))
+        return self._decide(self._signals_of(record, as_of, self._skipped(passthrough)))
 
     def classify_many(
         self,
@@ -708,12 +808,14 @@ class Classifier:
         as_of: dt.date | None = None,
         progress: Callable[[int], object] | None = None,
         every: int = 10_000,
+        passthrough: Iterable[str] = (),
     ) -> Iterator[Classification]:
         """Classify a stream of records lazily, one at a time, in constant memory.
 
         Args:
             records: Any iterable of records (see `classify`).
             as_of: Required when the records are entities.
+            passthrough: Descriptive keys of the records to set aside unread.
             progress: Called with the number of records classified so far, every ``every``
                 records and once at the end (for a progress bar in a notebook or a terminal).
             every: How many records between two ``progress`` calls.
@@ -739,10 +841,11 @@ class Classifier:
             raise ValidationError.single("every", "an integer >= 1", every)
         if progress is not None and not callable(progress):
             raise ValidationError.single("progress", "a callable taking a count, or None", progress)
+        skipped = self._skipped(passthrough)
         count = 0
         for index, record in enumerate(records):
             try:
-                signals = self.signals_of(record, as_of=as_of)
+                signals = self._signals_of(record, as_of, skipped)
             except ValidationError as error:
                 raise error.prefixed(f"$[{index}]") from None
             yield self._decide(signals)
@@ -777,7 +880,11 @@ class Classifier:
         else:
             role = Role.CUSTOMER
         decided_by, note = DECIDED_BY_SCORE, ""
-        if role is not Role.CUSTOMER and self._gate is not None and self._gate(signals) is not True:
+        if not fired and unresolved:
+            role, decided_by, note = Role.AMBIGUOUS, DECIDED_BY_INSUFFICIENT, INSUFFICIENT_NOTE
+        elif (
+            role is not Role.CUSTOMER and self._gate is not None and self._gate(signals) is not True
+        ):
             role, decided_by, note = Role.CUSTOMER, DECIDED_BY_REQUIRES, self._because
         return _classification(
             role,
@@ -807,7 +914,10 @@ class Classifier:
                     break
             elif result is None:
                 unresolved.append(compiled.rule.id)
-        if chosen is None:
+        note = ""
+        if chosen is None and unresolved:
+            role, decided_by, note = Role.AMBIGUOUS, DECIDED_BY_INSUFFICIENT, INSUFFICIENT_NOTE
+        elif chosen is None:
             role, decided_by = self._ruleset.policy.default, DECIDED_BY_DEFAULT
         else:
             assert chosen.rule.role is not None  # noqa: S101 - checked when the set was built
@@ -823,7 +933,7 @@ class Classifier:
             tuple(item.evidence(signals) for item in fired),
             self._unknown(signals),
             tuple(unresolved),
-            "",
+            note,
         )
 
 
@@ -842,26 +952,32 @@ def _default_classifier() -> Classifier:
     return Classifier(default_ruleset())
 
 
-def classify(record: Record, *, as_of: dt.date | None = None) -> Classification:
+def classify(
+    record: Record, *, as_of: dt.date | None = None, passthrough: Iterable[str] = ()
+) -> Classification:
     """Classify one record with the default rule set.
 
     Args:
         record: `Signals`, a mapping of signal name to value, or an entity (with ``as_of``).
         as_of: Required for an entity.
+        passthrough: Descriptive keys of the record to set aside unread (an ``id`` always is).
 
     Returns:
         The classification, with its evidence.
 
     Raises:
-        ValidationError: When the record is invalid.
+        ValidationError: When the record is invalid, or a key is not a signal (with the close
+            signal's name: ``did you mean 'collaborative_share'?``).
 
     Example:
         >>> from clientcustomer import classify
         >>> classify({"collaborative_share": 0.6, "customization": 1.0,
         ...           "service_share": 1.0, "tenure_days": 20}).role
         <Role.CLIENT: 'client'>
+        >>> classify({}).decided_by
+        'insufficient-evidence'
     """
-    return _default_classifier().classify(record, as_of=as_of)
+    return _default_classifier().classify(record, as_of=as_of, passthrough=passthrough)
 
 
 def classify_many(
@@ -870,12 +986,15 @@ def classify_many(
     as_of: dt.date | None = None,
     progress: Callable[[int], object] | None = None,
     every: int = 10_000,
+    passthrough: Iterable[str] = (),
 ) -> Iterator[Classification]:
-    """Classify a stream of records lazily with the default rule set.
+    """Classify a stream of records lazily with the default rule set (see `Classifier`).
 
     Example:
         >>> from clientcustomer import classify_many
         >>> [c.role.value for c in classify_many([{"customization": 0.0}, {"customization": 1.0}])]
         ['customer', 'ambiguous']
     """
-    return _default_classifier().classify_many(records, as_of=as_of, progress=progress, every=every)
+    return _default_classifier().classify_many(
+        records, as_of=as_of, progress=progress, every=every, passthrough=passthrough
+    )

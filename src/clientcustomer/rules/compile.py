@@ -20,10 +20,13 @@ import enum
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from clientcustomer.exceptions import MissingDependencyError, ValidationError
-from clientcustomer.signals.derive import Aspect
+import attrs
+
+from clientcustomer.exceptions import MissingDependencyError, Problem, ValidationError
+from clientcustomer.signals.derive import SIGNALS, Aspect, not_a_signal
 
 from . import conditions as c
+from .classifier import DECIDED_BY_INSUFFICIENT, ID_KEYS
 from .ruleset import HitPolicy, Role, Rule, Ruleset, default_ruleset
 
 if TYPE_CHECKING:  # narwhals is optional: its types are read by the type checker only
@@ -72,6 +75,41 @@ _DOUBLE = {
     Dialect.SQLITE: "REAL",
     Dialect.SPARK: "DOUBLE",
 }
+_TEXT = {
+    Dialect.ANSI: "VARCHAR(200)",
+    Dialect.DUCKDB: "VARCHAR",
+    Dialect.POSTGRES: "TEXT",
+    Dialect.SQLITE: "TEXT",
+    Dialect.SPARK: "STRING",
+}
+
+
+def _kinds(ruleset: Ruleset) -> dict[str, str]:
+    """Every signal of the rule set with its type: number, integer, boolean or string."""
+    kinds: dict[str, str] = {name: spec.type for name, spec in SIGNALS.items()}
+    kinds.update(ruleset.signals)
+    return kinds
+
+
+def _bounds(name: str, kind: str) -> tuple[float | None, float | None, bool] | None:
+    """(minimum, maximum, may be infinite) of a numeric signal; ``None``: nothing to check."""
+    spec = SIGNALS.get(name)
+    if kind not in {"number", "integer"}:
+        return None
+    low = None if spec is None else spec.minimum
+    high = None if spec is None else spec.maximum
+    if low is None and high is None and kind == "integer":
+        return None
+    return low, high, kind == "number"
+
+
+def _expected_range(low: float | None, high: float | None, kind: str) -> str:
+    article = "an" if kind == "integer" else "a"
+    if low is not None and high is not None:
+        return f"{article} {kind} between {low:g} and {high:g}"
+    if low is not None:
+        return f"{article} {kind} >= {low:g}"
+    return f"a finite {kind}"
 
 
 def _dialect(value: Dialect | str) -> Dialect:
@@ -110,9 +148,12 @@ def _aspect_points(rule: Rule) -> float:
 class _Sql:
     """Writes one dialect's SQL for conditions and decisions."""
 
-    def __init__(self, dialect: Dialect, missing: frozenset[str]) -> None:
+    def __init__(
+        self, dialect: Dialect, missing: frozenset[str], kinds: dict[str, str] | None = None
+    ) -> None:
         self.dialect = dialect
         self.missing = missing
+        self.kinds = kinds or {}
 
     def identifier(self, name: str) -> str:
         if self.dialect is Dialect.SPARK:
@@ -144,7 +185,67 @@ class _Sql:
             return self.literal(operand.value)
         if operand.name in self.missing:
             return "NULL"
-        return self.identifier(operand.name)
+        return self.column(operand.name)
+
+    def column(self, name: str) -> str:
+        """A signal's column; a number's NaN read as NULL (unknown), as on every path.
+
+        NaN equals NaN in DuckDB, PostgreSQL and Spark (which order it above every number, so
+        that it would pass every ``>=``); SQLite stores no NaN.
+        """
+        quoted = self.identifier(name)
+        if self.kinds.get(name) != "number" or self.dialect is Dialect.SQLITE:
+            return quoted
+        return f"NULLIF({quoted}, CAST('NaN' AS {_DOUBLE[self.dialect]}))"
+
+    def infinity(self, sign: str = "") -> str:
+        if self.dialect is Dialect.SQLITE:
+            return f"{sign}9e999"
+        return f"CAST('{sign}Infinity' AS {_DOUBLE[self.dialect]})"
+
+    def refuse(self, message: str, value: str, row_id: str | None) -> str:
+        """An expression that fails the query with ``message``, the value and the row's id."""
+        text = _TEXT[self.dialect]
+        parts = [self.text(message), f"CAST({value} AS {text})"]
+        if row_id is not None:
+            parts += [
+                self.text(f" (row {row_id} "),
+                f"COALESCE(CAST({self.identifier(row_id)} AS {text}), 'null')",
+                self.text(")"),
+            ]
+        joined = " || ".join(parts)
+        if self.dialect is Dialect.DUCKDB:
+            return f"error({joined})"
+        if self.dialect is Dialect.SPARK:
+            return f"raise_error({joined})"
+        if self.dialect is Dialect.SQLITE:
+            # A JSON path not starting with "$" fails, quoting the text.
+            return f"json_extract('{{}}', 'refused ' || {joined})"
+        # PostgreSQL and standard SQL: converting the message to a number fails, quoting it.
+        return f"CAST(CAST({joined} AS INTEGER) AS {text})"
+
+    def guards(self, names: Iterable[str], row_id: str | None) -> str:
+        """``WHEN`` clauses that fail the query on an infinite or out-of-range value."""
+        whens = []
+        for name in names:
+            kind = self.kinds.get(name, "number")
+            bounds = _bounds(name, kind)
+            if name in self.missing or bounds is None:
+                continue
+            low, high, infinite = bounds
+            column, raw = self.column(name), self.identifier(name)
+            tests = []
+            if low is not None:
+                tests.append(f"{column} < {self.double(low)}")
+            if high is not None:
+                tests.append(f"{column} > {self.double(high)}")
+            if infinite:
+                tests.append(f"{column} = {self.infinity()}")
+                if low is None:
+                    tests.append(f"{column} = {self.infinity('-')}")
+            message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
+            whens.append(f"WHEN {' OR '.join(tests)} THEN {self.refuse(message, raw, row_id)} ")
+        return "".join(whens)
 
     def flag(self, name: c.Name) -> str:
         """A boolean signal; a missing one is a typed NULL (Spark refuses an untyped one)."""
@@ -185,7 +286,9 @@ class _Sql:
         return self.literal(value)
 
 
-def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, list[str]]:
+def _select_list(
+    ruleset: Ruleset, sql: _Sql, *, leanings: bool, row_id: str | None = None
+) -> tuple[str, list[str]]:
     """The inner score expression (or ``""``) and the outer output columns."""
     policy = ruleset.policy
     role, score, decided = (
@@ -195,6 +298,11 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
     )
     columns: list[str] = []
     inner = ""
+    guards = sql.guards(_used_signals(ruleset), row_id)
+    # No rule fired and one could not be decided (a signal it reads is unknown): cannot tell.
+    unknown = " OR ".join(f"({sql.condition(rule.condition)}) IS NULL" for rule in ruleset.rules)
+    undecided = f"({unknown})" if unknown else sql.literal(value=False)
+    ambiguous, insufficient_id = sql.text(Role.AMBIGUOUS), sql.text(DECIDED_BY_INSUFFICIENT)
     if policy.hit is HitPolicy.SCORE:
         terms = [sql.double(0.0)]
         terms.extend(
@@ -207,16 +315,22 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
         requires = None if policy.requires is None else c.parse_condition(policy.requires)
         when_gate = sql.literal(value=True) if requires is None else sql.condition(requires)
         gate = sql.literal(value=True) if requires is None else sql.fires(requires)
+        fired = " OR ".join(sql.fires(rule.condition) for rule in ruleset.rules) or sql.literal(
+            value=False
+        )
+        insufficient = f"(NOT ({fired}) AND {undecided})"
         columns.append(
-            f"CASE WHEN {score} >= {sql.double(policy.client_at)} AND {when_gate} "
+            f"CASE {guards}WHEN {insufficient} THEN {ambiguous} "
+            f"WHEN {score} >= {sql.double(policy.client_at)} AND {when_gate} "
             f"THEN {sql.text(Role.CLIENT)} "
             f"WHEN {score} >= {sql.double(policy.customer_below)} AND {when_gate} "
-            f"THEN {sql.text(Role.AMBIGUOUS)} "
+            f"THEN {ambiguous} "
             f"ELSE {sql.text(Role.CUSTOMER)} END AS {role}"
         )
         columns.append(score)
         columns.append(
-            f"CASE WHEN {score} >= {sql.double(policy.customer_below)} AND NOT {gate} "
+            f"CASE WHEN {insufficient} THEN {insufficient_id} "
+            f"WHEN {score} >= {sql.double(policy.customer_below)} AND NOT {gate} "
             f"THEN {sql.text('policy.requires')} ELSE {sql.text('score')} END AS {decided}"
         )
     else:
@@ -234,9 +348,19 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
             f"{when}{sql.text(rule.id)}" for when, rule in zip(whens, rules, strict=True)
         )
         default = policy.default
-        columns.append(f"CASE {roles} ELSE {sql.text(default)} END AS {role}")
-        columns.append(f"CASE {scores} ELSE {sql.double(_ROLE_SCORES[default])} END AS {score}")
-        columns.append(f"CASE {ids} ELSE {sql.text('policy.default')} END AS {decided}")
+        # Past every rule's WHEN none fired: an undecided one makes it "cannot tell".
+        columns.append(
+            f"CASE {guards}{roles} WHEN {undecided} THEN {ambiguous} "
+            f"ELSE {sql.text(default)} END AS {role}"
+        )
+        columns.append(
+            f"CASE {scores} WHEN {undecided} THEN {sql.double(_ROLE_SCORES[Role.AMBIGUOUS])} "
+            f"ELSE {sql.double(_ROLE_SCORES[default])} END AS {score}"
+        )
+        columns.append(
+            f"CASE {ids} WHEN {undecided} THEN {insufficient_id} "
+            f"ELSE {sql.text('policy.default')} END AS {decided}"
+        )
     if leanings:
         # Under ``first`` the one-record path stops at the deciding rule: later rules give no
         # evidence, so a rule counts only when no earlier one fired.
@@ -261,13 +385,14 @@ def _select_list(ruleset: Ruleset, sql: _Sql, *, leanings: bool) -> tuple[str, l
     return inner, columns
 
 
-def to_sql(
+def to_sql(  # noqa: PLR0913 - keyword-only options of one query
     ruleset: Ruleset | None = None,
     *,
     table: str,
     dialect: Dialect | str = Dialect.ANSI,
     missing: Iterable[str] = (),
     leanings: bool = False,
+    row_id: str | None = None,
 ) -> str:
     """Compile a rule set into one ``SELECT`` that classifies every row of a table.
 
@@ -280,12 +405,21 @@ def to_sql(
     The table must not already have columns of those names (`classify_sql` checks it; this
     function cannot see the table).
 
+    Unknown values are unknown as on the one-record path: ``NULL``, and a number column's NaN
+    (read as ``NULL``). A row where no rule fires and a rule cannot be decided is ``ambiguous``,
+    decided by ``insufficient-evidence``. An infinite or out-of-range signal value fails the
+    query when its row is read, with a message naming the column, the value and, with
+    ``row_id``, the row (DuckDB ``error``, Spark ``raise_error``, a failing conversion in
+    PostgreSQL and standard SQL, a failing JSON path in SQLite).
+
     Args:
         ruleset: The rule set; the default one when ``None``.
         table: The table (or view) to read; ``schema.table`` is quoted part by part.
         dialect: ``ansi``, ``duckdb``, ``postgres``, ``sqlite`` or ``spark``.
         missing: Signals the table has no column for.
         leanings: Add the per-aspect leaning columns.
+        row_id: A column naming each row (such as ``id``), quoted in the message of a refused
+            value.
 
     Returns:
         The SQL text.
@@ -298,14 +432,14 @@ def to_sql(
         >>> rules = Ruleset("tiny", "1", RulesetPolicy("first", default="customer"), (
         ...     Rule("retainer", "active_engagement", "A contract is running.", role="client"),))
         >>> print(to_sql(rules, table="accounts"))
-        SELECT *, CASE WHEN "active_engagement" THEN 'client' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
+        SELECT *, CASE WHEN "active_engagement" THEN 'client' WHEN (("active_engagement") IS NULL) THEN 'ambiguous' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) WHEN (("active_engagement") IS NULL) THEN CAST(0.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' WHEN (("active_engagement") IS NULL) THEN 'insufficient-evidence' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
     """  # noqa: E501 - a doctest line cannot be wrapped
     chosen = _ruleset(ruleset)
     if not isinstance(table, str) or not all(part.strip() for part in table.split(".")):
         # Each dot-separated part is one quoted identifier: none may be empty ("a..b", "a.").
         raise ValidationError.single("table", "a table name (schema.table, no empty part)", table)
-    sql = _Sql(_dialect(dialect), frozenset(missing))
-    inner, columns = _select_list(chosen, sql, leanings=leanings)
+    sql = _Sql(_dialect(dialect), frozenset(missing), _kinds(chosen))
+    inner, columns = _select_list(chosen, sql, leanings=leanings, row_id=row_id)
     source = sql.table(table)
     if inner:
         # Identifiers are quoted and literals escaped by _Sql: no user text reaches the SQL raw.
@@ -346,24 +480,31 @@ def classify_sql(
     ruleset: Ruleset | None = None,
     *,
     leanings: bool = False,
+    passthrough: Iterable[str] = (),
 ) -> Any:  # noqa: ANN401 - a duckdb relation
     """Classify every row of a DuckDB table or view, in the database, lazily.
 
-    The table's columns are read first: a signal without a column is unknown on every row, and
-    a signal column of the wrong type is refused before any row is read.
+    The table's columns are read first: a signal without a column is unknown on every row, a
+    signal column of the wrong type is refused before any row is read, and so is a column that
+    is not a signal of the rule set (with the close signal's name), unless it is ``id``,
+    ``party_id`` or named in ``passthrough``. A NaN is unknown; an infinite or out-of-range
+    value fails the query when its row is fetched, naming the column, the value and the row's
+    ``id`` (see `to_sql`).
 
     Args:
         connection: A ``duckdb`` connection (``duckdb.connect()``).
         table: The table or view name (``schema.table`` allowed).
         ruleset: The rule set; the default one when ``None``.
         leanings: Add the per-aspect leaning columns.
+        passthrough: Descriptive columns to keep unread (a name, a segment...).
 
     Returns:
         A DuckDB relation (lazy): the table's columns plus ``role``, ``score``, ``decided_by``.
 
     Raises:
-        ValidationError: When the table does not exist, a signal column has the wrong type, or
-            the table already has a column the verdict adds (``role``, ``score``,
+        ValidationError: When the table does not exist, a signal column has the wrong type, a
+            column is not a signal of the rule set, or the table already has a column the
+            verdict adds (``role``, ``score``,
             ``decided_by``, a leaning column).
 
     Example:
@@ -387,6 +528,7 @@ def classify_sql(
         raise ValidationError.single("table", "an existing table or view", table) from error
     kinds = {str(row[0]): str(row[1]).upper() for row in described}
     _check_outputs(kinds, leanings=leanings, where=f"{table}.", adds="classify_sql")
+    _check_names(chosen, kinds, passthrough, where=f"{table}.")
     types = chosen.signal_types()
     problems = []
     for name in _used_signals(chosen):
@@ -401,8 +543,38 @@ def classify_sql(
             f"{table}.{name}", f"a {expected} column", kind.lower()
         ) from None
     missing = [name for name in _used_signals(chosen) if name not in kinds]
-    query = to_sql(chosen, table=table, dialect=Dialect.DUCKDB, missing=missing, leanings=leanings)
+    row_id = next((name for name in ("id", "party_id") if name in kinds), None)
+    query = to_sql(
+        chosen,
+        table=table,
+        dialect=Dialect.DUCKDB,
+        missing=missing,
+        leanings=leanings,
+        row_id=row_id,
+    )
     return connection.sql(query)
+
+
+def _check_names(
+    ruleset: Ruleset, columns: Iterable[str], passthrough: Iterable[str], *, where: str
+) -> None:
+    """Refuse a column that is not a signal, an id or a passthrough column, naming each."""
+    if isinstance(passthrough, str) or not isinstance(passthrough, Iterable):
+        raise ValidationError.single(
+            "passthrough", "names of descriptive columns (a list of strings)", passthrough
+        )
+    names = frozenset(SIGNALS) | frozenset(ruleset.signals)
+    allowed = names | ID_KEYS | frozenset(passthrough)
+    problems = [
+        not_a_signal(column, names, ruleset.ref) for column in columns if column not in allowed
+    ]
+    if problems:
+        raise ValidationError(
+            attrs.evolve(problem, field=where + problem.field.removeprefix("$."))
+            if where != "$."
+            else problem
+            for problem in problems
+        )
 
 
 def _check_outputs(names: Iterable[str], *, leanings: bool, where: str, adds: str) -> None:
@@ -437,9 +609,20 @@ def _used_signals(ruleset: Ruleset) -> tuple[str, ...]:
 class _Frame:
     """Writes narwhals expressions; each condition as a pair (is true, is false), never null."""
 
-    def __init__(self, nw_module: Any, columns: frozenset[str]) -> None:  # noqa: ANN401
+    def __init__(
+        self,
+        nw_module: Any,  # noqa: ANN401 - the narwhals module
+        columns: frozenset[str],
+        floats: frozenset[str] = frozenset(),
+    ) -> None:
         self.nw = nw_module
         self.columns = columns
+        self.floats = floats
+
+    def col(self, name: str) -> _Expr:
+        """A signal's column; a float column's NaN is null (unknown), as on every path."""
+        column = self.nw.col(name)
+        return column.fill_nan(None) if name in self.floats else column
 
     def literal(self, value: c.LiteralValue) -> _Expr:
         """A literal; an integer beyond 64 bits as the nearest double (no engine holds it)."""
@@ -448,7 +631,7 @@ class _Frame:
         return self.nw.lit(value)
 
     def known(self, name: str) -> _Expr:
-        return ~self.nw.col(name).is_null()
+        return ~self.col(name).is_null()
 
     def truth(self, expr: c.Expr) -> tuple[_Expr, _Expr]:  # noqa: C901, PLR0911, PLR0912
         nw_ = self.nw
@@ -456,7 +639,7 @@ class _Frame:
             case c.Name(name=name):
                 if name not in self.columns:
                     return nw_.lit(False), nw_.lit(False)  # noqa: FBT003 - a literal
-                column = nw_.col(name)
+                column = self.col(name)
                 return self.known(name) & (column == True), self.known(name) & (  # noqa: E712
                     column == False  # noqa: E712 - an expression, not a test
                 )
@@ -471,8 +654,8 @@ class _Frame:
                     assert isinstance(right, c.Literal)  # noqa: S101 - for the type checker
                     outcome = c.evaluate(expr, {})
                     return nw_.lit(outcome is True), nw_.lit(outcome is False)
-                a = nw_.col(left.name) if isinstance(left, c.Name) else self.literal(left.value)
-                b = nw_.col(right.name) if isinstance(right, c.Name) else self.literal(right.value)
+                a = self.col(left.name) if isinstance(left, c.Name) else self.literal(left.value)
+                b = self.col(right.name) if isinstance(right, c.Name) else self.literal(right.value)
                 known = self.known(names[0])
                 for name in names[1:]:
                     known = known & self.known(name)
@@ -487,7 +670,7 @@ class _Frame:
                     return known & hit, known & ~hit
                 # One equality per value, as SQL's IN: a list of mixed ints and floats, or floats
                 # tested against an integer column, is refused by some engines' is_in.
-                column = nw_.col(name.name)
+                column = self.col(name.name)
                 member = nw_.any_horizontal(
                     *(column == self.literal(item.value) for item in values), ignore_nulls=True
                 )
@@ -498,7 +681,7 @@ class _Frame:
                 if name.name not in self.columns:
                     unknown, other = nw_.lit(True), nw_.lit(False)  # noqa: FBT003
                 else:
-                    unknown, other = nw_.col(name.name).is_null(), self.known(name.name)
+                    unknown, other = self.col(name.name).is_null(), self.known(name.name)
                 return (other, unknown) if negated else (unknown, other)
             case c.Not(operand=operand):
                 true, false = self.truth(operand)
@@ -517,6 +700,11 @@ class _Frame:
 
     def fires(self, expr: c.Expr) -> _Expr:
         return self.truth(expr)[0]
+
+    def undecided(self, expr: c.Expr) -> _Expr:
+        """Whether the condition is unknown (neither true nor false), never null."""
+        true, false = self.truth(expr)
+        return ~true & ~false
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -625,6 +813,18 @@ def _frame_columns(
         return nw_.when(condition).then(nw_.lit(then)).otherwise(otherwise)
 
     fired = [stages.column(frame.fires(rule.condition), 0) for rule in ruleset.rules]
+    # No rule fired and one could not be decided (a signal it reads is unknown): cannot tell.
+    undecided = (
+        stages.column(
+            nw_.any_horizontal(
+                *(frame.undecided(rule.condition) for rule in ruleset.rules), ignore_nulls=True
+            ),
+            0,
+        )
+        if ruleset.rules
+        else nw_.lit(value=False)
+    )
+    ambiguous = Role.AMBIGUOUS.value
     if policy.hit is HitPolicy.SCORE:
         score = nw_.lit(0.0)
         for rule, fires in zip(ruleset.rules, fired, strict=True):
@@ -634,42 +834,63 @@ def _frame_columns(
             if policy.requires is not None
             else nw_.lit(value=True)
         )
+        any_fired = nw_.any_horizontal(*fired, ignore_nulls=True) if fired else nw_.lit(value=False)
+        insufficient = stages.column(~any_fired & undecided, 1)
         score = stages.column(score, 1)
         client = (score >= policy.client_at) & gate
         middle = (score >= policy.customer_below) & gate
         role = stages.choice(
-            [client, middle], 2 - (client | middle).cast(nw_.Int8) - client.cast(nw_.Int8)
+            [insufficient, client, middle],
+            nw_.when(insufficient)
+            .then(nw_.lit(0, nw_.Int8))
+            .otherwise(3 - (client | middle).cast(nw_.Int8) - client.cast(nw_.Int8)),
         )
         out[ROLE_COLUMN] = stages.pick(
             ROLE_COLUMN,
-            [client, middle],
-            [Role.CLIENT.value, Role.AMBIGUOUS.value, Role.CUSTOMER.value],
+            [insufficient, client, middle],
+            [ambiguous, Role.CLIENT.value, ambiguous, Role.CUSTOMER.value],
             nw_.String,
             role,
         )
         out[SCORE_COLUMN] = score
         refused = (score >= policy.customer_below) & ~gate
-        decided = stages.choice([refused], 1 - refused.cast(nw_.Int8))
+        decided = stages.choice(
+            [insufficient, refused],
+            nw_.when(insufficient).then(nw_.lit(0, nw_.Int8)).otherwise(2 - refused.cast(nw_.Int8)),
+        )
         out[DECIDED_BY_COLUMN] = stages.pick(
-            DECIDED_BY_COLUMN, [refused], ["policy.requires", "score"], nw_.String, decided
+            DECIDED_BY_COLUMN,
+            [insufficient, refused],
+            [DECIDED_BY_INSUFFICIENT, "policy.requires", "score"],
+            nw_.String,
+            decided,
         )
     else:
         rules = _ordered(ruleset)
         default = policy.default
         by_rule = {id(rule): fires for rule, fires in zip(ruleset.rules, fired, strict=True)}
-        conditions = [by_rule[id(rule)] for rule in rules]
+        # Past every rule none fired: an undecided one makes it "cannot tell".
+        conditions = [*(by_rule[id(rule)] for rule in rules), undecided]
         choice = stages.choice(conditions)
         roles = [(rule.role or default).value for rule in rules]
         out[ROLE_COLUMN] = stages.pick(
-            ROLE_COLUMN, conditions, [*roles, default.value], nw_.String, choice
+            ROLE_COLUMN, conditions, [*roles, ambiguous, default.value], nw_.String, choice
         )
         scores = [_ROLE_SCORES[rule.role or default] for rule in rules]
         out[SCORE_COLUMN] = stages.pick(
-            SCORE_COLUMN, conditions, [*scores, _ROLE_SCORES[default]], nw_.Float64, choice
+            SCORE_COLUMN,
+            conditions,
+            [*scores, _ROLE_SCORES[Role.AMBIGUOUS], _ROLE_SCORES[default]],
+            nw_.Float64,
+            choice,
         )
         ids = [rule.id for rule in rules]
         out[DECIDED_BY_COLUMN] = stages.pick(
-            DECIDED_BY_COLUMN, conditions, [*ids, "policy.default"], nw_.String, choice
+            DECIDED_BY_COLUMN,
+            conditions,
+            [*ids, DECIDED_BY_INSUFFICIENT, "policy.default"],
+            nw_.String,
+            choice,
         )
     if leanings:
         # Under ``first`` a rule counts only when no earlier one fired (see `_select_list`).
@@ -757,11 +978,67 @@ def _is_numpy_fit(value: object, expected: str) -> bool:
     return expected in {"number", "integer"} and kind in {"i", "u", "f"}
 
 
+def _check_ranges(  # noqa: C901 - one check per bound, then one message per column
+    wrapped: Any,  # noqa: ANN401 - a narwhals frame
+    numbers: list[str],
+    kinds: dict[str, str],
+    floats: frozenset[str],
+    nw_: Any,  # noqa: ANN401 - the narwhals module
+) -> None:
+    """Refuse an infinite or out-of-range signal value, naming its column and row."""
+    checks: dict[str, Any] = {}
+    expected: dict[str, str] = {}
+    for name in numbers:
+        bounds = _bounds(name, kinds[name])
+        assert bounds is not None  # noqa: S101 - only bounded or infinite-prone numbers here
+        low, high, _ = bounds
+        column = nw_.col(name).fill_nan(None) if name in floats else nw_.col(name)
+        tests = []
+        if low is not None:
+            tests.append(column < low)
+        if high is not None:
+            tests.append(column > high)
+        if name in floats:
+            tests.append(column.abs() == float("inf"))
+        if not tests:
+            continue
+        bad = tests[0]
+        for test in tests[1:]:
+            bad = bad | test
+        checks[name] = bad.fill_null(value=False)
+        expected[name] = _expected_range(low, high, kinds[name])
+    if not checks:
+        return
+    lazy = isinstance(wrapped, nw_.LazyFrame)
+    found = wrapped.select(**{name: check.any() for name, check in checks.items()})
+    flags = (found.collect() if lazy else found).row(0)
+    names = wrapped.collect_schema().names()
+    ids = [name for name in ("id", "party_id") if name in names]
+    problems = []
+    for (name, check), bad in zip(checks.items(), flags, strict=True):
+        if not bad:
+            continue
+        index = "__clientcustomer_row"
+        if lazy:
+            row = wrapped.filter(check).select(name, *ids).head(1).collect().row(0)
+            field = f"$.{name}"
+        else:
+            first = wrapped.with_row_index(index).filter(check).select(index, name, *ids).row(0)
+            field, row = f"$[{first[0]}].{name}", first[1:]
+        value, named = row[0], row[1:]
+        where = f" (row with {ids[0]} {named[0]!r})" if ids else ""
+        note = f"expected {expected[name]}, got {value!r}{where}"
+        problems.append(Problem(field, expected[name], value, note))
+    if problems:
+        raise ValidationError(problems)
+
+
 def classify_frame(
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
     *,
     leanings: bool = False,
+    passthrough: Iterable[str] = (),
 ) -> Any:  # noqa: ANN401 - the caller's own frame type
     """Classify every row of a dataframe, returning the caller's own frame type.
 
@@ -769,8 +1046,14 @@ def classify_frame(
     PySpark dataframes... — with one expression per output column, no Python loop over rows. The
     result is the input with ``role``, ``score`` and ``decided_by`` added (and with ``leanings``
     one ``leaning_<aspect>`` column per aspect); a lazy input stays lazy. Signal columns are the
-    signals; a signal without a column is unknown on every row; nulls (and pandas' ``NaN``) are
-    unknown values.
+    signals; a signal without a column is unknown on every row; nulls and NaN are unknown values
+    (on every engine, as on the one-record path).
+
+    Every column must be a signal of the rule set, ``id``, ``party_id`` (what `signals_frame`
+    gives) or a descriptive column named in ``passthrough``: a misspelt signal column is refused,
+    with the close signal's name, never left unread. An infinite or out-of-range value is refused
+    with its column and row (``$[3].collaborative_share``); on a lazy input that check reads the
+    signal columns once, when `classify_frame` is called, and names the row by its ``id``.
 
     Requires narwhals (``pip install clientcustomer[polars]``, ``[pandas]``, ``[duckdb]`` or
     ``[spark]``).
@@ -779,12 +1062,15 @@ def classify_frame(
         frame: The dataframe of signal rows.
         ruleset: The rule set; the default one when ``None``.
         leanings: Add the per-aspect leaning columns.
+        passthrough: Descriptive columns to keep, unread (a name, a segment...).
 
     Returns:
         A frame of the same kind with the verdict columns.
 
     Raises:
-        ValidationError: When a signal column has the wrong type (a text ``tenure_days``, say),
+        ValidationError: When a column is not a signal of the rule set (nor an id or a
+            passthrough column), a value is infinite or out of range, a signal column has
+            the wrong type (a text ``tenure_days``, say),
             the frame already has a column the verdict adds (``role``, ``score``,
             ``decided_by``, a leaning column: it would be overwritten), or ``frame`` is not a
             dataframe narwhals knows.
@@ -792,12 +1078,17 @@ def classify_frame(
     Example:
         >>> import polars as pl
         >>> from clientcustomer import classify_frame
-        >>> accounts = pl.DataFrame({"id": ["shop", "acme"], "repeat_purchase_rate": [0.9, None],
-        ...     "collaborative_share": [0.0, 0.6], "customization": [0.0, 0.5],
-        ...     "active_engagement": [False, True]})
-        >>> classify_frame(accounts).select("id", "role", "decided_by").rows()
-        [('shop', 'customer', 'score'), ('acme', 'client', 'score')]
-    """
+        >>> accounts = pl.DataFrame({"id": ["shop", "acme", "new"], "name": ["Shop", "Acme", "?"],
+        ...     "collaborative_share": [0.0, 0.6, None], "customization": [0.0, 0.5, None],
+        ...     "active_engagement": [False, True, None]})
+        >>> classify_frame(accounts, passthrough=["name"]).select("id", "role", "decided_by").rows()
+        [('shop', 'customer', 'score'), ('acme', 'client', 'score'), ('new', 'ambiguous', 'insufficient-evidence')]
+        >>> classify_frame(accounts.rename({"customization": "customisation"}))
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: $.name: not a signal of default@1; a descriptive column goes in passthrough
+        $.customisation: not a signal of default@1 (did you mean 'customization'?); a descriptive column goes in passthrough
+    """  # noqa: E501 - a doctest line cannot be wrapped
     try:
         import narwhals as nw_  # noqa: PLC0415 - an optional dependency, imported when used
     except ModuleNotFoundError:
@@ -816,6 +1107,7 @@ def classify_frame(
         raise ValidationError.single("frame", "a dataframe, not a series", frame)
     schema = wrapped.collect_schema()
     _check_outputs(schema.names(), leanings=leanings, where="$.", adds="classify_frame")
+    _check_names(chosen, schema.names(), passthrough, where="$.")
     untyped: frozenset[str] = frozenset()
     empty: frozenset[str] = frozenset()
     if nw_.dependencies.is_pandas_like_dataframe(frame):
@@ -826,7 +1118,18 @@ def classify_frame(
         )
         empty = frozenset(name for name in untyped if frame[name].isna().all())
     _check_frame_types(chosen, schema, nw_, untyped)
-    compiler = _Frame(nw_, frozenset(schema.names()) - empty)
+    kinds = _kinds(chosen)
+    numbers = [
+        name
+        for name in schema.names()
+        if name in kinds
+        and name not in untyped
+        and schema[name].is_numeric()
+        and _bounds(name, kinds[name]) is not None
+    ]
+    floats = frozenset(name for name in numbers if schema[name].is_float())
+    _check_ranges(wrapped, numbers, kinds, floats, nw_)
+    compiler = _Frame(nw_, frozenset(schema.names()) - empty, floats)
     implementation: Any = wrapped.implementation
     stages = _Stages(
         compiler,

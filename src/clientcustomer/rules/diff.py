@@ -192,18 +192,26 @@ def _changed(old: Classification, new: Classification) -> bool:
     return (old.role, old.decided_by, old.score) != (new.role, new.decided_by, new.score)
 
 
-def diff_rulesets(old: Ruleset, new: Ruleset, records: Iterable[Any]) -> RulesetDiff:
+def _reader(old: Ruleset, new: Ruleset) -> Ruleset:
+    """``old`` declaring the custom signals of both: what a record of the diff may hold."""
+    return attrs.evolve(old, signals={**new.signals, **old.signals})
+
+
+def diff_rulesets(
+    old: Ruleset, new: Ruleset, records: Iterable[Any], *, passthrough: Iterable[str] = ()
+) -> RulesetDiff:
     """Classify records under two rule sets and report the verdicts that change.
 
     The records are read once, one at a time (any iterable: a generator over a large file is
     fine); only the changed verdicts are kept. Each record is an ``(id, record)`` pair (the
     record being anything `Classifier.classify` takes) or a mapping of signal values with an
-    ``id`` key.
+    ``id`` key. Each key must be a signal of either rule set, or named in ``passthrough``.
 
     Args:
         old: The rule set in use.
         new: The rule set considered.
         records: The records.
+        passthrough: Descriptive keys of the records to set aside unread.
 
     Returns:
         The changes and the counts per (old role, new role).
@@ -229,18 +237,22 @@ def diff_rulesets(old: Ruleset, new: Ruleset, records: Iterable[Any]) -> Ruleset
     for name, value in (("old", old), ("new", new)):
         if not isinstance(value, Ruleset):
             raise ValidationError.single(name, "a Ruleset", value)
-    before, after = Classifier(old), Classifier(new)
+    reader, before, after = Classifier(_reader(old, new)), Classifier(old), Classifier(new)
+    only_new = frozenset(new.signals) - frozenset(old.signals)
+    only_old = frozenset(old.signals) - frozenset(new.signals)
     counts: collections.Counter[tuple[Role, Role]] = collections.Counter()
     changes: list[VerdictChange] = []
     total = 0
     for index, item in enumerate(records):
         record_id, record = _pair(index, item)
         try:
-            signals = before.signals_of(record)
-            after.signals_of(signals)
+            signals = reader.signals_of(record, passthrough=passthrough)
+            before.signals_of(signals, passthrough=only_new)
+            after.signals_of(signals, passthrough=only_old)
         except ValidationError as error:
             raise error.prefixed(f"$[{index}]") from None
-        was, now = before.classify(signals), after.classify(signals)
+        was = before.classify(signals, passthrough=only_new)
+        now = after.classify(signals, passthrough=only_old)
         total += 1
         counts[was.role, now.role] += 1
         if _changed(was, now):

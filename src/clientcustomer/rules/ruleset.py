@@ -20,6 +20,7 @@ import math
 import os
 import re
 import tomllib
+import types
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -230,7 +231,7 @@ class Rule:
 
 
 def _example_signals(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
         raise v.fail(attribute, "a table of signal name to value", value)
     for key, item in value.items():
         if item is not None and (
@@ -243,10 +244,17 @@ def _example_signals(_instance: object, attribute: attrs.Attribute[Any], value: 
 
 
 def _drop_unknown(value: Any) -> Any:  # noqa: ANN401 - validated next
-    """Unknown (``None``) example signals are the same as missing ones: drop them."""
-    if isinstance(value, dict):
-        return {key: item for key, item in value.items() if item is not None}
+    """Unknown (``None``) example signals are the same as missing ones: drop them (read-only)."""
+    if isinstance(value, Mapping):
+        return types.MappingProxyType(
+            {key: item for key, item in value.items() if item is not None}
+        )
     return value
+
+
+def _read_only(value: Any) -> Any:  # noqa: ANN401 - validated next
+    """A read-only copy of a table (the caller's dict can change; the rule set cannot)."""
+    return types.MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
 
 
 @attrs.frozen
@@ -256,7 +264,7 @@ class RulesetExample:
     Attributes:
         id: A unique id within the rule set.
         expect: The role the rule set must give.
-        signals: The signals (missing ones are unknown).
+        signals: The signals (missing ones are unknown); a read-only mapping.
         note: Where the example comes from, in words.
 
     Example:
@@ -268,14 +276,14 @@ class RulesetExample:
 
     id: str = attrs.field(validator=v.non_empty_str)
     expect: Role = attrs.field(converter=_role)
-    signals: dict[str, ExampleValue | None] = attrs.field(
+    signals: Mapping[str, ExampleValue | None] = attrs.field(
         factory=dict, converter=_drop_unknown, validator=_example_signals, hash=False
     )
     note: str = attrs.field(default="", validator=v.text, kw_only=True)
 
 
 def _custom_types(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dict):
+    if not isinstance(value, Mapping):
         raise v.fail(attribute, "a table of custom signal name to type", value)
     for key, kind in value.items():
         if not isinstance(key, str) or not key.isidentifier() or key in _KEYWORD_NAMES:
@@ -307,7 +315,9 @@ class Ruleset:
         policy: The hit policy and its thresholds.
         rules: The rules, in file order.
         description: What the rule set is for.
-        signals: Custom signals the rules may read, by name, with their type.
+        signals: Custom signals the rules may read, by name, with their type (a read-only
+            mapping). With the canonical ones they are the rule set's signals: the only names a
+            record, a frame or a signal file may hold besides an id and passthrough columns.
         examples: Worked examples: signals and the role they must give (see
             `Classifier.run_examples`).
 
@@ -329,8 +339,8 @@ class Ruleset:
     policy: RulesetPolicy = attrs.field(validator=v.instance(RulesetPolicy, "a Policy"))
     rules: tuple[Rule, ...] = attrs.field(validator=v.tuple_of(Rule, "a Rule"))
     description: str = attrs.field(default="", validator=v.text, kw_only=True)
-    signals: dict[str, CustomType] = attrs.field(
-        factory=dict, validator=_custom_types, hash=False, kw_only=True
+    signals: Mapping[str, CustomType] = attrs.field(
+        factory=dict, converter=_read_only, validator=_custom_types, hash=False, kw_only=True
     )
     examples: tuple[RulesetExample, ...] = attrs.field(
         default=(), validator=v.tuple_of(RulesetExample, "an Example"), kw_only=True
@@ -369,6 +379,25 @@ class Ruleset:
             'boolean'
         """
         return _signal_types(self.signals)
+
+    @property
+    def signals_read(self) -> tuple[str, ...]:
+        """The signals the rules and the ``requires`` policy read, in rule-set order.
+
+        The rule set's signals (canonical and declared custom ones) that are not read here are
+        accepted in a record and ignored; the command line lists such columns on stderr.
+
+        Example:
+            >>> from clientcustomer import default_ruleset
+            >>> "purchases" in default_ruleset().signals_read
+            False
+        """
+        seen: dict[str, None] = {}
+        for rule in self.rules:
+            seen.update(dict.fromkeys(rule.signals))
+        if self.policy.requires is not None:
+            seen.update(dict.fromkeys(c.signals_of(c.parse_condition(self.policy.requires))))
+        return tuple(seen)
 
     def to_dict(self) -> dict[str, Any]:
         """The rule set as a plain document, as in a JSON rule file.

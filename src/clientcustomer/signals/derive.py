@@ -7,8 +7,10 @@ supplies. A signal that is not known is ``None`` (*unknown*), never silently 0.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import math
+import types
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
@@ -132,7 +134,7 @@ def _spec(  # noqa: PLR0913, PLR0917 - a table row
     return name, SignalSpec(name, type_, unit, minimum, maximum, aspect, description)
 
 
-SIGNALS: Mapping[str, SignalSpec] = dict(
+_SIGNAL_TABLE = dict(
     [
         _spec(
             "collaborative_share",
@@ -252,7 +254,8 @@ SIGNALS: Mapping[str, SignalSpec] = dict(
         ),
     ]
 )
-"""The canonical signals, by name, in the order of the design's table."""
+SIGNALS: Mapping[str, SignalSpec] = types.MappingProxyType(_SIGNAL_TABLE)
+"""The canonical signals, by name, in the order of the design's table (a read-only mapping)."""
 
 _CANONICAL = tuple(SIGNALS)
 
@@ -296,7 +299,7 @@ _INT64_MAX = 2**63 - 1
 
 
 def _check_custom(custom: object) -> list[Problem]:
-    if not isinstance(custom, dict):
+    if not isinstance(custom, Mapping):
         return [Problem("$.custom", "a dict of signal name to value", custom)]
     problems = []
     for key, value in custom.items():
@@ -314,9 +317,78 @@ def _check_custom(custom: object) -> list[Problem]:
     return problems
 
 
+def _unknown_or_number(value: object) -> Any:  # noqa: ANN401 - checked by the class next
+    """NaN is unknown (``None``); a finite ``Decimal`` is its float; anything else as given."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            return None
+        return float(value) if value.is_finite() else value
+    return value
+
+
+def _unknown_or_integer(value: object) -> Any:  # noqa: ANN401 - checked by the class next
+    """NaN is unknown (``None``); a whole ``Decimal`` is its int; anything else as given."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            return None
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+    return value
+
+
+def _unknown_or_flag(value: object) -> Any:  # noqa: ANN401 - checked by the class next
+    """NaN is unknown (``None``); anything else as given."""
+    if isinstance(value, float | Decimal) and value != value:  # noqa: PLR0124 - NaN test
+        return None
+    return value
+
+
+def _read_only_custom(value: object) -> Any:  # noqa: ANN401 - checked by the class next
+    """A read-only copy of the custom signals, NaN as unknown and a Decimal as its float."""
+    if not isinstance(value, Mapping):
+        return value
+    return types.MappingProxyType(
+        {
+            key: _unknown_or_number(item) if isinstance(item, float | Decimal) else item
+            for key, item in value.items()
+        }
+    )
+
+
+_NO_CUSTOM: Mapping[str, Any] = types.MappingProxyType({})
+"""The custom signals of a record without any (shared: it cannot change)."""
+
+
+def not_a_signal(name: object, known: Iterable[str], ruleset: str) -> Problem:
+    """The problem with a key or column that is not a signal, suggesting a close one.
+
+    Example:
+        >>> from clientcustomer.signals.derive import SIGNALS, not_a_signal
+        >>> print(not_a_signal("collab_share", SIGNALS, "default@1"))
+        $.collab_share: not a signal of default@1 (did you mean 'collaborative_share'?); a descriptive column goes in passthrough
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    text = str(name)
+    close = difflib.get_close_matches(text, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return Problem(
+        f"$.{text}",
+        f"a signal of {ruleset}{hint}",
+        name,
+        f"not a signal of {ruleset}{hint}; a descriptive column goes in passthrough",
+    )
+
+
 @attrs.frozen
 class Signals:
     """The signals of one relationship; ``None`` means *unknown*.
+
+    NaN is unknown too (read as ``None``), whatever the path it comes by, and a ``Decimal`` is a
+    number like any other (a whole one for the integer signals). The custom signals are a
+    read-only mapping, as every table inside a frozen object of the package.
 
     Attributes:
         collaborative_share: Interaction aspect: share of collaborative interactions (0-1).
@@ -331,30 +403,36 @@ class Signals:
         purchases_per_year: Transactional fact: purchases per year of tenure.
         recency_days: Transactional fact: days since the last purchase.
         spend: Transactional fact: net spend.
-        custom: Custom signals supplied by the user, by name (usable in rules).
+        custom: Custom signals supplied by the user, by name (usable in rules that declare
+            them); a read-only mapping.
 
     Example:
+        >>> from decimal import Decimal
         >>> from clientcustomer import Signals
         >>> s = Signals(collaborative_share=0.6, customization=0.8, custom={"nps": 9})
         >>> s.get("customization"), s.get("tenure_days"), s.get("nps")
         (0.8, None, 9)
-        >>> Signals.from_mapping({"tenure_days": 400, "region": "north"}).custom
+        >>> dict(Signals.from_mapping({"tenure_days": 400, "region": "north"}).custom)
         {'region': 'north'}
+        >>> Signals(spend=Decimal("10.50"), repeat_rate=float("nan")).as_dict()["spend"]
+        10.5
     """
 
-    collaborative_share: float | None = None
-    touchpoints_per_quarter: float | None = None
-    tenure_days: int | None = None
-    active_engagement: bool | None = None
-    repeat_rate: float | None = None
-    service_share: float | None = None
-    customization: float | None = None
-    commitment_days: int | None = None
-    purchases: int | None = None
-    purchases_per_year: float | None = None
-    recency_days: int | None = None
-    spend: float | None = None
-    custom: dict[str, SignalValue | None] = attrs.field(factory=dict, hash=False)
+    collaborative_share: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    touchpoints_per_quarter: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    tenure_days: int | None = attrs.field(default=None, converter=_unknown_or_integer)
+    active_engagement: bool | None = attrs.field(default=None, converter=_unknown_or_flag)
+    repeat_rate: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    service_share: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    customization: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    commitment_days: int | None = attrs.field(default=None, converter=_unknown_or_integer)
+    purchases: int | None = attrs.field(default=None, converter=_unknown_or_integer)
+    purchases_per_year: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    recency_days: int | None = attrs.field(default=None, converter=_unknown_or_integer)
+    spend: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    custom: Mapping[str, SignalValue | None] = attrs.field(
+        default=_NO_CUSTOM, converter=_read_only_custom, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = [
