@@ -1,0 +1,183 @@
+"""Issue 19: clients hiding in billing data.
+
+Absent columns are unknown, not zero; a billing-only log records no contacts; professional
+services are customized by nature; a retainer (recurring professional billing over months) is an
+ongoing engagement the relationship aspect sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from decimal import Decimal
+
+import pytest
+
+import clientcustomer as cc
+
+BILLING = cc.LogColumns(
+    kind=None, customized=None, collaborative=None, item="item", offering="offering"
+)
+"""A billing export: party, date, item, offering, amount, reference; no kinds, no flags."""
+
+BILLING_HEADER = "party_id,on,item,offering,amount,reference\n"
+
+
+def _monthly(party: str, months: int, *, item: str, offering: str, amount: str) -> str:
+    lines = []
+    for index in range(months):
+        year, month = divmod(index, 12)
+        lines.append(
+            f"{party},{2024 + year}-{month + 1:02d}-28,{item},{offering},{amount},{party}-{index}\n"
+        )
+    return "".join(lines)
+
+
+def _signals(text: str, columns: cc.LogColumns = BILLING) -> dict[str, cc.Signals]:
+    log = list(cc.read_log(io.StringIO(text), columns))
+    as_of = max(i.on for i in log) + dt.timedelta(days=1)
+    return cc.signals_by_party(log, as_of=as_of)
+
+
+class TestAbsentColumnsAreUnknown:
+    def test_a_declared_absent_customized_column_leaves_customization_unknown(self):
+        text = BILLING_HEADER + "ann,2026-01-05,shirt,product,40,A1\n"
+        assert _signals(text)["ann"].customization is None
+
+    def test_a_billing_only_log_records_no_contacts(self):
+        text = BILLING_HEADER + "ann,2026-01-05,shirt,product,40,A1\n"
+        assert _signals(text)["ann"].collaborative_share is None
+
+    def test_a_log_that_records_contacts_and_shows_none_is_transactional(self):
+        text = (
+            "party_id,on,kind,item,offering,amount,reference\n"
+            "ann,2026-01-05,purchase,shirt,product,40,A1\n"
+            "bob,2026-01-05,meeting,,service,,\n"
+        )
+        columns = cc.LogColumns(customized=None, collaborative=None)
+        signals = _signals(text, columns)
+        assert signals["ann"].collaborative_share == 0.0
+        assert signals["bob"].collaborative_share == 1.0
+
+    def test_unknown_flags_on_interactions(self):
+        bill = cc.Interaction(
+            "ann", dt.date(2026, 1, 5), "purchase", customized=None, collaborative=None
+        )
+        assert bill.customized is None
+        assert bill.collaborative is None
+        signals = cc.derive_signals([bill], as_of=dt.date(2026, 2, 1))
+        assert signals.customization is None
+        assert signals.collaborative_share is None
+        assert cc.classify(signals).role is not cc.Role.CLIENT
+
+
+class TestProfessionalServices:
+    def test_professional_is_an_offering_customized_by_default(self):
+        assert cc.Offering("professional") is cc.Offering.PROFESSIONAL
+        advice = cc.Interaction("acme", dt.date(2026, 1, 5), "purchase", offering="professional")
+        assert advice.customized is True
+        assert advice.collaborative is False  # a purchase is not collaborative by default
+
+    def test_professional_spend_is_service_spend(self):
+        log = [
+            cc.Interaction(
+                "acme", dt.date(2026, 1, 5), "purchase", offering="professional", amount=900
+            ),
+            cc.Interaction("acme", dt.date(2026, 1, 6), "purchase", amount=100),
+        ]
+        signals = cc.derive_signals(log, as_of=dt.date(2026, 2, 1))
+        assert math.isclose(signals.service_share or 0, 0.9)
+
+    def test_items_map_onto_the_professional_category(self):
+        text = BILLING_HEADER + "firm|acme,2026-01-05,Lobbying services,service,5000,I1\n"
+        columns = attrs_evolve(BILLING, professional=("lobbying services",))
+        interaction = next(cc.read_log(io.StringIO(text), columns))
+        assert interaction.offering is cc.Offering.PROFESSIONAL
+        assert interaction.customized is True
+
+    def test_online_retail_layout_is_unaffected(self):
+        assert cc.LogColumns.online_retail().professional == ()
+
+
+class TestRetainers:
+    def test_monthly_professional_invoices_expose_a_retainer(self):
+        text = BILLING_HEADER + _monthly(
+            "acme", 14, item="advocacy", offering="professional", amount="12000"
+        )
+        signals = _signals(text)["acme"]
+        assert signals.retainer_months == 12
+        verdict = cc.classify(signals)
+        assert verdict.role is cc.Role.CLIENT
+        assert "retained" in verdict.fired
+
+    def test_the_lobbying_register_case_is_a_client(self):
+        # The issue's mapping: a service billed monthly, items naming the professional work.
+        text = BILLING_HEADER + _monthly(
+            "firm|acme", 13, item="lobbying services", offering="service", amount="8000"
+        )
+        columns = attrs_evolve(BILLING, professional=("lobbying services",))
+        verdict = cc.classify(_signals(text, columns)["firm|acme"])
+        assert verdict.role is cc.Role.CLIENT
+
+    def test_a_one_off_professional_engagement_is_not_a_customer(self):
+        text = BILLING_HEADER + "acme,2026-01-05,contract review,professional,3000,I1\n"
+        signals = _signals(text)["acme"]
+        assert signals.retainer_months == 1
+        assert cc.classify(signals).role is not cc.Role.CUSTOMER
+
+    def test_a_monthly_subscription_stays_a_customer(self):
+        text = BILLING_HEADER + _monthly(
+            "ann", 24, item="gym membership", offering="service", amount="39.90"
+        )
+        signals = _signals(text)["ann"]
+        assert signals.retainer_months == 0
+        assert cc.classify(signals).role is cc.Role.CUSTOMER
+
+    def test_retainer_months_is_a_canonical_relationship_signal(self):
+        spec = cc.SIGNALS["retainer_months"]
+        assert spec.aspect is cc.Aspect.RELATIONSHIP
+        assert spec.type == "integer"
+        assert spec.maximum == 12
+
+
+def test_default_rule_set_has_billing_examples():
+    examples = {example.id: example for example in cc.default_ruleset().examples}
+    assert examples["professional-retainer"].expect.value == "client"
+    assert examples["software-subscription"].expect.value == "customer"
+    assert examples["one-off-professional-bill"].expect.value != "customer"
+
+
+def test_frame_and_sql_paths_agree_on_the_new_signals():
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("narwhals")
+    duckdb = pytest.importorskip("duckdb")
+    text = BILLING_HEADER + _monthly(
+        "acme", 14, item="advocacy", offering="professional", amount="12000"
+    )
+    text += _monthly("ann", 14, item="gym", offering="service", amount="39.90")
+    text += "bob,2024-03-02,shirt,product,20,B1\n"
+    expected = _signals(text)
+    frame = pl.read_csv(io.StringIO(text), try_parse_dates=True)
+    as_of = dt.date(2025, 2, 28) + dt.timedelta(days=1)
+    table = cc.signals_frame(frame, as_of=as_of, columns=BILLING)
+    rows = {row["party_id"]: row for row in table.to_dicts()}
+    for party, signals in expected.items():
+        for name in ("retainer_months", "customization", "collaborative_share", "service_share"):
+            want, got = signals.get(name), rows[party][name]
+            assert (want is None and got is None) or want == pytest.approx(got), (party, name)
+    con = duckdb.connect()
+    con.register("signals", table.to_arrow())
+    roles = dict(cc.classify_sql(con, "signals").select("party_id, role").fetchall())
+    assert roles == {party: cc.classify(s).role.value for party, s in expected.items()}
+
+
+def attrs_evolve(columns: cc.LogColumns, **changes: object) -> cc.LogColumns:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(columns, **changes)
+
+
+def test_amounts_are_decimal_in_billing_logs():
+    text = BILLING_HEADER + "acme,2026-01-05,advice,professional,12000.50,I1\n"
+    assert next(cc.read_log(io.StringIO(text), BILLING)).amount == Decimal("12000.50")
