@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
 from decimal import Decimal
 
@@ -157,7 +158,10 @@ def test_frame_and_sql_paths_agree_on_the_new_signals():
     )
     text += _monthly("ann", 14, item="gym", offering="service", amount="39.90")
     text += "bob,2024-03-02,shirt,product,20,B1\n"
+    # Billed January to June 2024: only March to June fall in the year up to the as-of date.
+    text += _monthly("lapsed", 6, item="advice", offering="professional", amount="900")
     expected = _signals(text)
+    assert expected["lapsed"].retainer_months == 4
     frame = pl.read_csv(io.StringIO(text), try_parse_dates=True)
     as_of = dt.date(2025, 2, 28) + dt.timedelta(days=1)
     table = cc.signals_frame(frame, as_of=as_of, columns=BILLING)
@@ -181,3 +185,24 @@ def attrs_evolve(columns: cc.LogColumns, **changes: object) -> cc.LogColumns:
 def test_amounts_are_decimal_in_billing_logs():
     text = BILLING_HEADER + "acme,2026-01-05,advice,professional,12000.50,I1\n"
     assert next(cc.read_log(io.StringIO(text), BILLING)).amount == Decimal("12000.50")
+
+
+def test_cli_maps_professional_items_and_finds_the_retainer(tmp_path, capsys):
+    from clientcustomer.cli import main  # noqa: PLC0415
+
+    path = tmp_path / "export.csv"
+    text = BILLING_HEADER + _monthly(
+        "firm|acme", 13, item="Lobbying services", offering="service", amount="8000"
+    )
+    path.write_text(text + "gym|ann,2024-02-01,gym membership,service,39.90,G1\n", "utf-8")
+    argv = ["classify", "--log", str(path), "--format", "jsonl"]
+    argv += ["--kind-column", "none", "--customized-column", "none"]
+    argv += ["--collaborative-column", "none", "--professional", "lobbying services"]
+    assert main(argv) == 0
+    rows = {row["id"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["firm|acme"]["role"] == "client"
+    assert "retained" in rows["firm|acme"]["rules"]
+    assert rows["gym|ann"]["role"] == "customer"
+    assert main(argv[:-2]) == 0  # without the mapping, the same bills are a service
+    rows = {row["id"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["firm|acme"]["role"] == "customer"

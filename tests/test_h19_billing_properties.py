@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import clientcustomer as cc
 from clientcustomer import testing
@@ -37,3 +40,46 @@ def test_subscriptions_stay_customers(log):
 @given(testing.goods_buyer_logs())
 def test_goods_buyers_stay_customers(log):
     assert _verdict(log).role is cc.Role.CUSTOMER
+
+
+def _as_billed(log: tuple[cc.Interaction, ...]) -> list[cc.Interaction]:
+    """The log as a billing export records it: no contact, customization only by nature."""
+    return [
+        attrs.evolve(
+            item,
+            collaborative=None,
+            customized=True if item.offering is cc.Offering.PROFESSIONAL else None,
+        )
+        for item in log
+    ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.one_of(
+        testing.retainer_logs(party="r"),
+        testing.subscription_logs(party="s"),
+        testing.goods_buyer_logs(party="g"),
+    ),
+    st.integers(0, 800),
+)
+def test_the_frame_path_agrees_on_billing_exports(log, days_later):
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("narwhals")
+    frame = pl.DataFrame(
+        {
+            "party_id": [item.party_id for item in log],
+            "on": [item.on for item in log],
+            "item": [item.item for item in log],
+            "offering": [item.offering.value for item in log],
+            "amount": [float(item.amount) for item in log],
+            "reference": [item.reference for item in log],
+        }
+    )
+    columns = cc.LogColumns(kind=None, customized=None, collaborative=None)
+    as_of = max(item.on for item in log) + dt.timedelta(days=days_later)
+    expected = cc.derive_signals(_as_billed(log), as_of=as_of)
+    row = cc.signals_frame(frame, as_of=as_of, columns=columns).row(0, named=True)
+    for name in cc.SIGNALS:
+        want, got = expected.get(name), row[name]
+        assert (want is None and got is None) or want == pytest.approx(got), name

@@ -15,7 +15,7 @@ import json
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 
 HEADER = "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"

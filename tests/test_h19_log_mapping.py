@@ -14,7 +14,7 @@ import io
 import pytest
 
 import clientcustomer as cc
-from clientcustomer._cli import main
+from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 
 LOG = (
@@ -92,7 +92,9 @@ def test_signals_frame_follows_the_same_rule():
     )
     with pytest.raises(ValidationError) as caught:
         cc.signals_frame(
-            frame, as_of=dt.date(2026, 4, 1), columns=cc.LogColumns(party="customer_id", date="when")
+            frame,
+            as_of=dt.date(2026, 4, 1),
+            columns=cc.LogColumns(party="customer_id", date="when"),
         )
     message = str(caught.value)
     for field in MISSING:

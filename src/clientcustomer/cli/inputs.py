@@ -31,6 +31,7 @@ from clientcustomer import (
     LogReader,
     Ruleset,
     Signals,
+    default_as_of,
     default_ruleset,
     from_json,
     load_ruleset,
@@ -127,6 +128,14 @@ def add_log_options(parser: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help="a reference prefix that marks a cancellation, such as C",
     )
+    group.add_argument(
+        "--professional",
+        metavar="TEXT",
+        action="append",
+        help="an item or offering value that is a professional service (consulting, legal, "
+        "advocacy...): customized by nature, and billed month after month a retainer "
+        "(repeat for more; case-insensitive)",
+    )
     group.add_argument("--date-format", metavar="FORMAT", help="a strptime format for dates")
     group.add_argument("--delimiter", default=",", help="the field delimiter (default: ',')")
     group.add_argument("--encoding", default="utf-8", help="the file encoding (default: utf-8)")
@@ -162,6 +171,8 @@ def log_columns(args: argparse.Namespace) -> LogColumns:
             changes[name] = None if value == _NONE else value
     if args.cancellation_prefix is not None:
         changes["cancellation_prefix"] = args.cancellation_prefix or None
+    if getattr(args, "professional", None):
+        changes["professional"] = tuple(args.professional)
     try:
         return attrs.evolve(base, **changes)
     except ValidationError as error:
@@ -199,6 +210,8 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         if path == "-":
             return read_log(sys.stdin, columns, **options)
         return read_log(path, columns, encoding=args.encoding, **options)
+    except ValidationError as error:
+        raise _missing_columns(error, path) from None
     except FileNotFoundError:
         reason = "not found"
     except IsADirectoryError:
@@ -216,6 +229,25 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
             raise CliError(msg) from None
         raise CliError(f"{name}: {one_line(str(error))}") from None
     raise _failed("LOG", "a readable CSV file", path, reason)
+
+
+def _missing_columns(error: ValidationError, path: str) -> ValidationError | CliError:
+    """The log lacks columns the options name: say which, and the option for each, at once."""
+    prefix = "$.columns."
+    if not error.problems or not all(p.field.startswith(prefix) for p in error.problems):
+        return error
+    fields = [problem.field.removeprefix(prefix) for problem in error.problems]
+    wanted = []
+    for field, problem in zip(fields, error.problems, strict=True):
+        option = f"--{field.replace('_', '-')}-column"
+        declare = "" if field in {"party", "date"} else f", or {option} none"
+        wanted.append(f"{problem.expected.split(' (')[0]} ({option} NAME{declare})")
+    name = _STDIN if path == "-" else path
+    header = error.problems[0].got
+    return CliError(
+        f"{name}: expected {'; '.join(wanted)}; got the columns {header} "
+        "(name the column the file uses, or state that it has none)"
+    )
 
 
 def read_engagements(path: str | None) -> tuple[Engagement, ...]:
@@ -351,7 +383,9 @@ def read_party_logs(
 
 
 def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
-    """The day after the logs' latest interaction (or else latest engagement start), if any.
+    """The default as-of date of the logs: `clientcustomer.default_as_of`, as in Python.
+
+    The day after the latest interaction (or else engagement start) not after today.
 
     Example:
         >>> import datetime as dt
@@ -364,19 +398,10 @@ def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
         True
     """
     logs = tuple(logs)
-    latest = max(
-        (interaction.on for item in logs for interaction in item.interactions),
-        default=max((work.start for item in logs for work in item.engagements), default=None),
+    return default_as_of(
+        (interaction for item in logs for interaction in item.interactions),
+        (work for item in logs for work in item.engagements),
     )
-    if latest is None:
-        return None
-    if latest == dt.date.max:
-        msg = (
-            "LOG: expected interactions dated before 9999-12-31 (the calendar's last day; the "
-            "log is read as of the day after its latest), got 9999-12-31"
-        )
-        raise CliError(msg)
-    return latest + dt.timedelta(days=1)
 
 
 def add_log_or_demo(parser: argparse.ArgumentParser, *, verb: str) -> None:
