@@ -326,11 +326,14 @@ def party_logs(
 
     Example:
         >>> import io
-        >>> from clientcustomer import read_log
+        >>> from clientcustomer import LogColumns, read_log
         >>> from clientcustomer.cli.inputs import party_logs
-        >>> text = "party_id,on\nann,2026-01-05\nbob,2026-01-06\nann,2026-02-01\n"
+        >>> text = "party_id,on,kind\nann,2026-01-05,meeting\nbob,2026-01-06,purchase\n"
+        >>> text += "ann,2026-02-01,purchase\n"
+        >>> columns = LogColumns().without("item", "offering", "amount", "customized",
+        ...                                "collaborative", "reference")
         >>> [(item.party_id, len(item.interactions))
-        ...  for item in party_logs(read_log(io.StringIO(text)), ())]
+        ...  for item in party_logs(read_log(io.StringIO(text), columns), ())]
         [('ann', 2), ('bob', 1)]
     """
     grouped: dict[str, list[Interaction]] = collections.defaultdict(list)
