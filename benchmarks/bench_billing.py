@@ -165,12 +165,20 @@ def _share(found: Counter[str], n: int, role: str) -> str:
 
 
 def demo_clients() -> tuple[int, int]:
-    from clientcustomer._demo import DEMO_AS_OF, demo_engagements, demo_log  # noqa: PLC0415
-
     try:
-        from clientcustomer._demo import demo_parties  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - the layout moved
-        from clientcustomer.demo import demo_parties  # type: ignore[no-redef]  # noqa: PLC0415
+        from clientcustomer.demo import (  # noqa: PLC0415
+            DEMO_AS_OF,
+            demo_engagements,
+            demo_log,
+            demo_parties,
+        )
+    except ImportError:  # the flat layout of earlier versions, for "before" figures
+        from clientcustomer._demo import (  # type: ignore[no-redef]  # noqa: PLC0415
+            DEMO_AS_OF,
+            demo_engagements,
+            demo_log,
+            demo_parties,
+        )
     signals = cc.signals_by_party(demo_log(), as_of=DEMO_AS_OF, engagements=demo_engagements())
     customers = [p.party_id for p in demo_parties() if p.role.value == "customer"]
     clients = sum(cc.classify(signals[p]).role is cc.Role.CLIENT for p in customers if p in signals)
