@@ -206,3 +206,12 @@ def test_cli_maps_professional_items_and_finds_the_retainer(tmp_path, capsys):
     assert main(argv[:-2]) == 0  # without the mapping, the same bills are a service
     rows = {row["id"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
     assert rows["firm|acme"]["role"] == "customer"
+
+
+def test_a_professional_agreement_is_an_active_engagement():
+    signed = cc.Interaction(
+        "acme", dt.date(2026, 1, 5), "agreement_signed", offering="professional", reference="R1"
+    )
+    assert cc.derive_signals([signed], as_of=dt.date(2026, 2, 1)).active_engagement is True
+    product = attrs_evolve(signed, offering=cc.Offering.PRODUCT)  # a supply contract
+    assert cc.derive_signals([product], as_of=dt.date(2026, 2, 1)).active_engagement is False

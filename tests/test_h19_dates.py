@@ -120,3 +120,18 @@ def test_signals_frame_converts_timezone_aware_datetimes_to_utc():
     )
     signals = cc.signals_frame(frame, as_of=dt.date(2026, 1, 2), columns=columns)
     assert signals.row(0, named=True)["recency_days"] == 0
+
+
+def test_cli_reads_rows_up_to_a_later_as_of_date_given(tmp_path, capsys):
+    """A what-if ``--as-of`` after today reads the rows up to it instead of refusing them."""
+    later = dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=40)
+    text = HEADER + "ann,2026-01-05,purchase,shirt,product,40,false,false,A1\n"
+    text += f"ann,{later - dt.timedelta(days=10)},meeting,,service,,false,true,\n"
+    path = tmp_path / "log.csv"
+    path.write_text(text, encoding="utf-8")
+    assert _run(capsys, "classify", "--log", str(path))[0] == 2
+    status, out, _ = _run(
+        capsys, "classify", "--log", str(path), "--as-of", str(later), "--format", "jsonl"
+    )
+    assert status == 0
+    assert "collaborative" in json.loads(out.splitlines()[0])["rules"]

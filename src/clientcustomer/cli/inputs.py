@@ -184,10 +184,13 @@ def log_columns(args: argparse.Namespace) -> LogColumns:
 def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise") -> LogReader:
     """Open an interaction log (``-`` is stdin) with the options' columns, failing cleanly.
 
-    ``on_error="skip"`` sets bad rows aside in the reader's ``rejects`` instead of failing.
+    ``on_error="skip"`` sets bad rows aside in the reader's ``rejects`` instead of failing. A
+    row dated after today is a bad row, unless an ``--as-of`` date later than today is given
+    (a what-if): then rows up to that date are read.
 
     Raises:
-        ValidationError: When the file cannot be read or its header lacks a named column.
+        ValidationError: When the file cannot be read.
+        CliError: When its header lacks columns the options name (all of them listed).
 
     Example:
         >>> import argparse
@@ -206,6 +209,10 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         "on_error": on_error,
     }
     name = _STDIN if path == "-" else path
+    as_of = getattr(args, "as_of", None)
+    if isinstance(as_of, str):
+        today = dt.datetime.now(tz=dt.UTC).date()
+        options["today"] = max(today, parse_date(as_of, option="--as-of"))
     try:
         if path == "-":
             return read_log(sys.stdin, columns, **options)
