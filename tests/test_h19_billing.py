@@ -14,8 +14,10 @@ import math
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
 import clientcustomer as cc
+from clientcustomer import testing
 
 BILLING = cc.LogColumns(
     kind=None, customized=None, collaborative=None, item="item", offering="offering"
@@ -215,3 +217,10 @@ def test_a_professional_agreement_is_an_active_engagement():
     assert cc.derive_signals([signed], as_of=dt.date(2026, 2, 1)).active_engagement is True
     product = attrs_evolve(signed, offering=cc.Offering.PRODUCT)  # a supply contract
     assert cc.derive_signals([product], as_of=dt.date(2026, 2, 1)).active_engagement is False
+
+
+@settings(max_examples=30, deadline=None)
+@given(testing.retainer_logs())
+def test_unrecorded_flags_survive_json(log):
+    for interaction in log:
+        assert cc.from_json(cc.Interaction, cc.to_json(interaction)) == interaction
