@@ -45,14 +45,17 @@ def _signals(text: str, columns: cc.LogColumns = BILLING) -> dict[str, cc.Signal
 
 class TestAbsentColumnsAreUnknown:
     def test_a_declared_absent_customized_column_leaves_customization_unknown(self):
+        """A log stated to have no customized column has an unknown customization, not 0."""
         text = BILLING_HEADER + "ann,2026-01-05,shirt,product,40,A1\n"
         assert _signals(text)["ann"].customization is None
 
     def test_a_billing_only_log_records_no_contacts(self):
+        """A log with no kinds and no collaborative flags has an unknown collaborative share."""
         text = BILLING_HEADER + "ann,2026-01-05,shirt,product,40,A1\n"
         assert _signals(text)["ann"].collaborative_share is None
 
     def test_a_log_that_records_contacts_and_shows_none_is_transactional(self):
+        """With a kind column the log records contacts: a party that only bought shares 0."""
         text = (
             "party_id,on,kind,item,offering,amount,reference\n"
             "ann,2026-01-05,purchase,shirt,product,40,A1\n"
@@ -64,6 +67,7 @@ class TestAbsentColumnsAreUnknown:
         assert signals["bob"].collaborative_share == 1.0
 
     def test_unknown_flags_on_interactions(self):
+        """Flags may be None (not recorded); the shares they feed are then unknown."""
         bill = cc.Interaction(
             "ann", dt.date(2026, 1, 5), "purchase", customized=None, collaborative=None
         )
@@ -77,12 +81,14 @@ class TestAbsentColumnsAreUnknown:
 
 class TestProfessionalServices:
     def test_professional_is_an_offering_customized_by_default(self):
+        """Professional work is customized unless said otherwise; a bill is not collaborative."""
         assert cc.Offering("professional") is cc.Offering.PROFESSIONAL
         advice = cc.Interaction("acme", dt.date(2026, 1, 5), "purchase", offering="professional")
         assert advice.customized is True
         assert advice.collaborative is False  # a purchase is not collaborative by default
 
     def test_professional_spend_is_service_spend(self):
+        """Professional spend counts toward the service share."""
         log = [
             cc.Interaction(
                 "acme", dt.date(2026, 1, 5), "purchase", offering="professional", amount=900
@@ -93,6 +99,7 @@ class TestProfessionalServices:
         assert math.isclose(signals.service_share or 0, 0.9)
 
     def test_items_map_onto_the_professional_category(self):
+        """Items named in LogColumns.professional are professional, case-insensitively."""
         text = BILLING_HEADER + "firm|acme,2026-01-05,Lobbying services,service,5000,I1\n"
         columns = attrs_evolve(BILLING, professional=("lobbying services",))
         interaction = next(cc.read_log(io.StringIO(text), columns))
@@ -100,11 +107,13 @@ class TestProfessionalServices:
         assert interaction.customized is True
 
     def test_online_retail_layout_is_unaffected(self):
+        """The online-retail layout names no professional items."""
         assert cc.LogColumns.online_retail().professional == ()
 
 
 class TestRetainers:
     def test_monthly_professional_invoices_expose_a_retainer(self):
+        """Monthly professional invoices over a year are a retainer, and a client."""
         text = BILLING_HEADER + _monthly(
             "acme", 14, item="advocacy", offering="professional", amount="12000"
         )
@@ -115,6 +124,7 @@ class TestRetainers:
         assert "retained" in verdict.fired
 
     def test_the_lobbying_register_case_is_a_client(self):
+        """The issue's lobbying register, items mapped onto professional, is a client."""
         # The issue's mapping: a service billed monthly, items naming the professional work.
         text = BILLING_HEADER + _monthly(
             "firm|acme", 13, item="lobbying services", offering="service", amount="8000"
@@ -124,12 +134,14 @@ class TestRetainers:
         assert verdict.role is cc.Role.CLIENT
 
     def test_a_one_off_professional_engagement_is_not_a_customer(self):
+        """One professional bill is not a customer (the rule set says ambiguous)."""
         text = BILLING_HEADER + "acme,2026-01-05,contract review,professional,3000,I1\n"
         signals = _signals(text)["acme"]
         assert signals.retainer_months == 1
         assert cc.classify(signals).role is not cc.Role.CUSTOMER
 
     def test_a_monthly_subscription_stays_a_customer(self):
+        """A standard service billed monthly is no retainer and stays a customer."""
         text = BILLING_HEADER + _monthly(
             "ann", 24, item="gym membership", offering="service", amount="39.90"
         )
@@ -138,6 +150,7 @@ class TestRetainers:
         assert cc.classify(signals).role is cc.Role.CUSTOMER
 
     def test_retainer_months_is_a_canonical_relationship_signal(self):
+        """retainer_months is an integer signal of the relationship aspect, 0 to 12."""
         spec = cc.SIGNALS["retainer_months"]
         assert spec.aspect is cc.Aspect.RELATIONSHIP
         assert spec.type == "integer"
@@ -145,6 +158,7 @@ class TestRetainers:
 
 
 def test_default_rule_set_has_billing_examples():
+    """The default rule set carries the billing scenarios as worked examples."""
     examples = {example.id: example for example in cc.default_ruleset().examples}
     assert examples["professional-retainer"].expect.value == "client"
     assert examples["software-subscription"].expect.value == "customer"
@@ -152,6 +166,7 @@ def test_default_rule_set_has_billing_examples():
 
 
 def test_frame_and_sql_paths_agree_on_the_new_signals():
+    """signals_frame and classify_sql give the one-record path's signals and roles."""
     pl = pytest.importorskip("polars")
     pytest.importorskip("narwhals")
     duckdb = pytest.importorskip("duckdb")
@@ -185,11 +200,13 @@ def attrs_evolve(columns: cc.LogColumns, **changes: object) -> cc.LogColumns:
 
 
 def test_amounts_are_decimal_in_billing_logs():
+    """A professional bill keeps its exact decimal amount."""
     text = BILLING_HEADER + "acme,2026-01-05,advice,professional,12000.50,I1\n"
     assert next(cc.read_log(io.StringIO(text), BILLING)).amount == Decimal("12000.50")
 
 
 def test_cli_maps_professional_items_and_finds_the_retainer(tmp_path, capsys):
+    """--professional maps items on the command line; without it the bills are a service."""
     from clientcustomer.cli import main  # noqa: PLC0415
 
     path = tmp_path / "export.csv"
@@ -211,6 +228,7 @@ def test_cli_maps_professional_items_and_finds_the_retainer(tmp_path, capsys):
 
 
 def test_a_professional_agreement_is_an_active_engagement():
+    """A signed professional agreement is an active engagement; a supply contract is not."""
     signed = cc.Interaction(
         "acme", dt.date(2026, 1, 5), "agreement_signed", offering="professional", reference="R1"
     )
@@ -222,5 +240,6 @@ def test_a_professional_agreement_is_an_active_engagement():
 @settings(max_examples=30, deadline=None)
 @given(testing.retainer_logs())
 def test_unrecorded_flags_survive_json(log):
+    """Interactions with unrecorded flags round-trip through JSON."""
     for interaction in log:
         assert cc.from_json(cc.Interaction, cc.to_json(interaction)) == interaction

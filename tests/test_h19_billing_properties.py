@@ -26,6 +26,7 @@ def _verdict(log: tuple[cc.Interaction, ...]) -> cc.Classification:
 @settings(max_examples=60, deadline=None)
 @given(testing.retainer_logs())
 def test_retainers_are_clients(log):
+    """Every generated professional retainer is a client."""
     verdict = _verdict(log)
     assert verdict.role is cc.Role.CLIENT, verdict
 
@@ -33,12 +34,14 @@ def test_retainers_are_clients(log):
 @settings(max_examples=60, deadline=None)
 @given(testing.subscription_logs())
 def test_subscriptions_stay_customers(log):
+    """Every generated subscription to a standard service is a customer."""
     assert _verdict(log).role is cc.Role.CUSTOMER
 
 
 @settings(max_examples=60, deadline=None)
 @given(testing.goods_buyer_logs())
 def test_goods_buyers_stay_customers(log):
+    """Every generated buyer of goods, however loyal, is a customer."""
     assert _verdict(log).role is cc.Role.CUSTOMER
 
 
@@ -64,6 +67,7 @@ def _as_billed(log: tuple[cc.Interaction, ...]) -> list[cc.Interaction]:
     st.integers(0, 800),
 )
 def test_the_frame_path_agrees_on_billing_exports(log, days_later):
+    """signals_frame on a billing export equals derive_signals, signal for signal."""
     pl = pytest.importorskip("polars")
     pytest.importorskip("narwhals")
     frame = pl.DataFrame(

@@ -34,6 +34,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_a_row_after_today_is_a_bad_row_naming_its_line():
+    """A row dated after today is a bad row, reported with its line."""
     with pytest.raises(ValidationError, match=r"line 3, column 'on'.*2205-01-17"):
         list(cc.read_log(io.StringIO(LOG)))
     log = cc.read_log(io.StringIO(LOG), on_error="skip")
@@ -43,6 +44,7 @@ def test_a_row_after_today_is_a_bad_row_naming_its_line():
 
 
 def test_cli_does_not_move_the_as_of_date_for_everyone(tmp_path, capsys):
+    """One far-future row stops the CLI (or is set aside) instead of moving the as-of date."""
     path = tmp_path / "log.csv"
     path.write_text(LOG, encoding="utf-8")
     status, _, err = _run(capsys, "classify", "--log", str(path))
@@ -58,6 +60,7 @@ def test_cli_does_not_move_the_as_of_date_for_everyone(tmp_path, capsys):
 
 
 def test_signals_by_party_default_as_of_ignores_rows_after_today():
+    """signals_by_party(as_of=None) leaves rows after today out of the default."""
     log = [
         cc.Interaction("ann", dt.date(2026, 1, 5), "purchase"),
         cc.Interaction("bob", dt.date(2205, 1, 17), "purchase"),
@@ -69,6 +72,7 @@ def test_signals_by_party_default_as_of_ignores_rows_after_today():
 
 
 def test_one_default_as_of_rule_in_python_and_cli(tmp_path, capsys):
+    """Python and the CLI read a log as of the same default date."""
     # 364 or 365 days of tenure, depending on the default as-of date: "long-standing" or not.
     text = HEADER + "ann,2025-01-05,purchase,shirt,product,40,false,false,A1\n"
     text += "ann,2026-01-04,purchase,shoes,product,60,false,false,A2\n"
@@ -82,6 +86,7 @@ def test_one_default_as_of_rule_in_python_and_cli(tmp_path, capsys):
 
 
 def test_rows_after_the_as_of_date_never_count():
+    """Rows dated after the as-of date change no signal."""
     as_of = dt.date(2026, 3, 1)
     before = [cc.Interaction("ann", dt.date(2026, 1, 5), "purchase", amount=10)]
     after = [*before, cc.Interaction("ann", dt.date(2026, 3, 2), "meeting")]
@@ -99,11 +104,13 @@ def test_rows_after_the_as_of_date_never_count():
     ],
 )
 def test_timezone_aware_datetimes_are_converted_to_utc(stamp, day):
+    """A datetime with an offset counts its UTC day; one without is taken as written."""
     text = HEADER + f"ann,{stamp},purchase,shirt,product,40,false,false,A1\n"
     assert next(cc.read_log(io.StringIO(text))).on == day
 
 
 def test_signals_frame_converts_timezone_aware_datetimes_to_utc():
+    """signals_frame counts a time-zone-aware datetime's UTC day."""
     pl = pytest.importorskip("polars")
     pytest.importorskip("narwhals")
     stamp = dt.datetime(2026, 1, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))

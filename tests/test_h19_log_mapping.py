@@ -33,6 +33,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_cli_names_every_missing_column_and_its_option(tmp_path, capsys):
+    """The CLI names every missing column at once, each with its option."""
     path = tmp_path / "log.csv"
     path.write_text(LOG, encoding="utf-8")
     status, out, err = _run(
@@ -49,6 +50,7 @@ def test_cli_names_every_missing_column_and_its_option(tmp_path, capsys):
 
 
 def test_cli_runs_once_every_column_is_mapped_or_declared_absent(tmp_path, capsys):
+    """Mapped or stated absent, every column: the run goes through."""
     path = tmp_path / "log.csv"
     path.write_text(LOG, encoding="utf-8")
     absent = []
@@ -63,6 +65,7 @@ def test_cli_runs_once_every_column_is_mapped_or_declared_absent(tmp_path, capsy
 
 
 def test_python_log_columns_follow_the_same_rule():
+    """read_log names every missing column with its LogColumns field."""
     columns = cc.LogColumns(party="customer_id", date="when")
     with pytest.raises(ValidationError) as caught:
         cc.read_log(io.StringIO(LOG), columns)
@@ -85,6 +88,7 @@ def test_python_log_columns_follow_the_same_rule():
 
 
 def test_signals_frame_follows_the_same_rule():
+    """signals_frame names every missing column with its LogColumns field."""
     pl = pytest.importorskip("polars")
     pytest.importorskip("narwhals")
     frame = pl.DataFrame(

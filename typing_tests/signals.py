@@ -9,10 +9,13 @@ from clientcustomer import (
     Aspect,
     Customer,
     Interaction,
+    LogColumns,
+    Offering,
     Party,
     Signals,
     SignalSpec,
     SignalValue,
+    default_as_of,
     derive_signals,
     derive_signals_for,
     signals_by_party,
@@ -34,3 +37,14 @@ assert_type(Signals.from_mapping({"tenure_days": 3}), Signals)
 assert_type(derive_signals(log, as_of=day), Signals)
 assert_type(derive_signals_for(Customer(Party("acme", "Acme"), since=day), as_of=day), Signals)
 assert_type(signals_by_party(log, as_of=day), dict[str, Signals])
+assert_type(signals_by_party(log, as_of=None), dict[str, Signals])
+assert_type(default_as_of(log, today=day), dt.date | None)
+
+# Billing data: retainers, professional work, columns stated absent.
+assert_type(signals.retainer_months, int | None)
+assert_type(Offering.PROFESSIONAL.is_service, bool)
+assert_type(Offering.PROFESSIONAL.customized_by_default, bool)
+billing = LogColumns(professional=("legal advice",)).without("kind", "customized")
+assert_type(billing, LogColumns)
+assert_type(billing.professional, tuple[str, ...])
+assert_type(billing.kind, str | None)
