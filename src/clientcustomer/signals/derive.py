@@ -340,8 +340,8 @@ class Signals:
         tenure_days: Relationship aspect: days since the first interaction.
         active_engagement: Relationship aspect: whether a service engagement is running.
         repeat_rate: Relationship aspect: share of repeat purchase occasions (0-1).
-        retainer_months: Relationship aspect: months of the last twelve with professional
-            services billed (a retainer).
+        retainer_months: Relationship aspect: calendar months with professional services
+            billed in the year up to as_of, at most 12 (six or more: a retainer).
         service_share: Business aspect: share of spend on services (0-1).
         customization: Personalization aspect: share of customized orders and work (0-1).
         commitment_days: Expectation aspect: days still to run on agreements.
