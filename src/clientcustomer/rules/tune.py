@@ -553,8 +553,8 @@ def tune(
         ...            for x in range(20)]
         >>> labels = ["client" if x >= 8 else "customer" for x in range(20)]
         >>> result = tune(records, labels, folds=0)
-        >>> result.before, result.after
-        (0.4, 1.0)
+        >>> result.before, result.after  # the rule set's worked examples hold it below 1
+        (0.4, 0.85)
         >>> print(result.changes[0])
         mostly-collaborative: collaborative_share >= 0.5 -> 0.275
     """
