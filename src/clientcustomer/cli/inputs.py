@@ -217,8 +217,6 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         if path == "-":
             return read_log(sys.stdin, columns, **options)
         return read_log(path, columns, encoding=args.encoding, **options)
-    except ValidationError as error:
-        raise _missing_columns(error, path) from None
     except FileNotFoundError:
         reason = "not found"
     except IsADirectoryError:
@@ -228,6 +226,9 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
     except OSError as error:
         reason = str(error.strerror or error)
     except ValidationError as error:
+        missing = _missing_columns(error, path)
+        if missing is not error:
+            raise missing from None
         field = error.field
         if field in {"$.delimiter", "$.encoding"}:
             option = "--" + field.removeprefix("$.")

@@ -731,8 +731,8 @@ def _key_facts(entity: Customer | Client | FormerClient) -> list[tuple[str, obje
         ("first / last", f"{log[0].on} / {log[-1].on}" if log else None),
         ("purchases", len(purchases)),
         ("spent", sum((item.amount for item in purchases), Decimal(0))),
-        ("collaborative", sum(item.collaborative for item in log)),
-        ("customized", sum(item.customized for item in log)),
+        ("collaborative", sum(item.collaborative is True for item in log)),
+        ("customized", sum(item.customized is True for item in log)),
     ]
     if not isinstance(entity, Customer):
         facts.append(
