@@ -316,7 +316,7 @@ class TestInputs:
     def test_classifier_needs_a_ruleset(self):
         with pytest.raises(ValidationError, match=r"\$.ruleset: expected a Ruleset"):
             Classifier("default")  # type: ignore[arg-type]
-        assert "<clientcustomer.Classifier(rules=12)>" == repr(Classifier())
+        assert "<clientcustomer.Classifier(rules=13)>" == repr(Classifier())
         assert default_ruleset() is Classifier().ruleset
 
 

@@ -42,6 +42,8 @@ LOG_CSV = (
     "bob,2026-02-01,purchase,false,false,product,20\n"
     "bob,2026-03-02,purchase,false,false,product,20\n"
 )
+ABSENT = ("--item-column", "none", "--reference-column", "none")
+"""LOG_CSV has no item and no reference column: the options say so."""
 ERROR = "clientcustomer: error: "
 
 
@@ -686,7 +688,9 @@ class TestClassifyOptions:
 class TestClassifyLog:
     def test_each_party_of_the_log_is_classified(self, capsys, log_csv):
         """``--log`` derives each party's signals (as of the day after the last interaction)."""
-        status, out, err = run(capsys, "classify", "--log", str(log_csv), "--format", "jsonl")
+        status, out, err = run(
+            capsys, "classify", "--log", str(log_csv), "--format", "jsonl", *ABSENT
+        )
         rows = {row["id"]: row for row in map(json.loads, out.splitlines())}
 
         assert (0, ["ann", "bob"]) == (status, list(rows))
@@ -696,7 +700,15 @@ class TestClassifyLog:
     def test_as_of_changes_the_signals(self, capsys, log_csv):
         """``--as-of`` picks the date the signals describe."""
         status, out, _ = run(
-            capsys, "classify", "--log", str(log_csv), "--as-of", "2026-01-31", "--format", "csv"
+            capsys,
+            "classify",
+            "--log",
+            str(log_csv),
+            "--as-of",
+            "2026-01-31",
+            "--format",
+            "csv",
+            *ABSENT,
         )
 
         assert 0 == status
@@ -705,7 +717,7 @@ class TestClassifyLog:
     def test_bad_as_of(self, capsys, log_csv):
         """A malformed ``--as-of`` is named."""
         assert "--as-of: expected an ISO date (YYYY-MM-DD), got 'soon'" == failure(
-            capsys, "classify", "--log", str(log_csv), "--as-of", "soon"
+            capsys, "classify", "--log", str(log_csv), "--as-of", "soon", *ABSENT
         )
 
     def test_bad_log_row_stops_with_its_line(self, capsys, tmp_path):
@@ -715,7 +727,7 @@ class TestClassifyLog:
         assert (
             f"{path}: line 6, column 'on': expected a date (YYYY-MM-DD, ISO datetime or "
             "M/D/YYYY H:MM), got 'soon'"
-        ) == failure(capsys, "classify", "--log", path)
+        ) == failure(capsys, "classify", "--log", path, *ABSENT)
 
     def test_bad_log_rows_are_skipped_into_rejects(self, capsys, tmp_path):
         """In skip mode a bad log row goes to the rejects file and the others are classified."""
@@ -723,7 +735,15 @@ class TestClassifyLog:
         rejects = tmp_path / "rejects.csv"
 
         status, out, _ = run(
-            capsys, "classify", "--log", path, "--on-error", "skip", "--rejects", str(rejects)
+            capsys,
+            "classify",
+            "--log",
+            path,
+            "--on-error",
+            "skip",
+            "--rejects",
+            str(rejects),
+            *ABSENT,
         )
 
         assert 0 == status
@@ -761,9 +781,9 @@ class TestClassifyLog:
 
     def test_an_empty_log_gives_no_rows(self, capsys, tmp_path):
         """A log with only a header has no parties."""
-        path = write(tmp_path, "log.csv", "party_id,on\n")
+        path = write(tmp_path, "log.csv", LOG_CSV.splitlines()[0] + "\n")
 
-        status, out, _ = run(capsys, "classify", "--log", path)
+        status, out, _ = run(capsys, "classify", "--log", path, *ABSENT)
 
         assert (0, "0 rows: 0 customer, 0 client, 0 ambiguous") == (status, out.splitlines()[-1])
 
@@ -1037,7 +1057,7 @@ class TestExplain:
 
     def test_a_party_of_a_log(self, capsys, log_csv):
         """``--log --party`` explains that party's derived signals."""
-        status, out, _ = run(capsys, "explain", "--log", str(log_csv), "--party", "bob")
+        status, out, _ = run(capsys, "explain", "--log", str(log_csv), "--party", "bob", *ABSENT)
 
         assert 0 == status
         assert out.startswith("bob: customer (score ")
@@ -1045,11 +1065,11 @@ class TestExplain:
     def test_a_log_needs_a_party(self, capsys, log_csv):
         """``--log`` without ``--party`` is refused, and an unknown party is named."""
         assert "--party: expected the party to explain, got nothing" == failure(
-            capsys, "explain", "--log", str(log_csv)
+            capsys, "explain", "--log", str(log_csv), *ABSENT
         )
         assert (
             f"--party: expected a party of {log_csv}, got 'zed' (no interaction or engagement)"
-        ) == failure(capsys, "explain", "--log", str(log_csv), "--party", "zed")
+        ) == failure(capsys, "explain", "--log", str(log_csv), "--party", "zed", *ABSENT)
 
     @pytest.mark.parametrize(
         ("argv", "message"),

@@ -206,7 +206,8 @@ def test_timeline_bad_input_is_one_line(capsys, log_file, argv, message):
 
 def test_timeline_names_the_log_of_a_bad_row_on_one_line(capsys, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("party_id,on,kind\nann,2026-01-05,purchase\nbob,soon,purchase\n", "utf-8")
+    header = "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"
+    path.write_text(header + "ann,2026-01-05,purchase,,,,,,\nbob,soon,purchase,,,,,,\n", "utf-8")
 
     status, out, err = run(capsys, "timeline", str(path))
 

@@ -26,6 +26,7 @@ LOG = textwrap.dedent(
     """
 )
 # The latest interaction is on 2026-05-01: the default as-of date is 2026-05-02.
+LOG_HEADER = LOG.splitlines()[0] + "\n"
 
 BOOK = textwrap.dedent(
     """\
@@ -227,7 +228,7 @@ def test_bad_input_is_one_line(capsys, tmp_path, log_file, argv, message):
     bad = tmp_path / "bad.toml"
     bad.write_text(BOOK.replace('["customer"]', '["vip"]'), encoding="utf-8")
     badlog = tmp_path / "badlog.csv"
-    badlog.write_text("party_id,on\nann,yesterday\n", encoding="utf-8")
+    badlog.write_text(LOG_HEADER + "ann,yesterday,,,,,,,\n", encoding="utf-8")
     argv = [arg.format(log=log_file, bad=bad, badlog=badlog) for arg in argv]
 
     code, out, err = run(capsys, *argv)
@@ -241,7 +242,7 @@ def test_bad_input_is_one_line(capsys, tmp_path, log_file, argv, message):
 def test_an_empty_log_has_nothing_to_recommend(capsys, tmp_path):
     """A log of no rows exits 0 as classify and timeline do, with or without --as-of."""
     empty = tmp_path / "empty.csv"
-    empty.write_text("party_id,on\n", encoding="utf-8")
+    empty.write_text(LOG_HEADER, encoding="utf-8")
 
     assert 0 == run(capsys, str(empty))[0]
     code, out, _ = run(capsys, str(empty), "--as-of", "2026-01-01")

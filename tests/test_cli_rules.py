@@ -108,7 +108,7 @@ class TestCheck:
         with resources.as_file(source) as file:
             status = main(["rules", "check", str(file)])
 
-        assert (0, "ok: default@1 - 12 rules, 11 examples, policy score\n") == (
+        assert (0, "ok: default@1 - 13 rules, 15 examples, policy score\n") == (
             status,
             capsys.readouterr().out,
         )
@@ -195,8 +195,8 @@ class TestTest:
         assert 0 == status
         assert ["example", "expected", "actual", "score", "result"] == lines[0].split()
         assert ["retail-shirt", "customer", "customer", "-3", "ok"] == lines[1].split()
-        assert "default@1: 11 examples, 11 passed, 0 failed" == lines[-1]
-        assert 13 == len(lines)
+        assert "default@1: 15 examples, 15 passed, 0 failed" == lines[-1]
+        assert 17 == len(lines)
 
     def test_a_failing_example_exits_with_1(self, tmp_path, capsys):
         """An example that gets another role is marked FAIL and the command exits with 1."""
@@ -249,7 +249,7 @@ class TestShow:
 
         out = capsys.readouterr().out
         lines = out.splitlines()
-        assert "default@1 - 12 rules, 11 examples, policy score" == lines[0]
+        assert "default@1 - 13 rules, 15 examples, policy score" == lines[0]
         assert any(line.startswith("policy: score - a client at 5 points") for line in lines)
         headers = [line for line in lines if line in {aspect.value for aspect in Aspect}]
         assert ["interaction", "relationship", "business", "personalization", "expectation"] == (
@@ -257,7 +257,7 @@ class TestShow:
         )
         assert "  +2  engaged: active_engagement" in lines
         assert "      A contracted, ongoing service engagement is running." in lines
-        assert "  customer-becoming-client  expects ambiguous" in lines
+        assert "  customer-becoming-client   expects ambiguous" in lines
 
     def test_text_lists_first_rules_in_order(self, first, capsys):
         """Under ``first`` file order decides, so the listing numbers the rules in that order."""

@@ -28,7 +28,8 @@ from clientcustomer.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 ENGAGEMENT = (ROOT / "docs" / "examples" / "research-engagement.json").read_text(encoding="utf-8")
 DEEP = "[" * 10_000 + "]" * 10_000
-LOG = "party_id,on,kind,amount\nann,2026-01-05,purchase,10\nbob,2026-02-01,purchase,20\n"
+LOG_HEADER = "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"
+LOG = LOG_HEADER + "ann,2026-01-05,purchase,,,10,,,\nbob,2026-02-01,purchase,,,20,,,\n"
 SIGNALS = "id,tenure_days\na,5\nb,900\n"
 ERROR = "clientcustomer: error: "
 
@@ -186,7 +187,9 @@ class TestHugeNumbers:
     def test_log_amount_infinite(self, capsys, tmp_path):
         """A log amount of ``1e999999`` is refused on its own line, not later as ``$.spend``."""
         path = write(
-            tmp_path, "log.csv", "party_id,on,kind,amount\nann,2026-01-05,purchase,1e999999\n"
+            tmp_path,
+            "log.csv",
+            LOG_HEADER + "ann,2026-01-05,purchase,,,1e999999,,,\n",
         )
         status, _, err = run(capsys, "classify", "--log", path)
         assert 2 == status
@@ -202,7 +205,11 @@ class TestFarDates:
     @pytest.mark.parametrize("command", ["classify", "timeline", "recommend"])
     def test_log_dated_at_the_end_of_the_calendar(self, capsys, tmp_path, command):
         """A log row dated 9999-12-31 is one line, exit 2, on every log command."""
-        path = write(tmp_path, "log.csv", "party_id,on,kind,amount\nann,9999-12-31,purchase,10\n")
+        path = write(
+            tmp_path,
+            "log.csv",
+            LOG_HEADER + "ann,9999-12-31,purchase,,,10,,,\n",
+        )
         argv = ["classify", "--log", path] if command == "classify" else [command, path]
         status, _, err = run(capsys, *argv)
         assert 2 == status
@@ -559,7 +566,10 @@ class TestWriter:
 class TestMessages:
     def test_bad_byte_reported_on_its_line(self, capsys, tmp_path):
         """A non-UTF-8 byte on line 5002 of a log is reported on line 5002."""
-        data = b"party_id,on,kind,amount\n" + b"ann,2026-01-05,purchase,10\n" * 5000
+        data = (
+            b"party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"
+            + b"ann,2026-01-05,purchase,,,10,,,\n" * 5000
+        )
         data += b"ann,2026-01-05,purch\xffase,10\n"
         path = write(tmp_path, "log.csv", data)
         status, _, err = run(capsys, "classify", "--log", path)
@@ -579,7 +589,7 @@ class TestMessages:
         path = write(tmp_path, "log.csv", "who,on\nann,2026-01-01\n")
         status, _, err = run(capsys, "classify", "--log", path)
         assert 2 == status
-        assert_one_line(err, path, "line 1", "party_id")
+        assert_one_line(err, path, "party_id", "--party-column NAME", "--kind-column none")
 
     @pytest.mark.parametrize(
         ("argv", "name"),
@@ -644,7 +654,11 @@ class TestMessages:
 
     def test_header_only_log_same_status_everywhere(self, capsys, tmp_path):
         """A log with a header and no rows gets the same exit status from every log command."""
-        path = write(tmp_path, "log.csv", "party_id,on,kind,amount\n")
+        path = write(
+            tmp_path,
+            "log.csv",
+            "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n",
+        )
         statuses = {
             "classify": run(capsys, "classify", "--log", path)[0],
             "timeline": run(capsys, "timeline", path)[0],

@@ -49,8 +49,8 @@ class TestSignals:
         for aspect in cc.Aspect:
             assert f">{aspect.value} (" in html
         assert "transactional facts" in html
-        assert html.count("<i>unknown</i>") == 10
-        assert "Signals (10 of 12 unknown)" in html
+        assert html.count("<i>unknown</i>") == 11
+        assert "Signals (11 of 13 unknown)" in html
         assert html.index("collaborative_share") < html.index("tenure_days")
 
     def test_custom_signals_escaped(self):

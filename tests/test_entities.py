@@ -71,8 +71,14 @@ class TestInteraction:
                 {"amount": 1.5},
                 "$.amount: expected a decimal number (Decimal, int or numeric string), got 1.5",
             ),
-            ({"customized": "yes"}, "$.customized: expected a boolean, got 'yes'"),
-            ({"collaborative": 1}, "$.collaborative: expected a boolean, got 1"),
+            (
+                {"customized": "yes"},
+                "$.customized: expected a boolean or None (not recorded), got 'yes'",
+            ),
+            (
+                {"collaborative": 1},
+                "$.collaborative: expected a boolean or None (not recorded), got 1",
+            ),
             ({"reference": None}, "$.reference: expected a string, got None"),
         ],
     )

@@ -43,6 +43,14 @@ _SCHEMA = {
 }
 
 
+_OPTIONAL = ("kind", "item", "offering", "amount", "customized", "collaborative", "reference")
+
+
+def _only(*fields: str) -> LogColumns:
+    """The default layout with every optional column but ``fields`` stated absent."""
+    return LogColumns().without(*(field for field in _OPTIONAL if field not in fields))
+
+
 def _polars(log: list[Interaction]) -> Any:
     rows = {
         "party_id": [i.party_id for i in log],
@@ -212,35 +220,56 @@ def test_text_dates_and_engagement_frame() -> None:
         {"client_id": ["a"], "start": [dt.date(2025, 1, 1)], "end": [None]},
         schema={"client_id": pl.String, "start": pl.Date, "end": pl.Date},
     )
-    row = signals_frame(frame, as_of=dt.date(2025, 2, 1), engagements=engagements).row(
-        0, named=True
-    )
+    row = signals_frame(
+        frame, as_of=dt.date(2025, 2, 1), engagements=engagements, columns=_only("kind")
+    ).row(0, named=True)
     assert (True, 365, 31) == (row["active_engagement"], row["commitment_days"], row["tenure_days"])
 
 
-@pytest.mark.parametrize("time_zone", [None, "Europe/London"])
+@pytest.mark.parametrize("time_zone", [None, "UTC", "Asia/Tokyo"])
 def test_datetime_columns_count_the_calendar_day(time_zone: str | None) -> None:
-    """A datetime's day is its calendar day (late evening, before 1970, in a time zone alike)."""
+    """A datetime's day is its calendar day (late evening, before 1970, in a time zone alike).
+
+    A datetime with a time zone counts its day in UTC, as `read_log` does with an offset.
+    """
     days = [dt.date(1969, 12, 31), dt.date(1969, 12, 31), dt.date(2011, 6, 10)]
-    times = [dt.time(23, 59), dt.time(0, 1), dt.time(10, 26)]
+    times = [dt.time(23, 59), dt.time(10, 1), dt.time(10, 26)]
     dates = pl.DataFrame({"party_id": ["a", "a", "b"], "on": days, "kind": ["purchase"] * 3})
     stamps = dates.with_columns(
         on=pl.Series([dt.datetime.combine(d, t) for d, t in zip(days, times, strict=True)])
     )
+    columns = _only("kind")
     if time_zone is not None:
         stamps = stamps.with_columns(pl.col("on").dt.replace_time_zone(time_zone))
+    if time_zone == "Asia/Tokyo":  # 9 hours ahead of UTC: 23:59 is 14:59 UTC the same day
+        dates = dates.with_columns(
+            on=pl.Series([dt.date(1969, 12, 31), dt.date(1969, 12, 31), dt.date(2011, 6, 10)])
+        )
     as_of = dt.date(2011, 12, 9)
-    expected = signals_frame(dates, as_of=as_of).rows()
-    assert expected == signals_frame(stamps, as_of=as_of).rows()
-    assert expected == pl.from_pandas(signals_frame(stamps.to_pandas(), as_of=as_of)).rows()
+    expected = signals_frame(dates, as_of=as_of, columns=columns).rows()
+    assert expected == signals_frame(stamps, as_of=as_of, columns=columns).rows()
+    assert (
+        expected
+        == pl.from_pandas(signals_frame(stamps.to_pandas(), as_of=as_of, columns=columns)).rows()
+    )
     tenure = [row[3] for row in expected]
     assert [(as_of - days[0]).days, (as_of - days[2]).days] == tenure
+
+
+def test_datetime_columns_with_a_time_zone_count_the_utc_day() -> None:
+    """01:30 in Tokyo on 2025-01-02 is 16:30 UTC on 2025-01-01: that is its day."""
+    stamp = dt.datetime(2025, 1, 2, 1, 30)  # noqa: DTZ001 - the zone is set below
+    frame = pl.DataFrame({"party_id": ["a"], "on": [stamp], "kind": ["purchase"]}).with_columns(
+        pl.col("on").dt.replace_time_zone("Asia/Tokyo")
+    )
+    row = signals_frame(frame, as_of=dt.date(2025, 1, 2), columns=_only("kind")).row(0, named=True)
+    assert row["tenure_days"] == 1
 
 
 @pytest.mark.parametrize(
     ("frame", "message"),
     [
-        ({"party_id": ["a"]}, "$.on: expected a column named 'on'"),
+        ({"party_id": ["a"]}, "$.columns.date: expected a column named 'on'"),
         ({"party_id": ["a"], "on": [1]}, "$.on: expected a date, datetime or ISO date text"),
         (
             {"party_id": ["a"], "on": [dt.date(2025, 1, 1)], "amount": ["x"]},
@@ -253,8 +282,9 @@ def test_datetime_columns_count_the_calendar_day(time_zone: str | None) -> None:
     ],
 )
 def test_bad_input_names_the_column(frame: dict[str, list[Any]], message: str) -> None:
+    columns = _only(*frame)
     with pytest.raises(ValidationError) as error:
-        signals_frame(pl.DataFrame(frame), as_of=dt.date(2025, 2, 1))
+        signals_frame(pl.DataFrame(frame), as_of=dt.date(2025, 2, 1), columns=columns)
     assert str(error.value).startswith(message)
 
 
@@ -272,6 +302,7 @@ def test_bad_arguments(kwargs: dict[str, Any], message: str) -> None:
     arguments: dict[str, Any] = {
         "log": pl.DataFrame({"party_id": ["a"], "on": [dt.date(2025, 1, 1)]}),
         "as_of": dt.date(2025, 2, 1),
+        "columns": _only(),
     }
     arguments.update(kwargs)
     with pytest.raises(ValidationError) as error:
@@ -304,11 +335,23 @@ def test_quantity_unit_price_and_cancellation_prefix_without_kind() -> None:
             "reference": ["A1", None, "C-1"],
         }
     )
-    columns = LogColumns(quantity="qty", unit_price="price", cancellation_prefix="C-")
+    columns = attrs.evolve(
+        _only("reference"), quantity="qty", unit_price="price", cancellation_prefix="C-"
+    )
+    unrecorded: dict[str, Any] = {"customized": None, "collaborative": None}  # no such columns
     log = [
-        Interaction("a", dt.date(2025, 1, 2), "purchase", amount=Decimal(10), reference="A1"),
-        Interaction("a", dt.date(2025, 1, 9), "return", amount=Decimal(5)),
-        Interaction("a", dt.date(2025, 2, 1), "cancellation", amount=Decimal(1), reference="C-1"),
+        Interaction(
+            "a", dt.date(2025, 1, 2), "purchase", amount=Decimal(10), reference="A1", **unrecorded
+        ),
+        Interaction("a", dt.date(2025, 1, 9), "return", amount=Decimal(5), **unrecorded),
+        Interaction(
+            "a",
+            dt.date(2025, 2, 1),
+            "cancellation",
+            amount=Decimal(1),
+            reference="C-1",
+            **unrecorded,
+        ),
     ]
     as_of = dt.date(2025, 3, 1)
     result = signals_frame(frame, as_of=as_of, columns=columns)
@@ -364,5 +407,5 @@ def test_bad_engagements(engagements: object, message: str) -> None:
     table = pl.DataFrame(engagements) if isinstance(engagements, dict) else engagements
     log = pl.DataFrame({"party_id": ["a"], "on": [dt.date(2025, 1, 1)]})
     with pytest.raises(ValidationError) as error:
-        signals_frame(log, as_of=dt.date(2025, 2, 1), engagements=table)
+        signals_frame(log, as_of=dt.date(2025, 2, 1), engagements=table, columns=_only())
     assert str(error.value).startswith(message)

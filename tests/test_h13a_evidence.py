@@ -41,6 +41,7 @@ class TestOneRecord:
                 "service_share": 0.3,
                 "customization": 0.1,
                 "commitment_days": 0,
+                "retainer_months": 0,
             }
         )
 

@@ -99,9 +99,31 @@ class TestPhoneSubscriber:
         path = tmp_path / "log.csv"
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(["party_id", "on", "kind", "item", "offering", "amount", "reference"])
+            writer.writerow(
+                [
+                    "party_id",
+                    "on",
+                    "kind",
+                    "item",
+                    "offering",
+                    "amount",
+                    "customized",
+                    "collaborative",
+                    "reference",
+                ]
+            )
             writer.writerows(
-                [i.party_id, i.on, i.kind.value, i.item, i.offering.value, i.amount, i.reference]
+                [
+                    i.party_id,
+                    i.on,
+                    i.kind.value,
+                    i.item,
+                    i.offering.value,
+                    i.amount,
+                    i.customized,
+                    i.collaborative,
+                    i.reference,
+                ]
                 for i in phone_subscriber()
             )
 

@@ -146,6 +146,7 @@ class TestFormulas:
             tenure_days=90,
             active_engagement=False,
             repeat_rate=1 / 2,
+            retainer_months=0,
             service_share=300 / 500,
             customization=2 / 4,
             commitment_days=0,
@@ -435,10 +436,10 @@ class TestSignalsByParty:
         engagements = [Engagement("e", "c", "Audit", start=day(1, 1))]
         assert ["c"] == list(signals_by_party([], as_of=AS_OF, engagements=engagements))
 
-    def test_as_of_none_uses_the_latest_date(self):
-        """Without as_of the latest interaction date is used."""
+    def test_as_of_none_uses_the_day_after_the_latest_date(self):
+        """Without as_of the day after the latest interaction is used (`default_as_of`)."""
         log = [Interaction("a", day(3, 1), "purchase"), Interaction("a", day(3, 11), "meeting")]
-        assert 10 == signals_by_party(log, as_of=None)["a"].tenure_days
+        assert 11 == signals_by_party(log, as_of=None)["a"].tenure_days  # as of the day after
 
     def test_as_of_none_on_empty_log(self):
         """An empty log gives no parties."""

@@ -35,7 +35,7 @@ assert_type(purchase.kind, InteractionKind)
 assert_type(purchase.offering, Offering)
 assert_type(purchase.amount, Decimal)
 assert_type(purchase.on, dt.date)
-assert_type(purchase.customized, bool)
+assert_type(purchase.customized, bool | None)  # None: not recorded
 
 customer = Customer(party, since=day, interactions=(purchase,))
 assert_type(customer.interactions, tuple[Interaction, ...])

@@ -10,11 +10,14 @@ from clientcustomer import (
     Classifier,
     Customer,
     Interaction,
+    LogColumns,
+    Offering,
     Party,
     Signals,
     SignalSpec,
     SignalValue,
     classify,
+    default_as_of,
     default_ruleset,
     derive_signals,
     derive_signals_for,
@@ -45,3 +48,14 @@ assert_type(verdict.insufficient_evidence, bool)
 assert_type(verdict.evidence[0].values, Mapping[str, SignalValue | None])
 assert_type(default_ruleset().signals_read, tuple[str, ...])
 assert_type(Classifier().signals_of({"spend": 1.0}, passthrough=("name",)), Signals)
+assert_type(signals_by_party(log, as_of=None), dict[str, Signals])
+assert_type(default_as_of(log, today=day), dt.date | None)
+
+# Billing data: retainers, professional work, columns stated absent.
+assert_type(signals.retainer_months, int | None)
+assert_type(Offering.PROFESSIONAL.is_service, bool)
+assert_type(Offering.PROFESSIONAL.customized_by_default, bool)
+billing = LogColumns(professional=("legal advice",)).without("kind", "customized")
+assert_type(billing, LogColumns)
+assert_type(billing.professional, tuple[str, ...])
+assert_type(billing.kind, str | None)

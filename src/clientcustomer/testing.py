@@ -98,6 +98,7 @@ __all__ = [
     "escalations",
     "example_results",
     "former_clients",
+    "goods_buyer_logs",
     "identifiers",
     "interaction_logs",
     "interactions",
@@ -108,6 +109,7 @@ __all__ = [
     "playbooks",
     "readinesses",
     "rejected_rows",
+    "retainer_logs",
     "role_assignments",
     "role_changes",
     "rules",
@@ -118,6 +120,7 @@ __all__ = [
     "signals",
     "stage_changes",
     "status_changes",
+    "subscription_logs",
     "transition_checks",
     "verdict_changes",
 ]
@@ -187,6 +190,173 @@ def interaction_logs(
         >>> test_short()
     """
     return st.lists(interactions(parties=parties), max_size=max_size)
+
+
+# --- billing exports: retainers, subscriptions, buyers of goods (issue 19) ------------------------
+
+_PROFESSIONAL_ITEMS = ("legal advice", "lobbying services", "consulting", "tax advisory", "design")
+_SUBSCRIPTIONS = (
+    ("gym membership", Decimal("39.90")),
+    ("mobile plan", Decimal("25.00")),
+    ("software seat", Decimal("12.00")),
+)
+_GOODS = ("t-shirt", "coffee beans", "usb cable", "notebook", "running shoes")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, day.day)
+
+
+@st.composite
+def _monthly_bills(  # noqa: PLR0913, PLR0917 - one helper for retainers and subscriptions
+    draw: st.DrawFn,
+    party: str,
+    item: str,
+    offering: Offering,
+    amounts: st.SearchStrategy[Decimal],
+    flags: dict[str, Any],
+) -> tuple[Interaction, ...]:
+    months = draw(st.integers(12, 48))
+    first = draw(st.dates(dt.date(2015, 1, 1), dt.date(2024, 12, 28))).replace(day=1)
+    first = first.replace(day=draw(st.integers(1, 28)))
+    # A month skipped now and then (billed late, a holiday): never the first or the last.
+    skipped = draw(st.sets(st.integers(1, months - 2), max_size=3))
+    amount = draw(amounts)
+    varying = draw(st.booleans())
+    bills = []
+    for index in range(months):
+        if index in skipped:
+            continue
+        bills.append(
+            Interaction(
+                party,
+                _add_months(first, index),
+                InteractionKind.PURCHASE,
+                item=item,
+                offering=offering,
+                amount=draw(amounts) if varying else amount,
+                reference=f"{party}-{index}",
+                **flags,
+            )
+        )
+    return tuple(bills)
+
+
+def _billing_flags(recorded: bool, offering: Offering) -> dict[str, Any]:
+    """A billing export records no contacts and (but for professional work) no customization."""
+    if recorded:
+        return {}
+    flags: dict[str, Any] = {"collaborative": None}
+    if offering is not Offering.PROFESSIONAL:
+        flags["customized"] = None
+    return flags
+
+
+@st.composite
+def _retainers(draw: st.DrawFn, party: str) -> tuple[Interaction, ...]:
+    recorded = draw(st.booleans())
+    amounts = st.integers(5_000, 44_000).map(Decimal)
+    item = draw(st.sampled_from(_PROFESSIONAL_ITEMS))
+    flags = _billing_flags(recorded, Offering.PROFESSIONAL)
+    return draw(_monthly_bills(party, item, Offering.PROFESSIONAL, amounts, flags))
+
+
+def retainer_logs(*, party: str = "p") -> st.SearchStrategy[tuple[Interaction, ...]]:
+    """Billing logs of a professional retainer: monthly invoices for one to four years.
+
+    Legal advice, lobbying, consulting, tax advisory or design, invoiced every month (a month
+    skipped now and then, at most three times), at a fixed or varying amount of 5,000 to 44,000.
+    Most are billing exports (no contacts recorded: ``collaborative=None``); some record each
+    invoice as a plain purchase. Read as of the day after the last invoice, the sources call
+    these clients.
+
+    Args:
+        party: The party id.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import retainer_logs
+        >>> @given(retainer_logs())
+        ... def test_monthly(log):
+        ...     assert len(log) >= 9 and log[0].offering.value == "professional"
+        >>> test_monthly()
+    """
+    return _retainers(party)
+
+
+@st.composite
+def _subscriptions(draw: st.DrawFn, party: str) -> tuple[Interaction, ...]:
+    recorded = draw(st.booleans())
+    item, amount = draw(st.sampled_from(_SUBSCRIPTIONS))
+    flags = _billing_flags(recorded, Offering.SERVICE)
+    return draw(_monthly_bills(party, item, Offering.SERVICE, st.just(amount), flags))
+
+
+def subscription_logs(*, party: str = "p") -> st.SearchStrategy[tuple[Interaction, ...]]:
+    """Billing logs of a subscription to a standard service: a fixed amount every month.
+
+    A gym membership, a mobile plan or a software seat, billed monthly for one to four years,
+    the offering ``service`` (not professional). The sources call these customers.
+
+    Args:
+        party: The party id.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import subscription_logs
+        >>> @given(subscription_logs())
+        ... def test_fixed(log):
+        ...     assert len({bill.amount for bill in log}) == 1
+        >>> test_fixed()
+    """
+    return _subscriptions(party)
+
+
+@st.composite
+def _goods_buyers(draw: st.DrawFn, party: str) -> tuple[Interaction, ...]:
+    recorded = draw(st.booleans())
+    flags = _billing_flags(recorded, Offering.PRODUCT)
+    start = draw(st.dates(dt.date(2015, 1, 1), dt.date(2024, 12, 31)))
+    span = draw(st.integers(0, 5 * 365))
+    visits = draw(st.integers(1, 250))
+    days = draw(st.lists(st.integers(0, span), min_size=visits, max_size=visits))
+    bought = []
+    for visit, offset in enumerate(sorted(days)):
+        for line in range(draw(st.integers(1, 3))):
+            bought.append(
+                Interaction(
+                    party,
+                    start + dt.timedelta(days=offset),
+                    InteractionKind.PURCHASE,
+                    item=draw(st.sampled_from(_GOODS)),
+                    amount=draw(st.decimals(min_value=1, max_value=200, places=2)),
+                    reference=f"{party}-{visit}",
+                    **flags,
+                )
+            )
+            del line
+    return tuple(bought)
+
+
+def goods_buyer_logs(*, party: str = "p") -> st.SearchStrategy[tuple[Interaction, ...]]:
+    """Logs of a buyer of goods: one visit or hundreds (a loyal, frequent buyer) over years.
+
+    Purchases of products (one to three lines per visit), with or without the flags recorded.
+    The sources call every one of them a customer, however loyal.
+
+    Args:
+        party: The party id.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer.testing import goods_buyer_logs
+        >>> @given(goods_buyer_logs())
+        ... def test_goods(log):
+        ...     assert all(item.offering.value == "product" for item in log)
+        >>> test_goods()
+    """
+    return _goods_buyers(party)
 
 
 def rejected_rows() -> st.SearchStrategy[RejectedRow]:

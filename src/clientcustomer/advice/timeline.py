@@ -31,7 +31,7 @@ from clientcustomer.lifecycle.machine import (
     SupportsClassification,
     history_html,
 )
-from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
+from clientcustomer.parties.entities import Interaction, InteractionKind
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules.ruleset import Ruleset, default_ruleset
 from clientcustomer.signals.derive import SIGNALS, Aspect, Signals, derive_signals
@@ -245,7 +245,7 @@ def engagements_from_log(interactions: Iterable[Interaction]) -> tuple[Engagemen
         running: list[tuple[Interaction, str]] = []
         for index, event in enumerate(events):
             if event.kind is InteractionKind.AGREEMENT_SIGNED:
-                if event.offering is Offering.SERVICE:
+                if event.offering.is_service:  # a standard or professional service
                     running.append((event, event.reference or f"agreement-{index + 1}"))
                 continue
             match = [

@@ -31,6 +31,7 @@ from clientcustomer import (
     LogReader,
     Ruleset,
     Signals,
+    default_as_of,
     default_ruleset,
     from_json,
     load_ruleset,
@@ -129,6 +130,14 @@ def add_log_options(parser: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help="a reference prefix that marks a cancellation, such as C",
     )
+    group.add_argument(
+        "--professional",
+        metavar="TEXT",
+        action="append",
+        help="an item or offering value that is a professional service (consulting, legal, "
+        "advocacy...): customized by nature, and billed month after month a retainer "
+        "(repeat for more; case-insensitive)",
+    )
     group.add_argument("--date-format", metavar="FORMAT", help="a strptime format for dates")
     group.add_argument("--delimiter", default=",", help="the field delimiter (default: ',')")
     group.add_argument("--encoding", default="utf-8", help="the file encoding (default: utf-8)")
@@ -164,6 +173,8 @@ def log_columns(args: argparse.Namespace) -> LogColumns:
             changes[name] = None if value == _NONE else value
     if args.cancellation_prefix is not None:
         changes["cancellation_prefix"] = args.cancellation_prefix or None
+    if getattr(args, "professional", None):
+        changes["professional"] = tuple(args.professional)
     try:
         return attrs.evolve(base, **changes)
     except ValidationError as error:
@@ -175,10 +186,13 @@ def log_columns(args: argparse.Namespace) -> LogColumns:
 def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise") -> LogReader:
     """Open an interaction log (``-`` is stdin) with the options' columns, failing cleanly.
 
-    ``on_error="skip"`` sets bad rows aside in the reader's ``rejects`` instead of failing.
+    ``on_error="skip"`` sets bad rows aside in the reader's ``rejects`` instead of failing. A
+    row dated after today is a bad row, unless an ``--as-of`` date later than today is given
+    (a what-if): then rows up to that date are read.
 
     Raises:
-        ValidationError: When the file cannot be read or its header lacks a named column.
+        ValidationError: When the file cannot be read.
+        CliError: When its header lacks columns the options name (all of them listed).
 
     Example:
         >>> import argparse
@@ -197,6 +211,10 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         "on_error": on_error,
     }
     name = _STDIN if path == "-" else path
+    as_of = getattr(args, "as_of", None)
+    if isinstance(as_of, str):
+        today = dt.datetime.now(tz=dt.UTC).date()
+        options["today"] = max(today, parse_date(as_of, option="--as-of"))
     try:
         if path == "-":
             return read_log(sys.stdin, columns, **options)
@@ -210,6 +228,9 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
     except OSError as error:
         reason = str(error.strerror or error)
     except ValidationError as error:
+        missing = _missing_columns(error, path)
+        if missing is not error:
+            raise missing from None
         field = error.field
         if field in {"$.delimiter", "$.encoding"}:
             option = "--" + field.removeprefix("$.")
@@ -218,6 +239,25 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
             raise CliError(msg) from None
         raise CliError(f"{name}: {one_line(str(error))}") from None
     raise _failed("LOG", "a readable CSV file", path, reason)
+
+
+def _missing_columns(error: ValidationError, path: str) -> ValidationError | CliError:
+    """The log lacks columns the options name: say which, and the option for each, at once."""
+    prefix = "$.columns."
+    if not error.problems or not all(p.field.startswith(prefix) for p in error.problems):
+        return error
+    fields = [problem.field.removeprefix(prefix) for problem in error.problems]
+    wanted = []
+    for field, problem in zip(fields, error.problems, strict=True):
+        option = f"--{field.replace('_', '-')}-column"
+        declare = "" if field in {"party", "date"} else f", or {option} none"
+        wanted.append(f"{problem.expected.split(' (')[0]} ({option} NAME{declare})")
+    name = _STDIN if path == "-" else path
+    header = error.problems[0].got
+    return CliError(
+        f"{name}: expected {'; '.join(wanted)}; got the columns {header} "
+        "(name the column the file uses, or state that it has none)"
+    )
 
 
 def read_engagements(path: str | None) -> tuple[Engagement, ...]:
@@ -296,11 +336,14 @@ def party_logs(
 
     Example:
         >>> import io
-        >>> from clientcustomer import read_log
+        >>> from clientcustomer import LogColumns, read_log
         >>> from clientcustomer.cli.inputs import party_logs
-        >>> text = "party_id,on\nann,2026-01-05\nbob,2026-01-06\nann,2026-02-01\n"
+        >>> text = "party_id,on,kind\nann,2026-01-05,meeting\nbob,2026-01-06,purchase\n"
+        >>> text += "ann,2026-02-01,purchase\n"
+        >>> columns = LogColumns().without("item", "offering", "amount", "customized",
+        ...                                "collaborative", "reference")
         >>> [(item.party_id, len(item.interactions))
-        ...  for item in party_logs(read_log(io.StringIO(text)), ())]
+        ...  for item in party_logs(read_log(io.StringIO(text), columns), ())]
         [('ann', 2), ('bob', 1)]
     """
     grouped: dict[str, list[Interaction]] = collections.defaultdict(list)
@@ -353,7 +396,9 @@ def read_party_logs(
 
 
 def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
-    """The day after the logs' latest interaction (or else latest engagement start), if any.
+    """The default as-of date of the logs: `clientcustomer.default_as_of`, as in Python.
+
+    The day after the latest interaction (or else engagement start) not after today.
 
     Example:
         >>> import datetime as dt
@@ -366,19 +411,10 @@ def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
         True
     """
     logs = tuple(logs)
-    latest = max(
-        (interaction.on for item in logs for interaction in item.interactions),
-        default=max((work.start for item in logs for work in item.engagements), default=None),
+    return default_as_of(
+        (interaction for item in logs for interaction in item.interactions),
+        (work for item in logs for work in item.engagements),
     )
-    if latest is None:
-        return None
-    if latest == dt.date.max:
-        msg = (
-            "LOG: expected interactions dated before 9999-12-31 (the calendar's last day; the "
-            "log is read as of the day after its latest), got 9999-12-31"
-        )
-        raise CliError(msg)
-    return latest + dt.timedelta(days=1)
 
 
 def add_log_or_demo(parser: argparse.ArgumentParser, *, verb: str) -> None:

@@ -381,7 +381,7 @@ def summary(ruleset: Ruleset) -> str:
         >>> from clientcustomer import default_ruleset
         >>> from clientcustomer.cli.rules import summary
         >>> summary(default_ruleset())
-        'default@1 - 12 rules, 11 examples, policy score'
+        'default@1 - 13 rules, 15 examples, policy score'
     """
     return (
         f"{ruleset.ref} - {_count(len(ruleset.rules), 'rule')}, "
@@ -485,7 +485,7 @@ def describe(ruleset: Ruleset) -> str:
         >>> from clientcustomer import default_ruleset
         >>> from clientcustomer.cli.rules import describe
         >>> print(describe(default_ruleset()).splitlines()[0])
-        default@1 - 12 rules, 11 examples, policy score
+        default@1 - 13 rules, 15 examples, policy score
     """
     lines = [summary(ruleset)]
     if ruleset.description:

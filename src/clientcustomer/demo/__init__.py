@@ -130,7 +130,8 @@ def demo_log() -> tuple[Interaction, ...]:
         >>> len(log) > 10_000, log[0].on <= log[-1].on
         (True, True)
     """
-    with as_file(demo_file("interactions")) as path, read_log(path) as reader:
+    # The demo is dated: read as of its own day, whatever the date today.
+    with as_file(demo_file("interactions")) as path, read_log(path, today=DEMO_AS_OF) as reader:
         return tuple(reader)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -106,16 +106,47 @@ _COLLABORATIVE_KINDS = frozenset(
 
 
 class Offering(enum.StrEnum):
-    """Whether what changed hands was a product or a service.
+    """What changed hands: a product, a standard service, or professional services.
+
+    The sources set goods and standard services (retail, online shopping, a gym, a phone plan)
+    apart from *professional services and advice* (consulting, legal, accounting, research,
+    agencies, design, advocacy): a client relationship "usually involving customized services".
+    ``professional`` is a service (its spend is service spend) whose work counts as customized
+    by default, as a meeting counts as collaborative by default.
 
     Example:
         >>> from clientcustomer import Offering
         >>> Offering("service")
         <Offering.SERVICE: 'service'>
+        >>> Offering.PROFESSIONAL.is_service, Offering.PROFESSIONAL.customized_by_default
+        (True, True)
+        >>> Offering.SERVICE.customized_by_default
+        False
     """
 
     PRODUCT = "product"
     SERVICE = "service"
+    PROFESSIONAL = "professional"
+
+    @property
+    def is_service(self) -> bool:
+        """Whether this is a service (standard or professional), not a product.
+
+        Example:
+            >>> Offering.PRODUCT.is_service
+            False
+        """
+        return self is not Offering.PRODUCT
+
+    @property
+    def customized_by_default(self) -> bool:
+        """Whether work of this offering is customized unless said otherwise (professional).
+
+        Example:
+            >>> Offering("professional").customized_by_default
+            True
+        """
+        return self is Offering.PROFESSIONAL
 
 
 def _to_party_kind(value: PartyKind | str) -> PartyKind:
@@ -173,6 +204,15 @@ def _default_collaborative(interaction: Interaction) -> bool:
     return interaction.kind.collaborative_by_default
 
 
+def _default_customized(interaction: Interaction) -> bool:
+    return interaction.offering.customized_by_default
+
+
+def _flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise v.fail(attribute, "a boolean or None (not recorded)", value)
+
+
 @attrs.frozen
 class Interaction:
     """One dated event between the provider and a party.
@@ -182,11 +222,16 @@ class Interaction:
         on: The date it happened.
         kind: What happened (``purchase``, ``return``, ``meeting``, ``check_in``...).
         item: The product or service concerned, in words (may be empty).
-        offering: ``product`` or ``service``.
+        offering: ``product``, ``service`` or ``professional`` (see `Offering`).
         amount: Money that changed hands, a non-negative ``Decimal`` (returns and cancellations
             are positive amounts of a ``return``/``cancellation`` kind).
-        customized: Whether the product or work was tailored to this party.
-        collaborative: Whether it was worked on together; defaults from ``kind``.
+        customized: Whether the product or work was tailored to this party; defaults from
+            ``offering`` (professional work is customized); ``None`` when not recorded (the
+            log has no such column), which leaves the ``customization`` signal unknown rather
+            than counting the item as standard.
+        collaborative: Whether it was worked on together; defaults from ``kind``; ``None`` when
+            not recorded (a billing export records no contacts), which leaves the
+            ``collaborative_share`` signal unknown rather than counting it as transactional.
         reference: An optional external reference such as an invoice number.
 
     Example:
@@ -198,6 +243,8 @@ class Interaction:
         True
         >>> Interaction("ann", dt.date(2026, 3, 2), "purchase", amount=Decimal("19.90")).amount
         Decimal('19.90')
+        >>> Interaction("acme", dt.date(2026, 3, 2), "purchase", offering="professional").customized
+        True
     """
 
     party_id: str = attrs.field(validator=v.non_empty_str)
@@ -211,10 +258,14 @@ class Interaction:
         validator=v.money,
         kw_only=True,
     )
-    customized: bool = attrs.field(default=False, validator=v.boolean, kw_only=True)
-    collaborative: bool = attrs.field(
+    customized: bool | None = attrs.field(
+        default=attrs.Factory(_default_customized, takes_self=True),
+        validator=_flag,
+        kw_only=True,
+    )
+    collaborative: bool | None = attrs.field(
         default=attrs.Factory(_default_collaborative, takes_self=True),
-        validator=v.boolean,
+        validator=_flag,
         kw_only=True,
     )
     reference: str = attrs.field(default="", validator=v.text, kw_only=True)
@@ -680,8 +731,8 @@ def _key_facts(entity: Customer | Client | FormerClient) -> list[tuple[str, obje
         ("first / last", f"{log[0].on} / {log[-1].on}" if log else None),
         ("purchases", len(purchases)),
         ("spent", sum((item.amount for item in purchases), Decimal(0))),
-        ("collaborative", sum(item.collaborative for item in log)),
-        ("customized", sum(item.customized for item in log)),
+        ("collaborative", sum(item.collaborative is True for item in log)),
+        ("customized", sum(item.customized is True for item in log)),
     ]
     if not isinstance(entity, Customer):
         facts.append(

@@ -351,7 +351,7 @@ class Classification:
               business -> client (+1): Most of the spend is on services: the business is service-oriented. [service_share=1]
               personalization -> customer (-1): Almost nothing was customized: minimal personalization. [customization=0]
               decided by policy.requires: No relational evidence: neither collaboration nor customization reaches 20 % of the work, and tenure, frequency, a service business or a subscription alone do not make a client.
-              unknown: touchpoints_per_quarter, commitment_days
+              unknown: touchpoints_per_quarter, retainer_months, commitment_days
         """  # noqa: E501 - a doctest line cannot be wrapped
         if self.margin >= 0:
             position = f"{self.margin:g} past client" if self.margin else "at the client threshold"
@@ -575,7 +575,7 @@ class Classifier:
         >>> from clientcustomer import Classifier, Signals
         >>> classifier = Classifier()
         >>> classifier
-        <clientcustomer.Classifier(rules=12)>
+        <clientcustomer.Classifier(rules=13)>
         >>> classifier.classify(Signals(collaborative_share=0.6, customization=0.8,
         ...                             service_share=1.0)).role
         <Role.CLIENT: 'client'>

@@ -36,6 +36,7 @@ __all__ = [
     "SignalSpec",
     "SignalValue",
     "Signals",
+    "default_as_of",
     "derive_signals",
     "derive_signals_for",
     "signals_by_party",
@@ -144,7 +145,9 @@ _SIGNAL_TABLE = dict(
             1.0,
             Aspect.INTERACTION,
             "collaborative interactions / counted interactions (every interaction except returns, "
-            "cancellations and purchases cancelled in full); unknown when none is counted.",
+            "cancellations and purchases cancelled in full, and those whose collaboration was not "
+            "recorded); unknown when none is counted, as in a billing-only log that records no "
+            "contacts.",
         ),
         _spec(
             "touchpoints_per_quarter",
@@ -172,8 +175,8 @@ _SIGNAL_TABLE = dict(
             None,
             None,
             Aspect.RELATIONSHIP,
-            "true when an engagement runs on as_of (start <= as_of <= end) or a service "
-            "agreement signed by as_of has not ended.",
+            "true when an engagement runs on as_of (start <= as_of <= end) or a service (or "
+            "professional) agreement signed by as_of has not ended.",
         ),
         _spec(
             "repeat_rate",
@@ -186,13 +189,25 @@ _SIGNAL_TABLE = dict(
             "a purchase not cancelled; unknown without purchases.",
         ),
         _spec(
+            "retainer_months",
+            "integer",
+            "months 0-12",
+            0,
+            12,
+            Aspect.RELATIONSHIP,
+            "calendar months with professional services billed (a professional purchase not "
+            "cancelled) in the 365 days up to as_of, at most 12: recurring professional billing "
+            "is a retainer, an ongoing engagement even without an agreement on file; unknown "
+            "without interactions.",
+        ),
+        _spec(
             "service_share",
             "number",
             "share 0-1",
             0.0,
             1.0,
             Aspect.BUSINESS,
-            "net spend on services / spend; unknown when spend is 0.",
+            "net spend on services (standard and professional) / spend; unknown when spend is 0.",
         ),
         _spec(
             "customization",
@@ -202,7 +217,8 @@ _SIGNAL_TABLE = dict(
             1.0,
             Aspect.PERSONALIZATION,
             "customized items / work items (purchases not cancelled, deliveries, consultations, "
-            "trainings, workshops); unknown when there are none.",
+            "trainings, workshops) whose customization was recorded (professional work is "
+            "customized by default); unknown when there are none.",
         ),
         _spec(
             "commitment_days",
@@ -249,8 +265,8 @@ _SIGNAL_TABLE = dict(
             0.0,
             None,
             None,
-            "net spend: for products and for services apart, purchase amounts - return and "
-            "cancellation amounts, never below 0; then their sum.",
+            "net spend: for each offering apart (product, service, professional), purchase "
+            "amounts - return and cancellation amounts, never below 0; then their sum.",
         ),
     ]
 )
@@ -396,6 +412,8 @@ class Signals:
         tenure_days: Relationship aspect: days since the first interaction.
         active_engagement: Relationship aspect: whether a service engagement is running.
         repeat_rate: Relationship aspect: share of repeat purchase occasions (0-1).
+        retainer_months: Relationship aspect: calendar months with professional services
+            billed in the year up to as_of, at most 12 (six or more: a retainer).
         service_share: Business aspect: share of spend on services (0-1).
         customization: Personalization aspect: share of customized orders and work (0-1).
         commitment_days: Expectation aspect: days still to run on agreements.
@@ -423,6 +441,7 @@ class Signals:
     tenure_days: int | None = attrs.field(default=None, converter=_unknown_or_integer)
     active_engagement: bool | None = attrs.field(default=None, converter=_unknown_or_flag)
     repeat_rate: float | None = attrs.field(default=None, converter=_unknown_or_number)
+    retainer_months: int | None = attrs.field(default=None, converter=_unknown_or_integer)
     service_share: float | None = attrs.field(default=None, converter=_unknown_or_number)
     customization: float | None = attrs.field(default=None, converter=_unknown_or_number)
     commitment_days: int | None = attrs.field(default=None, converter=_unknown_or_integer)
@@ -573,9 +592,13 @@ _WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP}
 _KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
 
 
+_FLAG_RANK = {None: -1, False: 0, True: 1}
+"""How a flag sorts: not recorded, then false, then true (as the dataframe path sorts it)."""
+
+
 def _sort_key(
     interaction: Interaction,
-) -> tuple[dt.date, int, str, str, str, Decimal, bool, bool]:
+) -> tuple[dt.date, int, str, str, str, Decimal, int, int]:
     """A total order on interactions, so the result never depends on the order given."""
     return (
         interaction.on,
@@ -584,9 +607,26 @@ def _sort_key(
         interaction.item,
         interaction.offering.value,
         interaction.amount,
-        interaction.customized,
-        interaction.collaborative,
+        _FLAG_RANK[interaction.customized],
+        _FLAG_RANK[interaction.collaborative],
     )
+
+
+def month_index(day: dt.date) -> int:
+    """The calendar month of a day as one number (months since year 0), for retainer months.
+
+    Example:
+        >>> import datetime as dt
+        >>> month_index(dt.date(2026, 1, 31)) - month_index(dt.date(2025, 12, 1))
+        1
+    """
+    return day.year * 12 + day.month - 1
+
+
+RETAINER_WINDOW_DAYS = 365
+"""The days up to the as-of date whose professional billing ``retainer_months`` counts."""
+RETAINER_MAX_MONTHS = 12
+"""The most ``retainer_months`` says (365 days can touch 13 calendar months)."""
 
 
 class _Line:
@@ -694,8 +734,8 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
     purchases: list[Interaction] = []
     refunds: list[Interaction] = []
     agreement_events: list[Interaction] = []
-    gross = {Offering.PRODUCT: Decimal(0), Offering.SERVICE: Decimal(0)}
-    refunded = {Offering.PRODUCT: Decimal(0), Offering.SERVICE: Decimal(0)}
+    gross = dict.fromkeys(Offering, Decimal(0))
+    refunded = dict.fromkeys(Offering, Decimal(0))
     for interaction in interactions:
         kind = interaction.kind
         if kind is _K.PURCHASE:
@@ -716,7 +756,7 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
 
     running = _agreements(agreement_events)
     horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
-    active = any(agreement.offering is Offering.SERVICE for agreement in running)
+    active = any(agreement.offering.is_service for agreement in running)
     for engagement in engagements:
         if engagement.is_active(as_of):
             active = True
@@ -731,38 +771,50 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
     if not interactions:
         return signals
 
+    # A flag that was not recorded (None) leaves its item out of that share: unknown, not 0.
     counted = collaborative = touchpoints = work = customized = 0
     for interaction in interactions:
         kind = interaction.kind
         if kind is _K.PURCHASE or kind in _REFUND_KINDS:
             continue  # purchases are counted line by line below, refunds never
-        counted += 1
-        collaborative += interaction.collaborative
+        if interaction.collaborative is not None:
+            counted += 1
+            collaborative += interaction.collaborative
         touchpoints += kind in _TOUCHPOINT_KINDS
-        if kind in _WORK_KINDS:
+        if kind in _WORK_KINDS and interaction.customized is not None:
             work += 1
             customized += interaction.customized
     occasions: set[dt.date] = set()
+    retained: set[int] = set()
     last_purchase: dt.date | None = None
     for line in lines:
         if line.cancelled:
             continue
         interaction = line.interaction
-        counted += 1
-        collaborative += interaction.collaborative
-        work += 1
-        customized += interaction.customized
+        if interaction.collaborative is not None:
+            counted += 1
+            collaborative += interaction.collaborative
+        if interaction.customized is not None:
+            work += 1
+            customized += interaction.customized
         occasions.add(interaction.on)
+        if (
+            interaction.offering is Offering.PROFESSIONAL
+            and (as_of - interaction.on).days < RETAINER_WINDOW_DAYS
+        ):
+            retained.add(month_index(interaction.on))
         last_purchase = interaction.on  # lines are in date order
     purchase_count = sum(order.counts for order in orders)
     net = {offering: max(Decimal(0), gross[offering] - refunded[offering]) for offering in gross}
-    spend = net[Offering.PRODUCT] + net[Offering.SERVICE]
+    spend = sum(net.values(), Decimal(0))
+    services = spend - net[Offering.PRODUCT]
     return attrs.evolve(
         signals,
         collaborative_share=collaborative / counted if counted else None,
         touchpoints_per_quarter=touchpoints * _DAYS_PER_QUARTER / period,
         repeat_rate=(len(occasions) - 1) / len(occasions) if occasions else None,
-        service_share=float(net[Offering.SERVICE] / spend) if spend else None,
+        retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
+        service_share=float(services / spend) if spend else None,
         customization=customized / work if work else None,
         purchases=purchase_count,
         purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
@@ -927,7 +979,8 @@ def signals_by_party(
 
     Args:
         interactions: Interactions of any number of parties, in any order.
-        as_of: The date the signals describe; ``None`` means the latest interaction's date.
+        as_of: The date the signals describe; ``None`` means `default_as_of` of the log and
+            engagements (the day after the latest one not after today; later rows never count).
         engagements: Engagements of any of those parties (grouped by ``client_id``).
 
     Returns:
@@ -945,10 +998,13 @@ def signals_by_party(
         ...        Interaction("bob", dt.date(2026, 3, 1), "purchase")]
         >>> {party: s.repeat_rate for party, s in signals_by_party(log, as_of=None).items()}
         {'ann': None, 'bob': 0.5}
+        >>> signals_by_party(log, as_of=None)["bob"].recency_days  # as of 2026-03-02
+        1
     """
     if as_of is not None:
         as_of = _check_as_of(as_of)
-    groups, latest = _group(interactions, as_of)
+    today = _today() if as_of is None else as_of
+    groups, latest = _group(interactions, as_of, today)
     by_client: dict[str, list[Engagement]] = {}
     for index, engagement in enumerate(_iterate(engagements, "engagements")):
         if not isinstance(engagement, Engagement):
@@ -956,8 +1012,13 @@ def signals_by_party(
         by_client.setdefault(engagement.client_id, []).append(engagement)
     if as_of is None:
         if latest is None:
+            latest = max(
+                (e.start for items in by_client.values() for e in items if e.start <= today),
+                default=None,
+            )
+        if latest is None:
             return {}
-        as_of = latest
+        as_of = _day_after(latest)
     result: dict[str, Signals] = {}
     for party in sorted(groups.keys() | by_client.keys()):
         past = groups.get(party, [])
@@ -967,21 +1028,84 @@ def signals_by_party(
     return result
 
 
+def _today() -> dt.date:
+    """Today's date in UTC: what "after today" means for a log's rows."""
+    return dt.datetime.now(tz=dt.UTC).date()
+
+
+def default_as_of(
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    today: dt.date | None = None,
+) -> dt.date | None:
+    """The as-of date a log is read on when none is given: one rule, in Python and the CLI.
+
+    The day after the latest interaction dated on or before today (or, with no interaction,
+    after the latest engagement start), so the last day's events count. A date after today is
+    a mistake, not the present: such rows do not move the date (`read_log` reports them as bad
+    rows with their line; `signals_by_party` leaves them out). ``None`` when nothing qualifies.
+
+    Args:
+        interactions: The interactions of any parties.
+        engagements: Their engagements.
+        today: The present; the current date in UTC when ``None``.
+
+    Returns:
+        The default as-of date, or ``None`` for an empty log.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, default_as_of
+        >>> log = [Interaction("ann", dt.date(2026, 3, 1), "purchase"),
+        ...        Interaction("bob", dt.date(2205, 1, 17), "purchase")]
+        >>> default_as_of(log, today=dt.date(2026, 12, 4))
+        datetime.date(2026, 3, 2)
+    """
+    if today is None:
+        today = _today()
+    elif not isinstance(today, dt.date) or isinstance(today, dt.datetime):
+        raise ValidationError.single("$.today", "a date (datetime.date, not a datetime)", today)
+    _, latest = _group(interactions, None, today)
+    if latest is None:
+        for index, engagement in enumerate(_iterate(engagements, "engagements")):
+            if not isinstance(engagement, Engagement):
+                raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
+            if engagement.start <= today and (latest is None or engagement.start > latest):
+                latest = engagement.start
+    return None if latest is None else _day_after(latest)
+
+
+def _day_after(latest: dt.date) -> dt.date:
+    """The default as-of date after the latest one; the calendar's last day has none."""
+    if latest == dt.date.max:
+        raise ValidationError.single(
+            "$.interactions",
+            "interactions dated before 9999-12-31 (the calendar's last day; a log is read as of "
+            "the day after its latest)",
+            latest.isoformat(),
+        )
+    return latest + dt.timedelta(days=1)
+
+
 def _group(
-    interactions: Iterable[Interaction], as_of: dt.date | None
+    interactions: Iterable[Interaction], as_of: dt.date | None, today: dt.date
 ) -> tuple[dict[str, list[Interaction]], dt.date | None]:
-    """Group interactions on or before ``as_of`` by party; also return the latest date seen."""
+    """Group interactions by party: on or before ``as_of``, or (without one) not after ``today``.
+
+    Also return the latest date kept.
+    """
     groups: dict[str, list[Interaction]] = {}
     latest: dt.date | None = None
+    limit = today if as_of is None else as_of
     for index, interaction in enumerate(_iterate(interactions, "interactions")):
         if not isinstance(interaction, Interaction):
             raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", interaction)
         on = interaction.on
-        if as_of is None:
-            if latest is None or on > latest:
-                latest = on
-        elif on > as_of:
+        if on > limit:
             continue
+        if latest is None or on > latest:
+            latest = on
         group = groups.get(interaction.party_id)
         if group is None:
             group = groups[interaction.party_id] = []

@@ -33,9 +33,11 @@ from .derive import (
     _WORK_KINDS,
     MIN_PERIOD_DAYS,
     OPEN_ENDED_HORIZON_DAYS,
+    RETAINER_MAX_MONTHS,
+    RETAINER_WINDOW_DAYS,
 )
 from .logs import _FIELDS as LOG_FIELDS
-from .logs import LogColumns
+from .logs import LogColumns, missing_columns
 
 __all__ = ["signals_frame"]
 
@@ -56,11 +58,18 @@ _COLLABORATIVE_KINDS = tuple(kind.value for kind in _K if kind.collaborative_by_
 _TEXT_FIELDS = ("item", "reference")
 
 
+def _calendar_day(column: _Expr, dtype: Any, nw: _Nw) -> _Expr:  # noqa: ANN401 - a dtype
+    """A date or datetime column as dates: a datetime with a time zone in UTC, then its day."""
+    if dtype == nw.Date:
+        return column
+    if getattr(dtype, "time_zone", None) is not None:
+        column = column.dt.convert_time_zone("UTC")
+    return column.dt.date()
+
+
 def _day_number(column: _Expr, dtype: Any, nw: _Nw) -> _Expr:  # noqa: ANN401 - a narwhals dtype
     """Days since 1970-01-01 of a date or datetime column (a datetime's calendar day)."""
-    if dtype != nw.Date:
-        column = column.dt.date()
-    return column.cast(nw.Int32).cast(nw.Int64)
+    return _calendar_day(column, dtype, nw).cast(nw.Int32).cast(nw.Int64)
 
 
 def _epoch_day(day: dt.date) -> int:
@@ -88,16 +97,14 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
 ) -> _Frame:
     """Check the log's columns and bring them to the canonical names, types and defaults."""
     schema = frame.collect_schema()
-    defaults = LogColumns()
-    present: dict[str, str] = {}
-    for field in LOG_FIELDS:
-        name = getattr(columns, field)
-        if name is None:
-            continue
-        if name in schema:
-            present[field] = name
-        elif name != getattr(defaults, field) or field in {"party", "date"}:
-            raise _problem(name, f"a column named {name!r} (the {field} column)", "no such column")
+    missing = missing_columns(columns, schema.names())
+    if missing is not None:
+        raise missing
+    present: dict[str, str] = {
+        field: getattr(columns, field)
+        for field in LOG_FIELDS
+        if getattr(columns, field) is not None
+    }
 
     def dtype_of(field: str) -> Any:  # noqa: ANN401 - a narwhals dtype
         return schema[present[field]]
@@ -122,6 +129,10 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
     else:
         require("date", "a date, datetime or ISO date text column", ok=date_type.is_temporal())
     exprs["day"] = _day_number(on, date_type, nw)
+    calendar = _calendar_day(on, date_type, nw)
+    exprs["month"] = (calendar.dt.year().cast(nw.Int64) * 12 + calendar.dt.month() - 1).cast(
+        nw.Int64
+    )
     for field in _TEXT_FIELDS:
         if field in present:
             require(field, "a text column", ok=dtype_of(field) in text_types)
@@ -130,9 +141,21 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
             exprs[field] = nw.lit("")
     if "offering" in present:
         require("offering", "a text column", ok=dtype_of("offering") in text_types)
-        exprs["offering"] = nw.col(present["offering"]).cast(nw.String).fill_null("product")
+        offering = nw.col(present["offering"]).cast(nw.String).fill_null("product")
     else:
-        exprs["offering"] = nw.lit("product")
+        offering = nw.lit("product")
+    if columns.professional:
+        # Items or offering values named professional (trimmed, case-insensitive) are.
+        named = [value.strip().lower() for value in columns.professional]
+        offering = (
+            nw.when(
+                offering.str.strip_chars().str.to_lowercase().is_in(named)
+                | exprs["item"].str.strip_chars().str.to_lowercase().is_in(named)
+            )
+            .then(nw.lit(Offering.PROFESSIONAL.value))
+            .otherwise(offering)
+        )
+    exprs["offering"] = offering
     if "amount" in present:
         require("amount", "a numeric column", ok=dtype_of("amount").is_numeric())
         amount = nw.col(present["amount"]).cast(nw.Float64)
@@ -161,9 +184,17 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
                 .otherwise(nw.lit(_K.PURCHASE.value))
             )
         )
+    professional = exprs["offering"] == Offering.PROFESSIONAL.value
     flag_defaults = {
-        "customized": nw.lit(value=False),
+        "customized": professional,
         "collaborative": exprs["kind"].is_in(_COLLABORATIVE_KINDS),
+    }
+    # A fact stated absent is not recorded (null, unknown), as on the one-record path: no
+    # customized column (professional work is customized by nature), or no kind and no
+    # collaborative column (a billing export records no contacts).
+    unrecorded = {
+        "customized": nw.when(professional).then(nw.lit(value=True)),
+        "collaborative": None if "kind" in present else nw.lit(None, nw.Boolean),
     }
     for field, default in flag_defaults.items():
         if field in present:
@@ -171,16 +202,24 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
             flag = nw.col(present[field])
             exprs[field] = nw.when(flag.is_null()).then(default).otherwise(flag)
         else:
-            exprs[field] = default
+            exprs[field] = default if unrecorded[field] is None else unrecorded[field]
     normal = frame.select(**exprs)
     _check_values(normal, columns, present, has_kind="kind" in present, nw=nw)
     units = (nw.col("raw_amount").abs() * _UNITS).round(0).cast(nw.Int64)
     rank = nw.lit(0)
     for kind, position in _KIND_RANK.items():
         rank = nw.when(nw.col("kind") == kind.value).then(position).otherwise(rank)
+    flag_rank = {
+        f"{field}_rank": nw.when(nw.col(field).is_null())
+        .then(-1)
+        .otherwise(nw.col(field).cast(nw.Int64))
+        .cast(nw.Int64)
+        for field in ("customized", "collaborative")
+    }
     return normal.with_columns(
         units=units,
         rank=rank,
+        **flag_rank,
     ).drop("raw_amount")
 
 
@@ -206,7 +245,7 @@ def _check_values(
         "party": "a party id on every row",
         "date": "a date on every row",
         "kind": "one of " + ", ".join(repr(kind) for kind in kinds),
-        "offering": "'product' or 'service'",
+        "offering": "'product', 'service' or 'professional'",
         "amount": "non-negative amounts (the kind column says what a row is)",
     }
     for name, bad in zip(checks, found, strict=True):
@@ -490,7 +529,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     group = ["party_id", "item", "offering", "units"]
     simple, sequential = _split(purchases, named)
     order = ["party_id", "day", "rank", "reference", "item", "offering", "units"]
-    order += ["customized", "collaborative"]
+    order += ["customized_rank", "collaborative_rank"]
     events = [
         simple.join(refunds.select(group).unique(), on=group, how="semi"),
         sequential,
@@ -530,40 +569,64 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     money = nw.when(trade).then(
         nw.when(kind == _K.PURCHASE.value).then(nw.col("units")).otherwise(-nw.col("units"))
     )
-    service = nw.col("offering") == Offering.SERVICE.value
+    offering = nw.col("offering")
+    # A flag not recorded (null) leaves its row out of that share, as on the one-record path.
+    collaborated = nw.col("collaborative").fill_null(value=False)
+    customized = nw.col("customized").fill_null(value=False)
+    known_collaboration = ~nw.col("collaborative").is_null()
+    known_customization = ~nw.col("customized").is_null()
     # Everything that needs no matching, in one group-by over the whole log.
     whole = (
         log.with_columns(
-            n_counted=other.cast(as_int),
-            n_collaborative=(other & nw.col("collaborative")).cast(as_int),
+            n_counted=(other & known_collaboration).cast(as_int),
+            n_collaborative=(other & collaborated).cast(as_int),
             n_touch=touch.cast(as_int),
-            n_work=work.cast(as_int),
-            n_customized=(work & nw.col("customized")).cast(as_int),
-            net_service=nw.when(service).then(money).otherwise(0),
-            net_product=nw.when(service).then(0).otherwise(money),
+            n_work=(work & known_customization).cast(as_int),
+            n_customized=(work & customized).cast(as_int),
+            net_service=nw.when(offering == Offering.SERVICE.value).then(money).otherwise(0),
+            net_professional=nw.when(offering == Offering.PROFESSIONAL.value)
+            .then(money)
+            .otherwise(0),
+            net_product=nw.when(offering == Offering.PRODUCT.value).then(money).otherwise(0),
         )
         .group_by(party)
         .agg(
             nw.col("n_counted", "n_collaborative", "n_touch", "n_work", "n_customized").sum(),
-            nw.col("net_service", "net_product").sum(),
+            nw.col("net_service", "net_professional", "net_product").sum(),
             first_day=nw.col("day").min(),
         )
         .with_columns(
-            net_service=nw.max_horizontal(nw.col("net_service"), nw.lit(0)),
+            net_service=nw.max_horizontal(nw.col("net_service"), nw.lit(0))
+            + nw.max_horizontal(nw.col("net_professional"), nw.lit(0)),
             net_product=nw.max_horizontal(nw.col("net_product"), nw.lit(0)),
             logged=nw.lit(value=True),
+        )
+        .drop("net_professional")
+    )
+    retained = (
+        lines.filter(
+            (offering == Offering.PROFESSIONAL.value)
+            & (nw.col("day") > as_of - RETAINER_WINDOW_DAYS)
+        )
+        .group_by(party)
+        .agg(retainer_months=nw.col("month").n_unique())
+        .with_columns(
+            retainer_months=nw.min_horizontal(
+                nw.col("retainer_months"), nw.lit(RETAINER_MAX_MONTHS)
+            )
         )
     )
     bought = (
         lines.with_columns(
-            l_counted=nw.lit(1),
-            l_collaborative=nw.col("collaborative").cast(as_int),
-            l_customized=nw.col("customized").cast(as_int),
+            l_counted=known_collaboration.cast(as_int),
+            l_collaborative=collaborated.cast(as_int),
+            l_work=known_customization.cast(as_int),
+            l_customized=customized.cast(as_int),
             unnamed=(reference == "").cast(as_int),
         )
         .group_by(party)
         .agg(
-            nw.col("l_counted", "l_collaborative", "l_customized").sum(),
+            nw.col("l_counted", "l_collaborative", "l_work", "l_customized").sum(),
             occasions=nw.col("day").n_unique(),
             last_day=nw.col("day").max(),
             references=nw.col("reference").n_unique(),
@@ -575,6 +638,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
             party,
             "l_counted",
             "l_collaborative",
+            "l_work",
             "l_customized",
             "occasions",
             "last_day",
@@ -583,7 +647,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     )
     agreed = (
         running.with_columns(
-            a_active=(nw.col("offering") == Offering.SERVICE.value).cast(as_int),
+            a_active=(nw.col("offering") != Offering.PRODUCT.value).cast(as_int),
             a_running=nw.lit(1),
         )
         .group_by(party)
@@ -608,7 +672,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     if starts is not None:
         parties = nw.concat([parties, starts.select(party)]).unique(party)
     table = parties.join(whole, on=party, how="left")
-    for part in (bought, agreed, starts, engaged):
+    for part in (bought, retained, agreed, starts, engaged):
         if part is not None:
             table = table.join(part, on=party, how="left")
     if starts is None:
@@ -619,7 +683,8 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         name: nw.col(name).fill_null(0)
         for name in (
             "n_counted", "n_collaborative", "n_touch", "n_work", "n_customized",
-            "l_counted", "l_collaborative", "l_customized", "occasions", "orders",
+            "l_counted", "l_collaborative", "l_work", "l_customized", "occasions", "orders",
+            "retainer_months",
             "net_service", "net_product", "a_running", "e_active",
         )
     }  # fmt: skip
@@ -636,7 +701,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     tenure = as_of - nw.min_horizontal("first_day", "e_start")
     period = nw.max_horizontal(tenure, nw.lit(MIN_PERIOD_DAYS)).cast(nw.Float64)
     counted = nw.col("n_counted") + nw.col("l_counted")
-    works = nw.col("n_work") + nw.col("l_counted")
+    works = nw.col("n_work") + nw.col("l_work")
     total = nw.col("net_service") + nw.col("net_product")
     commitment = nw.max_horizontal(
         nw.when(nw.col("a_running") > 0).then(OPEN_ENDED_HORIZON_DAYS).otherwise(0),
@@ -655,6 +720,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
             (nw.col("a_active").fill_null(0) > 0) | (nw.col("e_active") > 0)
         ).cast(nw.Boolean),
         "repeat_rate": known(ratio(nw.col("occasions") - 1, nw.col("occasions")), nw.Float64),
+        "retainer_months": known(nw.col("retainer_months"), as_int),
         "service_share": known(ratio(nw.col("net_service"), total), nw.Float64),
         "customization": known(
             ratio(nw.col("n_customized") + nw.col("l_customized"), works), nw.Float64
@@ -686,10 +752,14 @@ def signals_frame(
     Amounts are compared in millionths, as a float column cannot hold ``10.10`` exactly.
 
     The log's columns are those of `LogColumns` (``party_id, on, kind, item, offering, amount,
-    customized, collaborative, reference``; ``columns`` maps other names, with the same defaults
-    for missing optional columns and blank values). Dates may be date, datetime or ISO text
-    columns. Only parties with an interaction on or before ``as_of`` (or an engagement started by
-    then) get a row, ordered by party id.
+    customized, collaborative, reference``; ``columns`` maps other names). As in `read_log`,
+    every column named must be in the frame (all missing ones are listed at once) or be stated
+    absent with ``None``; a fact stated absent is not recorded (an absent ``customized`` column
+    leaves ``customization`` unknown; no ``kind`` and no ``collaborative`` column leave
+    ``collaborative_share`` unknown), and a null cell takes the default. Dates may be date,
+    datetime or ISO text columns; a datetime with a time zone counts its day in UTC. Only
+    parties with an interaction on or before ``as_of`` (or an engagement started by then) get a
+    row, ordered by party id.
 
     Requires narwhals and the frame's library (``pip install clientcustomer[polars]``...).
 
@@ -713,7 +783,7 @@ def signals_frame(
     Example:
         >>> import datetime as dt
         >>> import polars as pl
-        >>> from clientcustomer import signals_frame
+        >>> from clientcustomer import LogColumns, signals_frame
         >>> log = pl.DataFrame({
         ...     "party_id": ["ann", "ann", "ann", "acme"],
         ...     "on": [dt.date(2026, 1, 10), dt.date(2026, 3, 2), dt.date(2026, 3, 5),
@@ -722,7 +792,8 @@ def signals_frame(
         ...     "amount": [40.0, 60.0, 60.0, None],
         ...     "reference": ["A1", "A2", "A2", None],
         ... })
-        >>> signals = signals_frame(log, as_of=dt.date(2026, 4, 1))
+        >>> absent = LogColumns().without("item", "offering", "customized", "collaborative")
+        >>> signals = signals_frame(log, as_of=dt.date(2026, 4, 1), columns=absent)
         >>> signals.select("party_id", "purchases", "spend", "collaborative_share").rows()
         [('acme', 0, 0.0, 1.0), ('ann', 1, 40.0, 0.0)]
     """

@@ -14,7 +14,7 @@ import datetime as dt
 import gzip
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, Literal, Self
 
@@ -57,13 +57,40 @@ def _prefix(_instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise ValidationError.single(f"$.{attribute.name}", "a non-empty prefix or None", value)
 
 
+def _to_values(value: object) -> object:
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(value)
+    return value
+
+
+def _values(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise ValidationError.single(
+            f"$.{attribute.name}", "a tuple of non-empty item or category names", value
+        )
+
+
 @attrs.frozen
 class LogColumns:
     """Which CSV column holds which fact of an interaction.
 
-    Every field names a column; ``None`` means the file has no such column. The defaults are the
-    library's own layout. A column left at its default name may be missing from the file (the
-    fact then takes its default); a column you name must be present.
+    Every field names a column; ``None`` states that the file has no such column. The defaults
+    are the library's own layout. Every column named must be in the file: when one is not (say
+    the file has no ``kind`` column), reading stops and lists *every* missing column at once,
+    so that no fact silently takes a default; name the column the file uses instead
+    (``kind="what"``) or state there is none (``kind=None``; `without` states several).
+
+    A column stated absent is not recorded, and the signals that depend on it say so:
+
+    * no ``customized`` column: whether an item was customized is unknown (``None``), except
+      for ``professional`` work, customized by nature; the ``customization`` signal is then
+      unknown instead of 0 ("nothing customized");
+    * no ``kind`` and no ``collaborative`` column (a billing export): the log records no
+      contacts, so whether a row was collaborative is unknown and ``collaborative_share`` is
+      unknown instead of 0 ("transactional"). With a ``kind`` column the log records contacts,
+      and a party that only bought is transactional.
 
     How each row becomes an `Interaction`:
 
@@ -77,9 +104,16 @@ class LogColumns:
       the amount (or quantity x unit price) is negative, and ``purchase`` otherwise.
     * ``amount``: a decimal, or ``|quantity x unit_price|`` when the amount column is absent and
       both ``quantity`` and ``unit_price`` are mapped. Negative only without a kind column.
-    * ``offering`` (``product``/``service``, default product), ``customized`` and
-      ``collaborative`` (``true/false``, ``yes/no``, ``1/0``; blank means the default), ``item``
-      and ``reference`` (text) are optional.
+    * ``offering`` (``product``, ``service`` or ``professional``; blank means product), or a
+      value listed in ``professional``.
+    * ``customized`` and ``collaborative`` (``true/false``, ``yes/no``, ``1/0``; blank means the
+      default: customized for professional work, collaborative for meetings, workshops,
+      check-ins and planning), ``item`` and ``reference`` (text).
+    * ``professional``: item or offering values (compared trimmed and case-insensitively) that
+      are professional services and advice (consulting, legal, accounting, design, advocacy...):
+      a row whose item or offering is one of them has the ``professional`` offering. This maps a
+      billing export's own items or categories onto the category; it is empty by default, so
+      logs without professional services (retail, online shopping) read as before.
 
     Attributes:
         party: The party id column (required).
@@ -94,6 +128,7 @@ class LogColumns:
         collaborative: The collaborative flag column.
         reference: The invoice or order reference column.
         cancellation_prefix: A prefix of the reference that marks a cancellation, such as ``C``.
+        professional: Item or offering values that are professional services.
 
     Example:
         >>> from clientcustomer import LogColumns
@@ -101,6 +136,9 @@ class LogColumns:
         'amount'
         >>> LogColumns.online_retail().reference
         'InvoiceNo'
+        >>> billing = LogColumns(professional=("legal advice",)).without("kind", "customized")
+        >>> billing.kind, billing.professional
+        (None, ('legal advice',))
     """
 
     party: str = attrs.field(default="party_id", validator=_column_name)
@@ -115,6 +153,7 @@ class LogColumns:
     collaborative: str | None = attrs.field(default="collaborative", validator=_column_name)
     reference: str | None = attrs.field(default="reference", validator=_column_name)
     cancellation_prefix: str | None = attrs.field(default=None, validator=_prefix)
+    professional: tuple[str, ...] = attrs.field(default=(), converter=_to_values, validator=_values)
 
     def __attrs_post_init__(self) -> None:
         if (self.quantity is None) != (self.unit_price is None):
@@ -122,6 +161,30 @@ class LogColumns:
             raise ValidationError.single(
                 f"$.{missing}", "a column name: quantity and unit_price go together", None
             )
+
+    def without(self, *fields: str) -> LogColumns:
+        """These columns, with the named facts stated absent (set to ``None``).
+
+        Args:
+            *fields: Field names, such as ``"item"`` and ``"reference"``.
+
+        Returns:
+            The new `LogColumns`.
+
+        Raises:
+            ValidationError: For a name that is not an optional column field.
+
+        Example:
+            >>> from clientcustomer import LogColumns
+            >>> LogColumns().without("item", "reference").item is None
+            True
+        """
+        for field in fields:
+            if field not in _FIELDS or field in {"party", "date"}:
+                optional = ", ".join(f for f in _FIELDS if f not in {"party", "date"})
+                raise ValidationError.single("$.fields", f"one of {optional}", field)
+        absent: dict[str, Any] = dict.fromkeys(fields)
+        return attrs.evolve(self, **absent)
 
     @classmethod
     def online_retail(cls) -> LogColumns:
@@ -165,9 +228,11 @@ class RejectedRow:
 
     Example:
         >>> import io
-        >>> from clientcustomer import read_log
-        >>> text = "party_id,on,kind\nann,2026-01-05,purchase\nbob,soon,purchase\n"
-        >>> log = read_log(io.StringIO(text), on_error="skip")
+        >>> from clientcustomer import LogColumns, read_log
+        >>> text = "party_id,on,kind,amount\nann,2026-01-05,purchase,9\nbob,soon,purchase,9\n"
+        >>> columns = LogColumns().without("item", "offering", "customized", "collaborative",
+        ...                                "reference")
+        >>> log = read_log(io.StringIO(text), columns, on_error="skip")
         >>> [i.party_id for i in log]
         ['ann']
         >>> print(log.rejects[0].reason)
@@ -199,11 +264,18 @@ class _BadValueError(Exception):
         self.got = got
 
 
+def _day(moment: dt.datetime) -> dt.date:
+    """The calendar day of a datetime: in UTC when it has an offset, as written when not."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.date()
+
+
 def _auto_date(text: str) -> dt.date:
     if len(text) >= 10 and text[4] == "-":
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text).date()
+        return _day(dt.datetime.fromisoformat(text))
     day, _, time = text.partition(" ")
     if time:
         fmt = "%m/%d/%Y %H:%M:%S" if time.count(":") == 2 else "%m/%d/%Y %H:%M"
@@ -211,10 +283,11 @@ def _auto_date(text: str) -> dt.date:
     return dt.datetime.strptime(day, "%m/%d/%Y").date()  # noqa: DTZ007 - only the date is kept
 
 
-def _date_parser(date_format: str | None) -> Callable[[str], dt.date]:
+def _date_parser(date_format: str | None, not_after: dt.date) -> Callable[[str], dt.date]:
     """Build a cached parser: logs repeat the same timestamps on many lines."""
     cache: dict[str, dt.date] = {}
     expected = _AUTO_DATE if date_format is None else f"a date in the format {date_format!r}"
+    too_late = f"a date not after today ({not_after.isoformat()})"
 
     def parse(text: str) -> dt.date:
         found = cache.get(text)
@@ -224,9 +297,11 @@ def _date_parser(date_format: str | None) -> Callable[[str], dt.date]:
             if date_format is None:
                 value = _auto_date(text.strip())
             else:
-                value = dt.datetime.strptime(text.strip(), date_format).date()  # noqa: DTZ007
+                value = _day(dt.datetime.strptime(text.strip(), date_format))  # noqa: DTZ007
         except ValueError:
             raise _BadValueError(expected, text) from None
+        if value > not_after:
+            raise _BadValueError(too_late, text)
         if len(cache) < _CACHE_SIZE:
             cache[text] = value
         return value
@@ -270,7 +345,7 @@ def _offering(text: str) -> Offering | None:
         return None
     offering = _OFFERINGS.get(lowered)
     if offering is None:
-        raise _BadValueError("'product', 'service' or blank", text)
+        raise _BadValueError("'product', 'service', 'professional' or blank", text)
     return offering
 
 
@@ -300,6 +375,15 @@ def _check_text_options(delimiter: object, encoding: object) -> None:
         "".encode(encoding)  # type: ignore[arg-type] # a text encoding, not rot13 or zlib
     except (LookupError, TypeError):
         raise ValidationError.single("$.encoding", "a known text encoding", encoding) from None
+
+
+def _check_today(today: object) -> dt.date:
+    """The present a log is read on: the given date, or the current date in UTC."""
+    if today is None:
+        return dt.datetime.now(tz=dt.UTC).date()
+    if not isinstance(today, dt.date) or isinstance(today, dt.datetime):
+        raise ValidationError.single("$.today", "a date (datetime.date, not a datetime)", today)
+    return today
 
 
 class LogReader(Iterator[Interaction]):
@@ -342,7 +426,9 @@ class LogReader(Iterator[Interaction]):
         on_error: OnError = "raise",
         delimiter: str = ",",
         encoding: str = "utf-8",
+        today: dt.date | None = None,
     ) -> None:
+        today = _check_today(today)
         if columns is None:
             columns = LogColumns()
         if not isinstance(columns, LogColumns):
@@ -373,7 +459,7 @@ class LogReader(Iterator[Interaction]):
         try:
             self._reader = csv.reader(stream, delimiter=delimiter, strict=True)
             self.header = self._read_header()
-            self._plan = _Plan(columns, self.header, date_format)
+            self._plan = _Plan(columns, self.header, date_format, today)
         except BaseException:
             self.close()
             raise
@@ -441,7 +527,8 @@ class LogReader(Iterator[Interaction]):
         Example:
             >>> import io
             >>> from clientcustomer import read_log
-            >>> log = read_log(io.StringIO("party_id,on\n"))
+            >>> header = "party_id,on,kind,item,offering,amount,customized,collaborative,reference"
+            >>> log = read_log(io.StringIO(header + "\n"))
             >>> log.close()
             >>> list(log)
             []
@@ -495,40 +582,77 @@ class LogReader(Iterator[Interaction]):
         self.rejects.append(RejectedRow(line, values, "\n".join(map(str, problems))))
 
 
+def missing_columns(columns: LogColumns, header: Iterable[str]) -> ValidationError | None:
+    """The error listing every column ``columns`` names that ``header`` lacks, or ``None``.
+
+    Each problem's field is ``$.columns.<fact>`` (such as ``$.columns.kind``), so that a caller
+    (the command line) can name its own option for it.
+
+    Example:
+        >>> from clientcustomer import LogColumns
+        >>> print(missing_columns(LogColumns(), ["party_id", "on", "kind", "amount"]))
+        $.columns.item: expected a column named 'item' (or item=None when the file has none), got 'party_id, on, kind, amount'
+        $.columns.offering: expected a column named 'offering' (or offering=None when the file has none), got 'party_id, on, kind, amount'
+        $.columns.customized: expected a column named 'customized' (or customized=None when the file has none), got 'party_id, on, kind, amount'
+        $.columns.collaborative: expected a column named 'collaborative' (or collaborative=None when the file has none), got 'party_id, on, kind, amount'
+        $.columns.reference: expected a column named 'reference' (or reference=None when the file has none), got 'party_id, on, kind, amount'
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    header = tuple(header)
+    present = set(header)
+    problems = []
+    for field in _FIELDS:
+        name = getattr(columns, field)
+        if name is None or name in present:
+            continue
+        absent = "" if field in {"party", "date"} else f" (or {field}=None when the file has none)"
+        problems.append(
+            Problem(
+                f"$.columns.{field}",
+                f"a column named {name!r}{absent}",
+                ", ".join(header),
+            )
+        )
+    return ValidationError(tuple(problems)) if problems else None
+
+
 class _Plan:
     """The column positions and parsers for one file, worked out once from its header."""
 
     def __init__(
-        self, columns: LogColumns, header: tuple[str, ...], date_format: str | None
+        self,
+        columns: LogColumns,
+        header: tuple[str, ...],
+        date_format: str | None,
+        today: dt.date,
     ) -> None:
-        defaults = LogColumns()
+        missing = missing_columns(columns, header)
+        if missing is not None:
+            raise missing
         at = {name: index for index, name in enumerate(header)}
         self.index: dict[str, int | None] = {}
         for field in _FIELDS:
             name = getattr(columns, field)
-            if name is None:
-                self.index[field] = None
-            elif name in at:
-                self.index[field] = at[name]
-            elif name == getattr(defaults, field) and field not in {"party", "date"}:
-                self.index[field] = None
-            else:
-                raise ValidationError.single(
-                    "line 1", f"a column named {name!r} (the {field} column)", ", ".join(header)
-                )
+            self.index[field] = None if name is None else at[name]
         self.names = {field: getattr(columns, field) for field in _FIELDS}
+        # A fact stated absent is not recorded: its flag is None (unknown), not the default.
+        self.unrecorded: dict[str, None] = {}
+        if self.index["customized"] is None:
+            self.unrecorded["customized"] = None
+        if self.index["collaborative"] is None and self.index["kind"] is None:
+            self.unrecorded["collaborative"] = None  # no kinds, no flags: no contact recorded
+        self.professional = frozenset(value.strip().lower() for value in columns.professional)
         self.prefix = columns.cancellation_prefix
         self.prices: dict[str, Decimal] = {}
         self.parties: dict[str, str] = {}
         self.party: int = self.index["party"]  # type: ignore[assignment]
         self.priced = self.index["amount"] is None and self.index["quantity"] is not None
         parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
-            "date": ("on", _date_parser(date_format)),
+            "date": ("on", _date_parser(date_format, today)),
             "kind": ("kind", _kind),
             "amount": ("amount", _amount),
             "quantity": ("quantity", _quantity),
             "unit_price": ("unit_price", self._price),
-            "offering": ("offering", _offering),
+            "offering": ("offering", self._offering),
             "customized": ("customized", _flag),
             "collaborative": ("collaborative", _flag),
             "item": ("item", str.strip),
@@ -567,7 +691,17 @@ class _Plan:
         if problem is not None:
             return (problem,)
         # Every value was checked above, so the interaction's own validation cannot fail here.
-        return Interaction(party, on, **{k: v for k, v in fields.items() if v is not None})
+        return Interaction(party, on, **self._recorded(fields))
+
+    def _recorded(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The fields as recorded: a blank takes the default, an absent fact is unknown."""
+        fields = {k: v for k, v in fields.items() if v is not None}
+        if self.professional and fields.get("item", "").lower() in self.professional:
+            fields["offering"] = Offering.PROFESSIONAL
+        for flag in self.unrecorded:
+            if flag == "collaborative" or fields.get("offering") is not Offering.PROFESSIONAL:
+                fields[flag] = None  # not recorded; professional work is customized by nature
+        return fields
 
     def _settle(self, fields: dict[str, Any], values: list[str], line: int) -> Problem | None:
         """Work out the amount and, without a kind column, the kind; a problem if they clash."""
@@ -592,6 +726,11 @@ class _Plan:
                 fields["kind"] = InteractionKind.PURCHASE
         return None
 
+    def _offering(self, text: str) -> Offering | None:
+        if self.professional and text.strip().lower() in self.professional:
+            return Offering.PROFESSIONAL
+        return _offering(text)
+
     def _price(self, text: str) -> Decimal:
         price = self.prices.get(text)
         if price is None:
@@ -609,22 +748,32 @@ def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
     on_error: OnError = "raise",
     delimiter: str = ",",
     encoding: str = "utf-8",
+    today: dt.date | None = None,
 ) -> LogReader:
     r"""Read an interaction log from a CSV file or text stream, one row at a time.
 
-    The header row is read at once (so a missing column fails here); the data rows as you
-    iterate. A path ending in ``.gz`` is read through gzip.
+    The header row is read at once (so missing columns fail here, all of them listed); the data
+    rows as you iterate. A path ending in ``.gz`` is read through gzip.
 
     Args:
         source: A file path, or a text stream open with ``newline=""``.
         columns: Which column holds what (see `LogColumns`); the library's own layout by default.
         date_format: A ``strptime`` format for the date column; by default ISO dates and
-            datetimes and ``M/D/YYYY H:MM`` are accepted.
+            datetimes and ``M/D/YYYY H:MM`` are accepted. A datetime with an offset (``Z``,
+            ``+02:00``) is converted to UTC before its day is taken; one without is taken as
+            written.
         on_error: ``"raise"`` stops at the first bad row with a `ValidationError`; ``"skip"``
             sets bad rows aside in `LogReader.rejects` (line, values, reason) and goes on.
         delimiter: The field delimiter: one character, not a quote or a line break.
         encoding: The file's text encoding (paths only); a file that does not decode fails
             naming its line.
+
+
+        delimiter: The field delimiter.
+        encoding: The file's text encoding (paths only).
+        today: The present: a row dated after it is a bad row (a typo such as 2205 would
+            otherwise move the default as-of date for everyone); the current date in UTC when
+            ``None``.
 
     Returns:
         A `LogReader`: iterate it for `Interaction` objects; it also counts rows, rows skipped
@@ -638,9 +787,16 @@ def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
 
     Example:
         >>> import io
-        >>> from clientcustomer import read_log
+        >>> from clientcustomer import LogColumns, read_log
         >>> text = "party_id,on,kind,amount\nann,2026-01-05,purchase,19.90\nann,2026-01-06,buy,1\n"
-        >>> log = read_log(io.StringIO(text))
+        >>> read_log(io.StringIO(text))
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: $.columns.item: expected a column named 'item' (or item=None when the file has none), got 'party_id, on, kind, amount'
+        ...
+        >>> billing = LogColumns().without("item", "offering", "customized", "collaborative",
+        ...                                "reference")
+        >>> log = read_log(io.StringIO(text), billing)
         >>> next(log).amount
         Decimal('19.90')
         >>> next(log)
@@ -655,4 +811,5 @@ def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
         on_error=on_error,
         delimiter=delimiter,
         encoding=encoding,
+        today=today,
     )
