@@ -38,7 +38,9 @@ from clientcustomer import (
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules.compile import _used_signals
-from clientcustomer.testing import _outside_values, _signal_values, _typed_values, rulesets
+from clientcustomer.testing import rulesets
+from clientcustomer.testing._entities import _signal_values
+from clientcustomer.testing._rules import _outside_values, _typed_values
 
 nw = pytest.importorskip("narwhals")
 pd = pytest.importorskip("pandas")

@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 import clientcustomer as cc
 from clientcustomer.cli import main
 from clientcustomer.exceptions import ClientCustomerError
-from clientcustomer.testing import _fuzz_files as fuzz_files
-from clientcustomer.testing import _fuzz_options as fuzz_options
+from clientcustomer.testing._fuzz import _fuzz_files as fuzz_files
+from clientcustomer.testing._fuzz import _fuzz_options as fuzz_options
 
 OLD = "the previous output\n"
 LOG = "party_id,on,kind,amount\nann,2026-01-05,purchase,10\n"
