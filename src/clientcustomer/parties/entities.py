@@ -313,6 +313,30 @@ class _Staged:
         """  # noqa: E501 - a doctest output line
         return LifecycleState(self.stage, history=self._recorded())
 
+    def _fire(  # noqa: PLR0913 - the event's facts, all keyword-only
+        self,
+        event: LifecycleEvent,
+        *,
+        on: dt.date,
+        engagements: tuple[Engagement, ...],
+        actor: str | None,
+        reason: str,
+        lifecycle: Lifecycle | None,
+        classification: SupportsClassification | None = None,
+    ) -> tuple[StageChange, ...]:
+        """Fire ``event`` on this entity's state (guards checked); the new history."""
+        state = (lifecycle or LIFECYCLE).fire(
+            event,
+            self.lifecycle,
+            on=on,
+            engagements=engagements,
+            classification=classification,
+            actor=actor,
+            reason=reason,
+            since=self.since,
+        )
+        return state.history
+
     def _recorded(self) -> tuple[StageChange, ...]:
         """The history, or the entry into the current stage on ``since`` when none is recorded."""
         if self.history:
@@ -441,23 +465,16 @@ class Customer(_Staged):
             clientcustomer.exceptions.TransitionError: Can't engage when in customer: ...
         """
         engagements = () if engagement is None else (engagement,)
-        state = (lifecycle or LIFECYCLE).fire(
+        history = self._fire(
             LifecycleEvent.ENGAGE,
-            self.lifecycle,
             on=on,
             engagements=engagements,
             classification=classification,
             actor=actor,
             reason=reason,
-            since=self.since,
+            lifecycle=lifecycle,
         )
-        return Client(
-            self.party,
-            since=on,
-            interactions=self.interactions,
-            engagements=engagements,
-            history=state.history,
-        )
+        return Client(self.party, on, self.interactions, engagements, history=history)
 
 
 @attrs.frozen
@@ -546,17 +563,16 @@ class Client(_Staged):
             >>> acme.renew(longer, on=dt.date(2026, 6, 1)).engagements[0].end
             datetime.date(2026, 12, 31)
         """
-        state = (lifecycle or LIFECYCLE).fire(
+        history = self._fire(
             LifecycleEvent.RENEW,
-            self.lifecycle,
             on=on,
             engagements=(engagement,),
             actor=actor,
             reason=reason,
-            since=self.since,
+            lifecycle=lifecycle,
         )
         kept = tuple(e for e in self.engagements if e.id != engagement.id)
-        return attrs.evolve(self, engagements=(*kept, engagement), history=state.history)
+        return attrs.evolve(self, engagements=(*kept, engagement), history=history)
 
     def lapse(
         self,
@@ -597,22 +613,15 @@ class Client(_Staged):
             ...
             clientcustomer.exceptions.TransitionError: Can't lapse when in client: engagement 'e1' ended on 2026-03-31, within the 90-day grace period (a lapse is possible from 2026-06-30)
         """  # noqa: E501 - a doctest output line
-        state = (lifecycle or LIFECYCLE).fire(
+        history = self._fire(
             LifecycleEvent.LAPSE,
-            self.lifecycle,
             on=on,
             engagements=self.engagements,
             actor=actor,
             reason=reason,
-            since=self.since,
+            lifecycle=lifecycle,
         )
-        return FormerClient(
-            self.party,
-            since=on,
-            interactions=self.interactions,
-            engagements=self.engagements,
-            history=state.history,
-        )
+        return FormerClient(self.party, on, self.interactions, self.engagements, history=history)
 
 
 @attrs.frozen
@@ -688,23 +697,17 @@ class FormerClient(_Staged):
             datetime.date(2027, 1, 4)
         """
         new = () if engagement is None else (engagement,)
-        state = (lifecycle or LIFECYCLE).fire(
+        history = self._fire(
             LifecycleEvent.RE_ENGAGE,
-            self.lifecycle,
             on=on,
             engagements=new,
             classification=classification,
             actor=actor,
             reason=reason,
-            since=self.since,
+            lifecycle=lifecycle,
         )
-        return Client(
-            self.party,
-            since=on,
-            interactions=self.interactions,
-            engagements=(*self.engagements, *new),
-            history=state.history,
-        )
+        engagements = (*self.engagements, *new)
+        return Client(self.party, on, self.interactions, engagements, history=history)
 
 
 def _check_engagements(party: Party, engagements: tuple[Engagement, ...]) -> None:
