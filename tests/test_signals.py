@@ -277,51 +277,52 @@ class TestRefunds:
         assert 1 == derive_signals(log, as_of=AS_OF).purchases
 
 
+def signed(month: int, **kwargs) -> Interaction:
+    return Interaction("p", day(month, 1), "agreement_signed", **kwargs)
+
+
+def ended(month: int, **kwargs) -> Interaction:
+    return Interaction("p", day(month, 1), "agreement_ended", **kwargs)
+
+
 class TestAgreements:
-    def test_service_agreement_is_an_active_engagement(self):
-        """A signed, not ended service agreement is active with the open-ended horizon."""
-        log = [Interaction("p", day(2, 1), "agreement_signed", offering="service")]
+    @pytest.mark.parametrize(
+        ("log", "expected"),
+        [
+            # A signed, not ended service agreement is active with the open-ended horizon.
+            pytest.param([signed(2, offering="service")], (True, 365), id="service-is-active"),
+            # A product supply agreement counts for commitment but not for active engagement.
+            pytest.param([signed(2)], (False, 365), id="product-commits-only"),
+            # An agreement_ended ends the agreement.
+            pytest.param(
+                [signed(2, offering="service"), ended(3, offering="service")],
+                (False, 0),
+                id="ended-no-longer-commits",
+            ),
+            # An agreement_ended with a reference ends that agreement, not the latest one.
+            pytest.param(
+                [
+                    signed(1, offering="service", reference="K1"),
+                    signed(2, reference="K2"),
+                    ended(3, reference="K1"),
+                ],
+                (False, 365),
+                id="ended-by-reference",
+            ),
+            # Without a matching reference the most recently signed agreement ends.
+            pytest.param(
+                [signed(1, offering="service"), signed(2), ended(3, reference="nope")],
+                (True, 365),
+                id="unmatched-end-ends-the-latest",
+            ),
+            # An agreement_ended with nothing running changes nothing.
+            pytest.param([ended(1)], (False, 0), id="end-without-agreement-is-ignored"),
+        ],
+    )
+    def test_agreements_commit_and_engage(self, log, expected):
+        """Signed and ended agreements give the active engagement and the commitment in days."""
         signals = derive_signals(log, as_of=AS_OF)
-        assert (True, 365) == (signals.active_engagement, signals.commitment_days)
-
-    def test_product_agreement_commits_but_is_not_an_engagement(self):
-        """A product supply agreement counts for commitment but not for active engagement."""
-        log = [Interaction("p", day(2, 1), "agreement_signed")]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (False, 365) == (signals.active_engagement, signals.commitment_days)
-
-    def test_ended_agreement_no_longer_commits(self):
-        """An agreement_ended ends the agreement."""
-        log = [
-            Interaction("p", day(2, 1), "agreement_signed", offering="service"),
-            Interaction("p", day(3, 1), "agreement_ended", offering="service"),
-        ]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (False, 0) == (signals.active_engagement, signals.commitment_days)
-
-    def test_agreement_ended_by_reference(self):
-        """An agreement_ended with a reference ends that agreement, not the latest one."""
-        log = [
-            Interaction("p", day(1, 1), "agreement_signed", offering="service", reference="K1"),
-            Interaction("p", day(2, 1), "agreement_signed", reference="K2"),
-            Interaction("p", day(3, 1), "agreement_ended", reference="K1"),
-        ]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (False, 365) == (signals.active_engagement, signals.commitment_days)
-
-    def test_agreement_ended_without_reference_ends_the_latest(self):
-        """Without a matching reference the most recently signed agreement ends."""
-        log = [
-            Interaction("p", day(1, 1), "agreement_signed", offering="service"),
-            Interaction("p", day(2, 1), "agreement_signed"),
-            Interaction("p", day(3, 1), "agreement_ended", reference="nope"),
-        ]
-        assert True is derive_signals(log, as_of=AS_OF).active_engagement
-
-    def test_end_without_agreement_is_ignored(self):
-        """An agreement_ended with nothing running changes nothing."""
-        log = [Interaction("p", day(1, 1), "agreement_ended")]
-        assert 0 == derive_signals(log, as_of=AS_OF).commitment_days
+        assert expected == (signals.active_engagement, signals.commitment_days)
 
     def test_longest_engagement_term_is_the_commitment(self):
         """commitment_days is the longest term still to run among running engagements."""

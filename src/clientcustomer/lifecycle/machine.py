@@ -129,9 +129,6 @@ def _to_target(value: Stage | str) -> Stage:
     return _target(value)
 
 
-_target = v.enum_converter(Stage, "target")
-
-
 def _to_event(value: LifecycleEvent | str) -> LifecycleEvent:
     return _event(value)
 
