@@ -381,13 +381,11 @@ def test_diagram_prints_the_mermaid_source(capsys, tmp_path):
     assert lifecycle_diagram() + "\n" == target.read_text(encoding="utf-8")
 
 
-def test_lifecycle_without_a_subcommand_is_a_usage_error(capsys):
+def test_lifecycle_without_a_subcommand_is_a_usage_error(usage_error):
     """``lifecycle`` alone exits 2 and names its subcommands."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(["lifecycle"])
-
-    assert 2 == exit_info.value.code
-    assert "expected a SUBCOMMAND (check, diagram)" in capsys.readouterr().err
+    code, err = usage_error("lifecycle")
+    assert 2 == code
+    assert "expected a SUBCOMMAND (check, diagram)" in err
 
 
 def test_lifecycle_group_runs_as_a_subprocess():
