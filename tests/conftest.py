@@ -78,3 +78,15 @@ def usage_error(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[objec
         return info.value.code, capsys.readouterr().err
 
     return run
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write text (UTF-8) to a file of that name in the test's temporary folder; its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
