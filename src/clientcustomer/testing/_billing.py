@@ -247,6 +247,8 @@ def classification_summaries() -> st.SearchStrategy[ClassificationSummary]:
     )
 
 
+_STAGES = st.sampled_from(list(Stage))
+_EVENTS = st.sampled_from(list(LifecycleEvent))
 _ACTORS = st.sampled_from((None, "Dana"))
 _REASONS = st.sampled_from(("", "checked by hand"))
 
@@ -262,15 +264,15 @@ def _engagements_near(draw: st.DrawFn, on: dt.date) -> Engagement:
 
 @st.composite
 def _lifecycle_states(draw: st.DrawFn, max_events: int) -> LifecycleState:
-    state = LifecycleState(draw(st.sampled_from(list(Stage))))
+    state = LifecycleState(draw(_STAGES))
     on = dt.date(2024, 1, 1)
     for _ in range(draw(st.integers(0, max_events))):
         on += dt.timedelta(days=draw(st.integers(0, 120)))
-        event = draw(st.sampled_from(list(LifecycleEvent)))
+        event = draw(_EVENTS)
         engagement = draw(_engagements_near(on))
         classification = draw(st.none() | classification_summaries())
         actor = draw(_ACTORS)
-        to = draw(st.sampled_from(list(Stage))) if event is LifecycleEvent.CORRECT else None
+        to = draw(_STAGES) if event is LifecycleEvent.CORRECT else None
         reason = draw(_REASONS)
         # A refused event leaves the state as it was.
         with contextlib.suppress(TransitionError):
@@ -308,13 +310,13 @@ def lifecycle_states(*, max_events: int = 8) -> st.SearchStrategy[LifecycleState
 
 @st.composite
 def _stage_changes(draw: st.DrawFn) -> StageChange:
-    event = draw(st.sampled_from(list(LifecycleEvent)))
+    event = draw(_EVENTS)
     correction = event is LifecycleEvent.CORRECT
     return StageChange(
         draw(_DATES),
         event,
-        draw(st.sampled_from(list(Stage))),
-        draw(st.sampled_from(list(Stage))),
+        draw(_STAGES),
+        draw(_STAGES),
         reason=draw(_NOTES if correction else st.sampled_from(("", "signed a retainer")) | _NOTES),
         actor=draw(identifiers() if correction else st.none() | identifiers()),
         classification=draw(st.none() | classification_summaries()),
@@ -352,7 +354,7 @@ def _transition_checks(draw: st.DrawFn) -> TransitionCheck:
         engagements=draw(st.sampled_from(((), (engagement,)))),
         classification=draw(st.none() | classification_summaries()),
         actor=draw(_ACTORS),
-        to=draw(st.none() | st.sampled_from(list(Stage))),
+        to=draw(st.none() | _STAGES),
         reason=draw(_REASONS),
     )
 
@@ -374,8 +376,8 @@ def transition_checks() -> st.SearchStrategy[TransitionCheck]:
     built = st.builds(
         TransitionCheck,
         event=st.text(max_size=12),
-        stage=st.sampled_from(list(Stage)),
-        target=st.none() | st.sampled_from(list(Stage)),
+        stage=_STAGES,
+        target=st.none() | _STAGES,
         reasons=st.lists(_NOTES, max_size=3).map(tuple),
     )
     return _transition_checks() | built
