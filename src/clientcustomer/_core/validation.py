@@ -149,17 +149,25 @@ def money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise fail(attribute, "a non-negative decimal amount", value)
 
 
+def to_member(enum_type: type[E], value: E | str, field: str) -> E:
+    """The member of ``enum_type`` that ``value`` is or names; anything else fails naming ``field``.
+
+    The one enum conversion behind every enum field's converter.
+    """
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(member.value) for member in enum_type)
+        raise ValidationError.single(f"$.{field}", f"one of {allowed}", value) from None
+
+
 def enum_converter(enum_type: type[E], field: str) -> Callable[[E | str], E]:
     """Build a converter that accepts a member or its value and refuses anything else."""
-    allowed = ", ".join(repr(member.value) for member in enum_type)
 
     def convert(value: E | str) -> E:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            raise ValidationError.single(f"$.{field}", f"one of {allowed}", value) from None
+        return to_member(enum_type, value, field)
 
     convert.__name__ = f"to_{enum_type.__name__}"
     return convert
