@@ -202,6 +202,23 @@ def machine(*packages: str) -> str:
     )
 
 
+def show_agreement(agreement: Sequence[tuple[str, int, int]]) -> None:
+    """Print, per (label, rows that agree, rows), how many rows two contenders agree on."""
+    print("Agreement (role, score and deciding rule, every row):")
+    for label, same, total in agreement:
+        print(f"  {label}: {same:,} / {total:,} rows agree")
+    print()
+
+
+def exit_code(agreement: Sequence[tuple[str, int, int]]) -> int:
+    """1, with the disagreeing pairs named, when any pair disagrees on a row; 0 otherwise."""
+    disagree = [label for label, same, total in agreement if same != total]
+    if disagree:
+        print("DISAGREEMENT: " + "; ".join(disagree))
+        return 1
+    return 0
+
+
 def seconds(value: float) -> str:
     """A duration for a table."""
     return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"

@@ -279,11 +279,8 @@ def main() -> int:
     print(f"bench_frames: {rows:,} signal rows, ~{h.NULL_SHARE:.0%} unknown per column")
     print(h.machine(*ENGINES))
     print()
-    print("Agreement (role, score and deciding rule, every row):")
     agreement = _agreement(rows)
-    for label, same, total in agreement:
-        print(f"  {label}: {same:,} / {total:,} rows agree")
-    print()
+    h.show_agreement(agreement)
     results: dict[str, dict[str, Any]] = {}
     for name in CONTENDERS:
         results[name] = h.run_child(__file__, name, rows, 1 if name in SLOW else repeat)
@@ -304,11 +301,7 @@ def main() -> int:
         + ("(peak reset after the input is built)." if exact else "(getrusage; approximate).")
     )
     print("Targets: classify_frame within 1.5x of the hand-written code; peak RSS + <= ~2x input.")
-    disagree = [label for label, same, total in agreement if same != total]
-    if disagree:
-        print("DISAGREEMENT: " + "; ".join(disagree))
-        return 1
-    return 0
+    return h.exit_code(agreement)
 
 
 if __name__ == "__main__":

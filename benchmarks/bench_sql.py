@@ -196,11 +196,8 @@ def main() -> int:
     print(f"bench_sql: {rows:,} signal rows in DuckDB, ~{h.NULL_SHARE:.0%} unknown per column")
     print(h.machine("duckdb", "polars", "pyarrow", "numpy", "clientcustomer"))
     print()
-    print("Agreement (role, score and deciding rule, every row):")
     agreement = _agreement(rows)
-    for label, same, total in agreement:
-        print(f"  {label}: {same:,} / {total:,} rows agree")
-    print()
+    h.show_agreement(agreement)
     results = {name: h.run_child(__file__, name, rows, repeat) for name in CONTENDERS}
     measured = [
         (label, results[name], results[baseline]["best"], repeat)
@@ -213,11 +210,7 @@ def main() -> int:
         "peak RSS +: what the query adds at its peak, in a fresh process."
     )
     print("Target: to_sql within 1.5x of the hand-written CASE.")
-    disagree = [label for label, same, total in agreement if same != total]
-    if disagree:
-        print("DISAGREEMENT: " + "; ".join(disagree))
-        return 1
-    return 0
+    return h.exit_code(agreement)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +65,28 @@ def spark() -> Iterator[Any]:
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture
+def usage_error(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[object, str]]:
+    """Run the command line on arguments argparse refuses; its exit status and its stderr."""
+    from clientcustomer.cli import main  # noqa: PLC0415 - the CLI only when a test asks for it
+
+    def run(*argv: str) -> tuple[object, str]:
+        with pytest.raises(SystemExit) as info:
+            main(list(argv))
+        return info.value.code, capsys.readouterr().err
+
+    return run
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write text (UTF-8) to a file of that name in the test's temporary folder; its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -221,20 +221,18 @@ class TestBadInput:
         """A missing file or a bad option exits 2 with one line naming it."""
         assert (2, "", f"clientcustomer: error: {message}\n") == _run(capsys, *argv)
 
-    def test_unknown_fail_on_is_a_usage_error(self, capsys):
+    def test_unknown_fail_on_is_a_usage_error(self, usage_error):
         """``--fail-on`` takes only the verdicts worse than on track."""
-        with pytest.raises(SystemExit) as info:
-            main(["engagement", "status", str(RESEARCH), "--fail-on", "on_track"])
-        assert 2 == info.value.code
-        assert "invalid choice: 'on_track'" in capsys.readouterr().err
+        code, err = usage_error("engagement", "status", str(RESEARCH), "--fail-on", "on_track")
+        assert 2 == code
+        assert "invalid choice: 'on_track'" in err
 
 
-def test_group_without_subcommand_is_a_usage_error(capsys):
+def test_group_without_subcommand_is_a_usage_error(usage_error):
     """``engagement`` alone is a usage error (exit 2) naming the subcommands."""
-    with pytest.raises(SystemExit) as info:
-        main(["engagement"])
-    assert 2 == info.value.code
-    assert "expected a SUBCOMMAND (status)" in capsys.readouterr().err
+    code, err = usage_error("engagement")
+    assert 2 == code
+    assert "expected a SUBCOMMAND (status)" in err
 
 
 def test_engagement_status_runs_as_a_subprocess():

@@ -46,10 +46,8 @@ LOG = textwrap.dedent(
 
 
 @pytest.fixture
-def log_file(tmp_path: Path) -> Path:
-    path = tmp_path / "log.csv"
-    path.write_text(LOG, encoding="utf-8")
-    return path
+def log_file(write_file) -> Path:
+    return write_file("log.csv", LOG)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -124,10 +122,9 @@ def test_timeline_prints_each_partys_changes_and_the_watchlist(capsys, log_file)
     ]
 
 
-def test_timeline_reads_engagements_and_restricts_to_parties(capsys, log_file, tmp_path):
+def test_timeline_reads_engagements_and_restricts_to_parties(capsys, log_file, write_file):
     work = Engagement("SOW-9", "bob", "Workshop series", start=dt.date(2026, 3, 1))
-    engagements = tmp_path / "engagements.jsonl"
-    engagements.write_text(to_json(work) + "\n", encoding="utf-8")
+    engagements = write_file("engagements.jsonl", to_json(work) + "\n")
 
     status, out, _ = run(
         capsys,
@@ -204,10 +201,11 @@ def test_timeline_bad_input_is_one_line(capsys, log_file, argv, message):
     assert 1 == len(err.splitlines())
 
 
-def test_timeline_names_the_log_of_a_bad_row_on_one_line(capsys, tmp_path):
-    path = tmp_path / "bad.csv"
+def test_timeline_names_the_log_of_a_bad_row_on_one_line(capsys, write_file):
     header = "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"
-    path.write_text(header + "ann,2026-01-05,purchase,,,,,,\nbob,soon,purchase,,,,,,\n", "utf-8")
+    path = write_file(
+        "bad.csv", header + "ann,2026-01-05,purchase,,,,,,\nbob,soon,purchase,,,,,,\n"
+    )
 
     status, out, err = run(capsys, "timeline", str(path))
 
@@ -316,10 +314,9 @@ def test_check_reads_the_demo_engagements_of_a_party(capsys):
     assert f"  - engagement {work.id!r} is active on 2026-10-31" in out.splitlines()
 
 
-def test_check_reads_an_engagements_file_and_a_grace_period(capsys, tmp_path):
+def test_check_reads_an_engagements_file_and_a_grace_period(capsys, write_file):
     audit = Engagement("e1", "acme", "Audit", start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31))
-    path = tmp_path / "engagements.jsonl"
-    path.write_text(to_json(audit) + "\n", encoding="utf-8")
+    path = write_file("engagements.jsonl", to_json(audit) + "\n")
     argv = ["lifecycle", "check", "--engagements", str(path), "--party", "acme"]
     argv += ["--stage", "client", "--event", "lapse", "--on", "2026-05-01"]
 
@@ -381,13 +378,11 @@ def test_diagram_prints_the_mermaid_source(capsys, tmp_path):
     assert lifecycle_diagram() + "\n" == target.read_text(encoding="utf-8")
 
 
-def test_lifecycle_without_a_subcommand_is_a_usage_error(capsys):
+def test_lifecycle_without_a_subcommand_is_a_usage_error(usage_error):
     """``lifecycle`` alone exits 2 and names its subcommands."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(["lifecycle"])
-
-    assert 2 == exit_info.value.code
-    assert "expected a SUBCOMMAND (check, diagram)" in capsys.readouterr().err
+    code, err = usage_error("lifecycle")
+    assert 2 == code
+    assert "expected a SUBCOMMAND (check, diagram)" in err
 
 
 def test_lifecycle_group_runs_as_a_subprocess():

@@ -43,21 +43,17 @@ BOOK = textwrap.dedent(
 
 
 @pytest.fixture
-def log_file(tmp_path):
-    path = tmp_path / "log.csv"
-    path.write_text(LOG, encoding="utf-8")
-    return str(path)
+def log_file(write_file):
+    return str(write_file("log.csv", LOG))
 
 
 @pytest.fixture
-def engagements_file(tmp_path):
+def engagements_file(write_file):
     data = Dependency("sales-data", "data", "Two years of sales data", owner="Acme's head of sales")
     work = Engagement(
         "study", "acme", "Market study", start=dt.date(2026, 3, 1), dependencies=(data,)
     )
-    path = tmp_path / "engagements.jsonl"
-    path.write_text(to_json(work, indent=None) + "\n", encoding="utf-8")
-    return str(path)
+    return str(write_file("engagements.jsonl", to_json(work, indent=None) + "\n"))
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -132,11 +128,9 @@ def test_jsonl_writes_one_action_per_line_and_the_summary_to_stderr(capsys, log_
     )
 
 
-def test_a_user_playbook_replaces_the_default(capsys, log_file, tmp_path):
-    path = tmp_path / "mine.toml"
-    path.write_text(BOOK, encoding="utf-8")
-    as_json = tmp_path / "mine.json"
-    as_json.write_text(to_json(Playbook.from_toml(BOOK)), encoding="utf-8")
+def test_a_user_playbook_replaces_the_default(capsys, log_file, write_file):
+    path = write_file("mine.toml", BOOK)
+    as_json = write_file("mine.json", to_json(Playbook.from_toml(BOOK)))
 
     _, out, _ = run(capsys, log_file, "--playbook", str(path))
     _, again, _ = run(capsys, log_file, "--playbook", str(as_json))
@@ -152,9 +146,8 @@ def test_a_user_playbook_replaces_the_default(capsys, log_file, tmp_path):
     assert out.endswith("playbook mine\n")
 
 
-def test_a_party_without_reason_gets_nothing_to_do_in_jsonl(capsys, log_file, tmp_path):
-    path = tmp_path / "empty.json"
-    path.write_text(to_json(Playbook("empty", ())), encoding="utf-8")
+def test_a_party_without_reason_gets_nothing_to_do_in_jsonl(capsys, log_file, write_file):
+    path = write_file("empty.json", to_json(Playbook("empty", ())))
 
     code, out, err = run(capsys, log_file, "--playbook", str(path), "--format", "jsonl")
 
@@ -162,12 +155,11 @@ def test_a_party_without_reason_gets_nothing_to_do_in_jsonl(capsys, log_file, tm
     assert "0 actions (0 overdue) for 2 parties" in err
 
 
-def test_another_rule_set_classifies(capsys, log_file, tmp_path):
-    rules = tmp_path / "rules.toml"
-    rules.write_text(
+def test_another_rule_set_classifies(capsys, log_file, write_file):
+    rules = write_file(
+        "rules.toml",
         'id = "buyers"\nversion = "1"\npolicy = { hit = "first" }\n[[rules]]\nid = "buyer"\n'
         'when = "purchases >= 1"\nrole = "client"\nbecause = "Every buyer is a client here."\n',
-        encoding="utf-8",
     )
 
     code, out, err = run(capsys, log_file, "--rules", str(rules), "--party", "ann")
@@ -224,11 +216,9 @@ def test_the_demo_data(capsys):
         (["{badlog}"], "line 2"),
     ],
 )
-def test_bad_input_is_one_line(capsys, tmp_path, log_file, argv, message):
-    bad = tmp_path / "bad.toml"
-    bad.write_text(BOOK.replace('["customer"]', '["vip"]'), encoding="utf-8")
-    badlog = tmp_path / "badlog.csv"
-    badlog.write_text(LOG_HEADER + "ann,yesterday,,,,,,,\n", encoding="utf-8")
+def test_bad_input_is_one_line(capsys, write_file, log_file, argv, message):
+    bad = write_file("bad.toml", BOOK.replace('["customer"]', '["vip"]'))
+    badlog = write_file("badlog.csv", LOG_HEADER + "ann,yesterday,,,,,,,\n")
     argv = [arg.format(log=log_file, bad=bad, badlog=badlog) for arg in argv]
 
     code, out, err = run(capsys, *argv)
@@ -239,10 +229,9 @@ def test_bad_input_is_one_line(capsys, tmp_path, log_file, argv, message):
     assert 1 == err.count("\n")
 
 
-def test_an_empty_log_has_nothing_to_recommend(capsys, tmp_path):
+def test_an_empty_log_has_nothing_to_recommend(capsys, write_file):
     """A log of no rows exits 0 as classify and timeline do, with or without --as-of."""
-    empty = tmp_path / "empty.csv"
-    empty.write_text(LOG_HEADER, encoding="utf-8")
+    empty = write_file("empty.csv", LOG_HEADER)
 
     assert 0 == run(capsys, str(empty))[0]
     code, out, _ = run(capsys, str(empty), "--as-of", "2026-01-01")

@@ -13,6 +13,16 @@ from clientcustomer.exceptions import ValidationError
 START = dt.date(2026, 1, 5)
 
 
+def survey_for_shoppers(client_id: str, *, payer: str, decider: str) -> cc.Engagement:
+    """A survey whose recipients are the shoppers, paid for and decided by the parties named."""
+    roles = (
+        cc.RoleAssignment(payer, "payer"),
+        cc.RoleAssignment(decider, "decision_maker"),
+        cc.RoleAssignment("shoppers", "recipient"),
+    )
+    return cc.Engagement("e1", client_id, "Survey", start=START, roles=roles)
+
+
 class TestParty:
     @pytest.mark.parametrize("name", ["", "   "])
     def test_an_empty_name_is_refused(self, name):
@@ -27,33 +37,13 @@ class TestEngagementClient:
     def test_a_client_that_only_receives_is_refused(self):
         """The client pays or decides: a client id holding only ``recipient`` is refused."""
         with pytest.raises(ValidationError) as info:
-            cc.Engagement(
-                "e1",
-                "shoppers",
-                "Survey",
-                start=START,
-                roles=(
-                    cc.RoleAssignment("retailer", "payer"),
-                    cc.RoleAssignment("retailer", "decision_maker"),
-                    cc.RoleAssignment("shoppers", "recipient"),
-                ),
-            )
+            survey_for_shoppers("shoppers", payer="retailer", decider="retailer")
 
         assert "$.client_id" == info.value.field
 
     def test_a_client_that_decides_is_fine(self):
         """Deciding without paying is enough: "the client makes the decisions"."""
-        work = cc.Engagement(
-            "e1",
-            "retailer",
-            "Survey",
-            start=START,
-            roles=(
-                cc.RoleAssignment("parent", "payer"),
-                cc.RoleAssignment("retailer", "decision_maker"),
-                cc.RoleAssignment("shoppers", "recipient"),
-            ),
-        )
+        work = survey_for_shoppers("retailer", payer="parent", decider="retailer")
 
         assert ("parent", "retailer") == work.client_parties
 

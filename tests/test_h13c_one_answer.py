@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -30,18 +31,16 @@ from clientcustomer.testing import interactions
 D = dt.date
 
 
+def signed_on_5_january(party: str, item: str, reference: str) -> Interaction:
+    """A service agreement signed on 2024-01-05, the day both stories begin."""
+    return Interaction(
+        party, D(2024, 1, 5), "agreement_signed", offering="service", item=item, reference=reference
+    )
+
+
 def phone_subscriber(party="tel-900"):
     """A 24-month mobile plan signed, then monthly fees and one support call."""
-    log = [
-        Interaction(
-            party,
-            D(2024, 1, 5),
-            "agreement_signed",
-            offering="service",
-            item="Mobile plan 30 GB, 24 months",
-            reference="PLAN-1",
-        )
-    ]
+    log = [signed_on_5_january(party, "Mobile plan 30 GB, 24 months", "PLAN-1")]
     log += [
         Interaction(
             party,
@@ -60,14 +59,7 @@ def phone_subscriber(party="tel-900"):
 def research_client(party="rsch-900"):
     """A survey project signed, then worked out together: workshops and customized analysis."""
     return [
-        Interaction(
-            party,
-            D(2024, 1, 5),
-            "agreement_signed",
-            offering="service",
-            item="Customer survey",
-            reference="SOW-1",
-        ),
+        signed_on_5_january(party, "Customer survey", "SOW-1"),
         Interaction(party, D(2024, 1, 9), "workshop", offering="service", customized=True),
         Interaction(party, D(2024, 2, 6), "consultation", offering="service", customized=True),
         Interaction(
@@ -99,33 +91,10 @@ class TestPhoneSubscriber:
         path = tmp_path / "log.csv"
         with path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(
-                [
-                    "party_id",
-                    "on",
-                    "kind",
-                    "item",
-                    "offering",
-                    "amount",
-                    "customized",
-                    "collaborative",
-                    "reference",
-                ]
-            )
-            writer.writerows(
-                [
-                    i.party_id,
-                    i.on,
-                    i.kind.value,
-                    i.item,
-                    i.offering.value,
-                    i.amount,
-                    i.customized,
-                    i.collaborative,
-                    i.reference,
-                ]
-                for i in phone_subscriber()
-            )
+            # The native layout's columns are the fields of `Interaction`, in order.
+            header = [field.name for field in attrs.fields(Interaction)]
+            writer.writerow(header)
+            writer.writerows([getattr(i, name) for name in header] for i in phone_subscriber())
 
         status = main(["timeline", str(path)])
         out = capsys.readouterr().out

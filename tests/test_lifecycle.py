@@ -549,34 +549,77 @@ class TestCanAndFire:
         )
         assert expected == caught.value.reasons
 
-    def test_target_must_match_table(self):
-        """Naming a target the event does not lead to is refused."""
+    @pytest.mark.parametrize(
+        ("to", "reasons"),
+        [
+            pytest.param(
+                "former_client",
+                ("'engage' from 'customer' leads to client, not 'former_client'",),
+                id="another-target-is-refused",
+            ),
+            pytest.param("client", (), id="the-right-target-is-fine"),
+        ],
+    )
+    def test_a_named_target_must_match_the_table(self, to, reasons):
+        """Naming the target the event leads to is fine; naming another one is refused."""
         check = LIFECYCLE.can(
             "engage",
             LifecycleState("customer"),
             on=D(2026, 3, 2),
             engagements=(engagement(),),
-            to="former_client",
+            to=to,
         )
-        assert ("'engage' from 'customer' leads to client, not 'former_client'",) == check.reasons
+        assert TransitionCheck("engage", "customer", Stage.CLIENT, reasons) == check
 
-    def test_target_may_be_named(self):
-        """Naming the right target is fine."""
-        check = LIFECYCLE.can(
-            "engage",
-            LifecycleState("customer"),
-            on=D(2026, 3, 2),
-            engagements=(engagement(),),
-            to="client",
-        )
-        assert TransitionCheck("engage", "customer", Stage.CLIENT) == check
-
-    def test_engage_by_engagement_reason(self):
-        """The recorded reason names the engagement that allowed it."""
-        state = LIFECYCLE.fire(
-            "engage", LifecycleState("customer"), on=D(2026, 3, 2), engagements=(engagement(),)
-        )
-        assert "engagement 'e1' (Survey) is active" == state.history[-1].reason
+    @pytest.mark.parametrize(
+        ("event", "stage", "on", "facts", "reason"),
+        [
+            pytest.param(
+                "engage",
+                "customer",
+                D(2026, 3, 2),
+                {"engagements": (engagement(),)},
+                "engagement 'e1' (Survey) is active",
+                id="engage-names-the-engagement",
+            ),
+            pytest.param(
+                "purchase",
+                "prospect",
+                D(2026, 1, 5),
+                {"reason": "  walked in  "},
+                "walked in",
+                id="a-given-reason-wins-trimmed",
+            ),
+            pytest.param(
+                "renew",
+                "client",
+                D(2026, 3, 2),
+                {"engagements": (engagement(end=D(2026, 12, 31)),)},
+                "engagement 'e1' (Survey) runs from 2026-03-02 to 2026-12-31",
+                id="renewal-names-the-term",
+            ),
+            pytest.param(
+                "renew",
+                "client",
+                D(2026, 3, 2),
+                {"engagements": (engagement(),)},
+                "engagement 'e1' (Survey) runs from 2026-03-02 to open-ended",
+                id="renewal-of-an-open-ended-engagement",
+            ),
+            pytest.param(
+                "lapse",
+                "client",
+                D(2027, 6, 1),
+                {},
+                "no engagement active or to come; grace period of 90 days over",
+                id="lapse-says-the-grace-period-is-over",
+            ),
+        ],
+    )
+    def test_recorded_reason(self, event, stage, on, facts, reason):
+        """The recorded reason says what allowed the change; a reason given is kept, trimmed."""
+        state = LIFECYCLE.fire(event, LifecycleState(stage), on=on, **facts)
+        assert reason == state.history[-1].reason
 
     def test_engage_by_classification_records_it(self):
         """A classification that allowed the change is kept with it."""
@@ -592,35 +635,6 @@ class TestCanAndFire:
         assert (
             "classified client (score 0.8, margin 0.3) by default@1, confirmed by Dana"
             == change.reason
-        )
-
-    def test_user_reason_wins(self):
-        """A reason given by the caller is recorded as given, trimmed."""
-        state = LIFECYCLE.fire(
-            "purchase", LifecycleState(), on=D(2026, 1, 5), reason="  walked in  "
-        )
-        assert "walked in" == state.history[-1].reason
-
-    def test_renew_and_lapse_reasons(self):
-        """Renewals name the engagement; lapses say the grace period is over."""
-        state = LIFECYCLE.fire(
-            "renew",
-            LifecycleState("client"),
-            on=D(2026, 3, 2),
-            engagements=(engagement(end=D(2026, 12, 31)),),
-        )
-        assert "engagement 'e1' (Survey) runs from 2026-03-02 to 2026-12-31" == (
-            state.history[-1].reason
-        )
-        state = LIFECYCLE.fire(
-            "renew", LifecycleState("client"), on=D(2026, 3, 2), engagements=(engagement(),)
-        )
-        assert "engagement 'e1' (Survey) runs from 2026-03-02 to open-ended" == (
-            state.history[-1].reason
-        )
-        state = LIFECYCLE.fire("lapse", state, on=D(2027, 6, 1))
-        assert "no engagement active or to come; grace period of 90 days over" == (
-            state.history[-1].reason
         )
 
     def test_re_engage_then_purchase(self):

@@ -215,47 +215,17 @@ class TestOnlineRetail:
         with read_log(io.StringIO(RETAIL), LogColumns.online_retail()) as log:
             rows = list(log)
             assert (6, 1, []) == (log.rows, log.skipped_blank_party, log.rejects)
+        # One row per invoice line read: party, date, kind, stock code, amount, invoice.
+        lines = [
+            ("17850", dt.date(2010, 12, 1), "purchase", "85123A", "15.30", "536365"),
+            ("17850", dt.date(2010, 12, 1), "purchase", "22633", "11.10", "536366"),
+            ("17850", dt.date(2010, 12, 1), "cancellation", "22633", "11.10", "C536379"),
+            ("15311", dt.date(2010, 12, 1), "purchase", "82567", "4.2", "536381"),
+            ("15311", dt.date(2010, 12, 2), "return", "22139", "6.00", "536500"),
+        ]
         expected = [
-            Interaction(
-                "17850",
-                dt.date(2010, 12, 1),
-                "purchase",
-                item="85123A",
-                amount=Decimal("15.30"),
-                reference="536365",
-            ),
-            Interaction(
-                "17850",
-                dt.date(2010, 12, 1),
-                "purchase",
-                item="22633",
-                amount=Decimal("11.10"),
-                reference="536366",
-            ),
-            Interaction(
-                "17850",
-                dt.date(2010, 12, 1),
-                "cancellation",
-                item="22633",
-                amount=Decimal("11.10"),
-                reference="C536379",
-            ),
-            Interaction(
-                "15311",
-                dt.date(2010, 12, 1),
-                "purchase",
-                item="82567",
-                amount=Decimal("4.2"),
-                reference="536381",
-            ),
-            Interaction(
-                "15311",
-                dt.date(2010, 12, 2),
-                "return",
-                item="22139",
-                amount=Decimal("6.00"),
-                reference="536500",
-            ),
+            Interaction(party, on, kind, item=item, amount=Decimal(amount), reference=invoice)
+            for party, on, kind, item, amount, invoice in lines
         ]
         # The layout has no kind and no flag columns: no contact or customization recorded.
         unrecorded = [attrs.evolve(i, customized=None, collaborative=None) for i in expected]

@@ -185,6 +185,70 @@ class TestFormulas:
 
 
 class TestRefunds:
+    @pytest.mark.parametrize(
+        ("log", "expected"),
+        [
+            # Returning part of an order lowers spend but the order still counts.
+            pytest.param(
+                [buy(day(3, 1), "40", reference="I1"), refund(day(3, 2), "15", reference="I1")],
+                (1, 25.0),
+                id="partial-return-keeps-the-purchase",
+            ),
+            # Two partial returns covering the order cancel it in full.
+            pytest.param(
+                [
+                    buy(day(3, 1), "40", reference="I1"),
+                    refund(day(3, 2), "15", reference="I1"),
+                    refund(day(3, 3), "25", reference="I1"),
+                ],
+                (0, 0.0),
+                id="partial-returns-that-add-up-cancel-the-order",
+            ),
+            # A cancellation without amount cancels the order but gives no money back.
+            pytest.param(
+                [
+                    buy(day(3, 1), "40", reference="I1"),
+                    refund(day(3, 2), "0", "cancellation", reference="I1"),
+                ],
+                (0, 40.0),
+                id="zero-amount-cancellation-refunds-nothing",
+            ),
+            # A refund naming an order already cancelled only lowers spend.
+            pytest.param(
+                [
+                    buy(day(3, 1), "40", item="mug", reference="I1"),
+                    buy(day(3, 1), "40", item="mug"),
+                    refund(day(3, 2), "40", item="mug", reference="I1"),
+                    refund(day(3, 3), "40", item="mug", reference="I1"),
+                ],
+                (1, 0.0),
+                id="second-cancellation-cancels-nothing-more",
+            ),
+            # A refund only matches purchases made on or before its date.
+            pytest.param(
+                [refund(day(3, 1), "10", item="mug"), buy(day(3, 5), "10", item="mug")],
+                (1, 0.0),
+                id="refund-does-not-match-a-later-purchase",
+            ),
+            # A refund of a different amount keeps the purchase and lowers spend.
+            pytest.param(
+                [buy(day(3, 1), "30", item="mug"), refund(day(3, 2), "10", item="mug")],
+                (1, 20.0),
+                id="unmatched-partial-refund-only-lowers-spend",
+            ),
+            # A cancellation after as_of does not count yet.
+            pytest.param(
+                [buy(day(3, 1), "40", reference="I1"), refund(day(5, 1), "40", reference="I1")],
+                (1, 40.0),
+                id="cancellation-after-as-of-does-not-count-yet",
+            ),
+        ],
+    )
+    def test_refunds_cancel_orders_and_lower_spend(self, log, expected):
+        """Refunds and cancellations give the purchases and the net spend as of the date."""
+        signals = derive_signals(log, as_of=AS_OF)
+        assert expected == (signals.purchases, signals.spend)
+
     def test_full_cancellation_by_reference_is_not_a_purchase(self):
         """A cancellation covering an order's amount cancels the order."""
         log = [
@@ -199,41 +263,6 @@ class TestRefunds:
             signals.collaborative_share,
         )
 
-    def test_partial_return_by_reference_keeps_the_purchase(self):
-        """Returning part of an order lowers spend but the order still counts."""
-        log = [buy(day(3, 1), "40", reference="I1"), refund(day(3, 2), "15", reference="I1")]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (1, 25.0) == (signals.purchases, signals.spend)
-
-    def test_partial_returns_that_add_up_cancel_the_order(self):
-        """Two partial returns covering the order cancel it in full."""
-        log = [
-            buy(day(3, 1), "40", reference="I1"),
-            refund(day(3, 2), "15", reference="I1"),
-            refund(day(3, 3), "25", reference="I1"),
-        ]
-        assert 0 == derive_signals(log, as_of=AS_OF).purchases
-
-    def test_zero_amount_cancellation_by_reference_refunds_nothing(self):
-        """A cancellation without amount cancels the order but gives no money back."""
-        log = [
-            buy(day(3, 1), "40", reference="I1"),
-            refund(day(3, 2), "0", "cancellation", reference="I1"),
-        ]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (0, 40.0) == (signals.purchases, signals.spend)
-
-    def test_second_cancellation_of_an_order_cancels_nothing_more(self):
-        """A refund naming an order already cancelled only lowers spend."""
-        log = [
-            buy(day(3, 1), "40", item="mug", reference="I1"),
-            buy(day(3, 1), "40", item="mug"),
-            refund(day(3, 2), "40", item="mug", reference="I1"),
-            refund(day(3, 3), "40", item="mug", reference="I1"),
-        ]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (1, 0.0) == (signals.purchases, signals.spend)
-
     def test_match_by_item_and_amount_without_reference(self):
         """A refund without a matching reference cancels the latest equal purchase line."""
         log = [
@@ -243,18 +272,6 @@ class TestRefunds:
         ]
         signals = derive_signals(log, as_of=AS_OF)
         assert (1, 10.0, 31) == (signals.purchases, signals.spend, signals.recency_days)
-
-    def test_refund_does_not_match_a_later_purchase(self):
-        """A refund only matches purchases made on or before its date."""
-        log = [refund(day(3, 1), "10", item="mug"), buy(day(3, 5), "10", item="mug")]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (1, 0.0) == (signals.purchases, signals.spend)
-
-    def test_unmatched_partial_refund_only_lowers_spend(self):
-        """A refund of a different amount keeps the purchase and lowers spend."""
-        log = [buy(day(3, 1), "30", item="mug"), refund(day(3, 2), "10", item="mug")]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (1, 20.0) == (signals.purchases, signals.spend)
 
     def test_spend_never_goes_below_zero(self):
         """Refunding more than was bought gives a spend of 0 and an unknown service share."""
@@ -271,57 +288,53 @@ class TestRefunds:
         signals = derive_signals(log, as_of=AS_OF)
         assert (100.0, 1.0) == (signals.spend, signals.service_share)
 
-    def test_cancelled_order_stops_counting_only_after_its_cancellation_date(self):
-        """A cancellation after as_of does not count yet."""
-        log = [buy(day(3, 1), "40", reference="I1"), refund(day(5, 1), "40", reference="I1")]
-        assert 1 == derive_signals(log, as_of=AS_OF).purchases
+
+def signed(month: int, **kwargs) -> Interaction:
+    return Interaction("p", day(month, 1), "agreement_signed", **kwargs)
+
+
+def ended(month: int, **kwargs) -> Interaction:
+    return Interaction("p", day(month, 1), "agreement_ended", **kwargs)
 
 
 class TestAgreements:
-    def test_service_agreement_is_an_active_engagement(self):
-        """A signed, not ended service agreement is active with the open-ended horizon."""
-        log = [Interaction("p", day(2, 1), "agreement_signed", offering="service")]
+    @pytest.mark.parametrize(
+        ("log", "expected"),
+        [
+            # A signed, not ended service agreement is active with the open-ended horizon.
+            pytest.param([signed(2, offering="service")], (True, 365), id="service-is-active"),
+            # A product supply agreement counts for commitment but not for active engagement.
+            pytest.param([signed(2)], (False, 365), id="product-commits-only"),
+            # An agreement_ended ends the agreement.
+            pytest.param(
+                [signed(2, offering="service"), ended(3, offering="service")],
+                (False, 0),
+                id="ended-no-longer-commits",
+            ),
+            # An agreement_ended with a reference ends that agreement, not the latest one.
+            pytest.param(
+                [
+                    signed(1, offering="service", reference="K1"),
+                    signed(2, reference="K2"),
+                    ended(3, reference="K1"),
+                ],
+                (False, 365),
+                id="ended-by-reference",
+            ),
+            # Without a matching reference the most recently signed agreement ends.
+            pytest.param(
+                [signed(1, offering="service"), signed(2), ended(3, reference="nope")],
+                (True, 365),
+                id="unmatched-end-ends-the-latest",
+            ),
+            # An agreement_ended with nothing running changes nothing.
+            pytest.param([ended(1)], (False, 0), id="end-without-agreement-is-ignored"),
+        ],
+    )
+    def test_agreements_commit_and_engage(self, log, expected):
+        """Signed and ended agreements give the active engagement and the commitment in days."""
         signals = derive_signals(log, as_of=AS_OF)
-        assert (True, 365) == (signals.active_engagement, signals.commitment_days)
-
-    def test_product_agreement_commits_but_is_not_an_engagement(self):
-        """A product supply agreement counts for commitment but not for active engagement."""
-        log = [Interaction("p", day(2, 1), "agreement_signed")]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (False, 365) == (signals.active_engagement, signals.commitment_days)
-
-    def test_ended_agreement_no_longer_commits(self):
-        """An agreement_ended ends the agreement."""
-        log = [
-            Interaction("p", day(2, 1), "agreement_signed", offering="service"),
-            Interaction("p", day(3, 1), "agreement_ended", offering="service"),
-        ]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (False, 0) == (signals.active_engagement, signals.commitment_days)
-
-    def test_agreement_ended_by_reference(self):
-        """An agreement_ended with a reference ends that agreement, not the latest one."""
-        log = [
-            Interaction("p", day(1, 1), "agreement_signed", offering="service", reference="K1"),
-            Interaction("p", day(2, 1), "agreement_signed", reference="K2"),
-            Interaction("p", day(3, 1), "agreement_ended", reference="K1"),
-        ]
-        signals = derive_signals(log, as_of=AS_OF)
-        assert (False, 365) == (signals.active_engagement, signals.commitment_days)
-
-    def test_agreement_ended_without_reference_ends_the_latest(self):
-        """Without a matching reference the most recently signed agreement ends."""
-        log = [
-            Interaction("p", day(1, 1), "agreement_signed", offering="service"),
-            Interaction("p", day(2, 1), "agreement_signed"),
-            Interaction("p", day(3, 1), "agreement_ended", reference="nope"),
-        ]
-        assert True is derive_signals(log, as_of=AS_OF).active_engagement
-
-    def test_end_without_agreement_is_ignored(self):
-        """An agreement_ended with nothing running changes nothing."""
-        log = [Interaction("p", day(1, 1), "agreement_ended")]
-        assert 0 == derive_signals(log, as_of=AS_OF).commitment_days
+        assert expected == (signals.active_engagement, signals.commitment_days)
 
     def test_longest_engagement_term_is_the_commitment(self):
         """commitment_days is the longest term still to run among running engagements."""

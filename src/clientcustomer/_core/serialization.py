@@ -137,24 +137,24 @@ def _structure_decimal(value: object, _: object) -> Decimal:
     raise _Mismatch(expected, value)
 
 
-def _structure_date(value: object, _: object) -> dt.date:
-    expected = "an ISO date"
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
+def _iso(value: object, pattern: re.Pattern[str], parse: Callable[[str], T], expected: str) -> T:
+    """Parse ISO text that matches ``pattern`` (and is a real date), else a mismatch."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise _Mismatch(expected, value)
     try:
-        return dt.date.fromisoformat(value)
+        return parse(value)
     except ValueError:
         raise _Mismatch(expected, value) from None
+
+
+def _structure_date(value: object, _: object) -> dt.date:
+    return _iso(value, _DATE, dt.date.fromisoformat, "an ISO date")
 
 
 def _structure_datetime(value: object, _: object) -> dt.datetime:
-    expected = "an ISO 8601 datetime with a UTC offset"
-    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
-        raise _Mismatch(expected, value)
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise _Mismatch(expected, value) from None
+    return _iso(
+        value, _DATETIME, dt.datetime.fromisoformat, "an ISO 8601 datetime with a UTC offset"
+    )
 
 
 @functools.cache

@@ -11,7 +11,7 @@ import enum
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import attrs
 
@@ -54,21 +54,34 @@ def boolean(_instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise fail(attribute, "a boolean", value)
 
 
-def integer(minimum: int | None = None, *, optional: bool = False) -> Validator:
-    """Require an ``int`` (not a bool, not a float), at least ``minimum``."""
-    expected = "an integer" if minimum is None else f"an integer >= {minimum}"
+def _checked(expected: str, ok: Callable[[Any], bool], *, optional: bool) -> Validator:
+    """Require a value that passes ``ok`` (or ``None`` when ``optional``), else fail naming it."""
     if optional:
         expected += " or null"
 
     def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None and optional:
             return
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(attribute, expected, value)
-        if minimum is not None and value < minimum:
+        if not ok(value):
             raise fail(attribute, expected, value)
 
     return check
+
+
+def integer(minimum: int | None = None, *, optional: bool = False) -> Validator:
+    """Require an ``int`` (not a bool, not a float), at least ``minimum``."""
+    expected = "an integer" if minimum is None else f"an integer >= {minimum}"
+
+    def ok(value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        return minimum is None or value >= minimum
+
+    return _checked(expected, ok, optional=optional)
+
+
+def _is_date(value: object) -> TypeGuard[dt.date]:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def a_date(
@@ -88,35 +101,23 @@ def a_date(
         ...
         clientcustomer.exceptions.ValidationError: $.as_of: expected a date (datetime.date, not a datetime), got '2026-01-02'
     """  # noqa: E501 - a doctest line cannot be wrapped
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+    if not _is_date(value):
         raise ValidationError.single(field, expected, value)
     return value
 
 
 def date(*, optional: bool = False) -> Validator:
     """Require a ``datetime.date`` that is not a ``datetime``."""
-    expected = "a date" + (" or null" if optional else "")
+    return _checked("a date", _is_date, optional=optional)
 
-    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise fail(attribute, expected, value)
 
-    return check
+def _is_aware(value: object) -> bool:
+    return isinstance(value, dt.datetime) and value.utcoffset() is not None
 
 
 def aware_datetime(*, optional: bool = False) -> Validator:
     """Require a timezone-aware ``datetime.datetime``."""
-    expected = "a timezone-aware datetime" + (" or null" if optional else "")
-
-    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-            raise fail(attribute, expected, value)
-
-    return check
+    return _checked("a timezone-aware datetime", _is_aware, optional=optional)
 
 
 def decimal_converter(field: str) -> Callable[[Decimal | int | str], Decimal]:
@@ -148,17 +149,25 @@ def money(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise fail(attribute, "a non-negative decimal amount", value)
 
 
+def to_member(enum_type: type[E], value: E | str, field: str) -> E:
+    """The member of ``enum_type`` that ``value`` is or names; anything else fails naming ``field``.
+
+    The one enum conversion behind every enum field's converter.
+    """
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(member.value) for member in enum_type)
+        raise ValidationError.single(f"$.{field}", f"one of {allowed}", value) from None
+
+
 def enum_converter(enum_type: type[E], field: str) -> Callable[[E | str], E]:
     """Build a converter that accepts a member or its value and refuses anything else."""
-    allowed = ", ".join(repr(member.value) for member in enum_type)
 
     def convert(value: E | str) -> E:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except (ValueError, TypeError):
-            raise ValidationError.single(f"$.{field}", f"one of {allowed}", value) from None
+        return to_member(enum_type, value, field)
 
     convert.__name__ = f"to_{enum_type.__name__}"
     return convert
@@ -174,17 +183,13 @@ def to_float(value: Any) -> Any:  # noqa: ANN401 - whatever was given, for the v
     return value
 
 
+def _is_finite_float(value: object) -> bool:
+    return isinstance(value, float) and math.isfinite(value)
+
+
 def finite_float(*, optional: bool = False) -> Validator:
     """Require a finite ``float`` (after `to_float`), or ``None`` when ``optional``."""
-    expected = "a finite number or null" if optional else "a finite number"
-
-    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, float) or not math.isfinite(value):
-            raise fail(attribute, expected, value)
-
-    return check
+    return _checked("a finite number", _is_finite_float, optional=optional)
 
 
 def tuple_of(item_type: type[Any] | tuple[type[Any], ...], what: str) -> Validator:
@@ -202,15 +207,7 @@ def tuple_of(item_type: type[Any] | tuple[type[Any], ...], what: str) -> Validat
 
 def instance(item_type: type[Any], what: str, *, optional: bool = False) -> Validator:
     """Require an instance of ``item_type``."""
-    expected = what + (" or null" if optional else "")
-
-    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, item_type):
-            raise fail(attribute, expected, value)
-
-    return check
+    return _checked(what, lambda value: isinstance(value, item_type), optional=optional)
 
 
 def share(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

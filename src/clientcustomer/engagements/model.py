@@ -101,24 +101,15 @@ class EngagementRole(enum.StrEnum):
 
 
 def _to_dependency_kind(value: DependencyKind | str) -> DependencyKind:
-    return _dependency_kind(value)
-
-
-_dependency_kind = v.enum_converter(DependencyKind, "kind")
+    return v.to_member(DependencyKind, value, "kind")
 
 
 def _to_dependency_status(value: DependencyStatus | str) -> DependencyStatus:
-    return _dependency_status(value)
-
-
-_dependency_status = v.enum_converter(DependencyStatus, "status")
+    return v.to_member(DependencyStatus, value, "status")
 
 
 def _to_engagement_role(value: EngagementRole | str) -> EngagementRole:
-    return _engagement_role(value)
-
-
-_engagement_role = v.enum_converter(EngagementRole, "role")
+    return v.to_member(EngagementRole, value, "role")
 
 
 @attrs.frozen

@@ -83,11 +83,8 @@ class EngagementHealth(enum.StrEnum):
         return self.value.replace("_", " ")
 
 
-_health = v.enum_converter(EngagementHealth, "health")
-
-
 def _to_health(value: EngagementHealth | str) -> EngagementHealth:
-    return _health(value)
+    return v.to_member(EngagementHealth, value, "health")
 
 
 def _chains(_instance: object, attribute: attrs.Attribute[object], value: object) -> None:

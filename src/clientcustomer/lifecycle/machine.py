@@ -105,38 +105,24 @@ class LifecycleEvent(enum.StrEnum):
 
 
 def _to_stage(value: Stage | str) -> Stage:
-    return _stage(value)
-
-
-_stage = v.enum_converter(Stage, "stage")
+    return v.to_member(Stage, value, "stage")
 
 
 def _to_optional_stage(value: Stage | str | None) -> Stage | None:
-    return None if value is None else _target(value)
-
-
-_target = v.enum_converter(Stage, "target")
+    return None if value is None else v.to_member(Stage, value, "target")
 
 
 def _to_source(value: Stage | str) -> Stage:
-    return _source(value)
-
-
-_source = v.enum_converter(Stage, "source")
+    return v.to_member(Stage, value, "source")
 
 
 def _to_target(value: Stage | str) -> Stage:
-    return _target(value)
-
-
-_target = v.enum_converter(Stage, "target")
+    return v.to_member(Stage, value, "target")
 
 
 def _to_event(value: LifecycleEvent | str) -> LifecycleEvent:
-    return _event(value)
+    return v.to_member(LifecycleEvent, value, "event")
 
-
-_event = v.enum_converter(LifecycleEvent, "event")
 
 _EVENT_NAMES = frozenset(event.value for event in LifecycleEvent)
 _TABLE_EVENTS = _EVENT_NAMES - {LifecycleEvent.CORRECT.value}
@@ -144,10 +130,7 @@ _STAGE_NAMES = frozenset(stage.value for stage in Stage)
 
 
 def _to_to(value: Stage | str) -> Stage:
-    return _to(value)
-
-
-_to = v.enum_converter(Stage, "to")
+    return v.to_member(Stage, value, "to")
 
 
 class SupportsClassification(Protocol):

@@ -150,24 +150,15 @@ class Offering(enum.StrEnum):
 
 
 def _to_party_kind(value: PartyKind | str) -> PartyKind:
-    return _party_kind(value)
-
-
-_party_kind = v.enum_converter(PartyKind, "kind")
+    return v.to_member(PartyKind, value, "kind")
 
 
 def _to_interaction_kind(value: InteractionKind | str) -> InteractionKind:
-    return _interaction_kind(value)
-
-
-_interaction_kind = v.enum_converter(InteractionKind, "kind")
+    return v.to_member(InteractionKind, value, "kind")
 
 
 def _to_offering(value: Offering | str) -> Offering:
-    return _offering(value)
-
-
-_offering = v.enum_converter(Offering, "offering")
+    return v.to_member(Offering, value, "offering")
 
 
 def _to_amount(value: Decimal | int | str) -> Decimal:
