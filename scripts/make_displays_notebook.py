@@ -111,6 +111,20 @@ CELLS: list[tuple[str, str]] = [
             "cc.diff_rulesets(rules, stricter, records)"
         ),
     ),
+    ("md", "## A classified dataframe at a glance: roles, scores, what decided"),
+    (
+        "code",
+        (
+            "import polars as pl\n"
+            "\n"
+            "by_party = cc.signals_by_party(log, as_of=AS_OF, engagements=work)\n"
+            "frame = pl.DataFrame(\n"
+            '    [{"id": party_id, **found.as_dict()} for party_id, found in by_party.items()]\n'
+            ")\n"
+            "verdicts = cc.classify_frame(frame)\n"
+            "cc.summarize_frame(verdicts)"
+        ),
+    ),
     ("md", "## The words: the glossary"),
     ("code", 'cc.GLOSSARY["client"]'),
 ]
