@@ -105,7 +105,7 @@ CELLS: list[tuple[str, str]] = [
             "import attrs\n"
             "\n"
             'stricter = attrs.evolve(rules, version="2",\n'
-            "                        policy=attrs.evolve(rules.policy, client_at=7.0))\n"
+            "                        policy=attrs.evolve(rules.policy, client_at=10.0))\n"
             "records = [(party_id, cc.derive_signals(*of(party_id), as_of=AS_OF))\n"
             '           for party_id in (CONVERTER, SHOPPER, "acct-001", "law-001")]\n'
             "cc.diff_rulesets(rules, stricter, records)"

@@ -164,6 +164,8 @@ class RulesetDiff:
                 for c in self.changes
             ],
         )
+        if not self.changes:
+            changes = "<p style='text-align:left'>none: every verdict is the same</p>"
         return h.section(caption, roles) + h.section("changed verdicts", changes)
 
 

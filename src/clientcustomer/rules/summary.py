@@ -264,7 +264,7 @@ class FrameSummary:
                 (
                     r.rule_id,
                     r.leans,
-                    r.points,
+                    None if r.points is None else f"{r.points:+g}",
                     r.supporting,
                     r.customer,
                     r.ambiguous,
