@@ -150,7 +150,15 @@ class RulesetDiff:
             [(r.old_role, r.new_role, r.count) for r in self.roles],
         )
         changes = h.table(
-            ("id", "old role", "new role", "old decided by", "new decided by", "old", "new"),
+            (
+                "id",
+                "old role",
+                "new role",
+                "old decided by",
+                "new decided by",
+                "old score",
+                "new score",
+            ),
             [
                 (
                     c.id,
