@@ -18,6 +18,7 @@ from clientcustomer import (
     ScoreCount,
     classify_frame,
     default_ruleset,
+    loads_ruleset,
     summarize_frame,
 )
 from clientcustomer.exceptions import ValidationError
@@ -83,6 +84,8 @@ def row_by_row(rows: list[dict[str, object]]) -> FrameSummary:
             for name, count in sorted(decided.items(), key=lambda item: (-item[1], item[0]))
         ),
         rules=tuple(rules),
+        client_at=ruleset.policy.client_at,
+        customer_below=ruleset.policy.customer_below,
     )
 
 
@@ -177,7 +180,7 @@ class TestDisplay:
 
         for part in (
             "4 rows classified by default@1",
-            "score distribution",
+            "score distribution (client at 5, customer below 2)",
             "what decided",
             "rules deciding most verdicts",
             "long-standing",
@@ -219,3 +222,22 @@ def test_the_frame_summary_is_the_row_by_row_summary(drawn):
     assert sorted(expected.rules, key=lambda r: r.rule_id) == sorted(
         summary.rules, key=lambda r: r.rule_id
     )
+
+
+def test_under_a_first_policy_the_deciding_rules_are_counted_and_no_threshold_shown():
+    """A ``first`` rule set decides by rule: decided_by counts the rule ids; no score band."""
+    rules = loads_ruleset(
+        'id = "f"\nversion = "1"\n[policy]\nhit = "first"\ndefault = "customer"\n'
+        '[[rules]]\nid = "retained"\nwhen = "active_engagement"\nrole = "client"\n'
+        'because = "A retainer runs."\n'
+    )
+    frame = pl.DataFrame({"id": ["a", "b", "c"], "active_engagement": [True, False, True]})
+
+    summary = summarize_frame(classify_frame(frame, rules), rules)
+
+    assert [("retained", 2), ("policy.default", 1)] == [
+        (d.decided_by, d.count) for d in summary.decided_by
+    ]
+    assert (None, None) == (summary.client_at, summary.customer_below)
+    assert ("retained",) == summary.top_rules()
+    assert "score distribution</strong>" in summary._repr_html_()

@@ -26,7 +26,7 @@ EXPECTED = {
     "cc.GLOSSARY": ("pays the bills", "Client, Stage.CLIENT"),
     "cc.summarize_frame": (
         "300 rows classified by default@1",
-        "score distribution",
+        "score distribution (client at 5",
         "what decided",
         "rules deciding most verdicts",
         "transactional",

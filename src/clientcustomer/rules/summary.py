@@ -20,7 +20,7 @@ from clientcustomer._core import validation as v
 from clientcustomer.exceptions import MissingDependencyError, ValidationError
 
 from .compile import DECIDED_BY_COLUMN, ROLE_COLUMN, SCORE_COLUMN, _Frame
-from .ruleset import Role, Ruleset, default_ruleset
+from .ruleset import HitPolicy, Role, Ruleset, default_ruleset
 
 __all__ = ["DecidedCount", "FrameSummary", "RuleCount", "ScoreCount", "summarize_frame"]
 
@@ -65,8 +65,8 @@ class DecidedCount:
     """How many verdicts one thing decided (see `Classification.decided_by`).
 
     Attributes:
-        decided_by: ``score``, ``policy.requires``, ``insufficient-evidence``, ``default`` or a
-            rule's id.
+        decided_by: ``score``, ``policy.requires``, ``insufficient-evidence``,
+            ``policy.default`` or a rule's id.
         count: How many rows.
 
     Example:
@@ -160,6 +160,9 @@ class FrameSummary:
         rules: Per rule of the rule set, on how many rows of each role it fired: the rules
             deciding most verdicts first (by `RuleCount.supporting`, then by rows fired), the
             rules the frame cannot tell about last, in rule-set order.
+        client_at: Under a ``score`` rule set, the score from which a row is a client (the
+            display marks it); ``None`` under the other policies.
+        customer_below: Under a ``score`` rule set, the score below which a row is a customer.
 
     Example:
         >>> import polars as pl
@@ -182,6 +185,12 @@ class FrameSummary:
     )
     rules: tuple[RuleCount, ...] = attrs.field(
         default=(), validator=v.tuple_of(RuleCount, "a RuleCount")
+    )
+    client_at: float | None = attrs.field(
+        default=None, converter=v.to_float, validator=v.finite_float(optional=True), kw_only=True
+    )
+    customer_below: float | None = attrs.field(
+        default=None, converter=v.to_float, validator=v.finite_float(optional=True), kw_only=True
     )
 
     @roles.validator
@@ -230,7 +239,7 @@ class FrameSummary:
         roles = h.table(("role", "rows", "share"), shares)
         return (
             h.section(caption, roles)
-            + h.section("score distribution", self._scores_html())
+            + h.section(self._scores_title(), self._scores_html())
             + h.section(
                 "what decided",
                 h.table(("decided by", "rows"), [(d.decided_by, d.count) for d in self.decided_by]),
@@ -238,6 +247,14 @@ class FrameSummary:
             + h.section(
                 "rules deciding most verdicts (rows of the role each leans to)", self._rules_html()
             )
+        )
+
+    def _scores_title(self) -> str:
+        if self.client_at is None or self.customer_below is None:
+            return "score distribution"
+        return (
+            f"score distribution (client at {self.client_at:g}, "
+            f"customer below {self.customer_below:g})"
         )
 
     def _scores_html(self) -> str:
@@ -380,6 +397,7 @@ def summarize_frame(frame: Any, ruleset: Ruleset | None = None) -> FrameSummary:
     scores = _rows(wrapped.group_by(SCORE_COLUMN, ROLE_COLUMN).agg(nw_.len().alias("_rows")), nw_)
     decided = _rows(wrapped.group_by(DECIDED_BY_COLUMN).agg(nw_.len().alias("_rows")), nw_)
     order = {role: index for index, role in enumerate(_ORDER)}
+    scored = chosen.policy.hit is HitPolicy.SCORE
     return FrameSummary(
         chosen.ref,
         sum(count for _, count in roles),
@@ -397,6 +415,8 @@ def summarize_frame(frame: Any, ruleset: Ruleset | None = None) -> FrameSummary:
             )
         ),
         rules=tuple(rules),
+        client_at=chosen.policy.client_at if scored else None,
+        customer_below=chosen.policy.customer_below if scored else None,
     )
 
 
