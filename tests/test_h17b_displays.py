@@ -36,3 +36,14 @@ def test_a_caption_does_not_fold_into_a_narrow_table():
     shown = work._repr_html_()
 
     assert "<caption style='text-align:left;white-space:nowrap'>" in shown
+
+
+def test_evidence_values_show_three_decimals_as_the_signals_do():
+    """The classification's values column rounds as the Signals display (0.463, not 0.463415)."""
+    verdict = cc.classify(cc.Signals(collaborative_share=0.463415, customization=0.5))
+
+    shown = verdict._repr_html_()
+
+    assert "collaborative_share=0.463<" in shown or "collaborative_share=0.463," in shown
+    assert "0.463415" not in shown
+    assert "[collaborative_share=0.463415]" in verdict.explain()
