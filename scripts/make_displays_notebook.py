@@ -105,10 +105,24 @@ CELLS: list[tuple[str, str]] = [
             "import attrs\n"
             "\n"
             'stricter = attrs.evolve(rules, version="2",\n'
-            "                        policy=attrs.evolve(rules.policy, client_at=7.0))\n"
+            "                        policy=attrs.evolve(rules.policy, client_at=10.0))\n"
             "records = [(party_id, cc.derive_signals(*of(party_id), as_of=AS_OF))\n"
             '           for party_id in (CONVERTER, SHOPPER, "acct-001", "law-001")]\n'
             "cc.diff_rulesets(rules, stricter, records)"
+        ),
+    ),
+    ("md", "## A classified dataframe at a glance: roles, scores, what decided"),
+    (
+        "code",
+        (
+            "import polars as pl\n"
+            "\n"
+            "by_party = cc.signals_by_party(log, as_of=AS_OF, engagements=work)\n"
+            "frame = pl.DataFrame(\n"
+            '    [{"id": party_id, **found.as_dict()} for party_id, found in by_party.items()]\n'
+            ")\n"
+            "verdicts = cc.classify_frame(frame)\n"
+            "cc.summarize_frame(verdicts)"
         ),
     ),
     ("md", "## The words: the glossary"),

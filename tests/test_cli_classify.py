@@ -1139,7 +1139,6 @@ class TestDemo:
             "party",
             "name",
             "business",
-            "type",
             "recorded",
             "role",
             "score",

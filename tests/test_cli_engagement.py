@@ -14,6 +14,7 @@ import pytest
 import clientcustomer as cc
 from clientcustomer.cli import main
 from clientcustomer.cli.engagement import _today
+from test_docs import console_sessions, same_output
 
 ROOT = Path(__file__).resolve().parent.parent
 RESEARCH = ROOT / "docs" / "examples" / "research-engagement.json"
@@ -71,14 +72,17 @@ class TestReport:
         """The guide's console example is what the command prints, run from the repository."""
         command = "$ clientcustomer engagement status docs/examples/research-engagement.json "
         text = GUIDE.read_text(encoding="utf-8")
-        shown = text.split(command, 1)[1].split("```", 1)[0]
-        argv = shown.splitlines()[0].split()
+        block = command + text.split(command, 1)[1].split("```", 1)[0]
+        [(argv, shown)] = console_sessions(block)
         monkeypatch.chdir(ROOT)
 
-        status, out, _ = _run(capsys, "docs/examples/research-engagement.json", *argv)
+        status, out, _ = _run(capsys, *argv[3:])
 
-        assert (["--as-of", "2026-02-10"], 0) == (argv, status)
-        assert "\n".join(shown.splitlines()[1:]) + "\n" == out
+        assert (["docs/examples/research-engagement.json", "--as-of", "2026-02-10"], 0) == (
+            argv[3:],
+            status,
+        )
+        assert same_output(shown, out), out
 
     def test_json_report_round_trips(self, capsys):
         """``--format json`` prints the Readiness as a document that from_json reads back."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shlex
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from clientcustomer.cli import main
 from clientcustomer.cli.rules import describe
 from clientcustomer.exceptions import RulesetError
 from clientcustomer.signals.derive import Aspect
+from test_docs import console_sessions, same_output
 
 FIRST = textwrap.dedent(
     """\
@@ -385,15 +385,12 @@ class TestGuide:
         monkeypatch.chdir(tmp_path)
         checked = 0
         for block in self.blocks("console"):
-            sessions = [part for part in block.split("$ ") if part.strip()]
-            for session in sessions:
-                command, _, shown = session.partition("\n")
-                argv = shlex.split(command)
+            for argv, shown in console_sessions(block):
                 if not any(name in argv for name in ("agency.toml", "broken.toml")):
                     continue
                 main(argv[1:])
                 out, err = capsys.readouterr()
-                assert shown == out + err, command
+                assert same_output(shown, out + err), argv
                 checked += 1
 
         assert 3 == checked

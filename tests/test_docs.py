@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 import re
 import runpy
+import shlex
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,39 @@ def run_page(page: Path, workdir: Path) -> int:
         script.write_text(padding + "\n".join(block.lines) + "\n", encoding="utf-8")
         namespace = runpy.run_path(str(script), init_globals=namespace, run_name="__docs__")
     return ran
+
+
+def console_sessions(block: str) -> list[tuple[list[str], str]]:
+    """Split a ``console`` block into its commands (as argv) and the output shown under each.
+
+    A command is a ``$ `` line and the lines its trailing backslashes continue; the output is every
+    line up to the next command.
+    """
+    sessions: list[tuple[list[str], list[str]]] = []
+    lines = block.splitlines()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not line.startswith("$ "):
+            if sessions:
+                sessions[-1][1].append(line)
+            continue
+        command = line.removeprefix("$ ")
+        while command.endswith("\\") and index < len(lines):
+            command = command[:-1] + " " + lines[index].strip()
+            index += 1
+        sessions.append((shlex.split(command), []))
+    return [(argv, "\n".join(shown) + "\n" if shown else "") for argv, shown in sessions]
+
+
+def same_output(shown: str, printed: str) -> bool:
+    """Whether ``printed`` is the output the docs show, up to the wrapping of long lines.
+
+    The docs wrap output lines at 88 columns (indenting the continuation), so runs of whitespace
+    compare equal, as ``NORMALIZE_WHITESPACE`` makes them in the doctests.
+    """
+    return shown.split() == printed.split()
 
 
 def page_id(page: Path) -> str:

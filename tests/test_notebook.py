@@ -24,6 +24,13 @@ EXPECTED = {
     "rules": ("Rule set default@1", "client at", "collaborative"),
     "cc.diff_rulesets": ("default@1 -&gt; default@2", "changed verdicts"),
     "cc.GLOSSARY": ("pays the bills", "Client, Stage.CLIENT"),
+    "cc.summarize_frame": (
+        "300 rows classified by default@1",
+        "score distribution (client at 5",
+        "what decided",
+        "rules deciding most verdicts",
+        "transactional",
+    ),
 }
 
 # Skipped only when no kernel can be started because ipykernel is missing; never otherwise.

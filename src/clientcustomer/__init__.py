@@ -13,7 +13,8 @@ The public API, all importable from the package root:
   `Playbook` of `PlaybookStrategy` data (`Playbook.default`, `load_playbook`), giving
   `PlaybookAction` items;
 * many records: `classify_frame` (pandas, polars, DuckDB, PySpark... through narwhals),
-  `to_sql` (a `Dialect`) and `classify_sql` (DuckDB);
+  `summarize_frame` (a `FrameSummary` of a classified frame), `to_sql` (a `Dialect`) and
+  `classify_sql` (DuckDB);
 * serialization: `to_json`, `from_json`, `unstructure`, `structure`, `json_schema`;
 * errors: `ClientCustomerError` and its subclasses (`ValidationError`, `RulesetError`,
   `TransitionError`, `LifecycleDefinitionError`, `CliError`, `MissingDependencyError`), each
@@ -143,6 +144,13 @@ if TYPE_CHECKING:
         load_ruleset,
         loads_ruleset,
     )
+    from .rules.summary import (
+        DecidedCount,
+        FrameSummary,
+        RuleCount,
+        ScoreCount,
+        summarize_frame,
+    )
     from .rules.tune import ThresholdChange, Tuning, tune
     from .signals.derive import (
         SIGNALS,
@@ -196,6 +204,11 @@ _EXPORTS: dict[str, str] = {
     "RulesetDiff": "rules.diff",
     "VerdictChange": "rules.diff",
     "diff_rulesets": "rules.diff",
+    "DecidedCount": "rules.summary",
+    "FrameSummary": "rules.summary",
+    "RuleCount": "rules.summary",
+    "ScoreCount": "rules.summary",
+    "summarize_frame": "rules.summary",
     "Deliverable": "engagements.model",
     "Dependency": "engagements.model",
     "DependencyKind": "engagements.model",
@@ -304,6 +317,7 @@ __all__ = [
     "Client",
     "ClientCustomerError",
     "Customer",
+    "DecidedCount",
     "Deliverable",
     "Dependency",
     "DependencyKind",
@@ -318,6 +332,7 @@ __all__ = [
     "Evaluation",
     "Evidence",
     "FormerClient",
+    "FrameSummary",
     "GlossaryTerm",
     "GuardContext",
     "HitPolicy",
@@ -347,6 +362,7 @@ __all__ = [
     "RoleAssignment",
     "RoleChange",
     "Rule",
+    "RuleCount",
     "RuleFigure",
     "Ruleset",
     "RulesetDiff",
@@ -355,6 +371,7 @@ __all__ = [
     "RulesetExampleResult",
     "RulesetPolicy",
     "RulesetProblem",
+    "ScoreCount",
     "ScorePoint",
     "SignalMove",
     "SignalSpec",
@@ -398,6 +415,7 @@ __all__ = [
     "signals_by_party",
     "signals_frame",
     "structure",
+    "summarize_frame",
     "timeline",
     "to_json",
     "to_sql",

@@ -32,6 +32,8 @@ __all__ = [
 
 _CELL = "text-align:left;vertical-align:top;padding:2px 8px"
 _BORDER = "border-collapse:collapse;border:1px solid rgba(128,128,128,0.4)"
+# A caption on one line: a narrow table (two short fields) must not fold its title into a column.
+_CAPTION = "text-align:left;white-space:nowrap"
 
 
 class Raw(str):
@@ -81,7 +83,7 @@ def table(head: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str
         "<tr>" + "".join(f"<td style='{_CELL}'>{cell(value)}</td>" for value in row) + "</tr>"
         for row in rows
     )
-    title = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
+    title = f"<caption style='{_CAPTION}'>{html.escape(caption)}</caption>" if caption else ""
     return f"<table style='{_BORDER}'>{title}<tr>{top}</tr>{body}</table>"
 
 
@@ -97,7 +99,7 @@ def fields_table(pairs: Iterable[tuple[str, object]], *, caption: str = "") -> s
         f"<td style='{_CELL}'>{cell(value)}</td></tr>"
         for name, value in pairs
     )
-    title = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
+    title = f"<caption style='{_CAPTION}'>{html.escape(caption)}</caption>" if caption else ""
     return f"<table style='{_BORDER}'>{title}{body}</table>"
 
 

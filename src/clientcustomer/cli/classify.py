@@ -629,7 +629,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 # --- demo ---------------------------------------------------------------------------------------
 
-_DEMO_TABLE = ("party", "name", "business type", "recorded", "role", "score", "deciding rule")
+_DEMO_TABLE = ("party", "name", "business", "recorded", "role", "score", "deciding rule")
 _DEMO_CSV = ("id", "name", "business_type", "scenario", "recorded", "role", "score", "margin")
 _FORMER = Stage.FORMER_CLIENT.value
 

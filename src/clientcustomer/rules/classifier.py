@@ -178,6 +178,11 @@ def _show(value: object) -> str:
     return str(value)
 
 
+def _show_short(value: object) -> str:
+    """A value as the notebook display shows it: a float to three decimals, as `Signals` does."""
+    return _show(round(value, 3) if isinstance(value, float) else value)
+
+
 @attrs.frozen
 class AspectLeaning:
     """Where one aspect leans, summed over the evidence that fired for it.
@@ -383,7 +388,7 @@ class Classification:
                 item.leans,
                 None if item.points is None else f"{item.points:+g}",
                 item.rule_id,
-                ", ".join(f"{k}={_show(x)}" for k, x in item.values.items()),
+                ", ".join(f"{k}={_show_short(x)}" for k, x in item.values.items()),
                 item.because,
             )
             for item in self.evidence

@@ -150,7 +150,15 @@ class RulesetDiff:
             [(r.old_role, r.new_role, r.count) for r in self.roles],
         )
         changes = h.table(
-            ("id", "old role", "new role", "old decided by", "new decided by", "old", "new"),
+            (
+                "id",
+                "old role",
+                "new role",
+                "old decided by",
+                "new decided by",
+                "old score",
+                "new score",
+            ),
             [
                 (
                     c.id,
@@ -164,6 +172,8 @@ class RulesetDiff:
                 for c in self.changes
             ],
         )
+        if not self.changes:
+            changes = "<p style='text-align:left'>none: every verdict is the same</p>"
         return h.section(caption, roles) + h.section("changed verdicts", changes)
 
 
