@@ -326,7 +326,22 @@ class NearMiss:
 
     def __str__(self) -> str:
         now = "unknown" if self.now is None else _show(self.now)
-        return f"would be {self.role.value} if {self.signal} were {_show(self.to)} (now {now})"
+        return f"would be {self.role.value} if {self.signal} were {_target(self.to)} (now {now})"
+
+
+def _target(value: float | bool) -> str:
+    """The value to reach; the float just past a threshold reads "below 0.2" / "above 0.2".
+
+    Example:
+        >>> import math
+        >>> _target(math.nextafter(0.2, 0)), _target(math.nextafter(0.2, 1)), _target(0.2)
+        ('below 0.2', 'above 0.2', '0.2')
+    """
+    if isinstance(value, float) and math.isfinite(value):
+        near = float(f"{value:.12g}")
+        if near != value and math.nextafter(value, near) == near:
+            return f"{'below' if value < near else 'above'} {_show(near)}"
+    return _show(value)
 
 
 def _show(value: object) -> str:
