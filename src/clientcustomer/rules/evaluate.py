@@ -8,6 +8,8 @@ smallest change of one signal that gives another role, read off the rule set's o
 
 from __future__ import annotations
 
+import html
+import itertools
 import math
 import types
 from collections import Counter
@@ -24,15 +26,20 @@ from clientcustomer.signals.derive import SIGNALS, Signals
 
 from . import conditions as c
 from .classifier import Classification, Classifier
-from .ruleset import Ruleset
+from .ruleset import HitPolicy, Ruleset
 
 __all__ = ["Disagreement", "Evaluation", "NearMiss", "RuleFigure", "evaluate", "near_misses"]
 
 _ROLES = (Role.CUSTOMER, Role.AMBIGUOUS, Role.CLIENT)
 _CORNER = "label \\ verdict"
+_HTML_DISAGREEMENTS = 20
 
 
 def _frozen_counts(counts: Mapping[tuple[Role, Role], int]) -> Mapping[tuple[Role, Role], int]:
+    return types.MappingProxyType(dict(counts))
+
+
+def _frozen_scores(counts: Mapping[tuple[Role, float], int]) -> Mapping[tuple[Role, float], int]:
     return types.MappingProxyType(dict(counts))
 
 
@@ -93,6 +100,10 @@ class Evaluation:
         matrix: ``(label, verdict) -> count`` for every pair that occurred.
         disagreements: Every record whose verdict is not its label, with its explanation.
         rules: Per rule, in the rule set's order.
+        scores: ``(label, score) -> count``: the distribution of scores per label (the notebook
+            display draws it).
+        client_at: The rule set's client threshold (``None`` unless its policy is ``score``).
+        customer_below: The rule set's customer threshold (``None`` unless ``score``).
 
     Example:
         >>> from clientcustomer import evaluate
@@ -109,6 +120,11 @@ class Evaluation:
     matrix: Mapping[tuple[Role, Role], int] = attrs.field(converter=_frozen_counts)
     disagreements: tuple[Disagreement, ...]
     rules: tuple[RuleFigure, ...]
+    scores: Mapping[tuple[Role, float], int] = attrs.field(
+        default=types.MappingProxyType({}), converter=_frozen_scores
+    )
+    client_at: float | None = None
+    customer_below: float | None = None
 
     def count(self, label: Role | str, verdict: Role | str) -> int:
         """How many records labelled ``label`` got ``verdict``.
@@ -215,6 +231,60 @@ class Evaluation:
         )
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from clientcustomer._core import html as h  # noqa: PLC0415 - only for a display
+
+        def share(value: float | None) -> str:
+            return "—" if value is None else f"{value:.1%}"
+
+        caption = (
+            f"{self.ruleset} against {self.total:,} labels: agreement {self.agreement:.1%}, "
+            f"kappa {self.kappa:.3f}, ambiguous {self.ambiguous_share:.1%}"
+        )
+        rows: list[tuple[object, ...]] = [
+            (label, *(self.count(label, verdict) for verdict in _ROLES), share(self.recall(label)))
+            for label in _ROLES
+        ]
+        rows.append(("precision", *(share(self.precision(role)) for role in _ROLES), ""))
+        matrix = h.table((_CORNER, *(role.value for role in _ROLES), "recall"), rows)
+        rules = h.table(
+            ("rule", "fired", "agrees", "client lift"),
+            [
+                (
+                    figure.rule_id,
+                    figure.fired,
+                    share(figure.agreement),
+                    None if figure.client_lift is None else f"{figure.client_lift:.2f}",
+                )
+                for figure in self.rules
+            ],
+        )
+        shown = self.disagreements[:_HTML_DISAGREEMENTS]
+        more = len(self.disagreements) - len(shown)
+        disagreements = h.table(
+            ("record", "label", "verdict", "score", "decided by"),
+            [
+                (
+                    item.index if item.id is None else item.id,
+                    item.label,
+                    item.verdict.role,
+                    item.verdict.score,
+                    item.verdict.decided_by,
+                )
+                for item in shown
+            ],
+            caption=f"the first {len(shown)}, and {more:,} more" if more else "",
+        )
+        chart = _distribution_svg(self.scores, self.client_at, self.customer_below)
+        return (
+            "<div style='text-align:left'>"
+            + h.section(caption, matrix)
+            + h.section("score distribution per label", chart)
+            + h.section("rules", rules)
+            + h.section(f"disagreements ({len(self.disagreements):,})", disagreements)
+            + "</div>"
+        )
+
 
 def _label(value: object, index: int) -> Role:
     try:
@@ -255,6 +325,7 @@ def evaluate(
     classifier = Classifier(ruleset)
     chosen = classifier.ruleset
     matrix: Counter[tuple[Role, Role]] = Counter()
+    scores: Counter[tuple[Role, float]] = Counter()
     fired: Counter[str] = Counter()
     fired_agree: Counter[str] = Counter()
     fired_client: Counter[str] = Counter()
@@ -278,6 +349,7 @@ def evaluate(
         total += 1
         clients += label is Role.CLIENT
         matrix[label, verdict.role] += 1
+        scores[label, verdict.score] += 1
         agree = verdict.role is label
         for rule_id in verdict.fired:
             fired[rule_id] += 1
@@ -297,7 +369,111 @@ def evaluate(
         )
         for rule in chosen.rules
     )
-    return Evaluation(chosen.ref, total, matrix, tuple(disagreements), figures)
+    policy = chosen.policy
+    score = policy.hit is HitPolicy.SCORE
+    return Evaluation(
+        chosen.ref,
+        total,
+        matrix,
+        tuple(disagreements),
+        figures,
+        scores,
+        policy.client_at if score else None,
+        policy.customer_below if score else None,
+    )
+
+
+# --- the score distribution as inline SVG ---------------------------------------------------------
+
+_SVG_W, _SVG_LEFT, _SVG_RIGHT, _SVG_TOP, _SVG_ROW, _SVG_BOTTOM = 560, 96, 16, 18, 56, 22
+
+
+def _distribution_svg(
+    scores: Mapping[tuple[Role, float], int],
+    client_at: float | None,
+    customer_below: float | None,
+) -> str:
+    """One strip of bars per label: how many records of that label got each score.
+
+    The bars of a strip are scaled to its tallest, so a small label reads as well as a big
+    one; the thresholds are dashed vertical lines across every strip. Colours come from the
+    page (``currentColor``); every text is escaped.
+    """
+    if not scores:
+        return "<p>no records</p>"
+    labels = [role for role in _ROLES if any(label is role for label, _ in scores)]
+    levels = [
+        (value, text)
+        for value, text in ((client_at, "client at"), (customer_below, "customer below"))
+        if value is not None and math.isfinite(value)
+    ]
+    if len(levels) == 2 and levels[0][0] == levels[1][0]:
+        levels = levels[:1]
+    values = [score for _, score in scores] + [value for value, _ in levels]
+    low, high = min(values), max(values)
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.05
+    low, high = low - pad, high + pad
+    width = _SVG_W - _SVG_LEFT - _SVG_RIGHT
+    height = _SVG_TOP + _SVG_ROW * len(labels) + _SVG_BOTTOM
+    distinct = sorted({score for _, score in scores})
+    gaps = [b - a for a, b in itertools.pairwise(distinct)]
+    step = min(gaps) if gaps else high - low
+    bar = max(2.0, min(14.0, 0.7 * width * step / (high - low)))
+
+    def x(value: float) -> float:
+        return _SVG_LEFT + width * (value - low) / (high - low)
+
+    parts = [
+        (
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{_SVG_W}' height='{height}' "
+            f"viewBox='0 0 {_SVG_W} {height}' role='img' "
+            "style='color:inherit;font:11px sans-serif'>"
+            "<title>score distribution per label</title>"
+        )
+    ]
+    for row, label in enumerate(labels):
+        base = _SVG_TOP + _SVG_ROW * (row + 1) - 6
+        counts = {score: n for (name, score), n in scores.items() if name is label}
+        tallest = max(counts.values())
+        total = sum(counts.values())
+        parts.append(
+            f"<text x='4' y='{base - 18}' fill='currentColor'>labelled "
+            f"{html.escape(label.value)}</text><text x='4' y='{base - 4}' fill='currentColor' "
+            f"fill-opacity='0.7'>{total:,} records</text>"
+            f"<line x1='{_SVG_LEFT}' x2='{_SVG_LEFT + width}' y1='{base}' y2='{base}' "
+            "stroke='currentColor' stroke-opacity='0.4'/>"
+        )
+        for score in sorted(counts):
+            tall = (_SVG_ROW - 12) * counts[score] / tallest
+            tip = f"labelled {label.value}, score {score:g}: {counts[score]:,} records"
+            parts.append(
+                f"<rect x='{x(score) - bar / 2:.1f}' y='{base - tall:.1f}' width='{bar:.1f}' "
+                f"height='{tall:.1f}' fill='currentColor' fill-opacity='0.55'>"
+                f"<title>{html.escape(tip)}</title></rect>"
+            )
+    bottom = _SVG_TOP + _SVG_ROW * len(labels)
+    for index, (value, text) in enumerate(levels):
+        # the client threshold labelled to the right of its line, the customer one to the left
+        anchor, shift = ("start", 3) if index == 0 else ("end", -3)
+        parts.append(
+            f"<line x1='{x(value):.1f}' x2='{x(value):.1f}' y1='{_SVG_TOP - 4}' y2='{bottom}' "
+            "stroke='currentColor' stroke-opacity='0.8' stroke-dasharray='4 3'/>"
+            f"<text x='{x(value) + shift:.1f}' y='{_SVG_TOP - 6}' fill='currentColor' "
+            f"text-anchor='{anchor}'>{html.escape(f'{text} {value:g}')}</text>"
+        )
+    ticks = sorted({distinct[0], distinct[-1], *(value for value, _ in levels)})
+    parts.extend(
+        f"<text x='{x(value):.1f}' y='{bottom + 14}' fill='currentColor' "
+        f"text-anchor='middle'>{value:g}</text>"
+        for value in ticks
+    )
+    parts.append(
+        f"<text x='{_SVG_LEFT - 8}' y='{bottom + 14}' fill='currentColor' "
+        "fill-opacity='0.7' text-anchor='end'>score</text></svg>"
+    )
+    return "".join(parts)
 
 
 # --- near misses --------------------------------------------------------------------------------
