@@ -28,7 +28,16 @@ from . import conditions as c
 from .classifier import Classification, Classifier
 from .ruleset import HitPolicy, Ruleset
 
-__all__ = ["Disagreement", "Evaluation", "NearMiss", "RuleFigure", "evaluate", "near_misses"]
+__all__ = [
+    "Disagreement",
+    "Evaluation",
+    "Explanation",
+    "NearMiss",
+    "RuleFigure",
+    "evaluate",
+    "explain",
+    "near_misses",
+]
 
 _ROLES = (Role.CUSTOMER, Role.AMBIGUOUS, Role.CLIENT)
 _CORNER = "label \\ verdict"
@@ -632,7 +641,8 @@ def near_misses(
             if other is not role:
                 known = isinstance(now, int | float) and not isinstance(now, bool)
                 distance = abs(float(value) - float(now)) if known else 0.0  # type: ignore[arg-type]
-                misses.append(((now is None, distance), NearMiss(signal, now, value, other)))
+                to = changed[signal]
+                misses.append(((now is None, distance), NearMiss(signal, now, to, other)))
                 break
     misses.sort(key=lambda item: item[0])
     return tuple(miss for _, miss in misses)
@@ -644,3 +654,99 @@ def _as_values(signals: Signals) -> dict[str, Any]:
     document = unstructure(signals)
     custom = document.pop("custom", {}) or {}
     return {key: value for key, value in {**document, **custom}.items() if value is not None}
+
+
+# --- a verdict with its near misses ---------------------------------------------------------------
+
+
+@attrs.frozen
+class Explanation:
+    """A verdict and its near misses: why the record got its role, and what would change it.
+
+    `Classification.explain` gives the reasons; the near misses need the record's signals,
+    which a `Classification` does not keep, so `explain` computes both from the record.
+
+    Attributes:
+        verdict: The classification, with its evidence.
+        near_misses: What would change the role, nearest first (see `near_misses`).
+
+    Example:
+        >>> from clientcustomer import explain
+        >>> result = explain({"collaborative_share": 0.3, "customization": 0.3,
+        ...                   "active_engagement": True, "service_share": 0.9})
+        >>> print(result.explain().splitlines()[0])
+        ambiguous (score 4, 1 short of client) by default@1
+        >>> print(result.near_misses[0])
+        would be client if collaborative_share were 0.5 (now 0.3)
+    """
+
+    verdict: Classification
+    near_misses: tuple[NearMiss, ...] = ()
+
+    def explain(self) -> str:
+        """The verdict's reasons (`Classification.explain`), then the near misses, as text.
+
+        Example:
+            >>> from clientcustomer import explain
+            >>> text = explain({"customization": 0.9, "collaborative_share": 0.9}).explain()
+            >>> text.splitlines()[-2:]
+            ['  near misses:', '    would be ambiguous if customization were below 0.5 (now 0.9)']
+        """
+        lines = [self.verdict.explain()]
+        if self.near_misses:
+            lines.append("  near misses:")
+            lines.extend(f"    {miss}" for miss in self.near_misses)
+        else:
+            lines.append("  near misses: no change of one signal gives another role")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()
+
+    def _repr_html_(self) -> str:
+        from clientcustomer._core import html as h  # noqa: PLC0415 - only for a display
+
+        rows = [
+            (
+                miss.signal,
+                "unknown" if miss.now is None else _show(miss.now),
+                _target(miss.to),
+                miss.role,
+            )
+            for miss in self.near_misses
+        ]
+        misses = (
+            h.table(("signal", "now", "would have to be", "role then"), rows)
+            if rows
+            else "<p style='text-align:left'>no change of one signal gives another role</p>"
+        )
+        return (
+            "<div style='text-align:left'>"
+            + self.verdict._repr_html_()
+            + h.section("near misses: what would change the role", misses)
+            + "</div>"
+        )
+
+
+def explain(record: Mapping[str, Any] | Signals, ruleset: Ruleset | None = None) -> Explanation:
+    """Classify one record and say what would change its verdict.
+
+    Args:
+        record: The signals (a mapping or `Signals`).
+        ruleset: The rule set; the default one when ``None``.
+
+    Returns:
+        The `Explanation`: the verdict with its evidence, and its near misses.
+
+    Raises:
+        ValidationError: When the record is not valid for the rule set.
+
+    Example:
+        >>> from clientcustomer import explain
+        >>> result = explain({"collaborative_share": 0.1, "customization": 0.1})
+        >>> result.verdict.role.value, [miss.signal for miss in result.near_misses][:2]
+        ('customer', ['customization', 'collaborative_share'])
+    """
+    classifier = Classifier(ruleset)
+    signals = record if isinstance(record, Signals) else classifier.signals_of(record)
+    return Explanation(classifier.classify(signals), near_misses(signals, classifier.ruleset))
