@@ -295,13 +295,12 @@ class Evaluation:
         )
 
 
-def _label(value: object, index: int) -> Role:
+def _label(value: object, field: int | str) -> Role:
     try:
         return Role(str(getattr(value, "value", value)).strip().lower())
     except ValueError:
-        raise ValidationError.single(
-            f"$.labels[{index}]", "'customer', 'client' or 'ambiguous'", value
-        ) from None
+        where = field if isinstance(field, str) else f"$.labels[{field}]"
+        raise ValidationError.single(where, "'customer', 'client' or 'ambiguous'", value) from None
 
 
 def evaluate(
@@ -509,9 +508,27 @@ class NearMiss:
     to: float | bool
     role: Role = attrs.field(converter=Role)
 
+    @property
+    def change(self) -> str:
+        """The change in words, such as ``customization were 0.2 (now 0.1)``.
+
+        Example:
+            >>> from clientcustomer import NearMiss
+            >>> NearMiss("collaborative_share", 1 / 6, 0.5, "client").change
+            'collaborative_share were 0.5 (now 0.166667)'
+        """
+        now = "unknown" if self.now is None else _show_now(self.now)
+        return f"{self.signal} were {_target(self.to)} (now {now})"
+
     def __str__(self) -> str:
-        now = "unknown" if self.now is None else _show(self.now)
-        return f"would be {self.role.value} if {self.signal} were {_target(self.to)} (now {now})"
+        return f"would be {self.role.value} if {self.change}"
+
+
+def _show_now(value: object) -> str:
+    """The value now, to six significant digits (the target is shown exactly)."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return f"{value:.6g}"
+    return _show(value)
 
 
 def _target(value: float | bool) -> str:
@@ -587,7 +604,10 @@ def _candidates(ruleset: Ruleset, signal: str, kind: str) -> list[float | bool]:
 
 
 def near_misses(
-    record: Mapping[str, Any] | Signals, ruleset: Ruleset | None = None
+    record: Mapping[str, Any] | Signals,
+    ruleset: Ruleset | None = None,
+    *,
+    toward: Role | str | None = None,
 ) -> tuple[NearMiss, ...]:
     """What would change this verdict: per signal, the nearest value that gives another role.
 
@@ -599,9 +619,15 @@ def near_misses(
     Args:
         record: The signals (a mapping or `Signals`).
         ruleset: The rule set; the default one when ``None``.
+        toward: Only changes that give this role (``client``: "what would make this customer a
+            client"); any other role than the verdict's when ``None``.
 
     Returns:
         The near misses, nearest first (unknown signals after known ones).
+
+    Raises:
+        ValidationError: When the record is not valid for the rule set, or ``toward`` is not a
+            role.
 
     Example:
         >>> from clientcustomer import near_misses
@@ -611,11 +637,18 @@ def near_misses(
         ...     print(miss)
         would be ambiguous if collaborative_share were 0.2 (now 0.1)
         would be ambiguous if customization were 0.2 (now 0.1)
+        >>> for miss in near_misses(record, toward="client")[:2]:
+        ...     print(miss)
+        would be client if collaborative_share were 0.5 (now 0.1)
+        would be client if customization were 0.5 (now 0.1)
     """
+    wanted = None if toward is None else _label(toward, "$.toward")
     classifier = Classifier(ruleset)
     chosen = classifier.ruleset
     signals = record if isinstance(record, Signals) else classifier.signals_of(record)
     role = classifier.classify(signals).role
+    if wanted is role:
+        return ()
     values = _as_values(signals)
     declared = chosen.signal_types()
     used = dict.fromkeys(name for rule in chosen.rules for name in rule.signals)
@@ -638,7 +671,7 @@ def near_misses(
             changed = dict(values)
             changed[signal] = int(value) if kind == "integer" else value
             other = classifier.classify(changed).role
-            if other is not role:
+            if other is not role and (wanted is None or other is wanted):
                 known = isinstance(now, int | float) and not isinstance(now, bool)
                 distance = abs(float(value) - float(now)) if known else 0.0  # type: ignore[arg-type]
                 to = changed[signal]
@@ -673,11 +706,11 @@ class Explanation:
     Example:
         >>> from clientcustomer import explain
         >>> result = explain({"collaborative_share": 0.3, "customization": 0.3,
-        ...                   "active_engagement": True, "service_share": 0.9})
+        ...                   "active_engagement": True, "service_share": 0.4})
         >>> print(result.explain().splitlines()[0])
         ambiguous (score 4, 1 short of client) by default@1
         >>> print(result.near_misses[0])
-        would be client if collaborative_share were 0.5 (now 0.3)
+        would be client if service_share were 0.6 (now 0.4)
     """
 
     verdict: Classification
@@ -689,8 +722,11 @@ class Explanation:
         Example:
             >>> from clientcustomer import explain
             >>> text = explain({"customization": 0.9, "collaborative_share": 0.9}).explain()
-            >>> text.splitlines()[-2:]
-            ['  near misses:', '    would be ambiguous if customization were below 0.5 (now 0.9)']
+            >>> for line in text.splitlines()[-3:]:
+            ...     print(line)
+              near misses:
+                would be ambiguous if collaborative_share were below 0.5 (now 0.9)
+                would be ambiguous if customization were below 0.5 (now 0.9)
         """
         lines = [self.verdict.explain()]
         if self.near_misses:
@@ -745,7 +781,7 @@ def explain(record: Mapping[str, Any] | Signals, ruleset: Ruleset | None = None)
         >>> from clientcustomer import explain
         >>> result = explain({"collaborative_share": 0.1, "customization": 0.1})
         >>> result.verdict.role.value, [miss.signal for miss in result.near_misses][:2]
-        ('customer', ['customization', 'collaborative_share'])
+        ('ambiguous', ['collaborative_share', 'customization'])
     """
     classifier = Classifier(ruleset)
     signals = record if isinstance(record, Signals) else classifier.signals_of(record)
