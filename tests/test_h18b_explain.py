@@ -80,6 +80,19 @@ class TestEvaluationDisplay:
         assert len(result.scores) == html.count("<rect")
         assert "labelled client, score 9: 1 records" in html
 
+    def test_equal_thresholds_are_drawn_once(self):
+        one = cc.loads_ruleset(
+            'id = "one"\nversion = "1"\npolicy = { hit = "score", client_at = 2, '
+            'customer_below = 2 }\n[[rules]]\nid = "a"\nwhen = "customization >= 0.5"\n'
+            'points = 2\naspect = "personalization"\nbecause = "Custom."\n'
+        )
+
+        html = cc.evaluate([{"customization": 0.6}], ["client"], one)._repr_html_()
+
+        assert "client at 2" in html
+        assert "customer below" not in html
+        assert 1 == html.count("stroke-dasharray")
+
     def test_other_policies_draw_no_threshold(self):
         first = cc.loads_ruleset(
             'id = "f"\nversion = "1"\npolicy = { hit = "first" }\n[[rules]]\nid = "a"\n'
@@ -99,13 +112,12 @@ class TestEvaluationDisplay:
         assert "no records" in cc.evaluate([], [])._repr_html_()
 
     def test_the_scores_are_recounted(self):
-        records = [CLIENT, SHOP, SHOP, {"customization": 0.3}]
-        result = cc.evaluate(records, ["client", "client", "customer", "customer"])
+        records = [CLIENT, SHOP, SHOP, SHOP, {"customization": 0.3}, CLIENT]
+        labels = ["client", "client", "customer", "customer", "customer", "client"]
+        result = cc.evaluate(records, labels)
 
         expected: dict[tuple[str, float], int] = {}
-        for record, label in zip(
-            records, ["client", "client", "customer", "customer"], strict=True
-        ):
+        for record, label in zip(records, labels, strict=True):
             key = (label, cc.classify(record).score)
             expected[key] = expected.get(key, 0) + 1
         assert expected == {(label.value, score): n for (label, score), n in result.scores.items()}
