@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 import clientcustomer as cc
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules import tune as tuning
+from clientcustomer.testing import rulesets
+from clientcustomer.testing._rules import _signals_for
 
 PINNED_RULE = """
 id = "pinned"
@@ -186,3 +188,21 @@ def test_the_sweep_counts_exactly_what_a_recount_finds(seed, count):
         ),
     )
     assert round(cc.evaluate(records, labels, searched).agreement * count) == model.agree
+
+
+@settings(max_examples=80, deadline=None)
+@given(rulesets(hit="score"), st.data())
+def test_the_models_verdicts_are_the_classifiers(ruleset, data):
+    """Held-out folds and the figure before tuning are counted by the model: it must agree."""
+    records = data.draw(st.lists(_signals_for(ruleset.signals), max_size=12))
+    labels = data.draw(st.lists(st.sampled_from(list(cc.Role)), min_size=len(records)))
+    labels = labels[: len(records)]
+
+    model = tuning._Model(ruleset, records, labels, tuning._Data.of(ruleset, records))
+
+    expected = [cc.Classifier(ruleset).classify(record).role for record in records]
+    assert expected == model.roles[: len(records)]
+    evaluation = cc.evaluate(records, labels, ruleset)
+    assert round(evaluation.agreement * len(records)) == model.agree
+    if records:
+        assert evaluation.agreement == tuning._agreement(ruleset, records, labels)

@@ -611,6 +611,18 @@ def _search(
     return attrs.evolve(ruleset, version=version, rules=rules, policy=policy)
 
 
+def _agreement(ruleset: Ruleset, records: Sequence[Signals], labels: Sequence[Role]) -> float:
+    """The share of records whose verdict under ``ruleset`` is their label.
+
+    The model's decision is the classifier's (a property test holds them equal), and it reads
+    each rule once per record without building a `Classification`: several times faster than
+    `evaluate` for the held-out folds.
+    """
+    if not records:
+        return 0.0
+    return _Model(ruleset, records, labels, _Data.of(ruleset, records)).agree / len(records)
+
+
 def _all_knobs(ruleset: Ruleset) -> list[_Knob]:
     return [
         knob for index, rule in enumerate(ruleset.rules) for knob in _knobs(rule.condition, index)
@@ -689,28 +701,25 @@ def tune(
         signals.append(record if isinstance(record, Signals) else classifier.signals_of(record))
     roles = [evaluation.label for evaluation in _labels(signals, labels, chosen)]
     data = _Data.of(chosen, signals)
+    before = _Model(chosen, signals, roles, data).agree / len(signals) if signals else 0.0
     tuned = _search(chosen, signals, roles, data)
-    before = evaluate(signals, roles, chosen).agreement
-    after = evaluate(signals, roles, tuned).agreement
+    after = evaluate(signals, roles, tuned).agreement  # the classifier's own count, in full
     cross = None
     if folds and len(signals) >= folds:
         order = list(range(len(signals)))
         random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
         held = []
         for fold in range(folds):
-            test = set(order[fold::folds])
-            train = [i for i in order if i not in test]
+            test = sorted(order[fold::folds])
+            held_out = set(test)
+            train = [i for i in order if i not in held_out]
             fitted = _search(
                 chosen,
                 [signals[i] for i in train],
                 [roles[i] for i in train],
                 data.take(train),
             )
-            held.append(
-                evaluate(
-                    [signals[i] for i in sorted(test)], [roles[i] for i in sorted(test)], fitted
-                ).agreement
-            )
+            held.append(_agreement(fitted, [signals[i] for i in test], [roles[i] for i in test]))
         cross = math.fsum(held) / len(held)
     broken = tuple(
         result.example_id for result in Classifier(tuned).run_examples() if not result.passed
