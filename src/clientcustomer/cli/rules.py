@@ -4,7 +4,11 @@
   ``file:line:column: message`` (the form editors and CI annotate);
 * ``rules test [FILE]`` classifies the rule set's embedded examples and prints a table; it exits
   with 1 when one gives another role than it expects;
-* ``rules show [FILE]`` prints a rule set as a readable listing, as canonical TOML or as JSON.
+* ``rules show [FILE]`` prints a rule set as a readable listing, as canonical TOML or as JSON;
+* ``rules diff OLD NEW DATA`` says which verdicts change from one rule set to another;
+* ``rules evaluate`` and ``rules tune`` compare a rule set's verdicts with labels (a labelled
+  signal file, ``--log`` with ``--labels``, or the bundled synthetic sample with ``--demo``)
+  and move its thresholds to agree better.
 
 Without FILE, ``test`` and ``show`` use the rule set shipped with the package.
 """
