@@ -23,7 +23,6 @@ import json
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
-from importlib.resources import as_file
 from typing import Any
 
 import attrs
@@ -636,15 +635,13 @@ def _without_label(
     return out, labels
 
 
-def _labelled_file(
-    args: argparse.Namespace, ruleset: Ruleset, path: str, name: str, extra: frozenset[str]
-) -> _Labelled:
+def _labelled_file(args: argparse.Namespace, ruleset: Ruleset, path: str, name: str) -> _Labelled:
     """The signal rows of a labelled file, in file order; a bad row or label stops the run."""
     fmt = input_format(path, args.input_format)
     text, labels = _without_label(path, name, fmt, args.label_column)
     records: list[Signals] = []
     ids: list[str] = []
-    reader = SignalRows(Classifier(ruleset), name, passthrough(args) | extra)
+    reader = SignalRows(Classifier(ruleset), name, passthrough(args))
     for item in signal_rows(reader, text, fmt):
         if isinstance(item, Rejected):
             raise CliError(f"{name}: line {item.line}, {item.reason}")
@@ -732,6 +729,23 @@ def _labelled_log(args: argparse.Namespace) -> _Labelled:
     return _Labelled(tuple(records), tuple(ids), tuple(roles))
 
 
+def _labelled_demo(ruleset: Ruleset) -> _Labelled:
+    """The bundled synthetic labelled sample (`clientcustomer.demo.demo_labelled`)."""
+    from clientcustomer.demo import demo_labelled  # noqa: PLC0415 - the sample only when asked
+
+    sample = demo_labelled()
+    read = Classifier(ruleset).signals_of
+    records, ids = [], []
+    for record in sample.records:
+        ids.append(str(record["id"]))
+        try:
+            records.append(read({key: value for key, value in record.items() if key != "id"}))
+        except ValidationError as error:
+            raise CliError(f"{_DEMO_NAME}: {ids[-1]}: {one_line(str(error))}") from None
+    labels = tuple(_ROLE_NAMES[label.value] for label in sample.labels)
+    return _Labelled(tuple(records), tuple(ids), labels)
+
+
 def _labelled(args: argparse.Namespace, ruleset: Ruleset) -> _Labelled:
     """The labelled records of FILE, ``--log`` with ``--labels``, or ``--demo``."""
     given = [name for name, value in (("FILE", args.data), ("--log", args.log)) if value]
@@ -751,14 +765,9 @@ def _labelled(args: argparse.Namespace, ruleset: Ruleset) -> _Labelled:
     if args.as_of is not None:
         raise CliError("--as-of: expected --log LOG to go with it")
     if args.demo:
-        from clientcustomer.demo import demo_file  # noqa: PLC0415 - the sample only when asked
-
-        args.input_format = "csv"
-        args.label_column = "label"
-        with as_file(demo_file("labelled")) as path:
-            return _labelled_file(args, ruleset, str(path), _DEMO_NAME, frozenset({"true_role"}))
+        return _labelled_demo(ruleset)
     name = "<stdin>" if args.data == _STDIN else args.data
-    return _labelled_file(args, ruleset, args.data, name, frozenset())
+    return _labelled_file(args, ruleset, args.data, name)
 
 
 @_reporting_problems
