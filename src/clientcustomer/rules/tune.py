@@ -614,13 +614,33 @@ def _search(
 def _agreement(ruleset: Ruleset, records: Sequence[Signals], labels: Sequence[Role]) -> float:
     """The share of records whose verdict under ``ruleset`` is their label.
 
-    The model's decision is the classifier's (a property test holds them equal), and it reads
+    The model's decision is the classifier's when its sums are exact (`_exact`; a property
+    test holds them equal), and it reads
     each rule once per record without building a `Classification`: several times faster than
     `evaluate` for the held-out folds.
     """
     if not records:
         return 0.0
+    if not _exact(ruleset):
+        return evaluate(records, labels, ruleset).agreement
     return _Model(ruleset, records, labels, _Data.of(ruleset, records)).agree / len(records)
+
+
+_GRAIN = 2.0**20
+
+
+def _exact(ruleset: Ruleset) -> bool:
+    """Whether adding the rules' points one by one gives the classifier's exact sum.
+
+    The classifier sums a record's points exactly (`math.fsum`); the model adds and removes them
+    one at a time. That is exact when every point is a multiple of 2**-20 and all of them
+    together stay far below 2**53 such grains (points such as 1, -2, 0.5 or 2.25); otherwise
+    the figures come from `evaluate`.
+    """
+    points = [float(rule.points or 0.0) for rule in ruleset.rules]
+    return all((p * _GRAIN).is_integer() for p in points) and (
+        math.fsum(abs(p) for p in points) * _GRAIN < 2.0**52
+    )
 
 
 def _all_knobs(ruleset: Ruleset) -> list[_Knob]:
@@ -701,7 +721,12 @@ def tune(
         signals.append(record if isinstance(record, Signals) else classifier.signals_of(record))
     roles = [evaluation.label for evaluation in _labels(signals, labels, chosen)]
     data = _Data.of(chosen, signals)
-    before = _Model(chosen, signals, roles, data).agree / len(signals) if signals else 0.0
+    if not signals:
+        before = 0.0
+    elif _exact(chosen):
+        before = _Model(chosen, signals, roles, data).agree / len(signals)
+    else:
+        before = evaluate(signals, roles, chosen).agreement
     tuned = _search(chosen, signals, roles, data)
     after = evaluate(signals, roles, tuned).agreement  # the classifier's own count, in full
     cross = None
