@@ -1,7 +1,8 @@
 """Generate the sample data bundled with clientcustomer for ``clientcustomer demo``.
 
 The data describe about 300 parties of ten kinds of business over the two years ending
-2026-10-31 (the demo looks at them as of 2026-11-01). Three files are written:
+2026-10-31 (the demo looks at them as of 2026-11-01), and a labelled sample. Four files are
+written:
 
 * ``demo_interactions.csv``: the interaction log in the library's own layout (``party_id, on,
   kind, item, offering, amount, customized, collaborative, reference``), oldest first;
@@ -10,6 +11,12 @@ The data describe about 300 parties of ten kinds of business over the two years 
 * ``demo_parties.csv``: the ground truth: each party's id, name, kind (person or organization),
   business type, scenario, the role the story ends in (``customer``, ``client`` or
   ``former_client``) and the story in one line.
+* ``demo_labelled.csv``: a clearly synthetic *labelled* sample for ``rules evaluate`` and
+  ``rules tune``: 2,000 accounts (ids ``synthetic-0001`` ...), one row of signals each, with the
+  label an account manager would give (``customer`` or ``client``). About 30 % are clients;
+  **each label is flipped with probability 0.05** (label noise, as real labels have), and the
+  ``true_role`` column keeps the role the account was drawn as. Drawn from its own seeded
+  generator, so it does not change the other three files.
 
 The scenarios: grocery and retail shoppers (frequent, standard products: customers however loyal),
 one-off buyers, wholesale buyers (big, frequent orders: still customers), gym members and phone
@@ -65,6 +72,22 @@ LOG_HEADER = (
     "reference",
 )
 PARTY_HEADER = ("party_id", "name", "kind", "business_type", "scenario", "role", "story")
+LABELLED_HEADER = (
+    "id",
+    "label",
+    "true_role",
+    "collaborative_share",
+    "touchpoints_per_quarter",
+    "active_engagement",
+    "tenure_days",
+    "service_share",
+    "customization",
+    "commitment_days",
+)
+LABELLED_ACCOUNTS = 2000
+LABELLED_CLIENT_SHARE = 0.3
+LABEL_NOISE = 0.05
+"""The chance that a label of the labelled sample is flipped (customer <-> client)."""
 CENT = Decimal("0.01")
 _COLLABORATIVE_KINDS = frozenset({"meeting", "check_in", "workshop", "planning"})
 _KINDS = frozenset(kind.value for kind in InteractionKind)
@@ -1043,8 +1066,55 @@ class DemoBuilder:
             self.lapsed_client(index)
 
 
-def write(builder: DemoBuilder, out: Path) -> list[Path]:
-    """Write the three files into ``out`` (created if needed); return their paths."""
+def labelled_rows(seed: int) -> list[tuple[str, ...]]:
+    """The labelled sample's rows: synthetic accounts, their signals, a noisy label, the truth.
+
+    Clients collaborate and customize more and usually have an active engagement; customers
+    mostly buy standard products, some of them for years. Every label is flipped with
+    probability `LABEL_NOISE`. Some touchpoint counts are unknown (an empty cell).
+    """
+    rng = random.Random(f"labelled-{seed}")
+    rows: list[tuple[str, ...]] = []
+    for index in range(1, LABELLED_ACCOUNTS + 1):
+        client = rng.random() < LABELLED_CLIENT_SHARE
+        if client:
+            collaborative = rng.uniform(0.15, 0.8)
+            customization = rng.uniform(0.1, 0.7)
+            engaged = rng.random() < 0.7
+            touchpoints = rng.randint(1, 12)
+            service = rng.uniform(0.3, 1.0)
+        else:
+            collaborative = rng.uniform(0.0, 0.3)
+            customization = rng.uniform(0.0, 0.25)
+            engaged = rng.random() < 0.05
+            touchpoints = rng.randint(0, 4)
+            service = rng.uniform(0.0, 0.7)
+        tenure = rng.randint(10, 3000)
+        commitment = rng.randint(30, 720) if engaged else 0
+        known_touchpoints = rng.random() >= 0.1
+        truth = "client" if client else "customer"
+        label = truth
+        if rng.random() < LABEL_NOISE:
+            label = "customer" if client else "client"
+        rows.append(
+            (
+                f"synthetic-{index:04d}",
+                label,
+                truth,
+                f"{collaborative:.3f}",
+                str(touchpoints) if known_touchpoints else "",
+                _flag(engaged),
+                str(tenure),
+                f"{service:.3f}",
+                f"{customization:.3f}",
+                str(commitment),
+            )
+        )
+    return rows
+
+
+def write(builder: DemoBuilder, out: Path, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the four files into ``out`` (created if needed); return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     log_path = out / "demo_interactions.csv"
     rows = sorted(enumerate(builder.rows), key=lambda pair: (pair[1][1], pair[1][0], pair[0]))
@@ -1060,7 +1130,12 @@ def write(builder: DemoBuilder, out: Path) -> list[Path]:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(PARTY_HEADER)
         writer.writerows(sorted(builder.parties))
-    return [log_path, engagements_path, parties_path]
+    labelled_path = out / "demo_labelled.csv"
+    with labelled_path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(LABELLED_HEADER)
+        writer.writerows(labelled_rows(seed))
+    return [log_path, engagements_path, parties_path, labelled_path]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1071,7 +1146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     builder = DemoBuilder(options.seed)
     builder.build()
-    for path in write(builder, options.out):
+    for path in write(builder, options.out, options.seed):
         print(f"wrote {path.name} ({path.stat().st_size:,} bytes)")
     return 0
 

@@ -125,6 +125,10 @@ CELLS: list[tuple[str, str]] = [
             "cc.summarize_frame(verdicts)"
         ),
     ),
+    ("md", "## The rules against labels (the bundled synthetic sample, 5 % label noise)"),
+    ("code", "sample = demo.demo_labelled()\ncc.evaluate(sample.records, sample.labels)"),
+    ("md", "## A verdict and what would change it: its near misses"),
+    ("code", "cc.explain(sample.records[3])"),
     ("md", "## The words: the glossary"),
     ("code", 'cc.GLOSSARY["client"]'),
 ]

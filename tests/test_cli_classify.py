@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import clientcustomer as cc
 from clientcustomer import Classifier
 from clientcustomer.cli import main
 from clientcustomer.demo import demo_file
@@ -1001,7 +1002,8 @@ class TestExplain:
 
         status, out, _ = run(capsys, "explain", "--signals", json.dumps(signals))
 
-        assert (0, verdict_of(**signals).explain() + "\n") == (status, out)
+        assert (0, cc.explain(signals).explain() + "\n") == (status, out)
+        assert out.startswith(verdict_of(**signals).explain() + "\n  near misses:")
 
     @pytest.mark.parametrize(
         ("text", "message"),
@@ -1026,8 +1028,13 @@ class TestExplain:
 
     def test_a_row_of_a_file(self, capsys, signals_csv):
         """``FILE --id`` explains that row, titled with its id."""
-        expected = verdict_of(
-            collaborative_share=0.25, customization=0.25, tenure_days=500, active_engagement=False
+        expected = cc.explain(
+            {
+                "collaborative_share": 0.25,
+                "customization": 0.25,
+                "tenure_days": 500,
+                "active_engagement": False,
+            }
         )
 
         status, out, _ = run(capsys, "explain", str(signals_csv), "--id", "carl")

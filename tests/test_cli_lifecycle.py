@@ -119,6 +119,7 @@ def test_timeline_prints_each_partys_changes_and_the_watchlist(capsys, log_file)
             "    why: now fires collaborative, mostly-collaborative, regular-touchpoints; "
             "no longer fires transactional; relational requirement met"
         ),
+        "    would become a client if customization were 0.5 (now 0)",
     ]
 
 

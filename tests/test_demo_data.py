@@ -24,7 +24,12 @@ from clientcustomer.exceptions import ValidationError
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "make_demo_data.py"
-NAMES = ("demo_interactions.csv", "demo_engagements.jsonl", "demo_parties.csv")
+NAMES = (
+    "demo_interactions.csv",
+    "demo_engagements.jsonl",
+    "demo_parties.csv",
+    "demo_labelled.csv",
+)
 
 pytestmark = pytest.mark.skipif(not SCRIPT.is_file(), reason="the scripts are not in this checkout")
 

@@ -23,6 +23,8 @@ EXPECTED = {
     "status": ("what the client was promised", "class='mermaid'", "classDef overdue"),
     "rules": ("Rule set default@1", "client at", "collaborative"),
     "cc.diff_rulesets": ("default@1 -&gt; default@2", "changed verdicts"),
+    "cc.evaluate": ("label \\ verdict", "<svg", "client at 5", "customer below 2"),
+    "cc.explain": ("near misses", "would have to be"),
     "cc.GLOSSARY": ("pays the bills", "Client, Stage.CLIENT"),
     "cc.summarize_frame": (
         "300 rows classified by default@1",

@@ -127,9 +127,11 @@ if TYPE_CHECKING:
     from .rules.evaluate import (
         Disagreement,
         Evaluation,
+        Explanation,
         NearMiss,
         RuleFigure,
         evaluate,
+        explain,
         near_misses,
     )
     from .rules.ruleset import (
@@ -174,6 +176,8 @@ _EXPORTS: dict[str, str] = {
     "tune": "rules.tune",
     "Disagreement": "rules.evaluate",
     "Evaluation": "rules.evaluate",
+    "Explanation": "rules.evaluate",
+    "explain": "rules.evaluate",
     "NearMiss": "rules.evaluate",
     "RuleFigure": "rules.evaluate",
     "evaluate": "rules.evaluate",
@@ -331,6 +335,7 @@ __all__ = [
     "Escalation",
     "Evaluation",
     "Evidence",
+    "Explanation",
     "FormerClient",
     "FrameSummary",
     "GlossaryTerm",
@@ -400,6 +405,7 @@ __all__ = [
     "diff_rulesets",
     "emerging_clients",
     "evaluate",
+    "explain",
     "from_json",
     "json_schema",
     "lifecycle_diagram",

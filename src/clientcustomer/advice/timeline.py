@@ -33,7 +33,8 @@ from clientcustomer.lifecycle.machine import (
 )
 from clientcustomer.parties.entities import Interaction, InteractionKind
 from clientcustomer.rules import conditions as c
-from clientcustomer.rules.ruleset import Ruleset, default_ruleset
+from clientcustomer.rules.evaluate import NearMiss, near_misses
+from clientcustomer.rules.ruleset import Role, Ruleset, default_ruleset
 from clientcustomer.signals.derive import SIGNALS, Aspect, Signals, derive_signals
 
 __all__ = [
@@ -569,6 +570,28 @@ class EmergingClient:
             2.5
         """
         return self.latest.classification.score - self.start.classification.score
+
+    def to_become_client(self, ruleset: Ruleset | None = None) -> tuple[NearMiss, ...]:
+        """What would make this customer a client: the near misses of its latest signals.
+
+        Each is the nearest value of one signal that makes the latest signals a client under
+        ``ruleset`` (the default rule set when ``None``, the one `timeline` classifies with by
+        default), nearest first; empty when no change of one signal is enough.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import ClassificationSummary, EmergingClient, ScorePoint
+            >>> from clientcustomer import Signals
+            >>> signals = Signals(collaborative_share=0.3, customization=0.3,
+            ...                   active_engagement=True, service_share=0.4)
+            >>> point = ScorePoint(dt.date(2026, 3, 1),
+            ...                    ClassificationSummary("ambiguous", 4, -1), signals)
+            >>> for miss in EmergingClient("ann", point, point).to_become_client()[:2]:
+            ...     print(miss)
+            would be client if service_share were 0.6 (now 0.4)
+            would be client if collaborative_share were 0.5 (now 0.3)
+        """
+        return near_misses(self.latest.signals, ruleset, toward=Role.CLIENT)
 
 
 def _as_number(value: object) -> float | None:

@@ -6,7 +6,8 @@ of ids seen (a repeated id is a bad row: a signal file holds one row per relatio
 With ``--engine duckdb`` a CSV or Parquet
 file is classified inside DuckDB instead (a view over the file, then `classify_sql`): faster on
 millions of rows, with ``id, role, score, decided_by`` per row and no evidence.
-``explain`` prints one record's verdict with its reasons; ``demo`` classifies the bundled sample
+``explain`` prints one record's verdict with its reasons and its near misses (what change of
+one signal would change the role); ``demo`` classifies the bundled sample
 data and says how far the verdicts agree with the roles the parties' stories end in.
 """
 
@@ -35,6 +36,7 @@ from clientcustomer import (
     derive_signals,
     signals_by_party,
 )
+from clientcustomer import explain as explain_record
 from clientcustomer._core.limits import JsonTextError, load_json, show_json
 from clientcustomer.exceptions import CliError, ValidationError
 
@@ -621,9 +623,24 @@ def _explain(args: argparse.Namespace) -> int:
         if args.party is None:
             raise CliError("--party: expected the party to explain, got nothing")
         signals, title = _party_signals(args), f"{args.party}: "
-    text = classifier.classify(signals).explain()
+    result = explain_record(signals, classifier.ruleset)
     with open_output(args.output) as out:
-        out.write(f"{title}{text}\n")
+        if args.format == "json":
+            document = _document(title.removesuffix(": "), result.verdict)
+            document["id"] = document["id"] or None  # --signals: no id
+            document["near_misses"] = [
+                {
+                    "signal": miss.signal,
+                    "now": miss.now,
+                    "to": miss.to,
+                    "role": miss.role.value,
+                    "text": str(miss),
+                }
+                for miss in result.near_misses
+            ]
+            out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.write(f"{title}{result.explain()}\n")
     return EXIT_OK
 
 
@@ -838,12 +855,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "explain",
         help="explain the verdict on one record",
         description="Explain one record: --signals JSON, a row of a signal FILE (--id), or a "
-        "party of an interaction log (--log, --party).",
+        "party of an interaction log (--log, --party): its verdict, the rules that fired with "
+        "the values they read, and its near misses (the nearest change of one signal that "
+        "gives another role).",
     )
     _add_signal_file(explain)
     explain.add_argument("--id", metavar="ID", help="the id of the row of FILE to explain")
     explain.add_argument("--signals", metavar="JSON", help="the signals as a JSON object")
     explain.add_argument("--party", metavar="ID", help="the party of --log to explain")
+    explain.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the verdict, its reasons and its near misses; json: the same as one object "
+        "(the keys of classify --format jsonl, plus near_misses) (default: %(default)s)",
+    )
     _add_demo(explain, "explain a party (--party) of")
     _add_common(explain)
     add_log_options(explain)

@@ -254,8 +254,10 @@ def change_lines(change: StageChange) -> Iterator[str]:
 def emerging_lines(watch: EmergingClient) -> Iterator[str]:
     """One emerging client as table lines: score and margin, the signals that moved, and why.
 
-    The last line says which rules now fire and which rules that took points away no longer
-    fire, and how far the rule set's relational requirement (``requires``) is.
+    The ``why`` line says which rules now fire and which rules that took points away no longer
+    fire, and how far the rule set's relational requirement (``requires``) is; a last line, when
+    one change of a signal is enough, says what would make the customer a client (the three
+    nearest of `EmergingClient.to_become_client`).
 
     Example:
         >>> import datetime as dt
@@ -295,6 +297,10 @@ def emerging_lines(watch: EmergingClient) -> Iterator[str]:
         else f"{watch.shortfall:.2g} short of the relational requirement"
     )
     yield f"{_INDENT}why: {'; '.join(why)}"
+    closer = watch.to_become_client()
+    if closer:
+        changes = " or ".join(miss.change for miss in closer[:3])
+        yield f"{_INDENT}would become a client if {changes}"
 
 
 def _write_table(
@@ -338,6 +344,10 @@ def _write_jsonl(
             "moved": unstructure(entry.moved),
             "rules": list(entry.rules),
             "shortfall": entry.shortfall,
+            "to_become_client": [
+                {"signal": miss.signal, "now": miss.now, "to": miss.to, "text": str(miss)}
+                for miss in entry.to_become_client()
+            ],
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 

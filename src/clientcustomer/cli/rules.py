@@ -4,7 +4,11 @@
   ``file:line:column: message`` (the form editors and CI annotate);
 * ``rules test [FILE]`` classifies the rule set's embedded examples and prints a table; it exits
   with 1 when one gives another role than it expects;
-* ``rules show [FILE]`` prints a rule set as a readable listing, as canonical TOML or as JSON.
+* ``rules show [FILE]`` prints a rule set as a readable listing, as canonical TOML or as JSON;
+* ``rules diff OLD NEW DATA`` says which verdicts change from one rule set to another;
+* ``rules evaluate`` and ``rules tune`` compare a rule set's verdicts with labels (a labelled
+  signal file, ``--log`` with ``--labels``, or the bundled synthetic sample with ``--demo``)
+  and move its thresholds to agree better.
 
 Without FILE, ``test`` and ``show`` use the rule set shipped with the package.
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -28,6 +33,7 @@ from clientcustomer import (
     Disagreement,
     Evaluation,
     HitPolicy,
+    NearMiss,
     Role,
     Rule,
     Ruleset,
@@ -36,6 +42,7 @@ from clientcustomer import (
     RulesetPolicy,
     Signals,
     VerdictChange,
+    derive_signals,
     diff_rulesets,
     evaluate,
     near_misses,
@@ -43,21 +50,33 @@ from clientcustomer import (
     tune,
     unstructure,
 )
+from clientcustomer._core.limits import show_json
 from clientcustomer.exceptions import CliError, RulesetError, ValidationError
 
 from .inputs import (
     Rejected,
     SignalRows,
+    add_log_options,
     add_passthrough,
+    day_after_latest,
     input_format,
     load_rules,
     open_input,
+    parse_date,
     passthrough,
+    read_party_logs,
     signal_rows,
 )
 from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, one_line, open_output
 
-__all__ = ["describe", "diff_table", "example_table", "register", "summary"]
+__all__ = [
+    "describe",
+    "diff_table",
+    "evaluation_document",
+    "example_table",
+    "register",
+    "summary",
+]
 
 _WIDTH = 88
 _STDIN = "-"
@@ -154,58 +173,93 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     evaluate = commands.add_parser(
         "evaluate",
         help="how often a rule set agrees with labels you trust",
-        description="Classify every row of a signal file (CSV or JSON Lines) whose LABEL column "
-        "says customer or client (as your account managers labelled it), and print the "
-        "confusion matrix, agreement, precision and recall, Cohen's kappa, per-rule figures "
-        "and the disagreements with their near misses.",
+        description="Classify every labelled record and compare the verdicts with the labels "
+        "(customer or client, as your account managers labelled them): the confusion matrix, "
+        "agreement, precision and recall, Cohen's kappa, per-rule figures and the "
+        "disagreements with their near misses. The records are the rows of a signal FILE "
+        "(CSV or JSON Lines) whose --label-column holds the label, the parties of an "
+        "interaction log (--log LOG --labels FILE: a CSV or JSON Lines file of party id and "
+        "label), or the bundled synthetic labelled sample (--demo).",
     )
-    evaluate.add_argument("data", metavar="FILE", help="a CSV or JSON Lines file of signal rows")
-    evaluate.add_argument(
-        "--label-column", metavar="NAME", required=True, help="the column holding the labels"
-    )
-    evaluate.add_argument("--rules", metavar="FILE", help="the rule set (default: the default one)")
-    evaluate.add_argument(
-        "--input-format",
-        choices=("csv", "jsonl"),
-        help="the format of FILE (default: by its extension; csv for stdin)",
-    )
+    _add_labelled_source(evaluate)
     evaluate.add_argument(
         "--format",
-        choices=("table", "json"),
+        choices=("table", "csv", "jsonl", "json"),
         default="table",
-        help="table: figures then disagreements; json: one document (default: %(default)s)",
+        help="table: figures then disagreements; csv, jsonl: one row per disagreement (id, "
+        "label, role, score, margin, decided_by, rules, near misses), the figures on stderr; "
+        "json: one document (default: %(default)s)",
     )
     evaluate.add_argument(
-        "--limit", type=int, metavar="N", default=20, help="show at most N disagreements (20)"
+        "--limit",
+        type=int,
+        metavar="N",
+        help="show at most N disagreements (default: 20 in the table, all in csv, jsonl, json)",
     )
     evaluate.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    add_passthrough(evaluate)
     evaluate.set_defaults(handler=_evaluate)
 
     tune = commands.add_parser(
         "tune",
         help="move a rule set's thresholds to agree better with labels",
         description="Move the thresholds of a rule set's rules (and its policy's client_at and "
-        "customer_below) to agree better with the labels of FILE, keeping every rule's "
-        "operator, text, aspect and points; report the agreement before, after and "
-        "cross-validated, and write the tuned rule set as TOML. Exit status 1 when the tuned "
-        "rule set breaks one of its embedded examples (nothing is written then).",
+        "customer_below) to agree better with the labels (read as `rules evaluate` reads "
+        "them), keeping every rule's operator, text, aspect and points; report the agreement "
+        "before, after and cross-validated, and write the tuned rule set as TOML. Exit status "
+        "1 when the tuned rule set breaks one of its embedded examples (nothing is written "
+        "then).",
     )
-    tune.add_argument("data", metavar="FILE", help="a CSV or JSON Lines file of signal rows")
-    tune.add_argument(
-        "--label-column", metavar="NAME", required=True, help="the column holding the labels"
-    )
-    tune.add_argument("--rules", metavar="FILE", help="the rule set (default: the default one)")
-    tune.add_argument(
-        "--input-format",
-        choices=("csv", "jsonl"),
-        help="the format of FILE (default: by its extension; csv for stdin)",
-    )
+    _add_labelled_source(tune)
     tune.add_argument(
         "--folds", type=int, default=5, metavar="K", help="cross-validation folds, 0: none (5)"
     )
     tune.add_argument("--output", metavar="FILE", help="write the tuned rule set to FILE")
     tune.set_defaults(handler=_tune)
+
+
+def _add_labelled_source(parser: argparse.ArgumentParser) -> None:
+    """FILE, --log with --labels, or --demo; the label column; the rule set."""
+    parser.add_argument(
+        "data",
+        metavar="FILE",
+        nargs="?",
+        help="a CSV or JSON Lines file of signal rows with a label column (- for stdin)",
+    )
+    parser.add_argument(
+        "--label-column",
+        metavar="NAME",
+        default="label",
+        help="the column (key) holding the labels, in FILE or in --labels (default: label)",
+    )
+    parser.add_argument("--rules", metavar="FILE", help="the rule set (default: the default one)")
+    parser.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        help="the format of FILE (default: by its extension; csv for stdin)",
+    )
+    add_passthrough(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="the bundled synthetic labelled sample (2,000 accounts, 5 %% of the labels "
+        "flipped on purpose) instead of FILE",
+    )
+    parser.add_argument(
+        "--log", metavar="LOG", help="an interaction log (CSV) to derive each party's signals from"
+    )
+    parser.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="with --log: a CSV or JSON Lines file of 'party_id' (or 'id') and the label "
+        "column; parties of the log without a label are left out",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="with --log: the date the signals describe (default: the day after the log's "
+        "latest interaction)",
+    )
+    add_log_options(parser)
 
 
 # --- handlers -----------------------------------------------------------------------------------
@@ -520,15 +574,38 @@ def describe(ruleset: Ruleset) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --- rules evaluate -----------------------------------------------------------------------------
+# --- rules evaluate and tune: labelled records --------------------------------------------------
+
+_LABELS = "'customer', 'client' or 'ambiguous'"
+_DEMO_NAME = "the demo sample"
+_ROLE_NAMES = {role.value: role for role in Role}
 
 
-def _without_label(args: argparse.Namespace, fmt: str) -> tuple[io.StringIO, list[str]]:
-    """The signal file without its label column (as text to read again), and the labels."""
-    labels: list[str] = []
-    column = args.label_column
+@attrs.frozen
+class _Labelled:
+    """Labelled records read by the CLI: signals, ids and roles, in input order."""
+
+    records: tuple[Signals, ...]
+    ids: tuple[str, ...]
+    labels: tuple[Role, ...]
+
+
+def _role(value: object, where: str, column: str) -> Role:
+    found = _ROLE_NAMES.get(value.strip().lower()) if isinstance(value, str) else None
+    if found is None:
+        got = repr(value) if isinstance(value, str) else show_json(value)
+        msg = f"{where}, {column}: expected {_LABELS}, got {got}"
+        raise CliError(msg)
+    return found
+
+
+def _without_label(
+    path: str, name: str, fmt: str, column: str
+) -> tuple[io.StringIO, list[tuple[int, object]]]:
+    """The signal file without its label column (as text to read again), and (line, label)."""
+    labels: list[tuple[int, object]] = []
     out = io.StringIO()
-    with open_input(args.data) as stream:
+    with open_input(path) as stream:
         if fmt == "jsonl":
             for number, line in enumerate(stream, 1):
                 if not line.strip():
@@ -537,42 +614,160 @@ def _without_label(args: argparse.Namespace, fmt: str) -> tuple[io.StringIO, lis
                 try:
                     document = json.loads(line)
                 except ValueError:
-                    raise CliError(f"{args.data}: line {number}: expected a JSON object") from None
+                    raise CliError(f"{name}: line {number}: expected a JSON object") from None
                 if not isinstance(document, dict) or column not in document:
-                    raise CliError(f"{args.data}: line {number}: expected a {column!r} key")
-                labels.append(str(document.pop(column)))
+                    raise CliError(f"{name}: line {number}: expected a {column!r} key")
+                labels.append((number, document.pop(column)))
                 out.write(json.dumps(document) + "\n")
         else:
             reader = csv.reader(stream)
             header = next(reader, None)
             if header is None or column not in header:
                 got = "an empty file" if header is None else ", ".join(header)
-                raise CliError(f"--label-column: expected a column of {args.data}, got {got}")
+                raise CliError(f"--label-column: expected a column of {name}, got {got}")
             index = header.index(column)
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(header[:index] + header[index + 1 :])
             for row in reader:
-                labels.append(row[index] if index < len(row) else "")
+                labels.append((reader.line_num, row[index] if index < len(row) else ""))
                 writer.writerow(row[:index] + row[index + 1 :])
     out.seek(0)
     return out, labels
 
 
-def _labelled(
-    args: argparse.Namespace, ruleset: Ruleset
-) -> tuple[list[Signals], list[str], list[str]]:
-    """The signal rows of a labelled file: signals, ids and labels, in file order."""
-    fmt = input_format(args.data, args.input_format)
-    text, labels = _without_label(args, fmt)
-    name = "<stdin>" if args.data == _STDIN else args.data
+def _labelled_file(args: argparse.Namespace, ruleset: Ruleset, path: str, name: str) -> _Labelled:
+    """The signal rows of a labelled file, in file order; a bad row or label stops the run."""
+    fmt = input_format(path, args.input_format)
+    text, labels = _without_label(path, name, fmt, args.label_column)
     records: list[Signals] = []
     ids: list[str] = []
-    for item in signal_rows(SignalRows(Classifier(ruleset), name, passthrough(args)), text, fmt):
+    reader = SignalRows(Classifier(ruleset), name, passthrough(args))
+    for item in signal_rows(reader, text, fmt):
         if isinstance(item, Rejected):
             raise CliError(f"{name}: line {item.line}, {item.reason}")
         records.append(item.signals)
         ids.append(item.id)
-    return records, ids, labels
+    roles = tuple(_role(label, f"{name}: line {line}", args.label_column) for line, label in labels)
+    return _Labelled(tuple(records), tuple(ids), roles)
+
+
+def _label_documents(path: str, name: str, column: str) -> list[tuple[str, dict[str, object]]]:
+    """The rows of ``--labels`` as (where, row): CSV with a header, or JSON Lines objects."""
+    rows: list[tuple[str, dict[str, object]]] = []
+    with open_input(path) as stream:
+        if input_format(path, None) == "jsonl":
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    document = json.loads(line)
+                except ValueError:
+                    document = None
+                if not isinstance(document, dict):
+                    raise CliError(f"{name}: line {number}: expected a JSON object")
+                rows.append((f"{name}: line {number}", document))
+        else:
+            reader = csv.DictReader(stream)
+            header = reader.fieldnames or []
+            if column not in header:
+                got = ", ".join(header) or "an empty file"
+                raise CliError(f"--label-column: expected a column of {name}, got {got}")
+            rows.extend((f"{name}: line {reader.line_num}", dict(row)) for row in reader)
+    return rows
+
+
+def _label_rows(args: argparse.Namespace) -> dict[str, tuple[str, Role]]:
+    """``--labels``: party id -> (where, role); a party given twice or a bad label stops."""
+    name = "<stdin>" if args.labels == _STDIN else args.labels
+    column = args.label_column
+    rows = _label_documents(args.labels, name, column)
+    found: dict[str, tuple[str, Role]] = {}
+    for where, row in rows:
+        key = next((key for key in ("party_id", "id") if key in row), None)
+        party = row.get(key) if key is not None else None
+        if not isinstance(party, str) or not party.strip():
+            got = "nothing" if party is None else show_json(party)
+            raise CliError(f"{where}, party_id: expected a party id, got {got}")
+        if column not in row:
+            raise CliError(f"{where}, {column}: expected a label, got nothing")
+        role = _role(row[column], where, column)
+        if party in found:
+            first = found[party][0]
+            raise CliError(
+                f"{where}, party_id: expected a party not labelled before ({first} "
+                f"labels it), got {party!r}"
+            )
+        found[party] = (where, role)
+    return found
+
+
+def _labelled_log(args: argparse.Namespace) -> _Labelled:
+    """The labelled parties of ``--log``, in the log's order; a label for no party stops."""
+    labels = _label_rows(args)
+    logs, _ = read_party_logs(args.log, args)
+    if args.as_of is not None:
+        as_of = parse_date(args.as_of, option="--as-of")
+    else:
+        as_of = day_after_latest(logs) or dt.datetime.now(tz=dt.UTC).date()
+    parties = {log.party_id: log for log in logs}
+    for party, (where, _) in labels.items():
+        if party not in parties:
+            name = "<stdin>" if args.log == _STDIN else args.log
+            raise CliError(f"{where}, party_id: expected a party of {name}, got {party!r}")
+    records, ids, roles = [], [], []
+    for log in logs:
+        if log.party_id not in labels:
+            continue
+        records.append(
+            derive_signals(log.interactions, log.engagements, as_of=as_of, party_id=log.party_id)
+        )
+        ids.append(log.party_id)
+        roles.append(labels[log.party_id][1])
+    left = len(parties) - len(ids)
+    if left:
+        sys.stderr.write(f"rules: {_count(left, 'party')} of the log without a label left out\n")
+    return _Labelled(tuple(records), tuple(ids), tuple(roles))
+
+
+def _labelled_demo(ruleset: Ruleset) -> _Labelled:
+    """The bundled synthetic labelled sample (`clientcustomer.demo.demo_labelled`)."""
+    from clientcustomer.demo import demo_labelled  # noqa: PLC0415 - the sample only when asked
+
+    sample = demo_labelled()
+    read = Classifier(ruleset).signals_of
+    records, ids = [], []
+    for record in sample.records:
+        ids.append(str(record["id"]))
+        try:
+            records.append(read({key: value for key, value in record.items() if key != "id"}))
+        except ValidationError as error:
+            raise CliError(f"{_DEMO_NAME}: {ids[-1]}: {one_line(str(error))}") from None
+    labels = tuple(_ROLE_NAMES[label.value] for label in sample.labels)
+    return _Labelled(tuple(records), tuple(ids), labels)
+
+
+def _labelled(args: argparse.Namespace, ruleset: Ruleset) -> _Labelled:
+    """The labelled records of FILE, ``--log`` with ``--labels``, or ``--demo``."""
+    given = [name for name, value in (("FILE", args.data), ("--log", args.log)) if value]
+    if args.demo:
+        given.append("--demo")
+    if len(given) != 1:
+        got = " and ".join(given) if given else "none"
+        raise CliError(
+            f"rules: expected exactly one of FILE, --log LOG --labels FILE or --demo, got {got}"
+        )
+    if args.log is not None:
+        if args.labels is None:
+            raise CliError("--labels: expected a file of party ids and labels with --log")
+        return _labelled_log(args)
+    if args.labels is not None:
+        raise CliError("--labels: expected --log LOG to go with it")
+    if args.as_of is not None:
+        raise CliError("--as-of: expected --log LOG to go with it")
+    if args.demo:
+        return _labelled_demo(ruleset)
+    name = "<stdin>" if args.data == _STDIN else args.data
+    return _labelled_file(args, ruleset, args.data, name)
 
 
 @_reporting_problems
@@ -580,17 +775,17 @@ def _tune(args: argparse.Namespace) -> int:
     if args.folds < 0 or args.folds == 1:
         raise CliError(f"--folds: expected 0 or a number >= 2, got {args.folds}")
     ruleset = load_rules(args.rules)
-    records, _, labels = _labelled(args, ruleset)
+    data = _labelled(args, ruleset)
     try:
-        result = tune(records, labels, ruleset, folds=args.folds)
+        result = tune(data.records, data.labels, ruleset, folds=args.folds)
     except ValidationError as error:
-        raise CliError(f"--label-column {args.label_column}: {one_line(str(error))}") from None
+        raise CliError(one_line(str(error))) from None
     cross = "-" if result.cross_validated is None else f"{result.cross_validated:.1%}"
     report = [
         (
-            f"rules tune: {ruleset.ref} -> {result.ruleset.ref} on {len(records):,} labelled "
-            f"rows: agreement {result.before:.1%} -> {result.after:.1%} in-sample, {cross} "
-            f"cross-validated ({result.folds} folds)"
+            f"rules tune: {ruleset.ref} -> {result.ruleset.ref} on {len(data.records):,} "
+            f"labelled rows: agreement {result.before:.1%} -> {result.after:.1%} in-sample, "
+            f"{cross} cross-validated ({result.folds} folds)"
         ),
         *(f"  {change}" for change in result.changes),
     ]
@@ -607,56 +802,126 @@ def _tune(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_DISAGREEMENT_COLUMNS = (
+    "id",
+    "label",
+    "role",
+    "score",
+    "margin",
+    "decided_by",
+    "rules",
+    "near_misses",
+)
+_TABLE_LIMIT = 20
+
+
+def _miss_document(miss: NearMiss) -> dict[str, Any]:
+    return {
+        "signal": miss.signal,
+        "now": miss.now,
+        "to": miss.to,
+        "role": miss.role.value,
+        "text": str(miss),
+    }
+
+
 @_reporting_problems
 def _evaluate(args: argparse.Namespace) -> int:
-    if args.limit < 0:
+    if args.limit is not None and args.limit < 0:
         raise CliError(f"--limit: expected a number of rows >= 0, got {args.limit}")
     ruleset = load_rules(args.rules)
-    records, ids, labels = _labelled(args, ruleset)
-    try:
-        result = evaluate(records, labels, ruleset)
-    except ValidationError as error:
-        raise CliError(f"--label-column {args.label_column}: {one_line(str(error))}") from None
-    shown = result.disagreements[: args.limit]
-    with open_output(args.output) as out:
+    data = _labelled(args, ruleset)
+    result = evaluate(data.records, data.labels, ruleset)
+    limit = args.limit
+    if limit is None and args.format == "table":
+        limit = _TABLE_LIMIT
+    shown = result.disagreements if limit is None else result.disagreements[:limit]
+    classifier = Classifier(ruleset)
+
+    def misses(item: Disagreement) -> tuple[NearMiss, ...]:
+        return near_misses(data.records[item.index], classifier.ruleset)
+
+    with open_output(args.output, newline="") as out:
         if args.format == "json":
-            document = {
-                "ruleset": result.ruleset,
-                "total": result.total,
-                "agreement": result.agreement,
-                "kappa": result.kappa,
-                "ambiguous_share": result.ambiguous_share,
-                "matrix": [
-                    {"label": label.value, "verdict": verdict.value, "count": count}
-                    for (label, verdict), count in sorted(result.matrix.items())
-                ],
-                "precision": {role.value: result.precision(role) for role in Role},
-                "recall": {role.value: result.recall(role) for role in Role},
-                "rules": [unstructure(figure) for figure in result.rules],
-                "disagreements": [
-                    {
-                        "id": ids[item.index],
-                        "label": item.label.value,
-                        "verdict": unstructure(item.verdict),
-                        "near_misses": [
-                            str(miss) for miss in near_misses(records[item.index], ruleset)
-                        ],
-                    }
-                    for item in shown
-                ],
-            }
+            document = evaluation_document(result)
+            document["disagreements"] = [
+                {
+                    "id": data.ids[item.index],
+                    "label": item.label.value,
+                    "verdict": unstructure(item.verdict),
+                    "near_misses": [_miss_document(miss) for miss in misses(item)],
+                }
+                for item in shown
+            ]
             out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        elif args.format == "jsonl":
+            for item in shown:
+                row = _disagreement_row(data.ids[item.index], item)
+                row["near_misses"] = [_miss_document(miss) for miss in misses(item)]
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif args.format == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(_DISAGREEMENT_COLUMNS)
+            for item in shown:
+                row = _disagreement_row(data.ids[item.index], item)
+                row["rules"] = ";".join(item.verdict.fired)
+                row["near_misses"] = "; ".join(str(miss) for miss in misses(item))
+                writer.writerow(
+                    f"{value:g}" if isinstance(value, float) else value for value in row.values()
+                )
         else:
-            out.write(_evaluation_text(result, shown, ids, records, ruleset))
+            out.write(_evaluation_text(result, shown, data.ids, misses))
+    if args.format in {"csv", "jsonl"}:
+        sys.stderr.write(result.table() + "\n")
     return EXIT_OK
+
+
+def _disagreement_row(row_id: str, item: Disagreement) -> dict[str, Any]:
+    verdict = item.verdict
+    return {
+        "id": row_id,
+        "label": item.label.value,
+        "role": verdict.role.value,
+        "score": verdict.score,
+        "margin": verdict.margin,
+        "decided_by": verdict.decided_by,
+        "rules": list(verdict.fired),
+        "near_misses": [],
+    }
+
+
+def evaluation_document(result: Evaluation) -> dict[str, Any]:
+    """The figures of an evaluation as a JSON object (``rules evaluate --format json``).
+
+    Example:
+        >>> from clientcustomer import evaluate
+        >>> from clientcustomer.cli.rules import evaluation_document
+        >>> document = evaluation_document(evaluate([{"customization": 0.0}], ["customer"]))
+        >>> document["agreement"], document["matrix"]
+        (1.0, [{'label': 'customer', 'verdict': 'customer', 'count': 1}])
+    """
+    return {
+        "ruleset": result.ruleset,
+        "total": result.total,
+        "agreement": result.agreement,
+        "kappa": result.kappa,
+        "ambiguous_share": result.ambiguous_share,
+        "matrix": [
+            {"label": label.value, "verdict": verdict.value, "count": count}
+            for (label, verdict), count in sorted(result.matrix.items())
+        ],
+        "precision": {role.value: result.precision(role) for role in Role},
+        "recall": {role.value: result.recall(role) for role in Role},
+        "rules": [unstructure(figure) for figure in result.rules],
+        "disagreements": [],
+    }
 
 
 def _evaluation_text(
     result: Evaluation,
     shown: Sequence[Disagreement],
     ids: Sequence[str],
-    records: Sequence[Signals],
-    ruleset: Ruleset,
+    misses: Callable[[Disagreement], Sequence[NearMiss]],
 ) -> str:
     def share(value: float | None) -> str:
         return "-" if value is None else f"{value:.1%}"
@@ -685,5 +950,5 @@ def _evaluation_text(
             f"  {ids[item.index]}: labelled {item.label.value}, classified "
             f"{item.verdict.role.value} (score {item.verdict.score:g})"
         )
-        lines.extend(f"    {miss}" for miss in near_misses(records[item.index], ruleset)[:3])
+        lines.extend(f"    {miss}" for miss in misses(item)[:3])
     return "\n".join(lines) + "\n"
