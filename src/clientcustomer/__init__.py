@@ -165,6 +165,7 @@ if TYPE_CHECKING:
         derive_signals_for,
         signals_by_party,
     )
+    from .signals.accumulate import SignalAccumulator, accumulate
     from .signals.frames import signals_frame
     from .signals.logs import LogColumns, LogReader, RejectedRow, read_log
 
@@ -231,6 +232,8 @@ _EXPORTS: dict[str, str] = {
     "Party": "parties.entities",
     "PartyKind": "parties.entities",
     "signals_frame": "signals.frames",
+    "SignalAccumulator": "signals.accumulate",
+    "accumulate": "signals.accumulate",
     "ClassificationSummary": "lifecycle.machine",
     "DEFAULT_GRACE_DAYS": "lifecycle.machine",
     "DEFAULT_MIN_MARGIN": "lifecycle.machine",
@@ -378,6 +381,7 @@ __all__ = [
     "RulesetProblem",
     "ScoreCount",
     "ScorePoint",
+    "SignalAccumulator",
     "SignalMove",
     "SignalSpec",
     "SignalValue",
@@ -394,6 +398,7 @@ __all__ = [
     "Tuning",
     "ValidationError",
     "VerdictChange",
+    "accumulate",
     "classify",
     "classify_frame",
     "classify_many",

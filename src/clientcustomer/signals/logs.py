@@ -251,6 +251,10 @@ _OFFERINGS = {offering.value: offering for offering in Offering}
 _KIND_EXPECTED = "one of " + ", ".join(repr(kind.value) for kind in InteractionKind)
 _AUTO_DATE = "a date (YYYY-MM-DD, ISO datetime or M/D/YYYY H:MM)"
 _ZERO = Decimal(0)
+_COLLABORATIVE = frozenset(kind for kind in InteractionKind if kind.collaborative_by_default)
+Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
+"""One row as plain values: party, on, kind, item, offering, amount, customized, collaborative,
+reference (the fields of an `Interaction`, defaults applied)."""
 _MAX_AMOUNT = Decimal("1e15")  # amounts and prices below one quadrillion: sums stay finite
 _CACHE_SIZE = 100_000  # distinct values remembered per column (timestamps, ids, prices)
 
@@ -504,7 +508,39 @@ class LogReader(Iterator[Interaction]):
         return self
 
     def __next__(self) -> Interaction:
-        return next(self._rows)
+        party, on, kind, item, offering, amount, customized, collaborative, reference = next(
+            self._rows
+        )
+        return Interaction(
+            party,
+            on,
+            kind,
+            item=item,
+            offering=offering,
+            amount=amount,
+            customized=customized,
+            collaborative=collaborative,
+            reference=reference,
+        )
+
+    def tuples(self) -> Iterator[Row]:
+        r"""The rows still to read as plain values, without building an `Interaction` per row.
+
+        Each row is the tuple ``(party_id, on, kind, item, offering, amount, customized,
+        collaborative, reference)``, checked and with the defaults applied exactly as the
+        `Interaction` iterating the reader gives; the counts and rejects are kept the same way.
+        `clientcustomer.accumulate` reads a log this way.
+
+        Example:
+            >>> import io
+            >>> from clientcustomer import LogColumns, read_log
+            >>> text = "party_id,on,kind\nann,2026-01-05,meeting\n"
+            >>> columns = LogColumns().without("item", "offering", "amount", "customized",
+            ...                                "collaborative", "reference")
+            >>> [(row[0], row[2].value, row[7]) for row in read_log(io.StringIO(text), columns).tuples()]
+            [('ann', 'meeting', True)]
+        """
+        return self._rows
 
     def __enter__(self) -> Self:
         return self
@@ -538,7 +574,7 @@ class LogReader(Iterator[Interaction]):
             owned.close()
             self._owned = None
 
-    def _read(self) -> Iterator[Interaction]:
+    def _read(self) -> Iterator[Row]:
         reader = self._reader
         plan = self._plan
         width = len(self.header)
@@ -566,13 +602,13 @@ class LogReader(Iterator[Interaction]):
                 problem = Problem(f"line {line}", f"{width} fields", len(values))
                 self._reject(line, tuple(values), (problem,))
                 continue
-            result = plan.build(values, line)
+            result = plan.row(values, line)
             if result is None:
                 self.skipped_blank_party += 1
-            elif isinstance(result, Interaction):
-                yield result
+            elif type(result[0]) is str:
+                yield result  # type: ignore[misc]
             else:
-                self._reject(line, tuple(values), result)
+                self._reject(line, tuple(values), result)  # type: ignore[arg-type]
         self.close()
 
     def _reject(self, line: int, values: tuple[str, ...], problems: tuple[Problem, ...]) -> None:
@@ -666,8 +702,11 @@ class _Plan:
         self.readers.sort(key=lambda reader: reader[1])  # problems in the file's column order
         self.names["on"] = self.names["date"]
 
-    def build(self, values: list[str], line: int) -> Interaction | tuple[Problem, ...] | None:
-        """Build the row's interaction, or return its problems, or ``None`` for a blank party."""
+    def row(self, values: list[str], line: int) -> Row | tuple[Problem, ...] | None:
+        """The row's interaction as plain values (defaults applied), its problems, or ``None``.
+
+        ``None`` is a row with a blank party.
+        """
         raw_party = values[self.party]
         party = self.parties.get(raw_party)
         if party is None:
@@ -690,8 +729,20 @@ class _Plan:
         problem = self._settle(fields, values, line)
         if problem is not None:
             return (problem,)
-        # Every value was checked above, so the interaction's own validation cannot fail here.
-        return Interaction(party, on, **self._recorded(fields))
+        fields = self._recorded(fields)
+        kind: InteractionKind = fields["kind"]
+        offering: Offering = fields.get("offering", Offering.PRODUCT)
+        return (
+            party,
+            on,
+            kind,
+            fields.get("item", ""),
+            offering,
+            fields.get("amount", _ZERO),
+            fields.get("customized", offering is Offering.PROFESSIONAL),
+            fields.get("collaborative", kind in _COLLABORATIVE),
+            fields.get("reference", ""),
+        )
 
     def _recorded(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The fields as recorded: a blank takes the default, an absent fact is unknown."""

@@ -1,0 +1,689 @@
+"""Signals that stream: one accumulator per party, folding interactions in as they are read.
+
+`SignalAccumulator` takes one party's interactions one at a time, in any order, and gives its
+`Signals` as of a date: exactly what `derive_signals` gives on the same interactions (returns
+and cancellations matched to purchases included). Contacts (meetings, support calls, deliveries)
+are folded into counters at once; a purchase line is kept as three machine integers (its day,
+its item-offering-amount and its order reference: an invoice number that is a whole number is
+stored as that number), since a return read later may still undo it; returns, cancellations and
+agreements are kept as they are (they are few). No `Interaction` is kept.
+
+`accumulate` groups a whole log by party into accumulators, in one pass; reading a `LogReader`,
+it folds the rows straight in without building an `Interaction` per row. `signals_by_party`, the
+command line's ``classify --log`` and `timeline` are built on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from clientcustomer._core import validation as v
+from clientcustomer.engagements.model import Engagement
+from clientcustomer.exceptions import ValidationError
+from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
+from clientcustomer.signals.derive import (
+    MIN_PERIOD_DAYS,
+    OPEN_ENDED_HORIZON_DAYS,
+    RETAINER_MAX_MONTHS,
+    RETAINER_WINDOW_DAYS,
+    Signals,
+    month_index,
+)
+
+__all__ = ["SignalAccumulator", "accumulate"]
+
+_K = InteractionKind
+_OFFERINGS = tuple(Offering)
+_OFFERING_INDEX = {offering: index for index, offering in enumerate(_OFFERINGS)}
+_PRODUCT = _OFFERING_INDEX[Offering.PRODUCT]
+_PROFESSIONAL = Offering.PROFESSIONAL
+_TOUCHPOINT_KINDS = frozenset(
+    {
+        _K.SUPPORT,
+        _K.MEETING,
+        _K.CHECK_IN,
+        _K.WORKSHOP,
+        _K.PLANNING,
+        _K.TRAINING,
+        _K.CONSULTATION,
+        _K.AGREEMENT_SIGNED,
+        _K.AGREEMENT_ENDED,
+    }
+)
+_WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
+_KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
+_FLAG_CODE = {None: 0, False: 1, True: 2}
+_FLAG_OF = (None, False, True)
+_FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
+_DAYS_PER_YEAR = 365
+_DAYS_PER_QUARTER = 91.25
+_MAX_NUMBER = 10**17  # references below this that are whole numbers are stored as numbers
+_ZERO = Decimal(0)
+
+Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
+"""One interaction as plain values: party, on, kind, item, offering, amount, customized,
+collaborative, reference (the fields of `Interaction`, defaults applied)."""
+
+
+class _Tables:
+    """What the accumulators of one log share: the (item, offering, amount) keys and references.
+
+    A reference that is a whole number written plainly (``536365``) is stored as that number plus
+    one; any other non-empty reference as minus its index in a table; the empty one as 0.
+    """
+
+    __slots__ = ("key_ids", "keys", "text_ids", "texts")
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str, Offering, Decimal]] = []
+        self.key_ids: dict[tuple[str, Offering, Decimal], int] = {}
+        self.texts: list[str] = []
+        self.text_ids: dict[str, int] = {}
+
+    def key(self, item: str, offering: Offering, amount: Decimal) -> int:
+        found = (item, offering, amount)
+        key = self.key_ids.get(found)
+        if key is None:
+            key = self.key_ids[found] = len(self.keys)
+            self.keys.append(found)
+        return key
+
+    def reference(self, text: str) -> int:
+        if not text:
+            return 0
+        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            number = int(text)
+            if number < _MAX_NUMBER:
+                return number + 1
+        index = self.text_ids.get(text)
+        if index is None:
+            index = self.text_ids[text] = len(self.texts)
+            self.texts.append(text)
+        return -1 - index
+
+    def text(self, code: int) -> str:
+        if code > 0:
+            return str(code - 1)
+        if code == 0:
+            return ""
+        return self.texts[-1 - code]
+
+
+def _ordinal(day: dt.date) -> int:
+    return day.toordinal()
+
+
+class SignalAccumulator:
+    """One party's signals, folded in one interaction at a time.
+
+    Add the party's interactions (`add`) and engagements (`add_engagement`) in any order, then
+    ask for `signals` as of a date on or after every interaction added: the result is exactly
+    `derive_signals` on the same records. Ask again after adding more (a timeline asks at each
+    checkpoint, adding the days in between): nothing is derived again from the start but the
+    matching of returns to purchases, and only for a party that has returns or cancellations.
+
+    Memory grows with the purchase lines (about 20 bytes each, plus the text of references that
+    are not whole numbers), returns and agreements; contacts cost nothing once counted.
+
+    Attributes:
+        party_id: The party.
+
+    Example:
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> from clientcustomer import Interaction, SignalAccumulator
+        >>> ann = SignalAccumulator("ann")
+        >>> ann.add(Interaction("ann", dt.date(2026, 1, 10), "purchase", item="shirt",
+        ...                     amount=Decimal("40"), reference="A1"))
+        >>> ann.signals(dt.date(2026, 2, 1)).purchases
+        1
+        >>> ann.add(Interaction("ann", dt.date(2026, 3, 5), "return", amount=Decimal("40"),
+        ...                     reference="A1"))
+        >>> s = ann.signals(dt.date(2026, 4, 1))
+        >>> s.purchases, s.spend, s.recency_days
+        (0, 0.0, None)
+    """
+
+    __slots__ = (
+        "_agreements",
+        "_collaborative",
+        "_counted",
+        "_customized",
+        "_dates",
+        "_engagements",
+        "_first",
+        "_gross",
+        "_keys",
+        "_latest",
+        "_line_collaborative",
+        "_line_counted",
+        "_line_customized",
+        "_line_work",
+        "_professional",
+        "_references",
+        "_refunded",
+        "_refunds",
+        "_tables",
+        "_touchpoints",
+        "_work",
+        "party_id",
+    )
+
+    def __init__(self, party_id: str, *, _tables: _Tables | None = None) -> None:
+        if not isinstance(party_id, str) or not party_id:
+            raise ValidationError.single("$.party_id", "a non-empty string", party_id)
+        self.party_id = party_id
+        self._tables = _Tables() if _tables is None else _tables
+        self._first: int | None = None
+        self._latest: int | None = None
+        self._counted = self._collaborative = self._touchpoints = self._work = 0
+        self._customized = 0
+        self._line_counted = self._line_collaborative = self._line_work = 0
+        self._line_customized = 0
+        self._gross = [_ZERO, _ZERO, _ZERO]
+        self._refunded = [_ZERO, _ZERO, _ZERO]
+        self._dates = array("l")
+        self._keys = array("q")
+        self._references = array("q")
+        self._professional: dict[int, int] | None = None
+        self._refunds: list[tuple[Any, ...]] | None = None
+        self._agreements: list[tuple[Any, ...]] | None = None
+        self._engagements: list[Engagement] | None = None
+
+    def __repr__(self) -> str:
+        latest = None if self._latest is None else dt.date.fromordinal(self._latest)
+        return f"<SignalAccumulator {self.party_id!r}, latest {latest}>"
+
+    @property
+    def latest(self) -> dt.date | None:
+        """The date of the latest interaction added, or ``None`` before any.
+
+        Example:
+            >>> from clientcustomer import SignalAccumulator
+            >>> SignalAccumulator("ann").latest is None
+            True
+        """
+        return None if self._latest is None else dt.date.fromordinal(self._latest)
+
+    @property
+    def engagements(self) -> tuple[Engagement, ...]:
+        """The party's engagements added, in the order added.
+
+        Example:
+            >>> from clientcustomer import SignalAccumulator
+            >>> SignalAccumulator("ann").engagements
+            ()
+        """
+        return tuple(self._engagements or ())
+
+    def add(self, interaction: Interaction) -> None:
+        """Fold in one of the party's interactions.
+
+        Raises:
+            ValidationError: When it is not an `Interaction` of this party.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Interaction, SignalAccumulator
+            >>> acme = SignalAccumulator("acme")
+            >>> acme.add(Interaction("acme", dt.date(2026, 1, 5), "meeting"))
+            >>> acme.signals(dt.date(2026, 1, 6)).collaborative_share
+            1.0
+        """
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.single("$.interaction", "an Interaction", interaction)
+        if interaction.party_id != self.party_id:
+            raise ValidationError.single(
+                "$.interaction.party_id", f"the party {self.party_id!r}", interaction.party_id
+            )
+        self._add(
+            interaction.on.toordinal(),
+            interaction.kind,
+            interaction.item,
+            interaction.offering,
+            interaction.amount,
+            interaction.customized,
+            interaction.collaborative,
+            interaction.reference,
+        )
+
+    def add_engagement(self, engagement: Engagement) -> None:
+        """Add one of the party's engagements (as the client).
+
+        Raises:
+            ValidationError: When it is not an `Engagement` of this party.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Engagement, SignalAccumulator
+            >>> acme = SignalAccumulator("acme")
+            >>> acme.add_engagement(Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5)))
+            >>> acme.signals(dt.date(2026, 2, 1)).commitment_days
+            365
+        """
+        if not isinstance(engagement, Engagement):
+            raise ValidationError.single("$.engagement", "an Engagement", engagement)
+        if engagement.client_id != self.party_id:
+            raise ValidationError.single(
+                "$.engagement.client_id", f"the party {self.party_id!r}", engagement.client_id
+            )
+        if self._engagements is None:
+            self._engagements = []
+        self._engagements.append(engagement)
+
+    def _add(  # noqa: PLR0913, PLR0917 - an interaction's fields, unpacked for speed
+        self,
+        on: int,
+        kind: InteractionKind,
+        item: str,
+        offering: Offering,
+        amount: Decimal,
+        customized: bool | None,
+        collaborative: bool | None,
+        reference: str,
+    ) -> None:
+        """Fold in one interaction given as its fields (``on`` as a day ordinal)."""
+        if self._first is None or on < self._first:
+            self._first = on
+        if self._latest is None or on > self._latest:
+            self._latest = on
+        if kind is _K.PURCHASE:
+            index = _OFFERING_INDEX[offering]
+            self._gross[index] += amount
+            tables = self._tables
+            self._dates.append(on)
+            self._keys.append(
+                tables.key(item, offering, amount) << 4
+                | _FLAG_CODE[customized] << 2
+                | _FLAG_CODE[collaborative]
+            )
+            self._references.append(tables.reference(reference))
+            if collaborative is not None:
+                self._line_counted += 1
+                self._line_collaborative += collaborative
+            if customized is not None:
+                self._line_work += 1
+                self._line_customized += customized
+            if offering is _PROFESSIONAL:
+                if self._professional is None:
+                    self._professional = {}
+                self._professional[on] = self._professional.get(on, 0) + 1
+            return
+        if kind is _K.RETURN or kind is _K.CANCELLATION:
+            self._refunded[_OFFERING_INDEX[offering]] += amount
+            if self._refunds is None:
+                self._refunds = []
+            self._refunds.append(
+                (
+                    (
+                        on,
+                        _KIND_RANK[kind],
+                        reference,
+                        item,
+                        offering.value,
+                        amount,
+                        _FLAG_RANK[_FLAG_CODE[customized]],
+                        _FLAG_RANK[_FLAG_CODE[collaborative]],
+                    ),
+                    reference,
+                    item,
+                    offering,
+                    amount,
+                )
+            )
+            return
+        if collaborative is not None:
+            self._counted += 1
+            self._collaborative += collaborative
+        if kind in _TOUCHPOINT_KINDS:
+            self._touchpoints += 1
+            if kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
+                if self._agreements is None:
+                    self._agreements = []
+                sort_key = (
+                    on,
+                    _KIND_RANK[kind],
+                    reference,
+                    item,
+                    offering.value,
+                    amount,
+                    _FLAG_RANK[_FLAG_CODE[customized]],
+                    _FLAG_RANK[_FLAG_CODE[collaborative]],
+                )
+                self._agreements.append((sort_key, kind, reference, offering))
+        if kind in _WORK_KINDS and customized is not None:
+            self._work += 1
+            self._customized += customized
+
+    def signals(self, as_of: dt.date) -> Signals:
+        """The party's signals as of a date: `derive_signals` on everything added.
+
+        Engagements count when they start on or before ``as_of``.
+
+        Args:
+            as_of: The date the signals describe, on or after every interaction added.
+
+        Returns:
+            The signals (no custom signals).
+
+        Raises:
+            ValidationError: When ``as_of`` is not a date, or is before an interaction added.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import SignalAccumulator
+            >>> SignalAccumulator("ann").signals(dt.date(2026, 1, 1)).tenure_days is None
+            True
+        """
+        as_of = v.a_date(as_of, "$.as_of")
+        day = as_of.toordinal()
+        if self._latest is not None and day < self._latest:
+            raise ValidationError.single(
+                "$.as_of",
+                f"a date on or after the latest interaction added ({self.latest})",
+                as_of.isoformat(),
+            )
+        return self._signals(as_of, day)
+
+    def _signals(self, as_of: dt.date, day: int) -> Signals:  # noqa: C901, PLR0912, PLR0914 - one formula per signal
+        engagements = [e for e in self._engagements or () if e.start <= as_of]
+        first = self._first
+        if first is None and not engagements:
+            return Signals()
+        starts = [e.start.toordinal() for e in engagements]
+        if first is not None:
+            starts.append(first)
+        tenure_days = day - min(starts)
+        period = max(tenure_days, MIN_PERIOD_DAYS)
+        running = self._running_agreements()
+        horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
+        active = any(offering.is_service for offering in running)
+        for engagement in engagements:
+            if engagement.is_active(as_of):
+                active = True
+                horizons.append(
+                    OPEN_ENDED_HORIZON_DAYS
+                    if engagement.end is None
+                    else (engagement.end - as_of).days
+                )
+        commitment_days = max(horizons, default=0)
+        if first is None:
+            return Signals(
+                tenure_days=tenure_days, active_engagement=active, commitment_days=commitment_days
+            )
+        counted = self._counted
+        collaborative = self._collaborative
+        work = self._work
+        customized = self._customized
+        if self._refunds is None:  # nothing undone: every purchase line counts
+            counted += self._line_counted
+            collaborative += self._line_collaborative
+            work += self._line_work
+            customized += self._line_customized
+            dates = self._dates
+            occasions = len(set(dates))
+            last = max(dates) if dates else None
+            references = self._references
+            purchase_count = references.count(0) + len(set(references) - {0})
+            professional = self._professional or {}
+            retained = {
+                month_index(dt.date.fromordinal(on))
+                for on in professional
+                if day - on < RETAINER_WINDOW_DAYS
+            }
+        else:
+            matched = self._matched(day)
+            counted += matched[0]
+            collaborative += matched[1]
+            work += matched[2]
+            customized += matched[3]
+            occasions, last, purchase_count, retained = matched[4:]
+        net = [max(_ZERO, gross - refunded) for gross, refunded in zip(self._gross, self._refunded)]
+        spend = sum(net, _ZERO)
+        services = spend - net[_PRODUCT]
+        return Signals(
+            collaborative_share=collaborative / counted if counted else None,
+            touchpoints_per_quarter=self._touchpoints * _DAYS_PER_QUARTER / period,
+            tenure_days=tenure_days,
+            active_engagement=active,
+            repeat_rate=(occasions - 1) / occasions if occasions else None,
+            retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
+            service_share=float(services / spend) if spend else None,
+            customization=customized / work if work else None,
+            commitment_days=commitment_days,
+            purchases=purchase_count,
+            purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
+            recency_days=day - last if last is not None else None,
+            spend=float(spend),
+        )
+
+    def _running_agreements(self) -> list[Offering]:
+        """The offerings of the agreements signed and not ended (as `derive` matches them)."""
+        if not self._agreements:
+            return []
+        running: list[tuple[str, Offering]] = []
+        for _, kind, reference, offering in sorted(self._agreements, key=_first_item):
+            if kind is _K.AGREEMENT_SIGNED:
+                running.append((reference, offering))
+                continue
+            if not running:
+                continue
+            index = len(running) - 1
+            if reference:
+                for position in range(len(running) - 1, -1, -1):
+                    if running[position][0] == reference:
+                        index = position
+                        break
+            del running[index]
+        return [offering for _, offering in running]
+
+    def _matched(  # noqa: C901, PLR0912, PLR0914 - the refund matching of `derive`, on integers
+        self, day: int
+    ) -> tuple[int, int, int, int, int, int | None, int, set[int]]:
+        """Match returns and cancellations to the purchase lines, then count what is left.
+
+        Returns the lines' counted, collaborative, work and customized counts, the purchase
+        occasions, the last purchase day, the purchases and the retained months.
+        """
+        tables = self._tables
+        keys = tables.keys
+        lines: list[list[Any]] = []
+        for on, code, reference in zip(self._dates, self._keys, self._references):
+            item, offering, amount = keys[code >> 4]
+            text = tables.text(reference)
+            flags = code & 15
+            lines.append(
+                [
+                    (
+                        on,
+                        text,
+                        item,
+                        offering.value,
+                        amount,
+                        _FLAG_RANK[flags >> 2],
+                        _FLAG_RANK[flags & 3],
+                    ),
+                    flags,
+                    offering,
+                    amount,
+                    None,  # the order: [lines, outstanding]
+                    False,  # cancelled
+                ]
+            )
+        lines.sort(key=_first_item)
+        by_reference: dict[str, list[Any]] = {}
+        by_match: dict[tuple[Any, ...], list[list[Any]]] = {}
+        orders: list[list[Any]] = []
+        for line in lines:
+            key = line[0]
+            reference = key[1]
+            if reference:
+                order = by_reference.get(reference)
+                if order is None:
+                    order = by_reference[reference] = [[], _ZERO]
+                    orders.append(order)
+            else:
+                order = [[], _ZERO]
+                orders.append(order)
+            line[4] = order
+            order[0].append(line)
+            order[1] += line[3]
+            by_match.setdefault((key[2], key[3], key[4]), []).append(line)
+        for key, reference, item, offering, amount in sorted(self._refunds or (), key=_first_item):
+            order = by_reference.get(reference) if reference else None
+            if order is not None:
+                if not all(line[5] for line in order[0]):
+                    if amount == 0 or amount >= order[1]:
+                        for line in order[0]:
+                            line[5] = True
+                        order[1] = _ZERO
+                    else:
+                        order[1] -= amount
+                continue
+            candidates = by_match.get((item, offering.value, amount), ())
+            on = key[0]
+            for line in reversed(candidates):
+                if not line[5] and line[0][0] <= on:
+                    line[5] = True
+                    line[4][1] -= line[3]
+                    break
+        counted = collaborative = work = customized = 0
+        occasions: set[int] = set()
+        retained: set[int] = set()
+        last: int | None = None
+        for line in lines:
+            if line[5]:
+                continue
+            flags = line[1]
+            collab = _FLAG_OF[flags & 3]
+            if collab is not None:
+                counted += 1
+                collaborative += collab
+            custom = _FLAG_OF[flags >> 2]
+            if custom is not None:
+                work += 1
+                customized += custom
+            on = line[0][0]
+            occasions.add(on)
+            if line[2] is _PROFESSIONAL and day - on < RETAINER_WINDOW_DAYS:
+                retained.add(month_index(dt.date.fromordinal(on)))
+            last = on
+        purchase_count = sum(1 for order in orders if not all(line[5] for line in order[0]))
+        return (
+            counted,
+            collaborative,
+            work,
+            customized,
+            len(occasions),
+            last,
+            purchase_count,
+            retained,
+        )
+
+
+def _first_item(item: tuple[Any, ...] | list[Any]) -> Any:  # noqa: ANN401 - a sort key
+    return item[0]
+
+
+def accumulate(
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+) -> dict[str, SignalAccumulator]:
+    """Group a log by party into accumulators, in one pass, keeping no `Interaction`.
+
+    Only interactions on or before ``as_of`` are folded in (without one: not after ``today``,
+    which a log's default as-of date never passes); every engagement is kept, each accumulator
+    counting those started by the date its signals are asked for. Given a `LogReader` (what
+    `read_log` returns), the rows are folded straight in, no `Interaction` built.
+
+    Args:
+        interactions: The log: `Interaction` objects of any parties, in any order, or a
+            `LogReader`.
+        engagements: Engagements of any of those parties (grouped by ``client_id``).
+        as_of: The last day to fold in; ``None`` for every day up to ``today``.
+        today: The present; the current date in UTC when ``None``.
+
+    Returns:
+        Party id to accumulator, in order of first appearance (parties with engagements only
+        come last).
+
+    Raises:
+        ValidationError: When an item is not an `Interaction` or `Engagement`, or a date is not
+            a date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, accumulate
+        >>> log = [Interaction("bob", dt.date(2026, 2, 1), "purchase"),
+        ...        Interaction("ann", dt.date(2026, 1, 1), "meeting"),
+        ...        Interaction("bob", dt.date(2026, 3, 1), "purchase")]
+        >>> parties = accumulate(log)
+        >>> list(parties), parties["bob"].latest
+        (['bob', 'ann'], datetime.date(2026, 3, 1))
+        >>> parties["bob"].signals(dt.date(2026, 3, 2)).repeat_rate
+        0.5
+    """
+    from clientcustomer.signals.logs import LogReader  # noqa: PLC0415 - logs imports this module
+
+    if as_of is not None:
+        as_of = v.a_date(as_of, "$.as_of")
+    if today is None:
+        today = dt.datetime.now(tz=dt.UTC).date()
+    else:
+        today = v.a_date(today, "$.today")
+    limit = (today if as_of is None else as_of).toordinal()
+    tables = _Tables()
+    found: dict[str, SignalAccumulator] = {}
+    rows: Iterator[Row]
+    if isinstance(interactions, LogReader):
+        rows = interactions.tuples()
+    else:
+        rows = _rows(interactions)
+    for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
+        day = on.toordinal()
+        if day > limit:
+            continue
+        accumulator = found.get(party)
+        if accumulator is None:
+            accumulator = found[party] = SignalAccumulator(party, _tables=tables)
+        accumulator._add(day, kind, item, offering, amount, customized, collaborative, reference)  # noqa: SLF001
+    for index, engagement in enumerate(_iterate(engagements, "engagements")):
+        if not isinstance(engagement, Engagement):
+            raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
+        accumulator = found.get(engagement.client_id)
+        if accumulator is None:
+            accumulator = found[engagement.client_id] = SignalAccumulator(
+                engagement.client_id, _tables=tables
+            )
+        accumulator.add_engagement(engagement)
+    return found
+
+
+def _iterate(items: object, field: str) -> Iterable[object]:
+    if isinstance(items, str | bytes | dict) or not isinstance(items, Iterable):
+        raise ValidationError.single(f"$.{field}", "an iterable of records", items)
+    return items
+
+
+def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
+    for index, interaction in enumerate(_iterate(interactions, "interactions")):
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", interaction)
+        yield (
+            interaction.party_id,
+            interaction.on,
+            interaction.kind,
+            interaction.item,
+            interaction.offering,
+            interaction.amount,
+            interaction.customized,
+            interaction.collaborative,
+            interaction.reference,
+        )

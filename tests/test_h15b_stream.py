@@ -1,0 +1,149 @@
+"""Signals that stream (issue 15): one accumulator per party gives exactly `derive_signals`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clientcustomer import (
+    Engagement,
+    Interaction,
+    LogColumns,
+    SignalAccumulator,
+    ValidationError,
+    accumulate,
+    derive_signals,
+    read_log,
+    signals_by_party,
+)
+from clientcustomer.testing import streamed_logs
+
+_DAYS = st.integers(0, 560).map(lambda days: dt.date(2025, 1, 1) + dt.timedelta(days=days))
+
+
+@settings(max_examples=300, deadline=None)
+@given(streamed_logs(), _DAYS)
+def test_accumulated_signals_are_derived_signals(drawn, as_of):
+    """Folded in one row at a time, in any order, each party's signals are derive_signals'."""
+    log, engagements = drawn
+    parties = accumulate(log, engagements, as_of=as_of)
+    for party in {i.party_id for i in log} | {e.client_id for e in engagements}:
+        expected = derive_signals(log, engagements, as_of=as_of, party_id=party)
+        if party in parties:
+            assert parties[party].signals(as_of) == expected
+        else:
+            assert expected.tenure_days is None  # nothing on or before as_of
+
+
+@settings(max_examples=200, deadline=None)
+@given(streamed_logs(parties=("p",)), st.lists(_DAYS, min_size=1, max_size=6))
+def test_checkpoints_in_date_order_are_derived_signals(drawn, days):
+    """Asked again after adding the days in between (a timeline), it still agrees."""
+    log, engagements = drawn
+    accumulator = SignalAccumulator("p")
+    for engagement in engagements:
+        if engagement.client_id == "p":
+            accumulator.add_engagement(engagement)
+    pending = sorted(log, key=lambda item: item.on)
+    for day in sorted(days):
+        while pending and pending[0].on <= day:
+            accumulator.add(pending.pop(0))
+        assert accumulator.signals(day) == derive_signals(
+            log, engagements, as_of=day, party_id="p"
+        )
+
+
+@settings(max_examples=100, deadline=None)
+@given(streamed_logs())
+def test_signals_by_party_is_derive_per_party(drawn):
+    """signals_by_party (now on the accumulators) equals derive_signals party by party."""
+    log, engagements = drawn
+    today = dt.date(2026, 12, 31)
+    found = signals_by_party(log, as_of=today, engagements=engagements)
+    for party, signals in found.items():
+        assert signals == derive_signals(log, engagements, as_of=today, party_id=party)
+
+
+_HEADER = ("party_id", "on", "kind", "item", "offering", "amount", "customized", "collaborative",
+           "reference")  # fmt: skip
+
+
+def _csv(log: list[Interaction]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_HEADER)
+    for i in log:
+        flags = ["" if flag is None else str(flag).lower() for flag in (i.customized, i.collaborative)]
+        writer.writerow(
+            [i.party_id, i.on.isoformat(), i.kind.value, i.item, i.offering.value, i.amount, *flags,
+             i.reference]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+@settings(max_examples=100, deadline=None)
+@given(streamed_logs(), st.booleans())
+def test_rows_folded_straight_from_the_reader_agree(drawn, billing):
+    """A LogReader folded without Interactions gives what its Interactions give."""
+    log, _ = drawn
+    text = _csv(log)
+    columns = LogColumns(professional=("audit",))
+    if billing:
+        columns = columns.without("customized", "collaborative")
+    today = dt.date(2026, 12, 31)
+    with read_log(io.StringIO(text), columns, today=today) as reader:
+        interactions = list(reader)
+    with read_log(io.StringIO(text), columns, today=today) as reader:
+        parties = accumulate(reader, as_of=today)
+    assert set(parties) == {i.party_id for i in interactions}
+    for party, accumulator in parties.items():
+        assert accumulator.signals(today) == derive_signals(
+            interactions, as_of=today, party_id=party
+        )
+    with read_log(io.StringIO(text), columns, today=today) as reader:
+        assert [row[0] for row in reader.tuples()] == [i.party_id for i in interactions]
+
+
+def test_a_return_undoes_the_purchase_it_names():
+    """The refund matching of derive_signals: by order reference, and by item and amount."""
+    ann = SignalAccumulator("ann")
+    ann.add(Interaction("ann", dt.date(2026, 1, 5), "purchase", item="tea", amount=Decimal(5),
+                        reference="536365"))  # fmt: skip
+    ann.add(Interaction("ann", dt.date(2026, 1, 6), "purchase", item="mug", amount=Decimal(9)))
+    ann.add(Interaction("ann", dt.date(2026, 2, 1), "cancellation", reference="536365"))
+    ann.add(Interaction("ann", dt.date(2026, 2, 2), "return", item="mug", amount=Decimal(9)))
+    signals = ann.signals(dt.date(2026, 3, 1))
+    assert (signals.purchases, signals.recency_days, signals.repeat_rate) == (0, None, None)
+    assert signals.spend == 5.0  # a cancellation of 0 cancels the order, refunds nothing
+
+
+def test_orders_are_counted_by_reference_whatever_its_form():
+    """A whole-number reference and its text look-alikes ("007", "7") stay distinct orders."""
+    ann = SignalAccumulator("ann")
+    for reference in ("7", "007", "7", "", "", "I1"):
+        ann.add(Interaction("ann", dt.date(2026, 1, 5), "purchase", reference=reference))
+    assert ann.signals(dt.date(2026, 1, 6)).purchases == 5  # 7, 007, two unreferenced, I1
+
+
+def test_bad_input_is_named():
+    """Wrong party, wrong type, an as-of date before what was added: the library's errors."""
+    with pytest.raises(ValidationError, match=r"\$\.party_id"):
+        SignalAccumulator("")
+    ann = SignalAccumulator("ann")
+    with pytest.raises(ValidationError, match=r"\$\.interaction\.party_id"):
+        ann.add(Interaction("bob", dt.date(2026, 1, 5), "meeting"))
+    with pytest.raises(ValidationError, match=r"\$\.interaction: expected an Interaction"):
+        ann.add("meeting")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"\$\.engagement\.client_id"):
+        ann.add_engagement(Engagement("e", "bob", "Work", start=dt.date(2026, 1, 1)))
+    ann.add(Interaction("ann", dt.date(2026, 1, 5), "meeting"))
+    with pytest.raises(ValidationError, match=r"\$\.as_of: expected a date on or after"):
+        ann.signals(dt.date(2026, 1, 4))
+    with pytest.raises(ValidationError, match=r"\$\.interactions\[1\]"):
+        accumulate([Interaction("ann", dt.date(2026, 1, 5), "meeting"), "x"])  # type: ignore[list-item]
