@@ -24,7 +24,7 @@ from clientcustomer import (
 )
 from clientcustomer.testing import streamed_logs
 
-_DAYS = st.integers(0, 560).map(lambda days: dt.date(2025, 1, 1) + dt.timedelta(days=days))
+_DAYS = (st.integers(0, 12) | st.integers(0, 560)).map(lambda days: dt.date(2025, 1, 1) + dt.timedelta(days=days))
 
 
 @settings(max_examples=300, deadline=None)
@@ -147,3 +147,40 @@ def test_bad_input_is_named():
         ann.signals(dt.date(2026, 1, 4))
     with pytest.raises(ValidationError, match=r"\$\.interactions\[1\]"):
         accumulate([Interaction("ann", dt.date(2026, 1, 5), "meeting"), "x"])  # type: ignore[list-item]
+
+
+def _same(log: list[Interaction], as_of: dt.date) -> None:
+    assert accumulate(log, as_of=as_of)["p"].signals(as_of) == derive_signals(log, as_of=as_of)
+
+
+def test_partial_refunds_of_one_order_add_up():
+    """Refunds of one order add up: it is cancelled once they cover what it cost, not before."""
+    day = dt.date(2025, 1, 1)
+    log = [
+        Interaction("p", day, "purchase", item="mug", amount=Decimal(10), reference="7"),
+        Interaction("p", day, "purchase", item="tea", amount=Decimal(10), reference="7"),
+        Interaction("p", day + dt.timedelta(days=3), "return", amount=Decimal(10), reference="7"),
+        Interaction("p", day + dt.timedelta(days=4), "return", amount=Decimal("9.5"), reference="7"),
+        Interaction("p", day + dt.timedelta(days=6), "return", amount=Decimal("0.5"), reference="7"),
+    ]
+    _same(log, day + dt.timedelta(days=3))  # one refund: the order still counts
+    _same(log, day + dt.timedelta(days=5))  # 19.50 of 20 refunded: it still counts
+    assert accumulate(log)["p"].signals(day + dt.timedelta(days=5)).purchases == 1
+    _same(log, day + dt.timedelta(days=9))  # all of it: cancelled in full
+    assert accumulate(log)["p"].signals(day + dt.timedelta(days=9)).purchases == 0
+
+
+def test_a_return_undoes_the_latest_earlier_line_in_derive_order():
+    """Lines of one item read out of order: the return undoes the latest one on or before it."""
+    day = dt.date(2025, 1, 1)
+    later, earlier = day + dt.timedelta(days=5), day + dt.timedelta(days=1)
+    log = [
+        Interaction("p", later, "purchase", item="mug", amount=Decimal(10), collaborative=True),
+        Interaction("p", earlier, "purchase", item="mug", amount=Decimal(10), reference="I2"),
+        Interaction("p", day, "purchase", item="mug", amount=Decimal(10), reference="I1"),
+        Interaction("p", later, "purchase", item="mug", amount=Decimal(10), collaborative=False),
+        Interaction("p", later + dt.timedelta(days=1), "return", item="mug", amount=Decimal(10)),
+        Interaction("p", earlier, "return", item="mug", amount=Decimal("10.0")),
+    ]
+    _same(log, later + dt.timedelta(days=2))
+    assert accumulate(log)["p"].signals(later + dt.timedelta(days=2)).collaborative_share == 0

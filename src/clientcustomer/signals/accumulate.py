@@ -105,6 +105,17 @@ class _Tables:
             self.texts.append(text)
         return -1 - index
 
+    def known_reference(self, text: str) -> int | None:
+        """The code of a reference without storing it: ``None`` for a text never stored."""
+        if not text:
+            return 0
+        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            number = int(text)
+            if number < _MAX_NUMBER:
+                return number + 1
+        index = self.text_ids.get(text)
+        return None if index is None else -1 - index
+
     def text(self, code: int) -> str:
         if code > 0:
             return str(code - 1)
@@ -481,84 +492,81 @@ class SignalAccumulator:
             del running[index]
         return [offering for _, offering in running]
 
-    def _matched(  # noqa: C901, PLR0912, PLR0914 - the refund matching of `derive`, on integers
+    def _matched(  # noqa: C901, PLR0912, PLR0914, PLR0915 - the refund matching of `derive`
         self, day: int
     ) -> tuple[int, int, int, int, int, int | None, int, set[int]]:
         """Match returns and cancellations to the purchase lines, then count what is left.
 
-        Returns the lines' counted, collaborative, work and customized counts, the purchase
-        occasions, the last purchase day, the purchases and the retained months.
+        The matching of `derive` (orders by reference, else the latest earlier line with the
+        same item, offering and amount), on the integers kept: only the lines a refund may
+        match by item are put in `derive`'s order. Returns the lines' counted, collaborative,
+        work and customized counts, the purchase occasions, the last purchase day, the
+        purchases and the retained months.
         """
         tables = self._tables
         keys = tables.keys
-        lines: list[list[Any]] = []
-        for on, code, reference in zip(self._dates, self._keys, self._references):
-            item, offering, amount = keys[code >> 4]
-            text = tables.text(reference)
-            flags = code & 15
-            lines.append(
-                [
-                    (
-                        on,
-                        text,
-                        item,
-                        offering.value,
-                        amount,
-                        _FLAG_RANK[flags >> 2],
-                        _FLAG_RANK[flags & 3],
-                    ),
-                    flags,
-                    offering,
-                    amount,
-                    None,  # the order: [lines, outstanding]
-                    False,  # cancelled
-                ]
-            )
-        lines.sort(key=_first_item)
-        by_reference: dict[str, list[Any]] = {}
-        by_match: dict[tuple[Any, ...], list[list[Any]]] = {}
-        orders: list[list[Any]] = []
-        for line in lines:
-            key = line[0]
-            reference = key[1]
-            if reference:
-                order = by_reference.get(reference)
-                if order is None:
-                    order = by_reference[reference] = [[], _ZERO]
-                    orders.append(order)
+        dates, codes, references = self._dates, self._keys, self._references
+        count = len(dates)
+        orders: dict[int, list[int]] = {}  # reference code -> its lines (not the empty one)
+        by_key: dict[int, list[int]] = {}
+        for position in range(count):
+            code = references[position]
+            if code:
+                found = orders.get(code)
+                if found is None:
+                    orders[code] = [position]
+                else:
+                    found.append(position)
+            key = codes[position] >> 4
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = [position]
             else:
-                order = [[], _ZERO]
-                orders.append(order)
-            line[4] = order
-            order[0].append(line)
-            order[1] += line[3]
-            by_match.setdefault((key[2], key[3], key[4]), []).append(line)
-        for key, reference, item, offering, amount in sorted(self._refunds or (), key=_first_item):
-            order = by_reference.get(reference) if reference else None
-            if order is not None:
-                if not all(line[5] for line in order[0]):
-                    if amount == 0 or amount >= order[1]:
-                        for line in order[0]:
-                            line[5] = True
-                        order[1] = _ZERO
+                group.append(position)
+        outstanding: dict[int, Decimal] = {}
+        alive: dict[int, int] = {}
+        for code, lines in orders.items():
+            outstanding[code] = sum((keys[codes[i] >> 4][2] for i in lines), _ZERO)
+            alive[code] = len(lines)
+        cancelled = bytearray(count)
+        ordered: set[int] = set()
+        for sort_key, reference, item, offering, amount in sorted(self._refunds or (), key=_first_item):
+            code = tables.known_reference(reference)
+            if code and code in orders:
+                if alive[code]:
+                    if amount == 0 or amount >= outstanding[code]:
+                        for position in orders[code]:
+                            cancelled[position] = 1
+                        alive[code] = 0
+                        outstanding[code] = _ZERO
                     else:
-                        order[1] -= amount
+                        outstanding[code] -= amount
                 continue
-            candidates = by_match.get((item, offering.value, amount), ())
-            on = key[0]
-            for line in reversed(candidates):
-                if not line[5] and line[0][0] <= on:
-                    line[5] = True
-                    line[4][1] -= line[3]
+            key = tables.key_ids.get((item, offering, amount))
+            group = by_key.get(key) if key is not None else None
+            if not group:
+                continue
+            if key not in ordered:  # `derive`'s order of the lines with this item
+                ordered.add(key)
+                group.sort(key=lambda i: self._line_order(i))
+            on = sort_key[0]
+            for position in reversed(group):
+                if not cancelled[position] and dates[position] <= on:
+                    cancelled[position] = 1
+                    code = references[position]
+                    if code:
+                        outstanding[code] -= keys[codes[position] >> 4][2]
+                        alive[code] -= 1
                     break
         counted = collaborative = work = customized = 0
         occasions: set[int] = set()
         retained: set[int] = set()
         last: int | None = None
-        for line in lines:
-            if line[5]:
+        unreferenced = 0
+        for position in range(count):
+            if cancelled[position]:
                 continue
-            flags = line[1]
+            flags = codes[position] & 15
             collab = _FLAG_OF[flags & 3]
             if collab is not None:
                 counted += 1
@@ -567,12 +575,18 @@ class SignalAccumulator:
             if custom is not None:
                 work += 1
                 customized += custom
-            on = line[0][0]
+            on = dates[position]
             occasions.add(on)
-            if line[2] is _PROFESSIONAL and day - on < RETAINER_WINDOW_DAYS:
+            if (
+                keys[codes[position] >> 4][1] is _PROFESSIONAL
+                and day - on < RETAINER_WINDOW_DAYS
+            ):
                 retained.add(month_index(dt.date.fromordinal(on)))
-            last = on
-        purchase_count = sum(1 for order in orders if not all(line[5] for line in order[0]))
+            if last is None or on > last:
+                last = on
+            if not references[position]:
+                unreferenced += 1
+        purchase_count = unreferenced + sum(1 for code in orders if alive[code])
         return (
             counted,
             collaborative,
@@ -582,6 +596,16 @@ class SignalAccumulator:
             last,
             purchase_count,
             retained,
+        )
+
+    def _line_order(self, position: int) -> tuple[Any, ...]:
+        """Where `derive` puts a purchase line among those of its item, offering and amount."""
+        flags = self._keys[position] & 15
+        return (
+            self._dates[position],
+            self._tables.text(self._references[position]),
+            _FLAG_RANK[flags >> 2],
+            _FLAG_RANK[flags & 3],
         )
 
 
