@@ -165,7 +165,8 @@ def test_partial_refunds_of_one_order_add_up():
     ]
     _same(log, day + dt.timedelta(days=3))  # one refund: the order still counts
     _same(log, day + dt.timedelta(days=5))  # 19.50 of 20 refunded: it still counts
-    assert accumulate(log)["p"].signals(day + dt.timedelta(days=5)).purchases == 1
+    as_of = day + dt.timedelta(days=5)
+    assert accumulate(log, as_of=as_of)["p"].signals(as_of).purchases == 1
     _same(log, day + dt.timedelta(days=9))  # all of it: cancelled in full
     assert accumulate(log)["p"].signals(day + dt.timedelta(days=9)).purchases == 0
 
