@@ -41,6 +41,8 @@ _OFFERINGS = tuple(Offering)
 _OFFERING_INDEX = {offering: index for index, offering in enumerate(_OFFERINGS)}
 _PRODUCT = _OFFERING_INDEX[Offering.PRODUCT]
 _PROFESSIONAL = Offering.PROFESSIONAL
+_PRODUCT_OFFERING = Offering.PRODUCT
+_PURCHASE = InteractionKind.PURCHASE
 _TOUCHPOINT_KINDS = frozenset(
     {
         _K.SUPPORT,
@@ -76,9 +78,11 @@ class _Tables:
     one; any other non-empty reference as minus its index in a table; the empty one as 0.
     """
 
-    __slots__ = ("key_ids", "keys", "text_ids", "texts")
+    __slots__ = ("key_ids", "keys", "last_code", "last_text", "text_ids", "texts")
 
     def __init__(self) -> None:
+        self.last_text: str | None = None  # the reference read last (an order's lines follow)
+        self.last_code = 0
         self.keys: list[tuple[str, Offering, Decimal]] = []
         self.key_ids: dict[tuple[str, Offering, Decimal], int] = {}
         self.texts: list[str] = []
@@ -298,27 +302,39 @@ class SignalAccumulator:
         reference: str,
     ) -> None:
         """Fold in one interaction given as its fields (``on`` as a day ordinal)."""
-        if self._first is None or on < self._first:
+        first = self._first
+        if first is None:
+            self._first = self._latest = on
+        elif on < first:
             self._first = on
-        if self._latest is None or on > self._latest:
+        elif on > self._latest:  # type: ignore[operator]
             self._latest = on
-        if kind is _K.PURCHASE:
-            index = _OFFERING_INDEX[offering]
-            self._gross[index] += amount
+        if kind is _PURCHASE:
+            if offering is _PRODUCT_OFFERING:
+                self._gross[0] += amount
+            else:
+                self._gross[_OFFERING_INDEX[offering]] += amount
             tables = self._tables
+            found = (item, offering, amount)
+            key = tables.key_ids.get(found)
+            if key is None:
+                key = tables.key(item, offering, amount)
             self._dates.append(on)
-            self._keys.append(
-                tables.key(item, offering, amount) << 4
-                | _FLAG_CODE[customized] << 2
-                | _FLAG_CODE[collaborative]
-            )
-            self._references.append(tables.reference(reference))
+            self._keys.append(key << 4 | _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative])
+            if reference == tables.last_text:
+                self._references.append(tables.last_code)
+            else:
+                code = tables.last_code = tables.reference(reference)
+                tables.last_text = reference
+                self._references.append(code)
             if collaborative is not None:
                 self._line_counted += 1
-                self._line_collaborative += collaborative
+                if collaborative:
+                    self._line_collaborative += 1
             if customized is not None:
                 self._line_work += 1
-                self._line_customized += customized
+                if customized:
+                    self._line_customized += 1
             if offering is _PROFESSIONAL:
                 if self._professional is None:
                     self._professional = {}
