@@ -185,3 +185,44 @@ def test_a_return_undoes_the_latest_earlier_line_in_derive_order():
     ]
     _same(log, later + dt.timedelta(days=2))
     assert accumulate(log)["p"].signals(later + dt.timedelta(days=2)).collaborative_share == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(streamed_logs(max_size=16), st.sampled_from((7, 30)))
+def test_timeline_checkpoints_are_derived_signals(drawn, every_days):
+    """The timeline's accumulator, fed day by day, gives derive_signals at every checkpoint
+    and behind every stage change's evidence (nothing is derived again from the start)."""
+    from clientcustomer import classify, replay, timeline
+
+    log, engagements = drawn
+    lines = timeline(log, engagements, every_days=every_days)
+    assert lines == tuple(replay(log, engagements, every_days=every_days))
+    for line in lines:
+        given = [e for e in engagements if e.client_id == line.party_id]
+        for point in line.scores:
+            assert point.signals == derive_signals(
+                log, given, as_of=point.on, party_id=line.party_id
+            )
+        for change in line.changes:
+            if change.classification is not None:
+                signals = derive_signals(log, given, as_of=change.on, party_id=line.party_id)
+                assert change.classification == classify(signals).summary()
+
+
+def test_replay_reads_a_log_reader_without_interactions():
+    """A LogReader given to the timeline is read row by row, as its Interactions would be."""
+    from clientcustomer import timeline
+
+    text = (
+        "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"
+        "ann,2026-01-05,purchase,mug,product,9,,,1\n"
+        "ann,2026-02-05,agreement_signed,Retainer,service,0,,,R1\n"
+        "ann,2026-02-09,workshop,,service,0,true,,\n"
+        "bob,2026-01-07,purchase,tea,product,4,,,2\n"
+    )
+    today = dt.date(2026, 12, 1)
+    with read_log(io.StringIO(text), today=today) as reader:
+        streamed = timeline(reader)
+    with read_log(io.StringIO(text), today=today) as reader:
+        assert streamed == timeline(list(reader))
+    assert [line.became_client() for line in streamed] == [dt.date(2026, 2, 9), None]

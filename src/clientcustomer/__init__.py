@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         ScorePoint,
         SignalMove,
         emerging_clients,
+        replay,
         timeline,
     )
     from .engagements.model import (
@@ -298,6 +299,7 @@ _EXPORTS: dict[str, str] = {
     "SignalMove": "advice.timeline",
     "emerging_clients": "advice.timeline",
     "timeline": "advice.timeline",
+    "replay": "advice.timeline",
 }
 """Every public name and the private module that defines it, imported on first use (PEP 562).
 
@@ -423,6 +425,7 @@ __all__ = [
     "readiness",
     "recommend",
     "recommend_for",
+    "replay",
     "signals_by_party",
     "signals_frame",
     "structure",

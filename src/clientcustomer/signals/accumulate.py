@@ -727,3 +727,119 @@ def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
             interaction.collaborative,
             interaction.reference,
         )
+
+
+_KINDS = tuple(InteractionKind)
+
+
+class PartyRecords:
+    """One party's interactions kept compactly (three machine integers each), for a replay.
+
+    What `timeline` keeps of a log instead of its `Interaction` objects: every row's day, its
+    kind, flags and item-offering-amount, and its reference, shared tables holding the texts.
+    `in_date_order` gives the rows back as plain values, oldest first.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction
+        >>> from clientcustomer.signals.accumulate import record_log
+        >>> log = record_log([Interaction("ann", dt.date(2026, 3, 2), "meeting"),
+        ...                   Interaction("ann", dt.date(2026, 1, 5), "purchase")])
+        >>> [(row[0], row[1].value) for row in log["ann"].in_date_order()]
+        [(739621, 'purchase'), (739677, 'meeting')]
+    """
+
+    __slots__ = ("_codes", "_dates", "_references", "_tables", "party_id")
+
+    def __init__(self, party_id: str, tables: _Tables) -> None:
+        self.party_id = party_id
+        self._tables = tables
+        self._dates = array("l")
+        self._codes = array("q")
+        self._references = array("q")
+
+    def add(  # noqa: PLR0913, PLR0917 - an interaction's fields
+        self,
+        on: int,
+        kind: InteractionKind,
+        item: str,
+        offering: Offering,
+        amount: Decimal,
+        customized: bool | None,
+        collaborative: bool | None,
+        reference: str,
+    ) -> None:
+        """Keep one row (``on`` as a day ordinal)."""
+        tables = self._tables
+        key = tables.key_ids.get((item, offering, amount))
+        if key is None:
+            key = tables.key(item, offering, amount)
+        self._dates.append(on)
+        self._codes.append(
+            key << 8 | _KIND_RANK[kind] << 4 | _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
+        )
+        self._references.append(tables.reference(reference))
+
+    @property
+    def days(self) -> set[int]:
+        """The days (ordinals) with an interaction."""
+        return set(self._dates)
+
+    def days_of(self, kind: InteractionKind) -> set[int]:
+        """The days (ordinals) with an interaction of one kind."""
+        rank = _KIND_RANK[kind]
+        return {
+            on for on, code in zip(self._dates, self._codes, strict=True) if (code >> 4) & 15 == rank
+        }
+
+    def in_date_order(self) -> Iterator[tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]]:
+        """The rows as plain values (``on`` as a day ordinal), oldest first."""
+        dates, codes, references = self._dates, self._codes, self._references
+        keys, text = self._tables.keys, self._tables.text
+        for position in sorted(range(len(dates)), key=dates.__getitem__):
+            code = codes[position]
+            item, offering, amount = keys[code >> 8]
+            yield (
+                dates[position],
+                _KINDS[(code >> 4) & 15],
+                item,
+                offering,
+                amount,
+                _FLAG_OF[(code >> 2) & 3],
+                _FLAG_OF[code & 3],
+                text(references[position]),
+            )
+
+    def accumulator(self) -> SignalAccumulator:
+        """An empty accumulator for this party, sharing the log's tables."""
+        return SignalAccumulator(self.party_id, _tables=self._tables)
+
+
+def record_log(interactions: Iterable[Interaction]) -> dict[str, PartyRecords]:
+    """Keep a log compactly, grouped by party (in order of first appearance).
+
+    Given a `LogReader`, its rows are kept without building an `Interaction` per row.
+
+    Raises:
+        ValidationError: When an item is not an `Interaction`.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction
+        >>> from clientcustomer.signals.accumulate import record_log
+        >>> list(record_log([Interaction("bob", dt.date(2026, 3, 2), "meeting")]))
+        ['bob']
+    """
+    from clientcustomer.signals.logs import LogReader  # noqa: PLC0415 - logs imports this module
+
+    tables = _Tables()
+    found: dict[str, PartyRecords] = {}
+    rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
+    for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
+        records = found.get(party)
+        if records is None:
+            records = found[party] = PartyRecords(party, tables)
+        records.add(
+            on.toordinal(), kind, item, offering, amount, customized, collaborative, reference
+        )
+    return found
