@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -102,16 +101,14 @@ def write_log(path: Path, rows: int, parties: int, seed: int = SEED) -> None:
                     kind = rng.choice(("meeting", "check_in", "support", "support", "delivery"))
                     lines.append(f"{party},{day},{kind},,service,0,,,\n")
                 else:
-                    lines.append(
-                        f"{party},{day},agreement_signed,Retainer,service,0,,,A{party}\n"
-                    )
+                    lines.append(f"{party},{day},agreement_signed,Retainer,service,0,,,A{party}\n")
             out.writelines(lines)
             written += len(lines)
 
 
 def run(command: list[str]) -> dict[str, float]:
     """Run one command in a parent of its own: wall time and the child's peak memory."""
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - this interpreter, with the benchmark's own arguments
         [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
     )
     figures = json.loads(done.stdout)
@@ -127,14 +124,16 @@ def _cli(*args: str) -> list[str]:
 
 def _spread(values: list[float], unit: str) -> str:
     show = h.seconds if unit == "s" else h.megabytes
-    return " / ".join(show(value) for value in (min(values), statistics.median(values), max(values)))
+    return " / ".join(
+        show(value) for value in (min(values), statistics.median(values), max(values))
+    )
 
 
-def _verdict(met: bool) -> str:  # noqa: FBT001 - a table cell
+def _verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
 
-def main() -> int:  # noqa: PLR0914, PLR0915 - one report
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (5,000 parties)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per command (default 1)")
@@ -170,7 +169,7 @@ def main() -> int:  # noqa: PLR0914, PLR0915 - one report
         for size in sizes:
             walls = [item["wall"] for item in classify[size]]
             peaks = [item["peak"] for item in classify[size]]
-            size_bytes = os.path.getsize(logs[size])
+            size_bytes = logs[size].stat().st_size
             rows.append(
                 (
                     f"{size:,}",
@@ -183,9 +182,7 @@ def main() -> int:  # noqa: PLR0914, PLR0915 - one report
             )
         print(f"classify --log, {parties:,} parties (min / median / max of {args.repeat} runs)")
         print(
-            h.table(
-                ("rows", "log size", "wall time", "peak memory", "per row", "<= 150 MB"), rows
-            )
+            h.table(("rows", "log size", "wall time", "peak memory", "per row", "<= 150 MB"), rows)
         )
         low, high = (statistics.median(item["peak"] for item in classify[s]) for s in sizes[::2])
         growth = high / low

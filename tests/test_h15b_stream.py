@@ -18,13 +18,18 @@ from clientcustomer import (
     SignalAccumulator,
     ValidationError,
     accumulate,
+    classify,
     derive_signals,
     read_log,
+    replay,
     signals_by_party,
+    timeline,
 )
 from clientcustomer.testing import streamed_logs
 
-_DAYS = (st.integers(0, 12) | st.integers(0, 560)).map(lambda days: dt.date(2025, 1, 1) + dt.timedelta(days=days))
+_DAYS = (st.integers(0, 12) | st.integers(0, 560)).map(
+    lambda days: dt.date(2025, 1, 1) + dt.timedelta(days=days)
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,9 +59,7 @@ def test_checkpoints_in_date_order_are_derived_signals(drawn, days):
     for day in sorted(days):
         while pending and pending[0].on <= day:
             accumulator.add(pending.pop(0))
-        assert accumulator.signals(day) == derive_signals(
-            log, engagements, as_of=day, party_id="p"
-        )
+        assert accumulator.signals(day) == derive_signals(log, engagements, as_of=day, party_id="p")
 
 
 @settings(max_examples=100, deadline=None)
@@ -79,7 +82,9 @@ def _csv(log: list[Interaction]) -> str:
     writer = csv.writer(out)
     writer.writerow(_HEADER)
     for i in log:
-        flags = ["" if flag is None else str(flag).lower() for flag in (i.customized, i.collaborative)]
+        flags = [
+            "" if flag is None else str(flag).lower() for flag in (i.customized, i.collaborative)
+        ]
         writer.writerow(
             [i.party_id, i.on.isoformat(), i.kind.value, i.item, i.offering.value, i.amount, *flags,
              i.reference]
@@ -160,8 +165,12 @@ def test_partial_refunds_of_one_order_add_up():
         Interaction("p", day, "purchase", item="mug", amount=Decimal(10), reference="7"),
         Interaction("p", day, "purchase", item="tea", amount=Decimal(10), reference="7"),
         Interaction("p", day + dt.timedelta(days=3), "return", amount=Decimal(10), reference="7"),
-        Interaction("p", day + dt.timedelta(days=4), "return", amount=Decimal("9.5"), reference="7"),
-        Interaction("p", day + dt.timedelta(days=6), "return", amount=Decimal("0.5"), reference="7"),
+        Interaction(
+            "p", day + dt.timedelta(days=4), "return", amount=Decimal("9.5"), reference="7"
+        ),
+        Interaction(
+            "p", day + dt.timedelta(days=6), "return", amount=Decimal("0.5"), reference="7"
+        ),
     ]
     _same(log, day + dt.timedelta(days=3))  # one refund: the order still counts
     _same(log, day + dt.timedelta(days=5))  # 19.50 of 20 refunded: it still counts
@@ -192,8 +201,6 @@ def test_a_return_undoes_the_latest_earlier_line_in_derive_order():
 def test_timeline_checkpoints_are_derived_signals(drawn, every_days):
     """The timeline's accumulator, fed day by day, gives derive_signals at every checkpoint
     and behind every stage change's evidence (nothing is derived again from the start)."""
-    from clientcustomer import classify, replay, timeline
-
     log, engagements = drawn
     lines = timeline(log, engagements, every_days=every_days)
     assert lines == tuple(replay(log, engagements, every_days=every_days))
@@ -211,8 +218,6 @@ def test_timeline_checkpoints_are_derived_signals(drawn, every_days):
 
 def test_replay_reads_a_log_reader_without_interactions():
     """A LogReader given to the timeline is read row by row, as its Interactions would be."""
-    from clientcustomer import timeline
-
     text = (
         "party_id,on,kind,item,offering,amount,customized,collaborative,reference\n"
         "ann,2026-01-05,purchase,mug,product,9,,,1\n"

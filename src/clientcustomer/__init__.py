@@ -155,6 +155,7 @@ if TYPE_CHECKING:
         summarize_frame,
     )
     from .rules.tune import ThresholdChange, Tuning, tune
+    from .signals.accumulate import SignalAccumulator, accumulate
     from .signals.derive import (
         SIGNALS,
         Aspect,
@@ -166,7 +167,6 @@ if TYPE_CHECKING:
         derive_signals_for,
         signals_by_party,
     )
-    from .signals.accumulate import SignalAccumulator, accumulate
     from .signals.frames import signals_frame
     from .signals.logs import LogColumns, LogReader, RejectedRow, read_log
 

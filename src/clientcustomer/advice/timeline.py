@@ -473,7 +473,7 @@ def _agreements(party: str, log: PartyRecords) -> list[Interaction]:
     ]
 
 
-def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
+def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     party: str,
     log: PartyRecords | None,
     work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],

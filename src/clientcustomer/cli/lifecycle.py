@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 

@@ -290,7 +290,7 @@ class SignalAccumulator:
             self._engagements = []
         self._engagements.append(engagement)
 
-    def _add(  # noqa: PLR0913, PLR0917 - an interaction's fields, unpacked for speed
+    def _add(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 - one row's fields, for speed
         self,
         on: int,
         kind: InteractionKind,
@@ -416,7 +416,7 @@ class SignalAccumulator:
             )
         return self._signals(as_of, day)
 
-    def _signals(self, as_of: dt.date, day: int) -> Signals:  # noqa: C901, PLR0912, PLR0914 - one formula per signal
+    def _signals(self, as_of: dt.date, day: int) -> Signals:
         engagements = [e for e in self._engagements or () if e.start <= as_of]
         first = self._first
         if first is None and not engagements:
@@ -469,7 +469,10 @@ class SignalAccumulator:
             work += matched[2]
             customized += matched[3]
             occasions, last, purchase_count, retained = matched[4:]
-        net = [max(_ZERO, gross - refunded) for gross, refunded in zip(self._gross, self._refunded)]
+        net = [
+            max(_ZERO, gross - refunded)
+            for gross, refunded in zip(self._gross, self._refunded, strict=True)
+        ]
         spend = sum(net, _ZERO)
         services = spend - net[_PRODUCT]
         return Signals(
@@ -508,7 +511,7 @@ class SignalAccumulator:
             del running[index]
         return [offering for _, offering in running]
 
-    def _matched(  # noqa: C901, PLR0912, PLR0914, PLR0915 - the refund matching of `derive`
+    def _matched(  # noqa: C901, PLR0912, PLR0915 - the refund matching of `derive`
         self, day: int
     ) -> tuple[int, int, int, int, int, int | None, int, set[int]]:
         """Match returns and cancellations to the purchase lines, then count what is left.
@@ -546,9 +549,12 @@ class SignalAccumulator:
             alive[code] = len(lines)
         cancelled = bytearray(count)
         ordered: set[int] = set()
-        for sort_key, reference, item, offering, amount in sorted(self._refunds or (), key=_first_item):
-            code = tables.known_reference(reference)
-            if code and code in orders:
+        for sort_key, reference, item, offering, amount in sorted(
+            self._refunds or (), key=_first_item
+        ):
+            known = tables.known_reference(reference)
+            if known and known in orders:
+                code = known
                 if alive[code]:
                     if amount == 0 or amount >= outstanding[code]:
                         for position in orders[code]:
@@ -558,13 +564,13 @@ class SignalAccumulator:
                     else:
                         outstanding[code] -= amount
                 continue
-            key = tables.key_ids.get((item, offering, amount))
-            group = by_key.get(key) if key is not None else None
+            same = tables.key_ids.get((item, offering, amount))
+            group = by_key.get(same) if same is not None else None
             if not group:
                 continue
-            if key not in ordered:  # `derive`'s order of the lines with this item
-                ordered.add(key)
-                group.sort(key=lambda i: self._line_order(i))
+            if same not in ordered:  # `derive`'s order of the lines with this item
+                ordered.add(same)
+                group.sort(key=self._line_order)
             on = sort_key[0]
             for position in reversed(group):
                 if not cancelled[position] and dates[position] <= on:
@@ -593,10 +599,7 @@ class SignalAccumulator:
                 customized += custom
             on = dates[position]
             occasions.add(on)
-            if (
-                keys[codes[position] >> 4][1] is _PROFESSIONAL
-                and day - on < RETAINER_WINDOW_DAYS
-            ):
+            if keys[codes[position] >> 4][1] is _PROFESSIONAL and day - on < RETAINER_WINDOW_DAYS:
                 retained.add(month_index(dt.date.fromordinal(on)))
             if last is None or on > last:
                 last = on
@@ -674,18 +677,11 @@ def accumulate(
 
     if as_of is not None:
         as_of = v.a_date(as_of, "$.as_of")
-    if today is None:
-        today = dt.datetime.now(tz=dt.UTC).date()
-    else:
-        today = v.a_date(today, "$.today")
+    today = dt.datetime.now(tz=dt.UTC).date() if today is None else v.a_date(today, "$.today")
     limit = (today if as_of is None else as_of).toordinal()
     tables = _Tables()
     found: dict[str, SignalAccumulator] = {}
-    rows: Iterator[Row]
-    if isinstance(interactions, LogReader):
-        rows = interactions.tuples()
-    else:
-        rows = _rows(interactions)
+    rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
     for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
         day = on.toordinal()
         if day > limit:
@@ -776,7 +772,10 @@ class PartyRecords:
             key = tables.key(item, offering, amount)
         self._dates.append(on)
         self._codes.append(
-            key << 8 | _KIND_RANK[kind] << 4 | _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
+            key << 8
+            | _KIND_RANK[kind] << 4
+            | _FLAG_CODE[customized] << 2
+            | _FLAG_CODE[collaborative]
         )
         self._references.append(tables.reference(reference))
 
@@ -789,10 +788,16 @@ class PartyRecords:
         """The days (ordinals) with an interaction of one kind."""
         rank = _KIND_RANK[kind]
         return {
-            on for on, code in zip(self._dates, self._codes, strict=True) if (code >> 4) & 15 == rank
+            on
+            for on, code in zip(self._dates, self._codes, strict=True)
+            if (code >> 4) & 15 == rank
         }
 
-    def in_date_order(self) -> Iterator[tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]]:
+    def in_date_order(
+        self,
+    ) -> Iterator[
+        tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
+    ]:
         """The rows as plain values (``on`` as a day ordinal), oldest first."""
         dates, codes, references = self._dates, self._codes, self._references
         keys, text = self._tables.keys, self._tables.text

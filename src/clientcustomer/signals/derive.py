@@ -1032,9 +1032,7 @@ def signals_by_party(
     result: dict[str, Signals] = {}
     for party in sorted(parties):
         accumulator = parties[party]
-        if accumulator.latest is not None or any(
-            e.start <= as_of for e in accumulator.engagements
-        ):
+        if accumulator.latest is not None or any(e.start <= as_of for e in accumulator.engagements):
             result[party] = accumulator.signals(as_of)
     return result
 

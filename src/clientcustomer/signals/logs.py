@@ -554,7 +554,8 @@ class LogReader(Iterator[Interaction]):
             >>> text = "party_id,on,kind\nann,2026-01-05,meeting\n"
             >>> columns = LogColumns().without("item", "offering", "amount", "customized",
             ...                                "collaborative", "reference")
-            >>> [(row[0], row[2].value, row[7]) for row in read_log(io.StringIO(text), columns).tuples()]
+            >>> rows = read_log(io.StringIO(text), columns).tuples()
+            >>> [(row[0], row[2].value, row[7]) for row in rows]
             [('ann', 'meeting', True)]
         """
         return self._rows
@@ -623,7 +624,7 @@ class LogReader(Iterator[Interaction]):
             if result is None:
                 self.skipped_blank_party += 1
             elif type(result[0]) is str:
-                yield result  # type: ignore[misc]
+                yield result
             else:
                 self._reject(line, tuple(values), result)  # type: ignore[arg-type]
         self.close()
@@ -699,6 +700,7 @@ class _Plan:
         self.dates: dict[str, dt.date] = {}
         self.parties: dict[str, str] = {}
         self.party: int = self.index["party"]  # type: ignore[assignment]
+        self.date_at: int = self.index["date"]  # type: ignore[assignment]
         self.priced = self.index["amount"] is None and self.index["quantity"] is not None
         parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
             "date": ("on", _date_parser(date_format, today, self.dates)),
@@ -728,7 +730,7 @@ class _Plan:
         value) to `row`, which checks it in full and fills the caches.
         """
         index = self.index
-        at_party, at_date = self.party, index["date"]
+        at_party, at_date = self.party, self.date_at
         at_kind, at_item, at_offering = index["kind"], index["item"], index["offering"]
         at_amount, at_quantity, at_price = index["amount"], index["quantity"], index["unit_price"]
         at_customized, at_collaborative = index["customized"], index["collaborative"]
@@ -747,7 +749,7 @@ class _Plan:
         product, expert = Offering.PRODUCT, Offering.PROFESSIONAL
         collaborative_kinds = _COLLABORATIVE
 
-        def row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:  # noqa: C901, PLR0911, PLR0912
+        def row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:  # noqa: C901, PLR0911, PLR0912, PLR0915
             party = parties.get(values[at_party])
             if party is None:
                 return slow(values, line)
@@ -771,7 +773,7 @@ class _Plan:
                     found = offerings.get(text, _UNSEEN)
                     if found is _UNSEEN:
                         return slow(values, line)
-                    offering = product if found is None else found  # type: ignore[assignment]
+                    offering = product if found is None else found
             amount: Decimal | None = None
             if priced:
                 quantity = quantities.get(values[at_quantity])  # type: ignore[index]
@@ -787,11 +789,11 @@ class _Plan:
                     return slow_and_learn(values, line)
             customized = collaborative = None
             if at_customized is not None:
-                customized = flags.get(values[at_customized], _UNSEEN)  # type: ignore[assignment]
+                customized = flags.get(values[at_customized], _UNSEEN)
                 if customized is _UNSEEN:
                     return slow(values, line)
             if at_collaborative is not None:
-                collaborative = flags.get(values[at_collaborative], _UNSEEN)  # type: ignore[assignment]
+                collaborative = flags.get(values[at_collaborative], _UNSEEN)
                 if collaborative is _UNSEEN:
                     return slow(values, line)
             reference = "" if at_reference is None else values[at_reference].strip()
@@ -801,7 +803,9 @@ class _Plan:
                 if kind is not None:
                     return slow(values, line)  # the kind column says what it is: a problem
                 amount = -amount
-                if kind is None and not (reference and prefix is not None and reference.startswith(prefix)):
+                if kind is None and not (
+                    reference and prefix is not None and reference.startswith(prefix)
+                ):
                     kind = returned
             if kind is None:
                 if reference and prefix is not None and reference.startswith(prefix):
@@ -818,7 +822,7 @@ class _Plan:
                 collaborative = None
             elif collaborative is None:
                 collaborative = kind in collaborative_kinds
-            return (party, on, kind, item, offering, amount, customized, collaborative, reference)  # type: ignore[return-value]
+            return (party, on, kind, item, offering, amount, customized, collaborative, reference)
 
         def slow_and_learn(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:
             """`row`, then remember the amount, quantity and price read (when they were good)."""

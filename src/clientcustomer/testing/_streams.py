@@ -66,9 +66,10 @@ def _streamed(
 def streamed_logs(
     *, parties: Sequence[str] = ("p", "q"), max_size: int = 30
 ) -> st.SearchStrategy[tuple[list[Interaction], list[Engagement]]]:
-    """Mixed logs and engagements that stress the accumulators: pools small enough that returns
-    and cancellations match purchases by reference and by item, flags not recorded (``None``),
-    references that are whole numbers, text, or neither (``007``), in no particular order.
+    """Mixed logs and engagements that stress the accumulators, in no particular order.
+
+    Pools small enough that returns and cancellations match purchases by reference and by item,
+    flags not recorded (``None``), references that are whole numbers, text, or neither (``007``).
 
     Args:
         parties: The party ids to draw from.
