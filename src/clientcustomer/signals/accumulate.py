@@ -31,6 +31,7 @@ from clientcustomer.signals.derive import (
     RETAINER_MAX_MONTHS,
     RETAINER_WINDOW_DAYS,
     Signals,
+    derived_signals,
     month_index,
 )
 
@@ -178,6 +179,7 @@ class SignalAccumulator:
         "_line_counted",
         "_line_customized",
         "_line_work",
+        "_matched_cache",
         "_professional",
         "_references",
         "_refunded",
@@ -208,6 +210,7 @@ class SignalAccumulator:
         self._refunds: list[tuple[Any, ...]] | None = None
         self._agreements: list[tuple[Any, ...]] | None = None
         self._engagements: list[Engagement] | None = None
+        self._matched_cache: tuple[tuple[int, int], tuple[Any, ...]] | None = None
 
     def __repr__(self) -> str:
         latest = None if self._latest is None else dt.date.fromordinal(self._latest)
@@ -439,7 +442,7 @@ class SignalAccumulator:
                 )
         commitment_days = max(horizons, default=0)
         if first is None:
-            return Signals(
+            return derived_signals(
                 tenure_days=tenure_days, active_engagement=active, commitment_days=commitment_days
             )
         counted = self._counted
@@ -463,19 +466,28 @@ class SignalAccumulator:
                 if day - on < RETAINER_WINDOW_DAYS
             }
         else:
-            matched = self._matched(day)
+            size = (len(self._dates), len(self._refunds))
+            cached = self._matched_cache
+            if cached is None or cached[0] != size:
+                cached = self._matched_cache = (size, self._matched())
+            matched = cached[1]
             counted += matched[0]
             collaborative += matched[1]
             work += matched[2]
             customized += matched[3]
-            occasions, last, purchase_count, retained = matched[4:]
+            occasions, last, purchase_count, professional_days = matched[4:]
+            retained = {
+                month_index(dt.date.fromordinal(on))
+                for on in professional_days
+                if day - on < RETAINER_WINDOW_DAYS
+            }
         net = [
             max(_ZERO, gross - refunded)
             for gross, refunded in zip(self._gross, self._refunded, strict=True)
         ]
         spend = sum(net, _ZERO)
         services = spend - net[_PRODUCT]
-        return Signals(
+        return derived_signals(
             collaborative_share=collaborative / counted if counted else None,
             touchpoints_per_quarter=self._touchpoints * _DAYS_PER_QUARTER / period,
             tenure_days=tenure_days,
@@ -512,7 +524,7 @@ class SignalAccumulator:
         return [offering for _, offering in running]
 
     def _matched(  # noqa: C901, PLR0912, PLR0915 - the refund matching of `derive`
-        self, day: int
+        self,
     ) -> tuple[int, int, int, int, int, int | None, int, set[int]]:
         """Match returns and cancellations to the purchase lines, then count what is left.
 
@@ -520,7 +532,7 @@ class SignalAccumulator:
         same item, offering and amount), on the integers kept: only the lines a refund may
         match by item are put in `derive`'s order. Returns the lines' counted, collaborative,
         work and customized counts, the purchase occasions, the last purchase day, the
-        purchases and the retained months.
+        purchases and the days of professional lines left (kept until more rows come).
         """
         tables = self._tables
         keys = tables.keys
@@ -568,7 +580,7 @@ class SignalAccumulator:
             group = by_key.get(same) if same is not None else None
             if not group:
                 continue
-            if same not in ordered:  # `derive`'s order of the lines with this item
+            if same is not None and same not in ordered:  # `derive`'s order of these lines
                 ordered.add(same)
                 group.sort(key=self._line_order)
             on = sort_key[0]
@@ -599,8 +611,8 @@ class SignalAccumulator:
                 customized += custom
             on = dates[position]
             occasions.add(on)
-            if keys[codes[position] >> 4][1] is _PROFESSIONAL and day - on < RETAINER_WINDOW_DAYS:
-                retained.add(month_index(dt.date.fromordinal(on)))
+            if keys[codes[position] >> 4][1] is _PROFESSIONAL:
+                retained.add(on)
             if last is None or on > last:
                 last = on
             if not references[position]:

@@ -540,6 +540,23 @@ class Signals:
         return _signals_html(self)
 
 
+_SET = object.__setattr__
+
+
+def derived_signals(**values: Any) -> Signals:  # noqa: ANN401 - the canonical signals' values
+    """Signals built from values derived by the library itself, without checking them again.
+
+    For the accumulators' snapshots (a timeline takes thousands): every value comes from the
+    derivation's own arithmetic, in range by construction, so the checks `Signals` runs on
+    outside input are skipped. The fields not given are unknown.
+    """
+    signals = object.__new__(Signals)
+    for name in _CANONICAL:
+        _SET(signals, name, values.get(name))
+    _SET(signals, "custom", _NO_CUSTOM)
+    return signals
+
+
 def _signals_html(signals: Signals) -> str:
     """The signals grouped by aspect (then the transactional facts and custom ones)."""
     groups: list[tuple[str, list[str]]] = [
