@@ -2,7 +2,7 @@
 
 The log is the UCI "Online Retail" data set (541,909 invoice lines of a UK online retailer whose
 buyers are largely wholesalers, 2010-12-01 to 2011-12-09; CC BY 4.0). It is not part of the
-project: pass its path with ``--data`` or in the ``ONLINE_RETAIL_CSV`` environment variable (the
+project: pass its path with ``--data`` or in the ``CLIENTCUSTOMER_ONLINE_RETAIL`` environment variable (the
 default is ``../shared/data/online-retail.csv.gz`` from the repository root); the benchmark says
 so and stops when the file is absent.
 
@@ -42,10 +42,10 @@ import _harness as h
 import clientcustomer
 
 DEFAULT_DATA = Path(
-    os.environ.get("ONLINE_RETAIL_CSV")
+    os.environ.get("CLIENTCUSTOMER_ONLINE_RETAIL")
     or Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "online-retail.csv.gz"
 )
-"""The data file: ``--data PATH``, else the ``ONLINE_RETAIL_CSV`` environment variable."""
+"""The data file: ``--data PATH``, else the ``CLIENTCUSTOMER_ONLINE_RETAIL`` environment variable."""
 ALL_ROWS = 541_909
 AS_OF = dt.date(2011, 12, 9)
 """The last invoice day of the data set: the signals and the RFM summary describe that day."""
@@ -338,7 +338,7 @@ def main() -> int:
     parser.add_argument(
         "--data",
         default=str(DEFAULT_DATA),
-        help="the Online Retail CSV (.csv or .csv.gz); by default $ONLINE_RETAIL_CSV, else "
+        help="the Online Retail CSV (.csv or .csv.gz); by default $CLIENTCUSTOMER_ONLINE_RETAIL, else "
         "../shared/data/online-retail.csv.gz from the repository root",
     )
     args = parser.parse_args()
