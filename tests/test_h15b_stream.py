@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,9 @@ from clientcustomer import (
     replay,
     signals_by_party,
     timeline,
+    to_json,
 )
+from clientcustomer.cli.main import main
 from clientcustomer.testing import streamed_logs
 
 _DAYS = (st.integers(0, 12) | st.integers(0, 560)).map(
@@ -231,3 +234,41 @@ def test_replay_reads_a_log_reader_without_interactions():
     with read_log(io.StringIO(text), today=today) as reader:
         assert streamed == timeline(list(reader))
     assert [line.became_client() for line in streamed] == [dt.date(2026, 2, 9), None]
+
+
+@settings(max_examples=25, deadline=None)
+@given(streamed_logs(parties=("p", "q", "r")), st.booleans())
+def test_cli_classify_log_gives_derive_signals_verdicts(tmp_path_factory, drawn, explicit):
+    """classify --log (accumulators, no Interaction kept) writes, party by party in order of
+    first appearance, the verdict of derive_signals on that party's rows and engagements."""
+    log, engagements = drawn
+    folder = tmp_path_factory.mktemp("log")
+    path = folder / "log.csv"
+    path.write_text(_csv(log), encoding="utf-8")
+    argv = ["classify", "--log", str(path), "--format", "jsonl", "--output", str(folder / "o")]
+    if engagements:
+        lines = (to_json(e).replace("\n", " ") for e in engagements)
+        (folder / "e.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        argv += ["--engagements", str(folder / "e.jsonl")]
+    as_of = dt.date(2025, 6, 1) if explicit else None
+    if as_of is not None:
+        argv += ["--as-of", as_of.isoformat()]
+    assert main(argv) == 0
+    written = [json.loads(line) for line in (folder / "o").read_text().splitlines()]
+    with read_log(path, today=dt.date(2026, 12, 4)) as reader:
+        rows = list(reader)
+    if as_of is None:
+        latest = [i.on for i in rows] or [e.start for e in engagements]
+        as_of = max(latest) + dt.timedelta(days=1) if latest else None
+    order = list(dict.fromkeys([i.party_id for i in rows] + [e.client_id for e in engagements]))
+    expected = []
+    for party in order:
+        mine = [e for e in engagements if e.client_id == party]
+        if as_of is None or not (
+            any(i.on <= as_of for i in rows if i.party_id == party)
+            or any(e.start <= as_of for e in mine)
+        ):
+            continue
+        verdict = classify(derive_signals(rows, mine, as_of=as_of, party_id=party))
+        expected.append((party, verdict.role.value, verdict.score, verdict.decided_by))
+    assert [(w["id"], w["role"], w["score"], w["decided_by"]) for w in written] == expected
