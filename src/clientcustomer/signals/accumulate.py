@@ -666,8 +666,9 @@ def accumulate(
         today: The present; the current date in UTC when ``None``.
 
     Returns:
-        Party id to accumulator, in order of first appearance (parties with engagements only
-        come last).
+        Party id to accumulator, in order of first appearance in the log, whatever the date
+        (a party whose rows all come after ``as_of`` has an empty one: its `latest` is
+        ``None``); parties with engagements only come last.
 
     Raises:
         ValidationError: When an item is not an `Interaction` or `Engagement`, or a date is not
@@ -695,12 +696,12 @@ def accumulate(
     found: dict[str, SignalAccumulator] = {}
     rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
     for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
-        day = on.toordinal()
-        if day > limit:
-            continue
         accumulator = found.get(party)
         if accumulator is None:
             accumulator = found[party] = SignalAccumulator(party, _tables=tables)
+        day = on.toordinal()
+        if day > limit:
+            continue
         accumulator._add(day, kind, item, offering, amount, customized, collaborative, reference)  # noqa: SLF001
     for index, engagement in enumerate(_iterate(engagements, "engagements")):
         if not isinstance(engagement, Engagement):
