@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         ScorePoint,
         SignalMove,
         emerging_clients,
+        replay,
         timeline,
     )
     from .engagements.model import (
@@ -154,6 +155,7 @@ if TYPE_CHECKING:
         summarize_frame,
     )
     from .rules.tune import ThresholdChange, Tuning, tune
+    from .signals.accumulate import SignalAccumulator, accumulate
     from .signals.derive import (
         SIGNALS,
         Aspect,
@@ -231,6 +233,8 @@ _EXPORTS: dict[str, str] = {
     "Party": "parties.entities",
     "PartyKind": "parties.entities",
     "signals_frame": "signals.frames",
+    "SignalAccumulator": "signals.accumulate",
+    "accumulate": "signals.accumulate",
     "ClassificationSummary": "lifecycle.machine",
     "DEFAULT_GRACE_DAYS": "lifecycle.machine",
     "DEFAULT_MIN_MARGIN": "lifecycle.machine",
@@ -295,6 +299,7 @@ _EXPORTS: dict[str, str] = {
     "SignalMove": "advice.timeline",
     "emerging_clients": "advice.timeline",
     "timeline": "advice.timeline",
+    "replay": "advice.timeline",
 }
 """Every public name and the private module that defines it, imported on first use (PEP 562).
 
@@ -378,6 +383,7 @@ __all__ = [
     "RulesetProblem",
     "ScoreCount",
     "ScorePoint",
+    "SignalAccumulator",
     "SignalMove",
     "SignalSpec",
     "SignalValue",
@@ -394,6 +400,7 @@ __all__ = [
     "Tuning",
     "ValidationError",
     "VerdictChange",
+    "accumulate",
     "classify",
     "classify_frame",
     "classify_many",
@@ -418,6 +425,7 @@ __all__ = [
     "readiness",
     "recommend",
     "recommend_for",
+    "replay",
     "signals_by_party",
     "signals_frame",
     "structure",

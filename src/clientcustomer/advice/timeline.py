@@ -35,7 +35,8 @@ from clientcustomer.parties.entities import Interaction, InteractionKind
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules.evaluate import NearMiss, near_misses
 from clientcustomer.rules.ruleset import Role, Ruleset, default_ruleset
-from clientcustomer.signals.derive import SIGNALS, Aspect, Signals, derive_signals
+from clientcustomer.signals.accumulate import PartyRecords, SignalAccumulator, record_log
+from clientcustomer.signals.derive import SIGNALS, Aspect, Signals
 
 __all__ = [
     "EmergingClient",
@@ -43,6 +44,7 @@ __all__ = [
     "ScorePoint",
     "SignalMove",
     "emerging_clients",
+    "replay",
     "timeline",
 ]
 
@@ -356,49 +358,124 @@ def timeline(  # noqa: PLR0913 - the replay's settings, all keyword-only
         >>> promotion.classification.describe()
         'classified client (score 6, margin 1) by default@1'
     """
+    return tuple(
+        replay(
+            interactions,
+            engagements,
+            classify=classify,
+            every_days=every_days,
+            end=end,
+            lifecycle=lifecycle,
+        )
+    )
+
+
+def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    classify: Classify | None = None,
+    every_days: int = 30,
+    end: dt.date | None = None,
+    lifecycle: Lifecycle | None = None,
+) -> Iterator[PartyTimeline]:
+    """`timeline`, one party at a time: the same timelines, each replayed as it is asked for.
+
+    The log is read (and checked) at once and kept compactly, without its `Interaction`
+    objects (a `LogReader` is read without building them); each party's signals come from one
+    accumulator fed day by day (`clientcustomer.SignalAccumulator`), never derived again from
+    the start. Only the timeline being yielded is held, so a command that writes each one out
+    needs memory for the log, not for every party's score series.
+
+    Args:
+        interactions: The log, any number of parties, in any order; or a `LogReader`.
+        engagements: Engagements known apart from the log.
+        classify: The classifier (see `timeline`).
+        every_days: Days between checkpoints of the score series.
+        end: The last day to replay; the log's last day by default.
+        lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+
+    Returns:
+        An iterator of `PartyTimeline`, by party id.
+
+    Raises:
+        ValidationError: When an argument is not valid (at once, before the first timeline).
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, replay
+        >>> log = [Interaction("bob", dt.date(2026, 2, 1), "purchase"),
+        ...        Interaction("ann", dt.date(2026, 1, 1), "purchase")]
+        >>> [line.party_id for line in replay(log)]
+        ['ann', 'bob']
+    """
     _check_settings(every_days, end)
     if classify is None:
         classify = default_classify
     elif not callable(classify):
         raise ValidationError.single("$.classify", "a function from Signals to a verdict", classify)
     engine = lifecycle or LIFECYCLE
-    log = list(interactions)
-    for index, item in enumerate(log):
-        if not isinstance(item, Interaction):
-            raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", item)
+    records = record_log(interactions)
     given = tuple(engagements)
     for index, known in enumerate(given):
         if not isinstance(known, Engagement):
             raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", known)
-    by_party: dict[str, list[Interaction]] = defaultdict(list)
-    for item in log:
-        by_party[item.party_id].append(item)
-    work: dict[str, list[Engagement]] = defaultdict(list)
     own: dict[str, list[Engagement]] = defaultdict(list)
-    starts = {(e.client_id, e.start) for e in given}
-    implied = (e for e in engagements_from_log(log) if (e.client_id, e.start) not in starts)
     for engagement in given:
         own[engagement.client_id].append(engagement)
-    for engagement in (*given, *implied):
-        work[engagement.client_id].append(engagement)
-    last_day = end or max([item.on for item in log] + [e.start for e in given], default=dt.date.min)
-    return tuple(
-        _replay(
-            party,
-            by_party[party],
-            (tuple(work[party]), tuple(own[party])),
-            classify,
-            every_days,
-            last_day,
-            engine,
-        )
-        for party in sorted(set(by_party) | set(work))
+    latest = max((max(party.days) for party in records.values()), default=None)
+    last_day = end or max(
+        ([] if latest is None else [dt.date.fromordinal(latest)]) + [e.start for e in given],
+        default=dt.date.min,
     )
+    return _replays(records, own, classify, every_days, last_day, engine)
 
 
-def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
+def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
+    records: dict[str, PartyRecords],
+    own: dict[str, list[Engagement]],
+    classify: Classify,
+    every_days: int,
+    last_day: dt.date,
+    engine: Lifecycle,
+) -> Iterator[PartyTimeline]:
+    for party in sorted(records.keys() | own.keys()):
+        log = records.get(party)
+        given = tuple(own.get(party, ()))
+        starts = {e.start for e in given}
+        agreements = [] if log is None else _agreements(party, log)
+        implied = (e for e in engagements_from_log(agreements) if e.start not in starts)
+        work = (*given, *implied)
+        yield _replay(party, log, (work, given), classify, every_days, last_day, engine)
+
+
+_AGREEMENT_KINDS = frozenset({InteractionKind.AGREEMENT_SIGNED, InteractionKind.AGREEMENT_ENDED})
+
+
+def _agreements(party: str, log: PartyRecords) -> list[Interaction]:
+    """The party's signed and ended agreements, as interactions (they are few)."""
+    return [
+        Interaction(
+            party,
+            dt.date.fromordinal(on),
+            kind,
+            item=item,
+            offering=offering,
+            amount=amount,
+            customized=customized,
+            collaborative=collaborative,
+            reference=reference,
+        )
+        for on, kind, item, offering, amount, customized, collaborative, reference in (
+            log.in_date_order()
+        )
+        if kind in _AGREEMENT_KINDS
+    ]
+
+
+def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     party: str,
-    log: list[Interaction],
+    log: PartyRecords | None,
     work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],
     classify: Classify,
     every_days: int,
@@ -409,10 +486,14 @@ def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
 
     ``work`` holds every engagement (given or implied by the log's signed agreements) and the
     given ones alone; the signals are derived from the log and the given engagements only,
-    exactly as `clientcustomer.classify` reads them.
+    exactly as `clientcustomer.classify` reads them: one accumulator, fed day by day.
     """
     engagements, given = work
-    purchases = {i.on for i in log if i.kind is InteractionKind.PURCHASE}
+    day_of = dt.date.fromordinal
+    logged = set() if log is None else {day_of(on) for on in log.days}
+    purchases = (
+        set() if log is None else {day_of(on) for on in log.days_of(InteractionKind.PURCHASE)}
+    )
     starts = {e.start for e in engagements}
     one = dt.timedelta(days=1)
     grace = dt.timedelta(days=engine.grace_days + 1)
@@ -422,17 +503,27 @@ def _replay(  # noqa: PLR0913, PLR0917 - one party's replay
         if e.end is not None and (dt.date.max - e.end).days > engine.grace_days  # in the calendar
     }
     ends = {e.end + one for e in engagements if e.end is not None and e.end < dt.date.max}
-    known = [i.on for i in log] + [e.start for e in engagements]  # never empty: see timeline
+    known = [*logged, *(e.start for e in engagements)]  # never empty: see timeline
     regular = set(_checkpoints(min(known), last_day, every_days))
-    moments = purchases | starts | lapses | ends | regular | {i.on for i in log}
+    moments = purchases | starts | lapses | ends | regular | logged
     days = sorted(day for day in moments if day <= last_day)
     state = LifecycleState()
     scores: list[ScorePoint] = []
     cache: dict[dt.date, ScorePoint] = {}
+    accumulator = SignalAccumulator(party) if log is None else log.accumulator()
+    for engagement in given:
+        accumulator.add_engagement(engagement)
+    rows = iter(()) if log is None else log.in_date_order()
+    pending = next(rows, None)
 
     def point(day: dt.date) -> ScorePoint:
+        nonlocal pending
         if day not in cache:
-            signals = derive_signals(log, given, as_of=day, party_id=party)
+            ordinal = day.toordinal()
+            while pending is not None and pending[0] <= ordinal:
+                accumulator._add(*pending)  # noqa: SLF001 - the rows are checked already
+                pending = next(rows, None)
+            signals = accumulator.signals(day)
             verdict = ClassificationSummary.of(classify(signals))
             cache[day] = ScorePoint(day, verdict, signals)
         return cache[day]

@@ -44,16 +44,16 @@ from .inputs import (
     Rejected,
     SignalRow,
     SignalRows,
+    accumulate_party_logs,
+    accumulated_as_of,
     add_log_options,
     add_passthrough,
-    day_after_latest,
     input_format,
     load_rules,
     open_input,
     parse_date,
     passthrough,
     read_log_or_demo,
-    read_party_logs,
     signal_rows,
 )
 from .output import EXIT_OK, Progress, one_line, open_output
@@ -289,22 +289,34 @@ def _log_rows(
     if args.demo:  # the bundled demo data: no header, nothing rejected, its own as-of date
         logs, demo_as_of = read_log_or_demo(args)
         header, rejected, as_of = (), [], _log_as_of(args, demo_as_of)
-    else:
-        logs, reader = read_party_logs(args.log, args, on_error="skip" if skip else "raise")
-        header = reader.header
-        rejected = [
-            Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
-        ]
-        as_of = _log_as_of(args, None if args.as_of is not None else day_after_latest(logs))
-    rows = (
-        SignalRow(
-            0,
-            log.party_id,
-            derive_signals(log.interactions, log.engagements, as_of=as_of, party_id=log.party_id),
+        rows = (
+            SignalRow(
+                0,
+                log.party_id,
+                derive_signals(
+                    log.interactions, log.engagements, as_of=as_of, party_id=log.party_id
+                ),
+            )
+            for log in logs
+            if any(item.on <= as_of for item in log.interactions)
+            or any(item.start <= as_of for item in log.engagements)
         )
-        for log in logs
-        if any(item.on <= as_of for item in log.interactions)
-        or any(item.start <= as_of for item in log.engagements)
+        return header, rejected, rows
+    # A log: each row folded into its party's accumulator as it is read (memory grows with the
+    # parties, not the rows); the signals are derived party by party as the verdicts are written.
+    given = None if args.as_of is None else parse_date(args.as_of, option="--as-of")
+    parties, reader = accumulate_party_logs(
+        args.log, args, as_of=given, on_error="skip" if skip else "raise"
+    )
+    header = reader.header
+    rejected = [
+        Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
+    ]
+    as_of = _log_as_of(args, None if given is not None else accumulated_as_of(parties))
+    rows = (
+        SignalRow(0, party, accumulator.signals(as_of))
+        for party, accumulator in parties.items()
+        if accumulator.latest is not None or any(e.start <= as_of for e in accumulator.engagements)
     )
     return header, rejected, rows
 

@@ -30,7 +30,9 @@ from clientcustomer import (
     LogColumns,
     LogReader,
     Ruleset,
+    SignalAccumulator,
     Signals,
+    accumulate,
     default_as_of,
     default_ruleset,
     from_json,
@@ -51,6 +53,8 @@ from .output import one_line
 
 __all__ = [
     "PartyLog",
+    "accumulate_party_logs",
+    "accumulated_as_of",
     "add_log_options",
     "add_log_or_demo",
     "day_after_latest",
@@ -393,6 +397,64 @@ def read_party_logs(
             name = _STDIN if path == "-" else path
             raise CliError(f"{name}: {one_line(str(error))}") from None
     return logs, reader
+
+
+def accumulate_party_logs(
+    path: str,
+    args: argparse.Namespace,
+    *,
+    as_of: dt.date | None,
+    on_error: OnError = "raise",
+) -> tuple[dict[str, SignalAccumulator], LogReader]:
+    """Read ``--engagements`` and fold the log at ``path`` into one accumulator per party.
+
+    `clientcustomer.accumulate` on the reader: no `Interaction` is kept, so memory grows with
+    the parties, not the rows. Rows after ``as_of`` are left out. The reader comes back closed,
+    its ``header`` and ``rejects`` still there to read.
+
+    Raises:
+        ValidationError: When the engagements or the log cannot be read.
+        CliError: For a bad row of the log.
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer.cli.inputs import accumulate_party_logs, add_log_options
+        >>> parser = argparse.ArgumentParser()
+        >>> add_log_options(parser)
+        >>> accumulate_party_logs("no-such-log.csv", parser.parse_args([]), as_of=None)
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.ValidationError: LOG: expected a readable CSV file, got 'no-such-log.csv' (not found)
+    """  # noqa: E501 - a doctest line cannot be wrapped
+    engagements = read_engagements(args.engagements)
+    with open_log(path, args, on_error=on_error) as reader:
+        try:
+            parties = accumulate(reader, engagements, as_of=as_of)
+        except ValidationError as error:
+            name = _STDIN if path == "-" else path
+            raise CliError(f"{name}: {one_line(str(error))}") from None
+    return parties, reader
+
+
+def accumulated_as_of(parties: Mapping[str, SignalAccumulator]) -> dt.date | None:
+    """The default as-of date of accumulated logs: `clientcustomer.default_as_of`'s rule.
+
+    The day after the latest interaction (the log reader has left out the rows after today),
+    or else after the latest engagement start not after today.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, accumulate
+        >>> from clientcustomer.cli.inputs import accumulated_as_of
+        >>> accumulated_as_of(accumulate([Interaction("ann", dt.date(2026, 3, 1), "purchase")]))
+        datetime.date(2026, 3, 2)
+        >>> accumulated_as_of({}) is None
+        True
+    """
+    latest = max((day for party in parties.values() if (day := party.latest)), default=None)
+    if latest is not None:
+        return latest + dt.timedelta(days=1)
+    return default_as_of((), [e for party in parties.values() for e in party.engagements])
 
 
 def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:

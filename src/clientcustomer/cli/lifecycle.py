@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from clientcustomer import (
@@ -30,20 +31,21 @@ from clientcustomer import (
     StageChange,
     emerging_clients,
     lifecycle_diagram,
-    timeline,
+    replay,
     unstructure,
 )
-from clientcustomer.exceptions import CliError
+from clientcustomer.exceptions import CliError, ValidationError
 
 from .inputs import (
     add_log_options,
     add_log_or_demo,
     only_parties,
+    open_log,
     parse_date,
     read_engagements,
     read_log_or_demo,
 )
-from .output import EXIT_FAILED, EXIT_OK, open_output
+from .output import EXIT_FAILED, EXIT_OK, one_line, open_output
 
 __all__ = ["change_lines", "emerging_lines", "register"]
 
@@ -208,20 +210,47 @@ def _timeline(args: argparse.Namespace) -> int:
     every_days = _integer(args.every_days, option="--every-days", least=1)
     window = _integer(args.window, option="--window", least=1)
     end = None if args.end is None else parse_date(args.end, option="--end")
-    logs, default = read_log_or_demo(args)
-    logs = only_parties(args.party, logs)
-    if end is None and args.demo:
-        end = default
-    log = [interaction for item in logs for interaction in item.interactions]
-    engagements = tuple(work for item in logs for work in item.engagements)
-    lines = timeline(log, engagements, every_days=every_days, end=end)
-    watch = emerging_clients(lines, window=window)
+    if args.demo or args.party or args.log is None:
+        logs, default = read_log_or_demo(args)
+        logs = only_parties(args.party, logs)
+        if end is None and args.demo:
+            end = default
+        log = [interaction for item in logs for interaction in item.interactions]
+        engagements = tuple(work for item in logs for work in item.engagements)
+        lines = replay(log, engagements, every_days=every_days, end=end)
+    else:  # the whole log: read row by row, kept compactly, each party replayed and written
+        lines = _replay_log(args.log, args, every_days=every_days, end=end)
+    emerging: list[PartyTimeline] = []
+
+    def watched() -> Iterator[PartyTimeline]:
+        """Each timeline as it is replayed; only those of emerging clients are kept."""
+        for line in lines:
+            if emerging_clients((line,), window=window):
+                emerging.append(line)
+            yield line
+
+    def watch() -> tuple[EmergingClient, ...]:
+        return emerging_clients(emerging, window=window)
+
     with open_output(args.output) as out:
         if args.format == "jsonl":
-            _write_jsonl(out, lines, watch)
+            _write_jsonl(out, watched(), watch)
         else:
-            _write_table(out, lines, watch)
+            _write_table(out, watched(), watch)
     return EXIT_OK
+
+
+def _replay_log(
+    path: str, args: argparse.Namespace, *, every_days: int, end: dt.date | None
+) -> Iterator[PartyTimeline]:
+    """`clientcustomer.replay` on the log read from ``path``, a bad row failing on one line."""
+    engagements = read_engagements(args.engagements)
+    with open_log(path, args) as reader:
+        try:
+            return replay(reader, engagements, every_days=every_days, end=end)
+        except ValidationError as error:
+            name = "<stdin>" if path == "-" else path
+            raise CliError(f"{name}: {one_line(str(error))}") from None
 
 
 def change_lines(change: StageChange) -> Iterator[str]:
@@ -304,7 +333,7 @@ def emerging_lines(watch: EmergingClient) -> Iterator[str]:
 
 
 def _write_table(
-    out: IO[str], lines: Iterable[PartyTimeline], watch: tuple[EmergingClient, ...]
+    out: IO[str], lines: Iterable[PartyTimeline], watching: Callable[[], tuple[EmergingClient, ...]]
 ) -> None:
     for line in lines:
         since = line.state.since
@@ -312,6 +341,7 @@ def _write_table(
         out.write(f"{line.party_id}: {stage}" + (f" since {since}" if since else "") + "\n")
         for change in line.changes:
             out.writelines(f"{_INDENT}{text}\n" for text in change_lines(change))
+    watch = watching()
     out.write(
         f"\nemerging clients ({len(watch)}): customers whose relational evidence (collaboration, "
         "customization) is rising toward client\n"
@@ -321,7 +351,7 @@ def _write_table(
 
 
 def _write_jsonl(
-    out: IO[str], lines: Iterable[PartyTimeline], watch: tuple[EmergingClient, ...]
+    out: IO[str], lines: Iterable[PartyTimeline], watching: Callable[[], tuple[EmergingClient, ...]]
 ) -> None:
     for line in lines:
         became = line.became_client()
@@ -333,7 +363,7 @@ def _write_jsonl(
             "changes": unstructure(line.changes),
         }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    for entry in watch:
+    for entry in watching():
         record = {
             "record": "emerging_client",
             "party_id": entry.party_id,

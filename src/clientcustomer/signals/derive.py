@@ -540,6 +540,23 @@ class Signals:
         return _signals_html(self)
 
 
+_SET = object.__setattr__
+
+
+def derived_signals(**values: Any) -> Signals:  # noqa: ANN401 - the canonical signals' values
+    """Signals built from values derived by the library itself, without checking them again.
+
+    For the accumulators' snapshots (a timeline takes thousands): every value comes from the
+    derivation's own arithmetic, in range by construction, so the checks `Signals` runs on
+    outside input are skipped. The fields not given are unknown.
+    """
+    signals = object.__new__(Signals)
+    for name in _CANONICAL:
+        _SET(signals, name, values.get(name))
+    _SET(signals, "custom", _NO_CUSTOM)
+    return signals
+
+
 def _signals_html(signals: Signals) -> str:
     """The signals grouped by aspect (then the transactional facts and custom ones)."""
     groups: list[tuple[str, list[str]]] = [
@@ -848,6 +865,10 @@ def derive_signals(
     matching reference cancels the latest earlier purchase with the same item, offering and
     amount. A purchase cancelled in full is not a purchase.
 
+    Each call reads the whole of ``interactions``: for many parties of one log, group it once
+    with `signals_by_party` or `accumulate` (one pass, one accumulator per party) instead of
+    calling this with ``party_id=`` for each party, which reads the whole log every time.
+
     Args:
         interactions: One party's interactions, in any order.
         engagements: That party's engagements (as the client), if any.
@@ -1001,30 +1022,35 @@ def signals_by_party(
         >>> signals_by_party(log, as_of=None)["bob"].recency_days  # as of 2026-03-02
         1
     """
+    from clientcustomer.signals.accumulate import accumulate  # noqa: PLC0415 - built on this module
+
     if as_of is not None:
         as_of = _check_as_of(as_of)
     today = _today() if as_of is None else as_of
-    groups, latest = _group(interactions, as_of, today)
-    by_client: dict[str, list[Engagement]] = {}
-    for index, engagement in enumerate(_iterate(engagements, "engagements")):
-        if not isinstance(engagement, Engagement):
-            raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
-        by_client.setdefault(engagement.client_id, []).append(engagement)
+    parties = accumulate(interactions, engagements, as_of=as_of, today=today)
     if as_of is None:
+        latest = max(
+            (day for party in parties.values() if (day := party.latest) is not None),
+            default=None,
+        )
         if latest is None:
             latest = max(
-                (e.start for items in by_client.values() for e in items if e.start <= today),
+                (
+                    e.start
+                    for party in parties.values()
+                    for e in party.engagements
+                    if e.start <= today
+                ),
                 default=None,
             )
         if latest is None:
             return {}
         as_of = _day_after(latest)
     result: dict[str, Signals] = {}
-    for party in sorted(groups.keys() | by_client.keys()):
-        past = groups.get(party, [])
-        started = [e for e in by_client.get(party, ()) if e.start <= as_of]
-        if past or started:
-            result[party] = _derive(past, started, as_of)
+    for party in sorted(parties):
+        accumulator = parties[party]
+        if accumulator.latest is not None or any(e.start <= as_of for e in accumulator.engagements):
+            result[party] = accumulator.signals(as_of)
     return result
 
 

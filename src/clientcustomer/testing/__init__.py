@@ -58,6 +58,7 @@ from ._rules import (
     rulesets,
     status_changes,
 )
+from ._streams import streamed_logs
 from ._timelines import emerging_clients, party_timelines, score_points, signal_moves
 
 __all__ = [
@@ -96,6 +97,7 @@ __all__ = [
     "signals",
     "stage_changes",
     "status_changes",
+    "streamed_logs",
     "subscription_logs",
     "transition_checks",
     "verdict_changes",

@@ -1,0 +1,863 @@
+"""Signals that stream: one accumulator per party, folding interactions in as they are read.
+
+`SignalAccumulator` takes one party's interactions one at a time, in any order, and gives its
+`Signals` as of a date: exactly what `derive_signals` gives on the same interactions (returns
+and cancellations matched to purchases included). Contacts (meetings, support calls, deliveries)
+are folded into counters at once; a purchase line is kept as three machine integers (its day,
+its item-offering-amount and its order reference: an invoice number that is a whole number is
+stored as that number), since a return read later may still undo it; returns, cancellations and
+agreements are kept as they are (they are few). No `Interaction` is kept.
+
+`accumulate` groups a whole log by party into accumulators, in one pass; reading a `LogReader`,
+it folds the rows straight in without building an `Interaction` per row. `signals_by_party`, the
+command line's ``classify --log`` and `timeline` are built on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from clientcustomer._core import validation as v
+from clientcustomer.engagements.model import Engagement
+from clientcustomer.exceptions import ValidationError
+from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
+from clientcustomer.signals.derive import (
+    MIN_PERIOD_DAYS,
+    OPEN_ENDED_HORIZON_DAYS,
+    RETAINER_MAX_MONTHS,
+    RETAINER_WINDOW_DAYS,
+    Signals,
+    derived_signals,
+    month_index,
+)
+
+__all__ = ["SignalAccumulator", "accumulate"]
+
+_K = InteractionKind
+_OFFERINGS = tuple(Offering)
+_OFFERING_INDEX = {offering: index for index, offering in enumerate(_OFFERINGS)}
+_PRODUCT = _OFFERING_INDEX[Offering.PRODUCT]
+_PROFESSIONAL = Offering.PROFESSIONAL
+_PRODUCT_OFFERING = Offering.PRODUCT
+_PURCHASE = InteractionKind.PURCHASE
+_TOUCHPOINT_KINDS = frozenset(
+    {
+        _K.SUPPORT,
+        _K.MEETING,
+        _K.CHECK_IN,
+        _K.WORKSHOP,
+        _K.PLANNING,
+        _K.TRAINING,
+        _K.CONSULTATION,
+        _K.AGREEMENT_SIGNED,
+        _K.AGREEMENT_ENDED,
+    }
+)
+_WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
+_KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
+_FLAG_CODE = {None: 0, False: 1, True: 2}
+_FLAG_OF = (None, False, True)
+_FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
+_DAYS_PER_YEAR = 365
+_DAYS_PER_QUARTER = 91.25
+_MAX_NUMBER = 10**17  # references below this that are whole numbers are stored as numbers
+_ZERO = Decimal(0)
+
+Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
+"""One interaction as plain values: party, on, kind, item, offering, amount, customized,
+collaborative, reference (the fields of `Interaction`, defaults applied)."""
+
+
+class _Tables:
+    """What the accumulators of one log share: the (item, offering, amount) keys and references.
+
+    A reference that is a whole number written plainly (``536365``) is stored as that number plus
+    one; any other non-empty reference as minus its index in a table; the empty one as 0.
+    """
+
+    __slots__ = ("key_ids", "keys", "last_code", "last_text", "text_ids", "texts")
+
+    def __init__(self) -> None:
+        self.last_text: str | None = None  # the reference read last (an order's lines follow)
+        self.last_code = 0
+        self.keys: list[tuple[str, Offering, Decimal]] = []
+        self.key_ids: dict[tuple[str, Offering, Decimal], int] = {}
+        self.texts: list[str] = []
+        self.text_ids: dict[str, int] = {}
+
+    def key(self, item: str, offering: Offering, amount: Decimal) -> int:
+        found = (item, offering, amount)
+        key = self.key_ids.get(found)
+        if key is None:
+            key = self.key_ids[found] = len(self.keys)
+            self.keys.append(found)
+        return key
+
+    def reference(self, text: str) -> int:
+        if not text:
+            return 0
+        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            number = int(text)
+            if number < _MAX_NUMBER:
+                return number + 1
+        index = self.text_ids.get(text)
+        if index is None:
+            index = self.text_ids[text] = len(self.texts)
+            self.texts.append(text)
+        return -1 - index
+
+    def known_reference(self, text: str) -> int | None:
+        """The code of a reference without storing it: ``None`` for a text never stored."""
+        if not text:
+            return 0
+        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+            number = int(text)
+            if number < _MAX_NUMBER:
+                return number + 1
+        index = self.text_ids.get(text)
+        return None if index is None else -1 - index
+
+    def text(self, code: int) -> str:
+        if code > 0:
+            return str(code - 1)
+        if code == 0:
+            return ""
+        return self.texts[-1 - code]
+
+
+def _ordinal(day: dt.date) -> int:
+    return day.toordinal()
+
+
+class SignalAccumulator:
+    """One party's signals, folded in one interaction at a time.
+
+    Add the party's interactions (`add`) and engagements (`add_engagement`) in any order, then
+    ask for `signals` as of a date on or after every interaction added: the result is exactly
+    `derive_signals` on the same records. Ask again after adding more (a timeline asks at each
+    checkpoint, adding the days in between): nothing is derived again from the start but the
+    matching of returns to purchases, and only for a party that has returns or cancellations.
+
+    Memory grows with the purchase lines (about 20 bytes each, plus the text of references that
+    are not whole numbers), returns and agreements; contacts cost nothing once counted.
+
+    Attributes:
+        party_id: The party.
+
+    Example:
+        >>> import datetime as dt
+        >>> from decimal import Decimal
+        >>> from clientcustomer import Interaction, SignalAccumulator
+        >>> ann = SignalAccumulator("ann")
+        >>> ann.add(Interaction("ann", dt.date(2026, 1, 10), "purchase", item="shirt",
+        ...                     amount=Decimal("40"), reference="A1"))
+        >>> ann.signals(dt.date(2026, 2, 1)).purchases
+        1
+        >>> ann.add(Interaction("ann", dt.date(2026, 3, 5), "return", amount=Decimal("40"),
+        ...                     reference="A1"))
+        >>> s = ann.signals(dt.date(2026, 4, 1))
+        >>> s.purchases, s.spend, s.recency_days
+        (0, 0.0, None)
+    """
+
+    __slots__ = (
+        "_agreements",
+        "_collaborative",
+        "_counted",
+        "_customized",
+        "_dates",
+        "_engagements",
+        "_first",
+        "_gross",
+        "_keys",
+        "_latest",
+        "_line_collaborative",
+        "_line_counted",
+        "_line_customized",
+        "_line_work",
+        "_matched_cache",
+        "_professional",
+        "_references",
+        "_refunded",
+        "_refunds",
+        "_tables",
+        "_touchpoints",
+        "_work",
+        "party_id",
+    )
+
+    def __init__(self, party_id: str, *, _tables: _Tables | None = None) -> None:
+        if not isinstance(party_id, str) or not party_id:
+            raise ValidationError.single("$.party_id", "a non-empty string", party_id)
+        self.party_id = party_id
+        self._tables = _Tables() if _tables is None else _tables
+        self._first: int | None = None
+        self._latest: int | None = None
+        self._counted = self._collaborative = self._touchpoints = self._work = 0
+        self._customized = 0
+        self._line_counted = self._line_collaborative = self._line_work = 0
+        self._line_customized = 0
+        self._gross = [_ZERO, _ZERO, _ZERO]
+        self._refunded = [_ZERO, _ZERO, _ZERO]
+        self._dates = array("l")
+        self._keys = array("q")
+        self._references = array("q")
+        self._professional: dict[int, int] | None = None
+        self._refunds: list[tuple[Any, ...]] | None = None
+        self._agreements: list[tuple[Any, ...]] | None = None
+        self._engagements: list[Engagement] | None = None
+        self._matched_cache: tuple[tuple[int, int], tuple[Any, ...]] | None = None
+
+    def __repr__(self) -> str:
+        latest = None if self._latest is None else dt.date.fromordinal(self._latest)
+        return f"<SignalAccumulator {self.party_id!r}, latest {latest}>"
+
+    @property
+    def latest(self) -> dt.date | None:
+        """The date of the latest interaction added, or ``None`` before any.
+
+        Example:
+            >>> from clientcustomer import SignalAccumulator
+            >>> SignalAccumulator("ann").latest is None
+            True
+        """
+        return None if self._latest is None else dt.date.fromordinal(self._latest)
+
+    @property
+    def engagements(self) -> tuple[Engagement, ...]:
+        """The party's engagements added, in the order added.
+
+        Example:
+            >>> from clientcustomer import SignalAccumulator
+            >>> SignalAccumulator("ann").engagements
+            ()
+        """
+        return tuple(self._engagements or ())
+
+    def add(self, interaction: Interaction) -> None:
+        """Fold in one of the party's interactions.
+
+        Raises:
+            ValidationError: When it is not an `Interaction` of this party.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Interaction, SignalAccumulator
+            >>> acme = SignalAccumulator("acme")
+            >>> acme.add(Interaction("acme", dt.date(2026, 1, 5), "meeting"))
+            >>> acme.signals(dt.date(2026, 1, 6)).collaborative_share
+            1.0
+        """
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.single("$.interaction", "an Interaction", interaction)
+        if interaction.party_id != self.party_id:
+            raise ValidationError.single(
+                "$.interaction.party_id", f"the party {self.party_id!r}", interaction.party_id
+            )
+        self._add(
+            interaction.on.toordinal(),
+            interaction.kind,
+            interaction.item,
+            interaction.offering,
+            interaction.amount,
+            interaction.customized,
+            interaction.collaborative,
+            interaction.reference,
+        )
+
+    def add_engagement(self, engagement: Engagement) -> None:
+        """Add one of the party's engagements (as the client).
+
+        Raises:
+            ValidationError: When it is not an `Engagement` of this party.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import Engagement, SignalAccumulator
+            >>> acme = SignalAccumulator("acme")
+            >>> acme.add_engagement(Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5)))
+            >>> acme.signals(dt.date(2026, 2, 1)).commitment_days
+            365
+        """
+        if not isinstance(engagement, Engagement):
+            raise ValidationError.single("$.engagement", "an Engagement", engagement)
+        if engagement.client_id != self.party_id:
+            raise ValidationError.single(
+                "$.engagement.client_id", f"the party {self.party_id!r}", engagement.client_id
+            )
+        if self._engagements is None:
+            self._engagements = []
+        self._engagements.append(engagement)
+
+    def _add(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 - one row's fields, for speed
+        self,
+        on: int,
+        kind: InteractionKind,
+        item: str,
+        offering: Offering,
+        amount: Decimal,
+        customized: bool | None,
+        collaborative: bool | None,
+        reference: str,
+    ) -> None:
+        """Fold in one interaction given as its fields (``on`` as a day ordinal)."""
+        first = self._first
+        if first is None:
+            self._first = self._latest = on
+        elif on < first:
+            self._first = on
+        elif on > self._latest:  # type: ignore[operator]
+            self._latest = on
+        if kind is _PURCHASE:
+            if offering is _PRODUCT_OFFERING:
+                self._gross[0] += amount
+            else:
+                self._gross[_OFFERING_INDEX[offering]] += amount
+            tables = self._tables
+            found = (item, offering, amount)
+            key = tables.key_ids.get(found)
+            if key is None:
+                key = tables.key(item, offering, amount)
+            self._dates.append(on)
+            self._keys.append(key << 4 | _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative])
+            if reference == tables.last_text:
+                self._references.append(tables.last_code)
+            else:
+                code = tables.last_code = tables.reference(reference)
+                tables.last_text = reference
+                self._references.append(code)
+            if collaborative is not None:
+                self._line_counted += 1
+                if collaborative:
+                    self._line_collaborative += 1
+            if customized is not None:
+                self._line_work += 1
+                if customized:
+                    self._line_customized += 1
+            if offering is _PROFESSIONAL:
+                if self._professional is None:
+                    self._professional = {}
+                self._professional[on] = self._professional.get(on, 0) + 1
+            return
+        if kind is _K.RETURN or kind is _K.CANCELLATION:
+            self._refunded[_OFFERING_INDEX[offering]] += amount
+            if self._refunds is None:
+                self._refunds = []
+            self._refunds.append(
+                (
+                    (
+                        on,
+                        _KIND_RANK[kind],
+                        reference,
+                        item,
+                        offering.value,
+                        amount,
+                        _FLAG_RANK[_FLAG_CODE[customized]],
+                        _FLAG_RANK[_FLAG_CODE[collaborative]],
+                    ),
+                    reference,
+                    item,
+                    offering,
+                    amount,
+                )
+            )
+            return
+        if collaborative is not None:
+            self._counted += 1
+            self._collaborative += collaborative
+        if kind in _TOUCHPOINT_KINDS:
+            self._touchpoints += 1
+            if kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
+                if self._agreements is None:
+                    self._agreements = []
+                sort_key = (
+                    on,
+                    _KIND_RANK[kind],
+                    reference,
+                    item,
+                    offering.value,
+                    amount,
+                    _FLAG_RANK[_FLAG_CODE[customized]],
+                    _FLAG_RANK[_FLAG_CODE[collaborative]],
+                )
+                self._agreements.append((sort_key, kind, reference, offering))
+        if kind in _WORK_KINDS and customized is not None:
+            self._work += 1
+            self._customized += customized
+
+    def signals(self, as_of: dt.date) -> Signals:
+        """The party's signals as of a date: `derive_signals` on everything added.
+
+        Engagements count when they start on or before ``as_of``.
+
+        Args:
+            as_of: The date the signals describe, on or after every interaction added.
+
+        Returns:
+            The signals (no custom signals).
+
+        Raises:
+            ValidationError: When ``as_of`` is not a date, or is before an interaction added.
+
+        Example:
+            >>> import datetime as dt
+            >>> from clientcustomer import SignalAccumulator
+            >>> SignalAccumulator("ann").signals(dt.date(2026, 1, 1)).tenure_days is None
+            True
+        """
+        as_of = v.a_date(as_of, "$.as_of")
+        day = as_of.toordinal()
+        if self._latest is not None and day < self._latest:
+            raise ValidationError.single(
+                "$.as_of",
+                f"a date on or after the latest interaction added ({self.latest})",
+                as_of.isoformat(),
+            )
+        return self._signals(as_of, day)
+
+    def _signals(self, as_of: dt.date, day: int) -> Signals:
+        engagements = [e for e in self._engagements or () if e.start <= as_of]
+        first = self._first
+        if first is None and not engagements:
+            return Signals()
+        starts = [e.start.toordinal() for e in engagements]
+        if first is not None:
+            starts.append(first)
+        tenure_days = day - min(starts)
+        period = max(tenure_days, MIN_PERIOD_DAYS)
+        running = self._running_agreements()
+        horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
+        active = any(offering.is_service for offering in running)
+        for engagement in engagements:
+            if engagement.is_active(as_of):
+                active = True
+                horizons.append(
+                    OPEN_ENDED_HORIZON_DAYS
+                    if engagement.end is None
+                    else (engagement.end - as_of).days
+                )
+        commitment_days = max(horizons, default=0)
+        if first is None:
+            return derived_signals(
+                tenure_days=tenure_days, active_engagement=active, commitment_days=commitment_days
+            )
+        counted = self._counted
+        collaborative = self._collaborative
+        work = self._work
+        customized = self._customized
+        if self._refunds is None:  # nothing undone: every purchase line counts
+            counted += self._line_counted
+            collaborative += self._line_collaborative
+            work += self._line_work
+            customized += self._line_customized
+            dates = self._dates
+            occasions = len(set(dates))
+            last = max(dates) if dates else None
+            references = self._references
+            purchase_count = references.count(0) + len(set(references) - {0})
+            professional = self._professional or {}
+            retained = {
+                month_index(dt.date.fromordinal(on))
+                for on in professional
+                if day - on < RETAINER_WINDOW_DAYS
+            }
+        else:
+            size = (len(self._dates), len(self._refunds))
+            cached = self._matched_cache
+            if cached is None or cached[0] != size:
+                cached = self._matched_cache = (size, self._matched())
+            matched = cached[1]
+            counted += matched[0]
+            collaborative += matched[1]
+            work += matched[2]
+            customized += matched[3]
+            occasions, last, purchase_count, professional_days = matched[4:]
+            retained = {
+                month_index(dt.date.fromordinal(on))
+                for on in professional_days
+                if day - on < RETAINER_WINDOW_DAYS
+            }
+        net = [
+            max(_ZERO, gross - refunded)
+            for gross, refunded in zip(self._gross, self._refunded, strict=True)
+        ]
+        spend = sum(net, _ZERO)
+        services = spend - net[_PRODUCT]
+        return derived_signals(
+            collaborative_share=collaborative / counted if counted else None,
+            touchpoints_per_quarter=self._touchpoints * _DAYS_PER_QUARTER / period,
+            tenure_days=tenure_days,
+            active_engagement=active,
+            repeat_rate=(occasions - 1) / occasions if occasions else None,
+            retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
+            service_share=float(services / spend) if spend else None,
+            customization=customized / work if work else None,
+            commitment_days=commitment_days,
+            purchases=purchase_count,
+            purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
+            recency_days=day - last if last is not None else None,
+            spend=float(spend),
+        )
+
+    def _running_agreements(self) -> list[Offering]:
+        """The offerings of the agreements signed and not ended (as `derive` matches them)."""
+        if not self._agreements:
+            return []
+        running: list[tuple[str, Offering]] = []
+        for _, kind, reference, offering in sorted(self._agreements, key=_first_item):
+            if kind is _K.AGREEMENT_SIGNED:
+                running.append((reference, offering))
+                continue
+            if not running:
+                continue
+            index = len(running) - 1
+            if reference:
+                for position in range(len(running) - 1, -1, -1):
+                    if running[position][0] == reference:
+                        index = position
+                        break
+            del running[index]
+        return [offering for _, offering in running]
+
+    def _matched(  # noqa: C901, PLR0912, PLR0915 - the refund matching of `derive`
+        self,
+    ) -> tuple[int, int, int, int, int, int | None, int, set[int]]:
+        """Match returns and cancellations to the purchase lines, then count what is left.
+
+        The matching of `derive` (orders by reference, else the latest earlier line with the
+        same item, offering and amount), on the integers kept: only the lines a refund may
+        match by item are put in `derive`'s order. Returns the lines' counted, collaborative,
+        work and customized counts, the purchase occasions, the last purchase day, the
+        purchases and the days of professional lines left (kept until more rows come).
+        """
+        tables = self._tables
+        keys = tables.keys
+        dates, codes, references = self._dates, self._keys, self._references
+        count = len(dates)
+        orders: dict[int, list[int]] = {}  # reference code -> its lines (not the empty one)
+        by_key: dict[int, list[int]] = {}
+        for position in range(count):
+            code = references[position]
+            if code:
+                found = orders.get(code)
+                if found is None:
+                    orders[code] = [position]
+                else:
+                    found.append(position)
+            key = codes[position] >> 4
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = [position]
+            else:
+                group.append(position)
+        outstanding: dict[int, Decimal] = {}
+        alive: dict[int, int] = {}
+        for code, lines in orders.items():
+            outstanding[code] = sum((keys[codes[i] >> 4][2] for i in lines), _ZERO)
+            alive[code] = len(lines)
+        cancelled = bytearray(count)
+        ordered: set[int] = set()
+        for sort_key, reference, item, offering, amount in sorted(
+            self._refunds or (), key=_first_item
+        ):
+            known = tables.known_reference(reference)
+            if known and known in orders:
+                code = known
+                if alive[code]:
+                    if amount == 0 or amount >= outstanding[code]:
+                        for position in orders[code]:
+                            cancelled[position] = 1
+                        alive[code] = 0
+                        outstanding[code] = _ZERO
+                    else:
+                        outstanding[code] -= amount
+                continue
+            same = tables.key_ids.get((item, offering, amount))
+            group = by_key.get(same) if same is not None else None
+            if not group:
+                continue
+            if same is not None and same not in ordered:  # `derive`'s order of these lines
+                ordered.add(same)
+                group.sort(key=self._line_order)
+            on = sort_key[0]
+            for position in reversed(group):
+                if not cancelled[position] and dates[position] <= on:
+                    cancelled[position] = 1
+                    code = references[position]
+                    if code:
+                        outstanding[code] -= keys[codes[position] >> 4][2]
+                        alive[code] -= 1
+                    break
+        counted = collaborative = work = customized = 0
+        occasions: set[int] = set()
+        retained: set[int] = set()
+        last: int | None = None
+        unreferenced = 0
+        for position in range(count):
+            if cancelled[position]:
+                continue
+            flags = codes[position] & 15
+            collab = _FLAG_OF[flags & 3]
+            if collab is not None:
+                counted += 1
+                collaborative += collab
+            custom = _FLAG_OF[flags >> 2]
+            if custom is not None:
+                work += 1
+                customized += custom
+            on = dates[position]
+            occasions.add(on)
+            if keys[codes[position] >> 4][1] is _PROFESSIONAL:
+                retained.add(on)
+            if last is None or on > last:
+                last = on
+            if not references[position]:
+                unreferenced += 1
+        purchase_count = unreferenced + sum(1 for code in orders if alive[code])
+        return (
+            counted,
+            collaborative,
+            work,
+            customized,
+            len(occasions),
+            last,
+            purchase_count,
+            retained,
+        )
+
+    def _line_order(self, position: int) -> tuple[Any, ...]:
+        """Where `derive` puts a purchase line among those of its item, offering and amount."""
+        flags = self._keys[position] & 15
+        return (
+            self._dates[position],
+            self._tables.text(self._references[position]),
+            _FLAG_RANK[flags >> 2],
+            _FLAG_RANK[flags & 3],
+        )
+
+
+def _first_item(item: tuple[Any, ...] | list[Any]) -> Any:  # noqa: ANN401 - a sort key
+    return item[0]
+
+
+def accumulate(
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement] = (),
+    *,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+) -> dict[str, SignalAccumulator]:
+    """Group a log by party into accumulators, in one pass, keeping no `Interaction`.
+
+    Only interactions on or before ``as_of`` are folded in (without one: not after ``today``,
+    which a log's default as-of date never passes); every engagement is kept, each accumulator
+    counting those started by the date its signals are asked for. Given a `LogReader` (what
+    `read_log` returns), the rows are folded straight in, no `Interaction` built.
+
+    Args:
+        interactions: The log: `Interaction` objects of any parties, in any order, or a
+            `LogReader`.
+        engagements: Engagements of any of those parties (grouped by ``client_id``).
+        as_of: The last day to fold in; ``None`` for every day up to ``today``.
+        today: The present; the current date in UTC when ``None``.
+
+    Returns:
+        Party id to accumulator, in order of first appearance in the log, whatever the date
+        (a party whose rows all come after ``as_of`` has an empty one: its `latest` is
+        ``None``); parties with engagements only come last.
+
+    Raises:
+        ValidationError: When an item is not an `Interaction` or `Engagement`, or a date is not
+            a date.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction, accumulate
+        >>> log = [Interaction("bob", dt.date(2026, 2, 1), "purchase"),
+        ...        Interaction("ann", dt.date(2026, 1, 1), "meeting"),
+        ...        Interaction("bob", dt.date(2026, 3, 1), "purchase")]
+        >>> parties = accumulate(log)
+        >>> list(parties), parties["bob"].latest
+        (['bob', 'ann'], datetime.date(2026, 3, 1))
+        >>> parties["bob"].signals(dt.date(2026, 3, 2)).repeat_rate
+        0.5
+    """
+    from clientcustomer.signals.logs import LogReader  # noqa: PLC0415 - logs imports this module
+
+    if as_of is not None:
+        as_of = v.a_date(as_of, "$.as_of")
+    today = dt.datetime.now(tz=dt.UTC).date() if today is None else v.a_date(today, "$.today")
+    limit = (today if as_of is None else as_of).toordinal()
+    tables = _Tables()
+    found: dict[str, SignalAccumulator] = {}
+    rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
+    for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
+        accumulator = found.get(party)
+        if accumulator is None:
+            accumulator = found[party] = SignalAccumulator(party, _tables=tables)
+        day = on.toordinal()
+        if day > limit:
+            continue
+        accumulator._add(day, kind, item, offering, amount, customized, collaborative, reference)  # noqa: SLF001
+    for index, engagement in enumerate(_iterate(engagements, "engagements")):
+        if not isinstance(engagement, Engagement):
+            raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
+        accumulator = found.get(engagement.client_id)
+        if accumulator is None:
+            accumulator = found[engagement.client_id] = SignalAccumulator(
+                engagement.client_id, _tables=tables
+            )
+        accumulator.add_engagement(engagement)
+    return found
+
+
+def _iterate(items: object, field: str) -> Iterable[object]:
+    if isinstance(items, str | bytes | dict) or not isinstance(items, Iterable):
+        raise ValidationError.single(f"$.{field}", "an iterable of records", items)
+    return items
+
+
+def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
+    for index, interaction in enumerate(_iterate(interactions, "interactions")):
+        if not isinstance(interaction, Interaction):
+            raise ValidationError.single(f"$.interactions[{index}]", "an Interaction", interaction)
+        yield (
+            interaction.party_id,
+            interaction.on,
+            interaction.kind,
+            interaction.item,
+            interaction.offering,
+            interaction.amount,
+            interaction.customized,
+            interaction.collaborative,
+            interaction.reference,
+        )
+
+
+_KINDS = tuple(InteractionKind)
+
+
+class PartyRecords:
+    """One party's interactions kept compactly (three machine integers each), for a replay.
+
+    What `timeline` keeps of a log instead of its `Interaction` objects: every row's day, its
+    kind, flags and item-offering-amount, and its reference, shared tables holding the texts.
+    `in_date_order` gives the rows back as plain values, oldest first.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction
+        >>> from clientcustomer.signals.accumulate import record_log
+        >>> log = record_log([Interaction("ann", dt.date(2026, 3, 2), "meeting"),
+        ...                   Interaction("ann", dt.date(2026, 1, 5), "purchase")])
+        >>> [(row[0], row[1].value) for row in log["ann"].in_date_order()]
+        [(739621, 'purchase'), (739677, 'meeting')]
+    """
+
+    __slots__ = ("_codes", "_dates", "_references", "_tables", "party_id")
+
+    def __init__(self, party_id: str, tables: _Tables) -> None:
+        self.party_id = party_id
+        self._tables = tables
+        self._dates = array("l")
+        self._codes = array("q")
+        self._references = array("q")
+
+    def add(  # noqa: PLR0913, PLR0917 - an interaction's fields
+        self,
+        on: int,
+        kind: InteractionKind,
+        item: str,
+        offering: Offering,
+        amount: Decimal,
+        customized: bool | None,
+        collaborative: bool | None,
+        reference: str,
+    ) -> None:
+        """Keep one row (``on`` as a day ordinal)."""
+        tables = self._tables
+        key = tables.key_ids.get((item, offering, amount))
+        if key is None:
+            key = tables.key(item, offering, amount)
+        self._dates.append(on)
+        self._codes.append(
+            key << 8
+            | _KIND_RANK[kind] << 4
+            | _FLAG_CODE[customized] << 2
+            | _FLAG_CODE[collaborative]
+        )
+        self._references.append(tables.reference(reference))
+
+    @property
+    def days(self) -> set[int]:
+        """The days (ordinals) with an interaction."""
+        return set(self._dates)
+
+    def days_of(self, kind: InteractionKind) -> set[int]:
+        """The days (ordinals) with an interaction of one kind."""
+        rank = _KIND_RANK[kind]
+        return {
+            on
+            for on, code in zip(self._dates, self._codes, strict=True)
+            if (code >> 4) & 15 == rank
+        }
+
+    def in_date_order(
+        self,
+    ) -> Iterator[
+        tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
+    ]:
+        """The rows as plain values (``on`` as a day ordinal), oldest first."""
+        dates, codes, references = self._dates, self._codes, self._references
+        keys, text = self._tables.keys, self._tables.text
+        for position in sorted(range(len(dates)), key=dates.__getitem__):
+            code = codes[position]
+            item, offering, amount = keys[code >> 8]
+            yield (
+                dates[position],
+                _KINDS[(code >> 4) & 15],
+                item,
+                offering,
+                amount,
+                _FLAG_OF[(code >> 2) & 3],
+                _FLAG_OF[code & 3],
+                text(references[position]),
+            )
+
+    def accumulator(self) -> SignalAccumulator:
+        """An empty accumulator for this party, sharing the log's tables."""
+        return SignalAccumulator(self.party_id, _tables=self._tables)
+
+
+def record_log(interactions: Iterable[Interaction]) -> dict[str, PartyRecords]:
+    """Keep a log compactly, grouped by party (in order of first appearance).
+
+    Given a `LogReader`, its rows are kept without building an `Interaction` per row.
+
+    Raises:
+        ValidationError: When an item is not an `Interaction`.
+
+    Example:
+        >>> import datetime as dt
+        >>> from clientcustomer import Interaction
+        >>> from clientcustomer.signals.accumulate import record_log
+        >>> list(record_log([Interaction("bob", dt.date(2026, 3, 2), "meeting")]))
+        ['bob']
+    """
+    from clientcustomer.signals.logs import LogReader  # noqa: PLC0415 - logs imports this module
+
+    tables = _Tables()
+    found: dict[str, PartyRecords] = {}
+    rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
+    for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
+        records = found.get(party)
+        if records is None:
+            records = found[party] = PartyRecords(party, tables)
+        records.add(
+            on.toordinal(), kind, item, offering, amount, customized, collaborative, reference
+        )
+    return found
