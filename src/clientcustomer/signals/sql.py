@@ -21,12 +21,12 @@ Every identifier is quoted and every literal escaped: no user text reaches the S
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import attrs
 
 from clientcustomer._core import validation as v
+from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.parties.entities import InteractionKind, Offering
 
@@ -579,7 +579,7 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
                 f"{p}engagements",
                 f"SELECT {w.as_text(w.name('client_id'))} AS party_id, {start} AS start_day,"
                 f" CASE WHEN {w.name('end')} IS NULL THEN NULL ELSE {end} END AS end_day"
-                f" FROM {w.table(engagements)} WHERE {start} <= {as_of}",
+                f" FROM {engagements} AS given WHERE {start} <= {as_of}",
             ),
             (
                 f"{p}engaged",
@@ -676,6 +676,36 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
     return ctes, f"SELECT party_id, {select} FROM {p}table"
 
 
+def _engagement_source(w: _Writer, engagements: object) -> str | None:
+    """The engagements as SQL: a quoted table, or the given `Engagement` values written out."""
+    if engagements is None:
+        return None
+    if isinstance(engagements, str):
+        return w.table(_table_name(engagements, "engagements"))
+    if not isinstance(engagements, list | tuple):
+        raise _problem(
+            "engagements", "a table name or a sequence of Engagements", engagements
+        )
+    rows = []
+
+    def date(value: dt.date | None) -> str:
+        if value is None:
+            return "NULL" if w.dialect == "sqlite" else "CAST(NULL AS DATE)"
+        text = f"'{value.isoformat()}'"
+        return text if w.dialect == "sqlite" else f"DATE {text}"
+
+    for index, item in enumerate(engagements):
+        if not isinstance(item, Engagement):
+            raise _problem(f"engagements[{index}]", "an Engagement", item)
+        rows.append(
+            f"SELECT {w.as_text(w.text(item.client_id))} AS {w.name('client_id')},"
+            f" {date(item.start)} AS {w.name('start')}, {date(item.end)} AS {w.name('end')}"
+        )
+    if not rows:
+        return None
+    return "(" + " UNION ALL ".join(rows) + ")"
+
+
 @attrs.frozen(slots=True)
 class CompiledSignals:
     """The common table expressions of a signals query and its final select (internal)."""
@@ -697,28 +727,27 @@ def compile_signals(
     *,
     as_of: dt.date,
     columns: LogColumns | None = None,
-    engagements: str | None = None,
+    engagements: str | Sequence[Engagement] | None = None,
     dialect: object = "ansi",
 ) -> CompiledSignals:
     """Check the arguments and compile the signals query (see `signals_sql`)."""
     name = _dialect(dialect)
     v.a_date(as_of, "$.as_of")
     table = _table_name(table, "table")
-    if engagements is not None:
-        engagements = _table_name(engagements, "engagements")
+    w = _Writer(name)
+    source = _engagement_source(w, engagements)
     if columns is None:
         columns = LogColumns()
     if not isinstance(columns, LogColumns):
         raise _problem("columns", "a LogColumns", columns)
     day = as_of.toordinal() - dt.date(1970, 1, 1).toordinal()
-    w = _Writer(name)
     ctes = [(f"{_PREFIX}log", _normalized(w, table, columns, day))]
     ctes += _refund_ctes(w)
     ctes += _agreement_ctes(w)
-    more, select = _signal_ctes(w, day, engagements)
+    more, select = _signal_ctes(w, day, source)
     ctes += more
     text = ", ".join(f"{cte} AS ({body})" for cte, body in ctes)
-    return CompiledSignals(re.sub(r"\s+", " ", text), select, name)
+    return CompiledSignals(text, select, name)
 
 
 def signals_sql(
@@ -726,7 +755,7 @@ def signals_sql(
     *,
     as_of: dt.date,
     columns: LogColumns | None = None,
-    engagements: str | None = None,
+    engagements: str | Sequence[Engagement] | None = None,
     dialect: object = "ansi",
 ) -> str:
     """Compile the derivation of the canonical signals from a log table into one SQL query.
@@ -753,7 +782,7 @@ def signals_sql(
         as_of: The date the signals describe.
         columns: Which column holds what; the library's own layout by default.
         engagements: A table of engagements (``client_id, start, end``; ``end`` null when
-            open-ended), or ``None``.
+            open-ended), a sequence of `Engagement` (written into the query), or ``None``.
         dialect: ``ansi``, ``duckdb``, ``postgres``, ``sqlite`` or ``spark``.
 
     Returns:
@@ -766,16 +795,18 @@ def signals_sql(
     Example:
         >>> import datetime as dt
         >>> import duckdb
-        >>> from clientcustomer import signals_sql
+        >>> from clientcustomer import LogColumns, signals_sql
         >>> con = duckdb.connect()
         >>> _ = con.execute(
         ...     "CREATE TABLE log AS SELECT * FROM (VALUES"
         ...     " ('ann', DATE '2026-01-10', 'purchase', 'tea', 'product', 40.0, NULL, NULL, 'A1'),"
         ...     " ('ann', DATE '2026-03-02', 'purchase', 'tea', 'product', 60.0, NULL, NULL, 'A2'),"
         ...     " ('ann', DATE '2026-03-05', 'return', 'tea', 'product', 60.0, NULL, NULL, 'A2'))"
-        ...     " AS t(party_id, on, kind, item, offering, amount, customized, collaborative,"
+        ...     " AS t(party_id, day, kind, item, offering, amount, customized, collaborative,"
         ...     " reference)")
-        >>> query = signals_sql("log", as_of=dt.date(2026, 4, 1), dialect="duckdb")
+        >>> columns = LogColumns(date="day")
+        >>> query = signals_sql("log", as_of=dt.date(2026, 4, 1), columns=columns,
+        ...                     dialect="duckdb")
         >>> con.sql(query).select("party_id, purchases, spend").fetchall()
         [('ann', 1, 40.0)]
     """
