@@ -848,7 +848,7 @@ def _lazy_signals(  # noqa: C901 - one branch per engine
     """The signals of a lazy frame as a lazy frame of its kind, compiled to its engine's SQL."""
     from .sql import compile_signals  # noqa: PLC0415 - the SQL compiler, for lazy frames only
 
-    names = list(wrapped.collect_schema().names())  # the schema only: no rows are read
+    names = list(wrapped.collect_schema())  # the schema only: no rows are read
     missing = missing_columns(columns, names)
     if missing is not None:
         raise missing
