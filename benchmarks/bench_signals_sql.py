@@ -21,6 +21,7 @@ Run: ``python benchmarks/bench_signals_sql.py`` (10 M rows), ``--quick`` (1 M ro
 Needs duckdb (and pyspark with Java for ``--spark``).
 """
 
+# ruff: noqa: S608 - the benchmark's own SQL, over its own generated files
 from __future__ import annotations
 
 import argparse
@@ -189,8 +190,10 @@ def _hand_verdicts() -> str:
     for old, new in (
         (
             "+ CASE WHEN active_engagement THEN 2 ELSE 0 END",
-            "+ CASE WHEN active_engagement THEN 2 ELSE 0 END"
-            " + CASE WHEN retainer_months >= 6 THEN 2 ELSE 0 END",
+            (
+                "+ CASE WHEN active_engagement THEN 2 ELSE 0 END"
+                " + CASE WHEN retainer_months >= 6 THEN 2 ELSE 0 END"
+            ),
         ),
         ("OR active_engagement OR", "OR active_engagement OR retainer_months >= 6 OR"),
         ("OR active_engagement IS NULL", "OR active_engagement IS NULL OR retainer_months IS NULL"),
@@ -204,7 +207,7 @@ def hand_sql(path: str) -> str:
     as_of_day = (AS_OF - dt.date(1970, 1, 1)).days
     signals = HAND_SIGNALS.format(path=path, as_of=AS_OF.isoformat(), as_of_day=as_of_day)
     verdicts = _hand_verdicts()
-    return f"WITH hand_signals AS ({signals}) {verdicts}"  # noqa: S608 - a benchmark's own SQL
+    return f"WITH hand_signals AS ({signals}) {verdicts}"
 
 
 def compiled_sql(path: str) -> str:
@@ -213,7 +216,7 @@ def compiled_sql(path: str) -> str:
     return clientcustomer.log_to_sql(table="log", as_of=AS_OF, dialect="duckdb")
 
 
-def connect(path: str, memory_limit: str | None = None) -> Any:  # noqa: ANN401 - duckdb
+def connect(path: str, memory_limit: str | None = None) -> Any:
     import duckdb  # noqa: PLC0415
 
     connection = duckdb.connect()
@@ -231,7 +234,7 @@ def generate(rows: int, parties: int, path: str) -> None:
 
 
 def count_query(query: str) -> str:
-    return f"SELECT role, decided_by, count(*) FROM ({query}) GROUP BY ALL"  # noqa: S608
+    return f"SELECT role, decided_by, count(*) FROM ({query}) GROUP BY ALL"
 
 
 def check_agreement(path: str) -> int:
@@ -240,10 +243,10 @@ def check_agreement(path: str) -> int:
     names = [*clientcustomer.SIGNALS, "role", "decided_by"]
     columns = ", ".join(f'"{name}"' for name in names)
     compiled = connection.execute(
-        f"SELECT party_id, {columns} FROM ({compiled_sql(path)}) ORDER BY party_id"  # noqa: S608
+        f"SELECT party_id, {columns} FROM ({compiled_sql(path)}) ORDER BY party_id"
     ).fetchall()
     hand = connection.execute(
-        f"SELECT party_id, {columns} FROM ({hand_sql(path)}) ORDER BY party_id"  # noqa: S608
+        f"SELECT party_id, {columns} FROM ({hand_sql(path)}) ORDER BY party_id"
     ).fetchall()
     if len(compiled) != len(hand):
         raise SystemExit(f"the queries disagree: {len(compiled)} against {len(hand)} parties")
@@ -307,16 +310,17 @@ def spark_agreement(path: str) -> str:
     query = clientcustomer.log_to_sql(table="log", as_of=AS_OF, dialect="spark")
     spark_rows = {
         row["party_id"]: (row["role"], row["decided_by"], row["purchases"], row["spend"])
-        for row in session.sql(query).select("party_id", "role", "decided_by", "purchases", "spend")
+        for row in session.sql(query)
+        .select("party_id", "role", "decided_by", "purchases", "spend")
         .toLocalIterator()
     }
     took = time.perf_counter() - start
     session.stop()
     duck = {
         row[0]: row[1:]
-        for row in connect(path).execute(
-            f"SELECT party_id, role, decided_by, purchases, spend FROM ({compiled_sql(path)})"  # noqa: S608
-        ).fetchall()
+        for row in connect(path)
+        .execute(f"SELECT party_id, role, decided_by, purchases, spend FROM ({compiled_sql(path)})")
+        .fetchall()
     }
     agree = duck.keys() == spark_rows.keys() and all(
         duck[key][:3] == spark_rows[key][:3] and math.isclose(duck[key][3], spark_rows[key][3])

@@ -38,7 +38,7 @@ def retail() -> Path:
 
 
 @pytest.fixture(scope="module")
-def frame(retail: Path) -> Any:  # noqa: ANN401 - a polars frame
+def frame(retail: Path) -> Any:
     raw = pl.read_csv(
         retail, schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String}
     ).with_columns(pl.col("InvoiceDate").str.to_datetime("%Y-%m-%d %H:%M:%S"))
@@ -47,7 +47,7 @@ def frame(retail: Path) -> Any:  # noqa: ANN401 - a polars frame
     )
 
 
-def test_every_path_gives_the_one_record_signals(retail: Path, frame: Any) -> None:  # noqa: ANN401
+def test_every_path_gives_the_one_record_signals(retail: Path, frame: Any) -> None:
     columns = LogColumns.online_retail()
     with read_log(retail, columns, on_error="skip") as log:
         expected = signals_by_party(log, as_of=AS_OF)

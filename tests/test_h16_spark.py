@@ -24,7 +24,7 @@ pytestmark = pytest.mark.spark
 _DATES = st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1))
 
 
-def spark_tables(spark: Any, table: LogTable) -> tuple[Any, Any]:  # noqa: ANN401 - Spark frames
+def spark_tables(spark: Any, table: LogTable) -> tuple[Any, Any]:
     from pyspark.sql import types as T  # noqa: N812, PLC0415 - Spark only when it runs
 
     log_schema = T.StructType(
@@ -54,11 +54,11 @@ def spark_tables(spark: Any, table: LogTable) -> tuple[Any, Any]:  # noqa: ANN40
     return log, engagements
 
 
-def spark_rows(frame: Any) -> dict[str, dict[str, Any]]:  # noqa: ANN401 - a Spark DataFrame
+def spark_rows(frame: Any) -> dict[str, dict[str, Any]]:
     return by_party([row.asDict() for row in frame.collect()])
 
 
-def check(spark: Any, table: LogTable, as_of: dt.date) -> None:  # noqa: ANN401 - a session
+def check(spark: Any, table: LogTable, as_of: dt.date) -> None:
     expected = expected_signals(table, as_of)
     log, engagements = spark_tables(spark, table)
     log.createOrReplaceTempView("h16_log")
@@ -85,7 +85,7 @@ def check(spark: Any, table: LogTable, as_of: dt.date) -> None:  # noqa: ANN401 
         assert (row["role"], row["decided_by"]) == (verdict.role.value, verdict.decided_by)
 
 
-def test_interleaved_refunds_and_agreements(spark: Any) -> None:  # noqa: ANN401 - a session
+def test_interleaved_refunds_and_agreements(spark: Any) -> None:
     day = dt.date(2026, 1, 1)
     rows = [
         ("p", day, "purchase", "tea", "product", 10.0, False, False, "A"),
@@ -103,20 +103,20 @@ def test_interleaved_refunds_and_agreements(spark: Any) -> None:  # noqa: ANN401
 
 
 @settings(
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(table=log_tables(max_batches=2, max_size=6), as_of=_DATES)
 def test_spark_frame_and_sql_give_the_one_record_signals(
-    spark: Any,  # noqa: ANN401 - a session
+    spark: Any,
     table: LogTable,
     as_of: dt.date,
 ) -> None:
     check(spark, table, as_of)
 
 
-def test_the_spark_plan_runs_nothing_until_asked(spark: Any) -> None:  # noqa: ANN401
+def test_the_spark_plan_runs_nothing_until_asked(spark: Any) -> None:
     """`signals_frame` on a Spark DataFrame starts no Spark job: no collect, no toPandas."""
     from pyspark.sql import DataFrame  # noqa: PLC0415 - Spark only when it runs
 
@@ -127,7 +127,7 @@ def test_the_spark_plan_runs_nothing_until_asked(spark: Any) -> None:  # noqa: A
     context.setJobGroup("h16-lazy", "signals_frame must not run a job")
     try:
         signals = signals_frame(log, as_of=day, engagements=None)
-        plan = signals._jdf.queryExecution().analyzed().toString()  # noqa: SLF001 - the plan
+        plan = signals._jdf.queryExecution().analyzed().toString()
     finally:
         context.setLocalProperty("spark.jobGroup.id", None)
     assert isinstance(signals, DataFrame)

@@ -135,6 +135,7 @@ if TYPE_CHECKING:
         explain,
         near_misses,
     )
+    from .rules.log_sql import log_to_sql
     from .rules.ruleset import (
         HitPolicy,
         Role,
@@ -167,10 +168,9 @@ if TYPE_CHECKING:
         derive_signals_for,
         signals_by_party,
     )
-    from .rules.log_sql import log_to_sql
     from .signals.frames import signals_frame
-    from .signals.sql import signals_sql
     from .signals.logs import LogColumns, LogReader, RejectedRow, read_log
+    from .signals.sql import signals_sql
 
     __version__: str
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from clientcustomer.exceptions import CliError, ValidationError
 from clientcustomer.rules.log_sql import log_to_sql
-from clientcustomer.signals.logs import LogColumns
+from clientcustomer.signals.logs import LogColumns, missing_columns
 
 from .classify import _DUCKDB_BATCH, _role_counts, _SqlVerdicts
 from .inputs import load_rules, log_columns, parse_date, read_engagements
@@ -92,22 +92,14 @@ def _message(error: Exception) -> str:
     return one_line(str(error).split("Possible solutions", 1)[0].rstrip("\n :;"))
 
 
-def _rows(args: argparse.Namespace) -> Iterator[tuple[Any, ...]]:
-    """Derive and classify LOG in DuckDB: its ``id, role, score, decided_by`` rows, in batches."""
-    try:
-        import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
-    except ImportError:
-        msg = "--engine duckdb: expected the duckdb package (pip install clientcustomer[duckdb])"
-        raise CliError(msg) from None
-    path = args.log
-    fmt = _log_format(path)
+def _open_log(connection: Any, path: str, fmt: str, args: argparse.Namespace) -> LogColumns:  # noqa: ANN401 - duckdb
+    """Create the log's view on ``connection``; the `LogColumns` the options describe."""
+    import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
+
     try:
         columns = log_columns(args)
     except ValidationError as error:
         raise CliError(one_line(str(error))) from None
-    ruleset = load_rules(args.rules)
-    engagements = read_engagements(args.engagements)
-    connection = duckdb.connect()
     try:
         if fmt == "parquet":
             source = connection.read_parquet(path)
@@ -124,26 +116,43 @@ def _rows(args: argparse.Namespace) -> Iterator[tuple[Any, ...]]:
     except duckdb.Error as error:
         msg = f"{path}: expected a {fmt} file DuckDB can read, got {_message(error)}"
         raise CliError(msg) from None
-    from clientcustomer.signals.logs import missing_columns  # noqa: PLC0415 - used here only
-
     problem = missing_columns(columns, names)
     if problem is not None:
         raise CliError(f"{path}: {one_line(str(problem))}")
+    return columns
+
+
+def _as_of(connection: Any, path: str, columns: LogColumns, args: argparse.Namespace) -> dt.date:  # noqa: ANN401 - duckdb
+    """``--as-of``, or the day after the latest interaction (as the Python engine reads it)."""
+    if args.as_of is not None:
+        return parse_date(args.as_of, option="--as-of")
+    latest = connection.execute(
+        f"SELECT MAX({_quoted(columns.date)}) FROM {_quoted(_VIEW)}"  # noqa: S608 - quoted
+    ).fetchone()
+    day = None if latest is None else latest[0]
+    if not isinstance(day, dt.date):
+        raise CliError(f"{path}: expected at least one dated row, got none")
+    return (day.date() if isinstance(day, dt.datetime) else day) + dt.timedelta(days=1)
+
+
+def _rows(args: argparse.Namespace) -> Iterator[tuple[Any, ...]]:
+    """Derive and classify LOG in DuckDB: its ``id, role, score, decided_by`` rows, in batches."""
     try:
-        if args.as_of is not None:
-            as_of = parse_date(args.as_of, option="--as-of")
-        else:  # the day after the latest interaction, as the Python engine reads it
-            latest = connection.execute(
-                f"SELECT MAX({_quoted(columns.date)}) FROM {_quoted(_VIEW)}"  # noqa: S608
-            ).fetchone()
-            day = None if latest is None else latest[0]
-            if not isinstance(day, dt.date):
-                raise CliError(f"{path}: expected at least one dated row, got none")
-            as_of = (day if type(day) is dt.date else day.date()) + dt.timedelta(days=1)
+        import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
+    except ImportError:
+        msg = "--engine duckdb: expected the duckdb package (pip install clientcustomer[duckdb])"
+        raise CliError(msg) from None
+    path = args.log
+    fmt = _log_format(path)
+    ruleset = load_rules(args.rules)
+    engagements = read_engagements(args.engagements)
+    connection = duckdb.connect()
+    try:
+        columns = _open_log(connection, path, fmt, args)
         query = log_to_sql(
             ruleset,
             table=_VIEW,
-            as_of=as_of,
+            as_of=_as_of(connection, path, columns, args),
             columns=columns,
             engagements=engagements,
             dialect="duckdb",

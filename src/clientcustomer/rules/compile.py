@@ -480,7 +480,7 @@ _DUCKDB_TYPES["integer"] = lambda kind: (
 )
 
 
-def classify_sql(
+def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
     connection: Any,  # noqa: ANN401 - a duckdb connection; duckdb is optional
     table: str,
     ruleset: Ruleset | None = None,

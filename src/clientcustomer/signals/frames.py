@@ -771,14 +771,24 @@ def signals_frame(
             open-ended) or a sequence of `Engagement`; without them only agreements signed in the
             log make ``active_engagement`` and ``commitment_days``.
 
+    A lazy input stays lazy and is never collected: a DuckDB relation gives a relation over
+    the same connection, a PySpark DataFrame a DataFrame (no Spark job is run), both computed
+    by the engine from the query `signals_sql` writes; a polars ``LazyFrame`` gives a
+    ``LazyFrame`` computed by DuckDB when collected (polars' lazy engine has no recursive
+    query; needs duckdb). Engagements then come as a frame of the same engine or as
+    `Engagement` values. Column types are the engine's to check, a row with a blank party is
+    skipped, and a bad value fails when the frame is computed (see `signals_sql`).
+
     Returns:
-        A frame of the caller's kind (a lazy one for a lazy input, where narwhals can give it
-        back): ``party_id`` and one column per canonical signal, booleans as booleans, integers
+        A frame of the caller's kind (a lazy one of the same engine for a lazy input):
+        ``party_id`` and one column per canonical signal, booleans as booleans, integers
         as integers, numbers as floats.
 
     Raises:
         ValidationError: When a column is missing or has the wrong type, a value is not allowed
             (an unknown kind, say), or ``as_of`` is not a date; the message names the column.
+            Also for a lazy frame of an engine other than DuckDB, Spark or polars (it has no
+            recursive query for the refund matching): collect it to compute it eagerly.
 
     Example:
         >>> import datetime as dt
@@ -882,7 +892,9 @@ def _lazy_signals(  # noqa: C901 - one branch per engine
         try:
             import duckdb  # noqa: PLC0415 - polars' lazy engine has no recursion: DuckDB runs it
         except ModuleNotFoundError:
-            raise MissingDependencyError("signals_frame on a polars LazyFrame", "duckdb") from None
+            raise MissingDependencyError(
+                "signals_frame on a polars LazyFrame", "duckdb", "duckdb"
+            ) from None
         connection = duckdb.connect()
         connection.execute("SET TimeZone = 'UTC'")
         log_view = _view_name()

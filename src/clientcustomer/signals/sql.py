@@ -18,6 +18,7 @@ SQL, with exactly the formulas of `derive_signals`:
 Every identifier is quoted and every literal escaped: no user text reaches the SQL unquoted.
 """
 
+# ruff: noqa: S608 - a SQL compiler: every identifier is quoted and every literal escaped by _Writer
 from __future__ import annotations
 
 import datetime as dt
@@ -99,10 +100,13 @@ class _Writer:
     def texts(self, values: tuple[str, ...]) -> str:
         return ", ".join(self.text(value) for value in values)
 
-    def boolean(self, value: bool) -> str:  # noqa: FBT001 - a literal's value
-        if self.dialect == "sqlite":
-            return "1" if value else "0"
-        return "TRUE" if value else "FALSE"
+    @property
+    def true(self) -> str:
+        return "1" if self.dialect == "sqlite" else "TRUE"
+
+    @property
+    def false(self) -> str:
+        return "0" if self.dialect == "sqlite" else "FALSE"
 
     @property
     def double(self) -> str:
@@ -267,18 +271,20 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
             f" ELSE CAST(ROUND(ABS({amount}) * {_UNITS}) AS BIGINT) END"
         )
     else:
-        cancelled = w.boolean(False)
+        cancelled = w.false
         if columns.cancellation_prefix is not None:
             prefix = columns.cancellation_prefix
             cancelled = f"substr({reference}, 1, {len(prefix)}) = {w.text(prefix)}"
             if not prefix:
-                cancelled = w.boolean(True)
+                cancelled = w.true
         kind = (
             f"CASE WHEN {cancelled} THEN 'cancellation' WHEN {amount} < 0 THEN 'return'"
             " ELSE 'purchase' END"
         )
         units_of = f"CAST(ROUND(ABS({amount}) * {_UNITS}) AS BIGINT)"
-    rank = " ".join(f"WHEN '{kind_.value}' THEN {position}" for kind_, position in _KIND_RANK.items())
+    rank = " ".join(
+        f"WHEN '{kind_.value}' THEN {position}" for kind_, position in _KIND_RANK.items()
+    )
     flags = []
     for field, default in (
         ("customized", "offering = 'professional'"),
@@ -287,7 +293,7 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
         if field in present:
             flags.append(f"CASE WHEN raw_{field} IS NULL THEN {default} ELSE raw_{field} END")
         elif field == "customized":
-            flags.append(f"CASE WHEN offering = 'professional' THEN {w.boolean(True)} END")
+            flags.append(f"CASE WHEN offering = 'professional' THEN {w.true} END")
         elif "kind" in present:
             flags.append(default)
         else:
@@ -343,66 +349,82 @@ def _refund_ctes(w: _Writer) -> list[tuple[str, str]]:
         # The parties with a refund naming one of their orders: matched refund by refund.
         (
             f"{p}named",
-            f"SELECT DISTINCT r.party_id FROM {p}refunds AS r WHERE r.reference <> '' AND"
-            f" EXISTS (SELECT 1 FROM {p}purchases AS q WHERE q.party_id = r.party_id"
-            " AND q.reference = r.reference)",
+            (
+                f"SELECT DISTINCT r.party_id FROM {p}refunds AS r WHERE r.reference <> '' AND"
+                f" EXISTS (SELECT 1 FROM {p}purchases AS q WHERE q.party_id = r.party_id"
+                " AND q.reference = r.reference)"
+            ),
         ),
         # The others: bracket matching per (party, item, offering, amount) by running sums.
         (
             f"{p}events",
-            "SELECT party_id, item, offering, units, ix, 1 AS step FROM"
-            f" {p}purchases AS q WHERE NOT EXISTS (SELECT 1 FROM {p}named AS n WHERE"
-            " n.party_id = q.party_id) AND EXISTS (SELECT 1 FROM"
-            f" {p}refunds AS r WHERE r.party_id = q.party_id AND r.item = q.item AND"
-            " r.offering = q.offering AND r.units = q.units)"
-            " UNION ALL SELECT party_id, item, offering, units, ix, -1 AS step FROM"
-            f" {p}refunds AS r WHERE NOT EXISTS (SELECT 1 FROM {p}named AS n WHERE"
-            " n.party_id = r.party_id)",
+            (
+                "SELECT party_id, item, offering, units, ix, 1 AS step FROM"
+                f" {p}purchases AS q WHERE NOT EXISTS (SELECT 1 FROM {p}named AS n WHERE"
+                " n.party_id = q.party_id) AND EXISTS (SELECT 1 FROM"
+                f" {p}refunds AS r WHERE r.party_id = q.party_id AND r.item = q.item AND"
+                " r.offering = q.offering AND r.units = q.units)"
+                " UNION ALL SELECT party_id, item, offering, units, ix, -1 AS step FROM"
+                f" {p}refunds AS r WHERE NOT EXISTS (SELECT 1 FROM {p}named AS n WHERE"
+                " n.party_id = r.party_id)"
+            ),
         ),
         (
             f"{p}running",
-            "SELECT *, SUM(step) OVER (PARTITION BY party_id, item, offering, units ORDER BY ix"
-            " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - step AS before"
-            f" FROM {p}events",
+            (
+                "SELECT *, SUM(step) OVER (PARTITION BY party_id, item, offering, units ORDER BY ix"
+                " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - step AS before"
+                f" FROM {p}events"
+            ),
         ),
         (
             f"{p}levels",
-            "SELECT party_id, item, offering, units, ix, step, CASE WHEN step > 0 THEN"
-            " height + 1 ELSE height END AS level FROM (SELECT *, before - MIN(before) OVER"
-            " (PARTITION BY party_id, item, offering, units ORDER BY ix ROWS BETWEEN UNBOUNDED"
-            f" PRECEDING AND CURRENT ROW) AS height FROM {p}running) AS heights",
+            (
+                "SELECT party_id, item, offering, units, ix, step, CASE WHEN step > 0 THEN"
+                " height + 1 ELSE height END AS level FROM (SELECT *, before - MIN(before) OVER"
+                " (PARTITION BY party_id, item, offering, units ORDER BY ix ROWS BETWEEN UNBOUNDED"
+                f" PRECEDING AND CURRENT ROW) AS height FROM {p}running) AS heights"
+            ),
         ),
         (
             f"{p}closed",
-            "SELECT party_id, opened AS ix FROM (SELECT party_id, step, LAG(ix) OVER"
-            " (PARTITION BY party_id, item, offering, units, level ORDER BY ix) AS opened,"
-            " LAG(step) OVER (PARTITION BY party_id, item, offering, units, level ORDER BY ix)"
-            f" AS opener FROM {p}levels WHERE level > 0) AS brackets"
-            " WHERE step < 0 AND opener > 0",
+            (
+                "SELECT party_id, opened AS ix FROM (SELECT party_id, step, LAG(ix) OVER"
+                " (PARTITION BY party_id, item, offering, units, level ORDER BY ix) AS opened,"
+                " LAG(step) OVER (PARTITION BY party_id, item, offering, units, level ORDER BY ix)"
+                f" AS opener FROM {p}levels WHERE level > 0) AS brackets"
+                " WHERE step < 0 AND opener > 0"
+            ),
         ),
         # The parties with named refunds: one recursion step per refund, in log order.
         (
             f"{p}lines",
-            "SELECT q.party_id, q.ix, q.item, q.offering, q.units, q.day, q.reference,"
-            " CASE WHEN q.reference <> '' THEN 'r' || q.reference ELSE 'l' ||"
-            f" {w.as_text('q.ix')} END AS ord, ROW_NUMBER() OVER (PARTITION BY q.party_id"
-            " ORDER BY CASE WHEN q.reference <> '' THEN 0 ELSE 1 END,"
-            f" {w.sort_text('q.reference')}, q.ix) AS pos FROM {p}purchases AS q"
-            f" WHERE EXISTS (SELECT 1 FROM {p}named AS n WHERE n.party_id = q.party_id)",
+            (
+                "SELECT q.party_id, q.ix, q.item, q.offering, q.units, q.day, q.reference,"
+                " CASE WHEN q.reference <> '' THEN 'r' || q.reference ELSE 'l' ||"
+                f" {w.as_text('q.ix')} END AS ord, ROW_NUMBER() OVER (PARTITION BY q.party_id"
+                " ORDER BY CASE WHEN q.reference <> '' THEN 0 ELSE 1 END,"
+                f" {w.sort_text('q.reference')}, q.ix) AS pos FROM {p}purchases AS q"
+                f" WHERE EXISTS (SELECT 1 FROM {p}named AS n WHERE n.party_id = q.party_id)"
+            ),
         ),
         (
             f"{p}orders",
-            "SELECT party_id, reference, MIN(pos) AS first_pos, COUNT(*) AS n_lines,"
-            f" SUM(units) AS total FROM {p}lines WHERE reference <> ''"
-            " GROUP BY party_id, reference",
+            (
+                "SELECT party_id, reference, MIN(pos) AS first_pos, COUNT(*) AS n_lines,"
+                f" SUM(units) AS total FROM {p}lines WHERE reference <> ''"
+                " GROUP BY party_id, reference"
+            ),
         ),
         (
             f"{p}steps",
-            "SELECT r.party_id, r.ix, r.item, r.offering, r.units, r.day, r.reference,"
-            " o.first_pos, o.n_lines, o.total, ROW_NUMBER() OVER (PARTITION BY r.party_id"
-            f" ORDER BY r.ix) AS k FROM {p}refunds AS r LEFT JOIN {p}orders AS o ON"
-            " o.party_id = r.party_id AND o.reference = r.reference AND r.reference <> ''"
-            f" WHERE EXISTS (SELECT 1 FROM {p}named AS n WHERE n.party_id = r.party_id)",
+            (
+                "SELECT r.party_id, r.ix, r.item, r.offering, r.units, r.day, r.reference,"
+                " o.first_pos, o.n_lines, o.total, ROW_NUMBER() OVER (PARTITION BY r.party_id"
+                f" ORDER BY r.ix) AS k FROM {p}refunds AS r LEFT JOIN {p}orders AS o ON"
+                " o.party_id = r.party_id AND o.reference = r.reference AND r.reference <> ''"
+                f" WHERE EXISTS (SELECT 1 FROM {p}named AS n WHERE n.party_id = r.party_id)"
+            ),
         ),
     ]
     # One state row per party and step: a character per line (0 live, 1 cancelled) and one per
@@ -441,23 +463,31 @@ def _refund_ctes(w: _Writer) -> list[tuple[str, str]]:
     ctes += [
         (
             f"{p}state",
-            f"SELECT party_id, CAST(0 AS BIGINT) AS k, {w.as_text(w.zeros('COUNT(*)'))} AS state,"
-            f" {w.as_text(chr(39) * 2)} AS outcomes FROM {p}lines GROUP BY party_id"
-            " UNION ALL SELECT s.party_id, CAST(s.k + 1 AS BIGINT) AS k,"
-            f" {w.as_text(new_state)} AS state, {w.as_text(outcomes)}"
-            f" AS outcomes FROM {p}state AS s JOIN {p}steps AS r ON r.party_id = s.party_id"
-            " AND r.k = s.k + 1",
+            (
+                "SELECT party_id, CAST(0 AS BIGINT) AS k,"
+                f" {w.as_text(w.zeros('COUNT(*)'))} AS state,"
+                f" {w.as_text(chr(39) * 2)} AS outcomes FROM {p}lines GROUP BY party_id"
+                " UNION ALL SELECT s.party_id, CAST(s.k + 1 AS BIGINT) AS k,"
+                f" {w.as_text(new_state)} AS state, {w.as_text(outcomes)}"
+                f" AS outcomes FROM {p}state AS s JOIN {p}steps AS r ON r.party_id = s.party_id"
+                " AND r.k = s.k + 1"
+            ),
         ),
         (
             f"{p}final",
-            f"SELECT s.party_id, s.state FROM {p}state AS s WHERE s.k = (SELECT COALESCE(MAX(r.k), 0)"
-            f" FROM {p}steps AS r WHERE r.party_id = s.party_id)",
+            (
+                f"SELECT s.party_id, s.state FROM {p}state AS s"
+                " WHERE s.k = (SELECT COALESCE(MAX(r.k), 0)"
+                f" FROM {p}steps AS r WHERE r.party_id = s.party_id)"
+            ),
         ),
         (
             f"{p}cancelled",
-            f"SELECT party_id, ix FROM {p}closed UNION ALL SELECT l.party_id, l.ix FROM"
-            f" {p}lines AS l JOIN {p}final AS f ON f.party_id = l.party_id"
-            " WHERE substr(f.state, CAST(l.pos AS INTEGER), 1) = '1'",
+            (
+                f"SELECT party_id, ix FROM {p}closed UNION ALL SELECT l.party_id, l.ix FROM"
+                f" {p}lines AS l JOIN {p}final AS f ON f.party_id = l.party_id"
+                " WHERE substr(f.state, CAST(l.pos AS INTEGER), 1) = '1'"
+            ),
         ),
     ]
     return ctes
@@ -483,35 +513,43 @@ def _agreement_ctes(w: _Writer) -> list[tuple[str, str]]:
     return [
         (
             f"{p}signed",
-            "SELECT party_id, ix, reference, offering, ROW_NUMBER() OVER (PARTITION BY party_id"
-            f" ORDER BY ix) AS pos FROM {p}log WHERE kind = '{signed}'",
+            (
+                "SELECT party_id, ix, reference, offering, ROW_NUMBER() OVER (PARTITION BY party_id"
+                f" ORDER BY ix) AS pos FROM {p}log WHERE kind = '{signed}'"
+            ),
         ),
         (
             f"{p}ends",
-            "SELECT party_id, ix, reference, ROW_NUMBER() OVER (PARTITION BY party_id ORDER BY"
-            f" ix) AS k FROM {p}log AS e WHERE kind = '{ended}' AND EXISTS (SELECT 1 FROM"
-            f" {p}signed AS a WHERE a.party_id = e.party_id)",
+            (
+                "SELECT party_id, ix, reference, ROW_NUMBER() OVER (PARTITION BY party_id ORDER BY"
+                f" ix) AS k FROM {p}log AS e WHERE kind = '{ended}' AND EXISTS (SELECT 1 FROM"
+                f" {p}signed AS a WHERE a.party_id = e.party_id)"
+            ),
         ),
         (
             f"{p}agreement_state",
-            "SELECT party_id, CAST(0 AS BIGINT) AS k, state FROM (SELECT party_id,"
-            f" {w.as_text(w.zeros('COUNT(*)'))} AS state FROM {p}signed GROUP BY party_id)"
-            " AS initial UNION ALL SELECT s.party_id, CAST(s.k + 1 AS BIGINT) AS k,"
-            f" {w.as_text(moved)}"
-            f" AS state FROM {p}agreement_state AS s"
-            f" JOIN {p}ends AS e ON e.party_id = s.party_id AND e.k = s.k + 1",
+            (
+                "SELECT party_id, CAST(0 AS BIGINT) AS k, state FROM (SELECT party_id,"
+                f" {w.as_text(w.zeros('COUNT(*)'))} AS state FROM {p}signed GROUP BY party_id)"
+                " AS initial UNION ALL SELECT s.party_id, CAST(s.k + 1 AS BIGINT) AS k,"
+                f" {w.as_text(moved)}"
+                f" AS state FROM {p}agreement_state AS s"
+                f" JOIN {p}ends AS e ON e.party_id = s.party_id AND e.k = s.k + 1"
+            ),
         ),
         (
             f"{p}agreements",
-            f"SELECT a.party_id, a.offering FROM {p}signed AS a JOIN {p}agreement_state AS s ON"
-            f" s.party_id = a.party_id WHERE s.k = (SELECT COALESCE(MAX(e.k), 0) FROM {p}ends"
-            " AS e WHERE e.party_id = s.party_id) AND substr(s.state, CAST(a.pos AS INTEGER),"
-            " 1) = '0'",
+            (
+                f"SELECT a.party_id, a.offering FROM {p}signed AS a JOIN {p}agreement_state AS s ON"
+                f" s.party_id = a.party_id WHERE s.k = (SELECT COALESCE(MAX(e.k), 0) FROM {p}ends"
+                " AS e WHERE e.party_id = s.party_id) AND substr(s.state, CAST(a.pos AS INTEGER),"
+                " 1) = '0'"
+            ),
         ),
     ]
 
 
-def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
+def _signal_ctes(
     w: _Writer, as_of: int, engagements: str | None
 ) -> tuple[list[tuple[str, str]], str]:
     """The aggregations per party and the final select of the canonical signals."""
@@ -525,48 +563,60 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
 
     true = "= 1" if w.dialect == "sqlite" else ""
     other = f"kind NOT IN ('purchase', {refunds})"
-    money = f"CASE WHEN kind = 'purchase' THEN units WHEN kind IN ({refunds}) THEN -units ELSE 0 END"  # noqa: E501
+    money = (
+        f"CASE WHEN kind = 'purchase' THEN units WHEN kind IN ({refunds}) THEN -units ELSE 0 END"
+    )
     ctes = [
         (
             f"{p}whole",
-            "SELECT party_id,"
-            f" SUM({int_of(f'{other} AND collaborative IS NOT NULL')}) AS n_counted,"
-            f" SUM({int_of(f'{other} AND collaborative {true}')}) AS n_collaborative,"
-            f" SUM({int_of(f'kind IN ({touch})')}) AS n_touch,"
-            f" SUM({int_of(f'kind IN ({work}) AND customized IS NOT NULL')}) AS n_work,"
-            f" SUM({int_of(f'kind IN ({work}) AND customized {true}')}) AS n_customized,"
-            f" SUM(CASE WHEN offering = 'service' THEN {money} ELSE 0 END) AS net_service,"
-            f" SUM(CASE WHEN offering = 'professional' THEN {money} ELSE 0 END) AS net_professional,"  # noqa: E501
-            f" SUM(CASE WHEN offering = 'product' THEN {money} ELSE 0 END) AS net_product,"
-            f" MIN(day) AS first_day FROM {p}log GROUP BY party_id",
+            (
+                "SELECT party_id,"
+                f" SUM({int_of(f'{other} AND collaborative IS NOT NULL')}) AS n_counted,"
+                f" SUM({int_of(f'{other} AND collaborative {true}')}) AS n_collaborative,"
+                f" SUM({int_of(f'kind IN ({touch})')}) AS n_touch,"
+                f" SUM({int_of(f'kind IN ({work}) AND customized IS NOT NULL')}) AS n_work,"
+                f" SUM({int_of(f'kind IN ({work}) AND customized {true}')}) AS n_customized,"
+                f" SUM(CASE WHEN offering = 'service' THEN {money} ELSE 0 END) AS net_service,"
+                f" SUM(CASE WHEN offering = 'professional' THEN {money} ELSE 0 END) AS net_professional,"  # noqa: E501
+                f" SUM(CASE WHEN offering = 'product' THEN {money} ELSE 0 END) AS net_product,"
+                f" MIN(day) AS first_day FROM {p}log GROUP BY party_id"
+            ),
         ),
         (
             f"{p}kept",
-            f"SELECT * FROM {p}purchases AS q WHERE NOT EXISTS (SELECT 1 FROM {p}cancelled AS c"
-            " WHERE c.party_id = q.party_id AND c.ix = q.ix)",
+            (
+                f"SELECT * FROM {p}purchases AS q WHERE NOT EXISTS (SELECT 1 FROM {p}cancelled AS c"
+                " WHERE c.party_id = q.party_id AND c.ix = q.ix)"
+            ),
         ),
         (
             f"{p}bought",
-            "SELECT party_id,"
-            f" SUM({int_of('collaborative IS NOT NULL')}) AS l_counted,"
-            f" SUM({int_of(f'collaborative {true}')}) AS l_collaborative,"
-            f" SUM({int_of('customized IS NOT NULL')}) AS l_work,"
-            f" SUM({int_of(f'customized {true}')}) AS l_customized,"
-            " COUNT(DISTINCT day) AS occasions, MAX(day) AS last_day,"
-            " COUNT(DISTINCT CASE WHEN reference <> '' THEN reference END)"
-            f" + SUM({int_of(chr(39) * 2 + ' = reference')}) AS orders"
-            f" FROM {p}kept GROUP BY party_id",
+            (
+                "SELECT party_id,"
+                f" SUM({int_of('collaborative IS NOT NULL')}) AS l_counted,"
+                f" SUM({int_of(f'collaborative {true}')}) AS l_collaborative,"
+                f" SUM({int_of('customized IS NOT NULL')}) AS l_work,"
+                f" SUM({int_of(f'customized {true}')}) AS l_customized,"
+                " COUNT(DISTINCT day) AS occasions, MAX(day) AS last_day,"
+                " COUNT(DISTINCT CASE WHEN reference <> '' THEN reference END)"
+                f" + SUM({int_of(chr(39) * 2 + ' = reference')}) AS orders"
+                f" FROM {p}kept GROUP BY party_id"
+            ),
         ),
         (
             f"{p}retained",
-            f"SELECT party_id, COUNT(DISTINCT month) AS retainer_months FROM {p}kept"
-            f" WHERE offering = 'professional' AND day > {as_of - RETAINER_WINDOW_DAYS}"
-            " GROUP BY party_id",
+            (
+                f"SELECT party_id, COUNT(DISTINCT month) AS retainer_months FROM {p}kept"
+                f" WHERE offering = 'professional' AND day > {as_of - RETAINER_WINDOW_DAYS}"
+                " GROUP BY party_id"
+            ),
         ),
         (
             f"{p}agreed",
-            f"SELECT party_id, MAX({int_of(chr(39) + 'product' + chr(39) + ' <> offering')})"
-            f" AS a_active, COUNT(*) AS a_running FROM {p}agreements GROUP BY party_id",
+            (
+                f"SELECT party_id, MAX({int_of(chr(39) + 'product' + chr(39) + ' <> offering')})"
+                f" AS a_active, COUNT(*) AS a_running FROM {p}agreements GROUP BY party_id"
+            ),
         ),
     ]
     joins = [f"{p}whole", f"{p}bought", f"{p}retained", f"{p}agreed"]
@@ -577,26 +627,28 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
         ctes += [
             (
                 f"{p}engagements",
-                f"SELECT {w.as_text(w.name('client_id'))} AS party_id, {start} AS start_day,"
-                f" CASE WHEN {w.name('end')} IS NULL THEN NULL ELSE {end} END AS end_day"
-                f" FROM {engagements} AS given WHERE {start} <= {as_of}",
+                (
+                    f"SELECT {w.as_text(w.name('client_id'))} AS party_id, {start} AS start_day,"
+                    f" CASE WHEN {w.name('end')} IS NULL THEN NULL ELSE {end} END AS end_day"
+                    f" FROM {engagements} AS given WHERE {start} <= {as_of}"
+                ),
             ),
             (
                 f"{p}engaged",
-                "SELECT party_id, MIN(start_day) AS e_start,"
-                f" SUM({int_of(f'end_day IS NULL OR end_day >= {as_of}')}) AS e_active,"
-                f" MAX(CASE WHEN end_day IS NULL THEN {OPEN_ENDED_HORIZON_DAYS} WHEN end_day >="
-                f" {as_of} THEN end_day - {as_of} END) AS e_horizon"
-                f" FROM {p}engagements GROUP BY party_id",
+                (
+                    "SELECT party_id, MIN(start_day) AS e_start,"
+                    f" SUM({int_of(f'end_day IS NULL OR end_day >= {as_of}')}) AS e_active,"
+                    f" MAX(CASE WHEN end_day IS NULL THEN {OPEN_ENDED_HORIZON_DAYS} WHEN end_day >="
+                    f" {as_of} THEN end_day - {as_of} END) AS e_horizon"
+                    f" FROM {p}engagements GROUP BY party_id"
+                ),
             ),
         ]
         joins.append(f"{p}engaged")
         parties += f" UNION SELECT party_id FROM {p}engaged"
         e_start, e_active, e_horizon = "e_start", "COALESCE(e_active, 0)", "e_horizon"
     ctes.append((f"{p}parties", f"SELECT DISTINCT party_id FROM ({parties}) AS every_party"))
-    using = " ".join(
-        f"LEFT JOIN {name} ON {name}.party_id = {p}parties.party_id" for name in joins
-    )
+    using = " ".join(f"LEFT JOIN {name} ON {name}.party_id = {p}parties.party_id" for name in joins)
     columns = ", ".join(
         f"{name}.{column}"
         for name, names in (
@@ -613,9 +665,11 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
     ctes.append(
         (
             f"{p}table",
-            f"SELECT {p}parties.party_id, {columns},"
-            f" CASE WHEN {p}whole.party_id IS NULL THEN 0 ELSE 1 END AS logged"
-            f" FROM {p}parties {using}",
+            (
+                f"SELECT {p}parties.party_id, {columns},"
+                f" CASE WHEN {p}whole.party_id IS NULL THEN 0 ELSE 1 END AS logged"
+                f" FROM {p}parties {using}"
+            ),
         )
     )
 
@@ -637,7 +691,9 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
         return f"CAST(CASE WHEN logged = 1 THEN {expr} END AS {type_})"
 
     def ratio(top: str, bottom: str) -> str:
-        return f"CASE WHEN {bottom} > 0 THEN CAST({top} AS {double}) / CAST({bottom} AS {double}) END"  # noqa: E501
+        return (
+            f"CASE WHEN {bottom} > 0 THEN CAST({top} AS {double}) / CAST({bottom} AS {double}) END"
+        )
 
     counted = f"({z('n_counted')} + {z('l_counted')})"
     works = f"({z('n_work')} + {z('l_work')})"
@@ -648,7 +704,7 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
         f" {OPEN_ENDED_HORIZON_DAYS} ELSE {horizon} END"
     )
     boolean = "INTEGER" if w.dialect == "sqlite" else "BOOLEAN"
-    active = f"CASE WHEN {z('a_active')} > 0 OR {e_active} > 0 THEN {w.boolean(True)} ELSE {w.boolean(False)} END"  # noqa: E501
+    active = f"CASE WHEN {z('a_active')} > 0 OR {e_active} > 0 THEN {w.true} ELSE {w.false} END"
     values = {
         "collaborative_share": known(
             ratio(f"{z('n_collaborative')} + {z('l_collaborative')}", counted), double
@@ -661,9 +717,7 @@ def _signal_ctes(  # noqa: PLR0914 - one formula per signal, kept together
         "repeat_rate": known(ratio(f"{z('occasions')} - 1", z("occasions")), double),
         "retainer_months": known(months, "BIGINT"),
         "service_share": known(ratio(service, total), double),
-        "customization": known(
-            ratio(f"{z('n_customized')} + {z('l_customized')}", works), double
-        ),
+        "customization": known(ratio(f"{z('n_customized')} + {z('l_customized')}", works), double),
         "commitment_days": f"CAST({commitment} AS BIGINT)",
         "purchases": known(z("orders"), "BIGINT"),
         "purchases_per_year": known(
@@ -683,9 +737,7 @@ def _engagement_source(w: _Writer, engagements: object) -> str | None:
     if isinstance(engagements, str):
         return w.table(_table_name(engagements, "engagements"))
     if not isinstance(engagements, list | tuple):
-        raise _problem(
-            "engagements", "a table name or a sequence of Engagements", engagements
-        )
+        raise _problem("engagements", "a table name or a sequence of Engagements", engagements)
     rows = []
 
     def date(value: dt.date | None) -> str:

@@ -84,9 +84,11 @@ def _cells(interaction: Interaction, blanks: frozenset[str]) -> tuple[Any, ...]:
 
 @st.composite
 def log_tables(draw: st.DrawFn, *, max_batches: int = 4, max_size: int = 10) -> LogTable:
-    """Interaction logs as tables: up to ``max_batches`` independent logs of parties ``p``/``q``
-    (renamed ``p0``, ``q1``...), each with or without engagements (also of a party ``z`` with no
-    interaction), and blank cells where a cell holds its column's default.
+    """Interaction logs as tables, with engagements and blank cells.
+
+    Up to ``max_batches`` independent logs of parties ``p``/``q`` (renamed ``p0``, ``q1``...),
+    each with or without engagements (also of a party ``z`` with no interaction), and blank
+    cells where a cell holds its column's default.
 
     Returns and cancellations often name an order (small pools of references and amounts), so
     the matching of refunds is exercised both ways.
