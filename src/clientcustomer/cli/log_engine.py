@@ -66,10 +66,16 @@ def _csv_view(columns: LogColumns, names: list[str]) -> str:
         if name == columns.party:
             value = f"regexp_replace(trim({column}), '^(-?[0-9]+)\\.0+$', '\\1')"
         elif name == columns.date:
-            value = (
+            day = (
                 f"COALESCE(TRY_CAST(TRY_CAST({column} AS TIMESTAMP) AS DATE),"
                 f" CAST(try_strptime({column}, '%m/%d/%Y %H:%M') AS DATE),"
                 f" CAST(try_strptime({column}, '%m/%d/%Y') AS DATE))"
+            )
+            # As the Python engine reads a log: no interaction dated after today.
+            future = _text(f"$.{name}: expected a date not after today, got ")
+            value = (
+                f"CASE WHEN {day} > current_date THEN CAST(error({future} || {column}) AS DATE)"
+                f" ELSE {day} END"
             )
         elif name in {columns.amount, columns.quantity, columns.unit_price}:
             value = f"CAST(NULLIF(trim({column}), '') AS DOUBLE)"
