@@ -48,7 +48,7 @@ def write_log(table: LogTable, folder: Path) -> dict[str, Path]:
     return {"csv": plain, "gzip": packed, "parquet": parquet}
 
 
-def verdicts(capsys: Any, *argv: str) -> dict[str, tuple[str, float, str]]:  # noqa: ANN401
+def verdicts(capsys: Any, *argv: str) -> dict[str, tuple[str, float, str]]:
     status = main(["classify", *argv, "--format", "csv", "--quiet"])
     out, err = capsys.readouterr()
     assert status == 0, err
@@ -63,12 +63,14 @@ def verdicts(capsys: Any, *argv: str) -> dict[str, tuple[str, float, str]]:  # n
 )
 @given(table=log_tables(max_batches=3, max_size=8))
 def test_every_format_gives_the_python_engine_verdicts(
-    capsys: Any,  # noqa: ANN401 - pytest's fixture
-    tmp_path_factory: Any,  # noqa: ANN401 - pytest's fixture
+    capsys: Any,
+    tmp_path_factory: Any,
     table: LogTable,
 ) -> None:
     # The Python engine refuses a log dated after today (a typo, not a plan).
-    assume(table.rows and all(i.on <= dt.date.today() for i in table.interactions))
+    assume(
+        table.rows and all(i.on <= dt.datetime.now(tz=dt.UTC).date() for i in table.interactions)
+    )
     folder = tmp_path_factory.mktemp("log")
     paths = write_log(table, folder)
     as_of = ("--as-of", "2026-06-01")
@@ -98,8 +100,8 @@ def test_every_format_gives_the_python_engine_verdicts(
         ("log.csv", "party_id,on\n", ("--on-error", "skip"), "without --on-error skip"),
     ],
 )  # fmt: skip
-def test_bad_input_is_one_line(
-    capsys: Any,  # noqa: ANN401 - pytest's fixture
+def test_bad_input_is_one_line(  # noqa: PLR0917 - pytest passes the parameters
+    capsys: Any,
     tmp_path: Path,
     name: str,
     text: str,
@@ -115,7 +117,7 @@ def test_bad_input_is_one_line(
     assert message in err
 
 
-def test_party_ids_written_as_floats_read_as_integers(capsys: Any, tmp_path: Path) -> None:  # noqa: ANN401
+def test_party_ids_written_as_floats_read_as_integers(capsys: Any, tmp_path: Path) -> None:
     path = tmp_path / "retail.csv"
     path.write_text(
         "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
