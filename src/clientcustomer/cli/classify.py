@@ -364,7 +364,7 @@ def _classify(args: argparse.Namespace) -> int:
     if args.engine == "duckdb" and args.log is not None:
         from .log_engine import classify_log_duckdb  # noqa: PLC0415 - it builds on this module
 
-        return classify_log_duckdb(args)
+        return classify_log_duckdb(args, _SqlVerdicts, _role_counts)
     if args.engine == "duckdb":
         return _classify_duckdb(args)
     return _classify_python(args, skip=skip)

@@ -13,21 +13,21 @@ import contextlib
 import datetime as dt
 import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from clientcustomer.exceptions import CliError, ValidationError
 from clientcustomer.rules.log_sql import log_to_sql
 from clientcustomer.signals.logs import LogColumns, missing_columns
 
-from .classify import _DUCKDB_BATCH, _role_counts, _SqlVerdicts
 from .inputs import load_rules, log_columns, parse_date, read_engagements
 from .output import EXIT_OK, Progress, one_line, open_output
 
 __all__ = ["classify_log_duckdb"]
 
 _VIEW = "clientcustomer_log"
+_DUCKDB_BATCH = 10_000
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
 
@@ -175,8 +175,17 @@ def _rows(args: argparse.Namespace) -> Iterator[tuple[Any, ...]]:
         connection.close()
 
 
-def classify_log_duckdb(args: argparse.Namespace) -> int:
-    """Run ``classify --log LOG --engine duckdb`` (one verdict per party, streamed)."""
+def classify_log_duckdb(
+    args: argparse.Namespace,
+    writer: Callable[[IO[str], str], Any],
+    summary: Callable[[Any, int], str],
+) -> int:
+    """Run ``classify --log LOG --engine duckdb`` (one verdict per party, streamed).
+
+    ``writer`` makes the ``classify`` command's writer of DuckDB's rows (``out``, ``format``)
+    and ``summary`` its summary line (role counts, insufficient): given by that command, as one
+    command module imports no other.
+    """
     for option, given in (
         ("--on-error skip", args.on_error == "skip"),
         ("--date-format", getattr(args, "date_format", None) is not None),
@@ -194,7 +203,7 @@ def classify_log_duckdb(args: argparse.Namespace) -> int:
         first = next(rows, None)  # a bad file or column fails before any output exists
         out = stack.enter_context(open_output(args.output, newline=""))
         stack.callback(progress.close)
-        verdicts = _SqlVerdicts(out, args.format)
+        verdicts = writer(out, args.format)
         count = 0
         every = itertools.chain(() if first is None else (first,), rows)
         for count, (party, role, score, decided_by) in enumerate(every, start=1):
@@ -202,8 +211,8 @@ def classify_log_duckdb(args: argparse.Namespace) -> int:
             if count % _DUCKDB_BATCH == 0:
                 progress(count)
         progress(count)
-        summary = _role_counts(verdicts.counts, verdicts.insufficient)
-        verdicts.finish(summary)
+        line = summary(verdicts.counts, verdicts.insufficient)
+        verdicts.finish(line)
     if args.format != "table" or args.output not in {None, "-"}:
-        sys.stderr.write(f"classify: {summary}\n")
+        sys.stderr.write(f"classify: {line}\n")
     return EXIT_OK
