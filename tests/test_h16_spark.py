@@ -134,3 +134,32 @@ def test_the_spark_plan_runs_nothing_until_asked(spark: Any) -> None:
     assert list(context.statusTracker().getJobIdsForGroup("h16-lazy")) == []
     assert "UnionLoop" in plan or "Recursive" in plan or "cc__state" in plan
     assert signals.count() == 1  # and it runs when asked
+
+
+def test_online_retail_gives_the_one_record_signals(spark: Any) -> None:
+    """The UCI Online Retail log (when present, see test_h16_online_retail.py) in Spark."""
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - Spark only when it runs
+
+    from clientcustomer import LogColumns, read_log, signals_by_party  # noqa: PLC0415
+    from test_tutorial_real_log import VARIABLE, data_file  # noqa: PLC0415
+
+    path = data_file()
+    if path is None:
+        pytest.skip(f"the UCI Online Retail data set is absent: set {VARIABLE} to its CSV")
+    as_of = dt.date(2011, 12, 10)
+    columns = LogColumns.online_retail()
+    with read_log(path, columns, on_error="skip") as log:
+        expected = signals_by_party(log, as_of=as_of)
+    frame = (
+        spark.read.csv(str(path), header=True)
+        .where(F.col("CustomerID").isNotNull())
+        .withColumn("CustomerID", F.col("CustomerID").cast("double").cast("bigint").cast("string"))
+        .withColumn("InvoiceDate", F.to_timestamp("InvoiceDate", "yyyy-MM-dd HH:mm:ss"))
+        .withColumn("Quantity", F.col("Quantity").cast("double"))
+        .withColumn("UnitPrice", F.col("UnitPrice").cast("double"))
+    )
+    rows = spark_rows(signals_frame(frame, as_of=as_of, columns=columns))
+    assert sorted(rows) == sorted(expected)
+    for party, signals in expected.items():
+        for name, want in signals.as_dict().items():
+            assert same(want, rows[party][name]), (party, name)

@@ -161,8 +161,12 @@ class _Writer:
             return f"POSITION({needle} IN {haystack})"
         return f"instr({haystack}, {needle})"
 
-    def refuse(self, message: str, type_: str) -> str:
-        """An expression of type ``type_`` that fails the query with ``message``."""
+    def refuse(self, message: str, type_: str, about: str) -> str:
+        """An expression of type ``type_`` that fails the query with ``message``.
+
+        ``about`` is the row's offending column: PostgreSQL folds a constant conversion while
+        planning, so the failing text must depend on the row to fail only when it is read.
+        """
         text = self.text(message)
         if self.dialect == "duckdb":
             return f"CAST(error({text}) AS {type_})"
@@ -170,7 +174,8 @@ class _Writer:
             return f"CAST(raise_error({text}) AS {type_})"
         if self.dialect == "sqlite":
             return f"json_extract('{{}}', {self.text('refused ' + message)})"
-        return f"CAST(CAST({text} AS INTEGER) AS {type_})"
+        row = f"COALESCE(substr({self.as_text(about)}, 1, 0), '')"
+        return f"CAST(CAST({text} || {row} AS INTEGER) AS {type_})"
 
 
 def _dialect(value: object) -> str:
@@ -216,7 +221,7 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
     date = present["date"]
     day = (
         f"CASE WHEN {date} IS NULL THEN "
-        f"{w.refuse(f'$.{columns.date}: expected a date on every row, got a row that is not', 'BIGINT')}"  # noqa: E501
+        f"{w.refuse(f'$.{columns.date}: expected a date on every row, got a row that is not', 'BIGINT', present['party'])}"  # noqa: E501
         f" ELSE {w.day(date)} END"
     )
 
@@ -243,7 +248,7 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
     )
     offering = (
         f"CASE WHEN {offering} IN ({w.texts(offerings)}) THEN {offering} ELSE "
-        f"{w.refuse(message, w.string)} END"
+        f"{w.refuse(message, w.string, present['party'])} END"
     )
     if "amount" in present:
         amount = f"CAST({present['amount']} AS {w.double})"
@@ -260,14 +265,14 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
         raw = w.as_text(present["kind"])
         kind = (
             f"CASE WHEN {raw} IN ({w.texts(kinds)}) THEN {raw} ELSE "
-            f"{w.refuse(f'$.{columns.kind}: expected one of the interaction kinds, got a row that is not', w.string)}"  # noqa: E501
+            f"{w.refuse(f'$.{columns.kind}: expected one of the interaction kinds, got a row that is not', w.string, raw)}"  # noqa: E501
             " END"
         )
         amount_field = "amount" if "amount" in present else "quantity"
         amount_column = getattr(columns, amount_field) or amount_field
         units_of = (
             f"CASE WHEN {amount} < 0 THEN "
-            f"{w.refuse(f'$.{amount_column}: expected non-negative amounts (the kind column says what a row is), got a row that is not', 'BIGINT')}"  # noqa: E501
+            f"{w.refuse(f'$.{amount_column}: expected non-negative amounts (the kind column says what a row is), got a row that is not', 'BIGINT', amount)}"  # noqa: E501
             f" ELSE CAST(ROUND(ABS({amount}) * {_UNITS}) AS BIGINT) END"
         )
     else:
@@ -430,7 +435,7 @@ def _refund_ctes(w: _Writer) -> list[tuple[str, str]]:
     # One state row per party and step: a character per line (0 live, 1 cancelled) and one per
     # refund so far (p: a part of its order's amount taken off, x: anything else).
     state = "s.state"
-    order_part = f"substr({state}, r.first_pos, r.n_lines)"
+    order_part = f"substr({state}, CAST(r.first_pos AS INTEGER), CAST(r.n_lines AS INTEGER))"
     counts = f"({w.find(chr(39) + '0' + chr(39), order_part)} > 0)"
     taken = (
         f"(SELECT COALESCE(SUM(l.units), 0) FROM {p}lines AS l WHERE l.party_id = s.party_id"
