@@ -346,7 +346,7 @@ def main() -> int:
         return 0
     parser = h.options(__doc__.splitlines()[0], rows=10_000_000, quick_rows=1_000_000)
     parser.add_argument("--parties", type=int, default=200_000, help="parties (default 200,000)")
-    parser.add_argument("--memory-limit", default="512MB", help="DuckDB's memory limit")
+    parser.add_argument("--memory-limit", default="256MB", help="DuckDB's memory limit")
     parser.add_argument("--spark", action="store_true", help="also run Spark local on 1 M rows")
     args = parser.parse_args()
     rows, repeat = h.settle(args)
