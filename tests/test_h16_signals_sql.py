@@ -484,3 +484,19 @@ def test_engagements_only_party_and_open_ended_engagement() -> None:
         (),
     )
     check_signals(table, dt.date(2026, 3, 1))
+
+
+def test_a_return_cancels_the_line_of_its_own_amount() -> None:
+    """Bracket matching is per item, offering *and* amount: a line of another amount stays."""
+    day = dt.date(2026, 1, 1)
+    rows = [
+        ("p", day, "purchase", "tea", "product", 10.0, False, False, ""),
+        ("p", day + dt.timedelta(1), "purchase", "tea", "product", 5.0, False, False, ""),
+        ("p", day + dt.timedelta(2), "return", "tea", "product", 10.0, False, False, ""),
+        ("p", day + dt.timedelta(3), "return", "tea", "product", 5.0, False, False, ""),
+        ("p", day + dt.timedelta(4), "purchase", "tea", "product", 7.0, False, False, ""),
+    ]
+    table = _interaction_table(rows)
+    check_signals(table, dt.date(2026, 3, 1))
+    signals = expected_signals(table, dt.date(2026, 3, 1))["p"]
+    assert (signals.purchases, signals.spend) == (1, 7.0)
