@@ -17,9 +17,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from clientcustomer import LogColumns, log_to_sql
 from clientcustomer.exceptions import CliError, ValidationError
-from clientcustomer.rules.log_sql import log_to_sql
-from clientcustomer.signals.logs import LogColumns, missing_columns
 
 from .inputs import load_rules, log_columns, parse_date, read_engagements
 from .output import EXIT_OK, Progress, one_line, open_output
@@ -28,6 +27,19 @@ __all__ = ["classify_log_duckdb"]
 
 _VIEW = "clientcustomer_log"
 _DUCKDB_BATCH = 10_000
+_FIELDS = (
+    "party",
+    "date",
+    "kind",
+    "item",
+    "offering",
+    "amount",
+    "quantity",
+    "unit_price",
+    "customized",
+    "collaborative",
+    "reference",
+)
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
 
@@ -122,9 +134,14 @@ def _open_log(connection: Any, path: str, fmt: str, args: argparse.Namespace) ->
     except duckdb.Error as error:
         msg = f"{path}: expected a {fmt} file DuckDB can read, got {_message(error)}"
         raise CliError(msg) from None
-    problem = missing_columns(columns, names)
-    if problem is not None:
-        raise CliError(f"{path}: {one_line(str(problem))}")
+    missing = [
+        f"{name!r} ({field})"
+        for field in _FIELDS
+        if (name := getattr(columns, field)) is not None and name not in names
+    ]
+    if missing:
+        msg = f"{path}: expected the columns {', '.join(missing)}, got {', '.join(names)}"
+        raise CliError(msg)
     return columns
 
 
