@@ -952,14 +952,14 @@ class TestClassifyDuckdb:
         )
 
     def test_python_only_options(self, capsys, numeric_csv, log_csv):
-        """--log and --on-error skip belong to the python engine."""
+        """--on-error skip belongs to the python engine (with a signal FILE or a --log)."""
         engine = ("--engine", "duckdb")
 
         assert [
-            "--engine duckdb: expected a signal FILE without --log (python engine only)",
+            "--engine duckdb: expected --log LOG without --on-error skip (python engine only)",
             "--engine duckdb: expected a signal FILE without --on-error skip (python engine only)",
         ] == [
-            failure(capsys, "classify", "--log", str(log_csv), *engine),
+            failure(capsys, "classify", "--log", str(log_csv), "--on-error", "skip", *engine),
             failure(capsys, "classify", numeric_csv, "--on-error", "skip", *engine),
         ]
 

@@ -135,6 +135,7 @@ if TYPE_CHECKING:
         explain,
         near_misses,
     )
+    from .rules.log_sql import log_to_sql
     from .rules.ruleset import (
         HitPolicy,
         Role,
@@ -169,6 +170,7 @@ if TYPE_CHECKING:
     )
     from .signals.frames import signals_frame
     from .signals.logs import LogColumns, LogReader, RejectedRow, read_log
+    from .signals.sql import signals_sql
 
     __version__: str
 
@@ -206,6 +208,7 @@ _EXPORTS: dict[str, str] = {
     "classify_frame": "rules.compile",
     "classify_sql": "rules.compile",
     "to_sql": "rules.compile",
+    "log_to_sql": "rules.log_sql",
     "RoleChange": "rules.diff",
     "RulesetDiff": "rules.diff",
     "VerdictChange": "rules.diff",
@@ -235,6 +238,7 @@ _EXPORTS: dict[str, str] = {
     "signals_frame": "signals.frames",
     "SignalAccumulator": "signals.accumulate",
     "accumulate": "signals.accumulate",
+    "signals_sql": "signals.sql",
     "ClassificationSummary": "lifecycle.machine",
     "DEFAULT_GRACE_DAYS": "lifecycle.machine",
     "DEFAULT_MIN_MARGIN": "lifecycle.machine",
@@ -420,6 +424,7 @@ __all__ = [
     "load_ruleset",
     "loads_playbook",
     "loads_ruleset",
+    "log_to_sql",
     "near_misses",
     "read_log",
     "readiness",
@@ -428,6 +433,7 @@ __all__ = [
     "replay",
     "signals_by_party",
     "signals_frame",
+    "signals_sql",
     "structure",
     "summarize_frame",
     "timeline",

@@ -361,6 +361,10 @@ def _classify(args: argparse.Namespace) -> int:
     elif (args.file is None) == (args.log is None):
         msg = "classify: expected a signal FILE or --log LOG (exactly one of them)"
         raise CliError(msg)
+    if args.engine == "duckdb" and args.log is not None:
+        from .log_engine import classify_log_duckdb  # noqa: PLC0415 - it builds on this module
+
+        return classify_log_duckdb(args, _SqlVerdicts, _role_counts)
     if args.engine == "duckdb":
         return _classify_duckdb(args)
     return _classify_python(args, skip=skip)
@@ -826,7 +830,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Classify every row of a CSV or JSON Lines file of signals (an 'id' column "
         "plus signal columns; an empty cell is unknown), or every party of an interaction log "
         "(--log), writing one verdict per row as it goes. --engine duckdb classifies a CSV or "
-        "Parquet file inside DuckDB instead (id, role, score and decided_by; no evidence).",
+        "Parquet file inside DuckDB instead (id, role, score and decided_by; no evidence); with "
+        "--log it derives the signals there too (a CSV, gzip CSV or Parquet log).",
     )
     _add_signal_file(classify)
     classify.add_argument(

@@ -30,7 +30,13 @@ from .classifier import DECIDED_BY_INSUFFICIENT, ID_KEYS
 from .ruleset import HitPolicy, Role, Rule, Ruleset, default_ruleset
 
 if TYPE_CHECKING:  # narwhals is optional: its types are read by the type checker only
+    import datetime as dt
+    from collections.abc import Sequence
+
     import narwhals as nw_typing
+
+    from clientcustomer.engagements.model import Engagement
+    from clientcustomer.signals.logs import LogColumns
 
     _Expr: TypeAlias = nw_typing.Expr
 
@@ -474,15 +480,23 @@ _DUCKDB_TYPES["integer"] = lambda kind: (
 )
 
 
-def classify_sql(
+def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
     connection: Any,  # noqa: ANN401 - a duckdb connection; duckdb is optional
     table: str,
     ruleset: Ruleset | None = None,
     *,
     leanings: bool = False,
     passthrough: Iterable[str] = (),
+    log: bool = False,
+    as_of: dt.date | None = None,
+    columns: LogColumns | None = None,
+    engagements: str | Sequence[Engagement] | None = None,
 ) -> Any:  # noqa: ANN401 - a duckdb relation
     """Classify every row of a DuckDB table or view, in the database, lazily.
+
+    With ``log=True`` the table is a raw interaction log instead: the signals of every party
+    are derived inside DuckDB (`signals_sql`, with ``as_of``, ``columns`` and ``engagements``)
+    and classified in the same query (`log_to_sql`); one row per party.
 
     The table's columns are read first: a signal without a column is unknown on every row, a
     signal column of the wrong type is refused before any row is read, and so is a column that
@@ -497,9 +511,15 @@ def classify_sql(
         ruleset: The rule set; the default one when ``None``.
         leanings: Add the per-aspect leaning columns.
         passthrough: Descriptive columns to keep unread (a name, a segment...).
+        log: The table is an interaction log (see `LogColumns`), not a table of signals.
+        as_of: With ``log``: the date the signals describe (required).
+        columns: With ``log``: which column holds what; the library's own layout by default.
+        engagements: With ``log``: a table of engagements (``client_id, start, end``) or a
+            sequence of `Engagement`.
 
     Returns:
-        A DuckDB relation (lazy): the table's columns plus ``role``, ``score``, ``decided_by``.
+        A DuckDB relation (lazy): the table's columns plus ``role``, ``score``, ``decided_by``
+        (with ``log``: ``party_id``, the canonical signals, then the verdict).
 
     Raises:
         ValidationError: When the table does not exist, a signal column has the wrong type, a
@@ -518,6 +538,18 @@ def classify_sql(
     """
     import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
 
+    if log:
+        from .log_sql import classify_log_sql  # noqa: PLC0415 - it builds on this module
+
+        return classify_log_sql(
+            connection,
+            table,
+            ruleset,
+            as_of=as_of,
+            columns=columns,
+            engagements=engagements,
+            leanings=leanings,
+        )
     chosen = _ruleset(ruleset)
     sql = _Sql(Dialect.DUCKDB, frozenset())
     try:

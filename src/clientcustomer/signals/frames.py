@@ -771,14 +771,24 @@ def signals_frame(
             open-ended) or a sequence of `Engagement`; without them only agreements signed in the
             log make ``active_engagement`` and ``commitment_days``.
 
+    A lazy input stays lazy and is never collected: a DuckDB relation gives a relation over
+    the same connection, a PySpark DataFrame a DataFrame (no Spark job is run), both computed
+    by the engine from the query `signals_sql` writes; a polars ``LazyFrame`` gives a
+    ``LazyFrame`` computed by DuckDB when collected (polars' lazy engine has no recursive
+    query; needs duckdb). Engagements then come as a frame of the same engine or as
+    `Engagement` values. Column types are the engine's to check, a row with a blank party is
+    skipped, and a bad value fails when the frame is computed (see `signals_sql`).
+
     Returns:
-        A frame of the caller's kind (a lazy one for a lazy input, where narwhals can give it
-        back): ``party_id`` and one column per canonical signal, booleans as booleans, integers
+        A frame of the caller's kind (a lazy one of the same engine for a lazy input):
+        ``party_id`` and one column per canonical signal, booleans as booleans, integers
         as integers, numbers as floats.
 
     Raises:
         ValidationError: When a column is missing or has the wrong type, a value is not allowed
             (an unknown kind, say), or ``as_of`` is not a date; the message names the column.
+            Also for a lazy frame of an engine other than DuckDB, Spark or polars (it has no
+            recursive query for the refund matching): collect it to compute it eagerly.
 
     Example:
         >>> import datetime as dt
@@ -813,9 +823,9 @@ def signals_frame(
         raise _problem(
             "log", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", log
         ) from None
-    lazy = isinstance(wrapped, nw.LazyFrame)
-    source = wrapped.implementation
-    eager = wrapped.collect() if isinstance(wrapped, nw.LazyFrame) else wrapped
+    if isinstance(wrapped, nw.LazyFrame):
+        return _lazy_signals(wrapped, as_of=as_of, columns=columns, engagements=engagements, nw=nw)
+    eager = wrapped
     pandas_like = eager.implementation.is_pandas_like()
     if pandas_like or eager.implementation is nw.Implementation.PYARROW:
         # NumPy-backed pandas has no nullable integers: compute on Arrow, give Arrow-backed back.
@@ -828,9 +838,107 @@ def signals_frame(
         import pandas as pd  # noqa: PLC0415 - the log is a pandas frame
 
         return table.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
-    if lazy:
-        try:
-            return table.lazy(backend=source).to_native()
-        except (ValueError, TypeError, NotImplementedError):  # pragma: no cover - e.g. PySpark
-            return table.to_native()
     return table.to_native()
+
+
+def _view_name() -> str:
+    import uuid  # noqa: PLC0415 - only for lazy frames
+
+    return "cc_signals_" + uuid.uuid4().hex
+
+
+def _lazy_signals(  # noqa: C901 - one branch per engine
+    wrapped: Any,  # noqa: ANN401 - a narwhals LazyFrame
+    *,
+    as_of: dt.date,
+    columns: LogColumns,
+    engagements: Any,  # noqa: ANN401 - a frame of the same engine or Engagements
+    nw: _Nw,
+) -> Any:  # noqa: ANN401 - a lazy frame of the input's kind
+    """The signals of a lazy frame as a lazy frame of its kind, compiled to its engine's SQL."""
+    from .sql import compile_signals  # noqa: PLC0415 - the SQL compiler, for lazy frames only
+
+    names = list(wrapped.collect_schema())  # the schema only: no rows are read
+    missing = missing_columns(columns, names)
+    if missing is not None:
+        raise missing
+    native = wrapped.to_native()
+    implementation = wrapped.implementation
+    given: Any = None
+    if isinstance(engagements, list | tuple):
+        given = tuple(engagements)
+    elif engagements is not None and not (
+        isinstance(engagements, Iterable) and not hasattr(engagements, "columns")
+    ):
+        given = engagements
+    elif engagements is not None:
+        given = tuple(engagements)
+    if implementation is nw.Implementation.PYSPARK:
+        log_view, session = _view_name(), native.sparkSession
+        native.createOrReplaceTempView(log_view)
+        if given is not None and not isinstance(given, tuple):
+            if not hasattr(given, "createOrReplaceTempView"):
+                raise _problem("engagements", "a Spark DataFrame or Engagements", given)
+            engagement_view = _view_name()
+            given.createOrReplaceTempView(engagement_view)
+            given = engagement_view
+        query = compile_signals(
+            log_view, as_of=as_of, columns=columns, engagements=given, dialect="spark"
+        ).query()
+        return session.sql(query)
+    if implementation is nw.Implementation.DUCKDB:
+        return _duckdb_signals(native, as_of=as_of, columns=columns, given=given)
+    if implementation is nw.Implementation.POLARS:
+        try:
+            import duckdb  # noqa: PLC0415 - polars' lazy engine has no recursion: DuckDB runs it
+        except ModuleNotFoundError:
+            raise MissingDependencyError(
+                "signals_frame on a polars LazyFrame", "duckdb", "duckdb"
+            ) from None
+        connection = duckdb.connect()
+        connection.execute("SET TimeZone = 'UTC'")
+        log_view = _view_name()
+        connection.register(log_view, native)
+        if given is not None and not isinstance(given, tuple):
+            import polars as pl  # noqa: PLC0415 - the log is a polars frame
+
+            if not isinstance(given, pl.LazyFrame | pl.DataFrame):
+                raise _problem("engagements", "a polars frame or Engagements", given)
+            engagement_view = _view_name()
+            connection.register(engagement_view, given)
+            given = engagement_view
+        query = compile_signals(
+            log_view, as_of=as_of, columns=columns, engagements=given, dialect="duckdb"
+        ).query()
+        return connection.sql(query).pl(lazy=True)
+    name = str(implementation)
+    raise ValidationError.single(
+        "$.log",
+        "a lazy frame of DuckDB, Spark or polars (collect it to compute it eagerly)",
+        f"a lazy {name} frame: its engine has no recursive query for the refund matching",
+    )
+
+
+def _duckdb_signals(
+    native: Any,  # noqa: ANN401 - a DuckDB relation
+    *,
+    as_of: dt.date,
+    columns: LogColumns,
+    given: Any,  # noqa: ANN401 - a relation, Engagements or None
+) -> Any:  # noqa: ANN401 - a DuckDB relation
+    """The signals of a DuckDB relation: a relation over the same connection, nothing run."""
+    import duckdb  # noqa: PLC0415 - the log is a DuckDB relation
+
+    from .sql import compile_signals  # noqa: PLC0415 - the SQL compiler, for lazy frames only
+
+    if given is not None and not isinstance(given, tuple):
+        if not isinstance(given, duckdb.DuckDBPyRelation):
+            raise _problem("engagements", "a DuckDB relation or Engagements", given)
+        engagement_view = _view_name()
+        given.create_view(engagement_view)
+        given = engagement_view
+    log_view = _view_name()
+    query = compile_signals(
+        log_view, as_of=as_of, columns=columns, engagements=given, dialect="duckdb"
+    ).query()
+    return native.query(log_view, query)

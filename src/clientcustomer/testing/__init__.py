@@ -47,6 +47,7 @@ from ._entities import (
     role_assignments,
     signals,
 )
+from ._logs import LOG_COLUMNS, LogTable, log_tables
 from ._playbook import actions, playbook_strategies, playbooks
 from ._rules import (
     classifications,
@@ -62,6 +63,8 @@ from ._streams import streamed_logs
 from ._timelines import emerging_clients, party_timelines, score_points, signal_moves
 
 __all__ = [
+    "LOG_COLUMNS",
+    "LogTable",
     "actions",
     "classification_summaries",
     "classifications",
@@ -80,6 +83,7 @@ __all__ = [
     "interaction_logs",
     "interactions",
     "lifecycle_states",
+    "log_tables",
     "parties",
     "party_timelines",
     "playbook_strategies",
