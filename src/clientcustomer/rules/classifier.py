@@ -476,6 +476,8 @@ def _classification(  # noqa: PLR0913, PLR0917 - one argument per field, on the 
 _Entry = tuple[Role, float, float, str, tuple[str, ...], str, Any]
 """A decision's outcome: role, score, margin, decided_by, fired ids, note, and the outcome when
 the policy's requirement is not met (``None``: it cannot change the verdict)."""
+_Explanation = tuple[tuple[Evidence, ...], tuple[str, ...], tuple[str, ...]]
+"""A verdict's evidence, unknown signals and unresolved rules."""
 _MAX_ENTRIES = 1 << 16
 """The most outcomes a classifier keeps by fired rules (beyond: computed every time)."""
 
@@ -491,19 +493,26 @@ class _Explainer:
 
     __slots__ = ("kept", "reference")
 
-    def __init__(self, reference: Callable[[Signals], Classification], kept: tuple[str, ...]):
+    def __init__(
+        self,
+        reference: Callable[[Signals, tuple[str, ...]], _Explanation],
+        kept: tuple[str, ...],
+    ) -> None:
         self.reference = reference
         self.kept = tuple((name, getattr(Signals, name).__set__) for name in kept)
 
-    def explain(self, values: tuple[Any, ...], custom: Mapping[str, Any]) -> Classification:
-        """The reference verdict on the kept signals (the others unread, so left unknown)."""
+    def explain(
+        self, values: tuple[Any, ...], custom: Mapping[str, Any], fired: tuple[str, ...]
+    ) -> _Explanation:
+        """The reference's evidence, unknown and unresolved on the kept signals (the others are
+        not read by the rule set: left unknown)."""
         signals: Signals = _create(Signals)
         for set_slot in _SIGNALS[:-1]:
             set_slot(signals, None)
         for (_, set_slot), value in zip(self.kept, values, strict=True):
             set_slot(signals, value)
         _SET_CUSTOM(signals, custom)
-        return self.reference(signals)
+        return self.reference(signals, fired)
 
 
 def _materialize(verdict: Classification) -> None:
@@ -512,10 +521,12 @@ def _materialize(verdict: Classification) -> None:
         explainer = _GET_UNRESOLVED(verdict)
         if type(explainer) is not _Explainer:
             return  # another thread did it
-        eager = explainer.explain(_GET_EVIDENCE(verdict), _GET_UNKNOWN(verdict))
-        _SET_EVIDENCE(verdict, eager.evidence)
-        _SET_UNKNOWN(verdict, eager.unknown)
-        _SET_UNRESOLVED(verdict, eager.unresolved)  # last: the mark of a lazy verdict
+        evidence, unknown, unresolved = explainer.explain(
+            _GET_EVIDENCE(verdict), _GET_UNKNOWN(verdict), verdict.fired
+        )
+        _SET_EVIDENCE(verdict, evidence)
+        _SET_UNKNOWN(verdict, unknown)
+        _SET_UNRESOLVED(verdict, unresolved)  # last: the mark of a lazy verdict
 
 
 class _LazyField:
@@ -688,6 +699,7 @@ class Classifier:
 
     __slots__ = (
         "_because",
+        "_by_id",
         "_client_at",
         "_custom",
         "_customer_below",
@@ -726,6 +738,7 @@ class Classifier:
                 )
             )
         self._rules = tuple(compiled)
+        self._by_id = {item.rule.id: item for item in compiled}
         self._scored = tuple(
             (item.rule.id, item.test, item.points, item.evidence) for item in compiled
         )
@@ -747,7 +760,7 @@ class Classifier:
         self._reference = self._score if policy.hit is HitPolicy.SCORE else self._pick
         kept = tuple(name for name in SIGNALS if name in read)
         self._entries: dict[int, _Entry] = {}
-        self._explainer = _Explainer(self._reference, kept)
+        self._explainer = _Explainer(self._explanation, kept)
         self._fast, self._decide, self._source = generate(
             tuple(rule.condition for rule in ruleset.rules),
             None if requires is None else c.parse_condition(requires),
@@ -801,6 +814,19 @@ class Classifier:
             role, decided_by = chosen.role, chosen.id
         score = _ROLE_SCORES[role]
         return (role, score, score, decided_by, tuple(rule.id for rule in rules), note, None)
+
+    def _explanation(self, signals: Signals, fired: tuple[str, ...]) -> _Explanation:
+        """What `_score`/`_pick` build beside the decision, given the rules that fired."""
+        first = self._ruleset.policy.hit is HitPolicy.FIRST
+        by_id = self._by_id
+        unresolved = []
+        for compiled in self._rules:
+            if first and fired and compiled.rule.id == fired[0]:
+                break  # under ``first`` the rules after the one that fired are not tried
+            if compiled.test(signals) is None:
+                unresolved.append(compiled.rule.id)
+        evidence = tuple(by_id[rule_id].evidence(signals) for rule_id in fired)
+        return evidence, self._unknown(signals), tuple(unresolved)
 
     def _entry(self, fired: int) -> _Entry:
         entry = self._outcome(fired)
