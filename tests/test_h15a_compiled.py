@@ -49,7 +49,7 @@ def is_lazy(verdict: Classification) -> bool:
     return type(module._GET_UNRESOLVED(verdict)) is module._Explainer
 
 
-def outcome(call: Any) -> Any:  # noqa: ANN401 - a verdict or an error's text
+def outcome(call: Any) -> Any:
     try:
         return call()
     except ValidationError as error:
@@ -100,7 +100,9 @@ class TestCompiledAgainstReference:
         with pytest.raises(ValidationError, match=r"did you mean 'customization'"):
             classifier.classify({"customisation": 0.5})
         assert classifier.classify({}).decided_by == "insufficient-evidence"
-        verdict = classifier.classify({"id": "a", "name": "x", "customization": 0.9}, passthrough=["name"])
+        verdict = classifier.classify(
+            {"id": "a", "name": "x", "customization": 0.9}, passthrough=["name"]
+        )
         assert verdict == classifier.classify({"customization": 0.9})
 
     def test_the_generated_code_holds_no_text_of_the_rule_set(self):
@@ -125,7 +127,10 @@ class TestCompiledAgainstReference:
         classifier = Classifier(ruleset)
         assert "__import__" not in classifier._source
         assert "north" not in classifier._source
-        assert classifier.classify({"region": '__import__("os")', "tenure_days": 2}).role.value == "client"
+        assert (
+            classifier.classify({"region": '__import__("os")', "tenure_days": 2}).role.value
+            == "client"
+        )
 
 
 class TestLazyAgainstEager:

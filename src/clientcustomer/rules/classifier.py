@@ -504,8 +504,10 @@ class _Explainer:
     def explain(
         self, values: tuple[Any, ...], custom: Mapping[str, Any], fired: tuple[str, ...]
     ) -> _Explanation:
-        """The reference's evidence, unknown and unresolved on the kept signals (the others are
-        not read by the rule set: left unknown)."""
+        """The reference's evidence, unknown and unresolved signals and rules of a verdict.
+
+        The signals the rule set does not read were not kept: they are left unknown.
+        """
         signals: Signals = _create(Signals)
         for set_slot in _SIGNALS[:-1]:
             set_slot(signals, None)
@@ -565,7 +567,11 @@ for _name in ("evidence", "unknown", "unresolved"):
     setattr(Classification, _name, _LazyField(getattr(Classification, _name)))
 
 
-_Twin = type("_Twin", (), {"__slots__": Classification.__slots__, "__module__": __name__})
+_Twin = type(
+    "_Twin",
+    (),
+    {"__slots__": Classification.__slots__, "__module__": __name__},  # type: ignore[attr-defined]
+)
 """A plain class with the slots of `Classification`: a verdict is filled in one, then becomes one
 (``__class__`` assignment, allowed between classes of the same layout)."""
 
@@ -761,7 +767,7 @@ class Classifier:
         kept = tuple(name for name in SIGNALS if name in read)
         self._entries: dict[int, _Entry] = {}
         self._explainer = _Explainer(self._explanation, kept)
-        self._fast, self._decide, self._source = generate(
+        fast, decide, self._source = generate(
             tuple(rule.condition for rule in ruleset.rules),
             None if requires is None else c.parse_condition(requires),
             kept,
@@ -777,8 +783,10 @@ class Classifier:
                 "_NO_CUSTOM": _NO_CUSTOM,
             },
         )
+        self._fast: Callable[[dict[str, Any]], Classification | None] = fast
+        self._decide: Callable[[Signals], Classification] = decide
 
-    def _outcome(self, fired: int, *, insufficient: bool = False) -> _Entry:
+    def _outcome(self, fired: int, *, insufficient: bool = False) -> _Entry:  # noqa: C901
         """What every record whose fired rules are the bits of ``fired`` gets (see `_score`)."""
         rules = [rule for index, rule in enumerate(self._ruleset.rules) if fired >> index & 1]
         policy = self._ruleset.policy
@@ -793,10 +801,26 @@ class Classifier:
             margin = score - self._client_at
             ids = tuple(rule.id for rule in rules)
             if insufficient:
-                return (Role.AMBIGUOUS, score, margin, DECIDED_BY_INSUFFICIENT, ids, INSUFFICIENT_NOTE, None)
+                return (
+                    Role.AMBIGUOUS,
+                    score,
+                    margin,
+                    DECIDED_BY_INSUFFICIENT,
+                    ids,
+                    INSUFFICIENT_NOTE,
+                    None,
+                )
             gated = None
             if role is not Role.CUSTOMER and policy.requires is not None:
-                gated = (Role.CUSTOMER, score, margin, DECIDED_BY_REQUIRES, ids, self._because, None)
+                gated = (
+                    Role.CUSTOMER,
+                    score,
+                    margin,
+                    DECIDED_BY_REQUIRES,
+                    ids,
+                    self._because,
+                    None,
+                )
             return (role, score, margin, DECIDED_BY_SCORE, ids, "", gated)
         if policy.hit is HitPolicy.FIRST:
             rules = rules[:1]

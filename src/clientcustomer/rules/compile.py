@@ -912,9 +912,11 @@ def _frame_columns(
 
 
 class _PolarsNamespace:
-    """The part of narwhals' namespace `_Frame`, `_frame_columns` and `_check_ranges` use, as
-    native polars: a polars frame is classified by polars expressions directly (narwhals'
-    translation of the expressions costs milliseconds per call)."""
+    """The part of narwhals' namespace that `_Frame`, `_frame_columns` and `_check_ranges` use.
+
+    As native polars: a polars frame is classified by polars expressions directly (narwhals'
+    translation of the expressions costs milliseconds per call).
+    """
 
     def __init__(self, pl: Any) -> None:  # noqa: ANN401 - the polars module
         self.pl = pl
@@ -933,20 +935,30 @@ class _PolarsNamespace:
 
 
 class _PolarsFrame(_Frame):
-    """`_Frame` for native polars: a float signal read once with NaN as null (a temporary column:
-    polars orders NaN above every number), and a signal compared with a literal as one
-    comparison whose null (unknown) is filled."""
+    """`_Frame` for native polars, a condition as one boolean expression (null: unknown).
 
-    def __init__(self, pl: Any, columns: frozenset[str], floats: frozenset[str], prefix: str):  # noqa: ANN401
+    A float signal is read once with NaN as null, as a temporary column (polars orders NaN
+    above every number).
+    """
+
+    def __init__(
+        self,
+        pl: Any,  # noqa: ANN401 - the polars module
+        columns: frozenset[str],
+        floats: frozenset[str],
+        prefix: str,
+    ) -> None:
         super().__init__(_PolarsNamespace(pl), columns, floats)
         self.renamed = {name: f"{prefix}nan_{index}" for index, name in enumerate(sorted(floats))}
 
     def col(self, name: str) -> _Expr:
         return self.nw.col(self.renamed.get(name, name))
 
-    def value(self, expr: c.Expr) -> _Expr:  # noqa: PLR0911 - one case per node
-        """The condition as one boolean expression, null when unknown: polars' ``&``, ``|``
-        and ``~`` follow the same three-valued logic as the one-record path."""
+    def value(self, expr: c.Expr) -> Any:  # noqa: ANN401, C901, PLR0911 - a polars expression
+        """The condition as one boolean expression, null when unknown.
+
+        polars' ``&``, ``|`` and ``~`` follow the same three-valued logic as the one-record path.
+        """
         pl = self.nw.pl
         unknown = pl.lit(None, dtype=pl.Boolean)
         match expr:
@@ -967,7 +979,7 @@ class _PolarsFrame(_Frame):
                 if name.name not in self.columns:
                     return pl.lit(not negated)
                 column = self.col(name.name)
-                return column.is_not_null() if negated else column.is_null()
+                return ~column.is_null() if negated else column.is_null()
             case c.Not(operand=operand):
                 return ~self.value(operand)
             case c.And(operands=operands):
@@ -975,7 +987,8 @@ class _PolarsFrame(_Frame):
             case c.Or(operands=operands):
                 return functools.reduce(operator.or_, (self.value(o) for o in operands))
         true, false = super().truth(expr)  # ``in``: through the pair, back to one value
-        return pl.when(true).then(pl.lit(True)).when(false).then(pl.lit(False)).otherwise(unknown)
+        yes, no = pl.lit(value=True), pl.lit(value=False)
+        return pl.when(true).then(yes).when(false).then(no).otherwise(unknown)
 
     def truth(self, expr: c.Expr) -> tuple[_Expr, _Expr]:
         value = self.value(expr)
@@ -992,8 +1005,10 @@ class _PolarsFrame(_Frame):
 def _polars_plan(
     ruleset: Ruleset, columns: frozenset[str], floats: frozenset[str], *, leanings: bool
 ) -> tuple[tuple[dict[str, Any], ...], dict[str, Any], tuple[str, ...]]:
-    """The verdict's polars expressions for one rule set and frame layout, built once: the
-    stages of temporary columns, the verdict's columns, and the temporary names to drop."""
+    """The verdict's polars expressions for one rule set and frame layout, built once.
+
+    Returns the stages of temporary columns, the verdict's columns, and the temporary names.
+    """
     import polars as pl  # noqa: PLC0415 - only for a polars frame
 
     read = frozenset(_used_signals(ruleset))
@@ -1003,8 +1018,10 @@ def _polars_plan(
     # common sub-expression elimination) ran 2-3x slower than the stages.
     stages = _Stages(compiler, columns, pandas=False)
     verdict = _frame_columns(ruleset, compiler, stages, leanings=leanings)
-    nan = {temp: pl.col(name).fill_nan(None) for name, temp in compiler.renamed.items()}
-    levels = tuple(level for level in (nan, *stages.levels) if level)
+    nan: dict[str, Any] = {
+        temp: pl.col(name).fill_nan(None) for name, temp in compiler.renamed.items()
+    }
+    levels = tuple(level for level in [nan, *stages.levels] if level)
     return levels, verdict, (*nan, *stages.temporary)
 
 
@@ -1132,7 +1149,7 @@ def _check_ranges(  # noqa: C901 - one check per bound, then one message per col
         raise ValidationError(problems)
 
 
-def classify_frame(
+def classify_frame(  # noqa: C901 - the checks, then one path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
     *,

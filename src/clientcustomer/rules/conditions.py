@@ -884,7 +884,7 @@ def evaluate(  # noqa: C901, PLR0911 - one case per node
 
 
 class PythonEmitter:
-    """Turns checked trees into Python statements, for a decision function the library compiles.
+    r"""Turns checked trees into Python statements, for a decision function the library compiles.
 
     The code is generated from the tree only: every signal is a local variable named by the
     caller (``v3``, ``c0``: never a name from the rule set's text), every literal a constant
@@ -900,7 +900,7 @@ class PythonEmitter:
         >>> emitter = PythonEmitter({"a": "v0", "b": "v1"})
         >>> lines, result = emitter.emit(parse_condition("a > 1 or not b"))
         >>> namespace = dict(emitter.constants)
-        >>> code = "\\n".join(["def test(v0, v1):", *("    " + line for line in lines),
+        >>> code = "\n".join(["def test(v0, v1):", *("    " + line for line in lines),
         ...                    f"    return {result}"])
         >>> exec(compile(code, "<generated>", "exec"), namespace)  # noqa: S102 - generated code
         >>> test = namespace["test"]
@@ -946,7 +946,7 @@ class PythonEmitter:
             return self.local(operand.name)
         return self.constant(operand.value)
 
-    def _emit(self, expr: Expr, lines: list[str]) -> str:  # noqa: C901, PLR0911 - one case per node
+    def _emit(self, expr: Expr, lines: list[str]) -> str:  # noqa: PLR0911 - one case per node
         match expr:
             case Name(name=name):
                 value = self.local(name)

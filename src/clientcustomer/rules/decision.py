@@ -39,7 +39,8 @@ def _validation(index: int, name: str) -> list[str]:
         low = -_LARGEST if spec.minimum is None else spec.minimum
         high = _LARGEST if spec.maximum is None else spec.maximum
         # An integer must also fit in 64 bits; a float must be finite (NaN fails every bound).
-        whole = f"type({value}) is int and {max(low, -_INT64_MAX)!r} <= {value} <= {min(high, _INT64_MAX)!r}"
+        least, most = max(low, -_INT64_MAX), min(high, _INT64_MAX)
+        whole = f"type({value}) is int and {least!r} <= {value} <= {most!r}"
         if spec.type == "integer":
             plain = whole
         else:
@@ -80,16 +81,27 @@ def _rules(emitter: c.PythonEmitter, conditions: Sequence[c.Expr]) -> list[str]:
         parts, result = emitter.emit(expr)
         bit = 1 << index
         lines.extend(
-            [*parts, f"r = {result}", "if r:", f"    f |= {bit}", "elif r is None:", f"    u |= {bit}"]
+            [
+                *parts,
+                f"r = {result}",
+                "if r:",
+                f"    f |= {bit}",
+                "elif r is None:",
+                f"    u |= {bit}",
+            ]
         )
     grouped: list[str] = []
     for name, tests in by_signal.items():
         value = emitter.local(name)
-        grouped.extend([f"if {value} is None:", f"    u |= {sum(bit for bit, _, _ in tests)}", "else:"])
+        grouped.extend(
+            [f"if {value} is None:", f"    u |= {sum(bit for bit, _, _ in tests)}", "else:"]
+        )
         for bit, op, literal in tests:
             if op not in c.COMPARE_OPERATORS:  # pragma: no cover - the parser knows no other
                 raise AssertionError(op)
-            grouped.extend([f"    if {value} {op} {emitter.constant(literal)}:", f"        f |= {bit}"])
+            grouped.extend(
+                [f"    if {value} {op} {emitter.constant(literal)}:", f"        f |= {bit}"]
+            )
     return grouped + lines
 
 
