@@ -1149,6 +1149,47 @@ def _check_ranges(  # noqa: C901 - one check per bound, then one message per col
         raise ValidationError(problems)
 
 
+def _polars_checks(
+    frame: Any,  # noqa: ANN401 - a polars frame, eager or lazy
+    numbers: list[str],
+    kinds: dict[str, str],
+    floats: frozenset[str],
+    read: frozenset[str],
+) -> frozenset[str]:
+    """`_check_ranges` for polars in one pass of aggregates, and the float columns with a NaN.
+
+    Each bounded column's minimum and maximum (NaN ignored; an infinity is one of them) against
+    its bounds; only when one is out of them does `_check_ranges` find the row to name. The
+    float columns the rule set reads that hold a NaN are returned: only those are then read
+    through a NaN-to-null column.
+    """
+    import polars as pl  # noqa: PLC0415 - the frame is a polars one
+
+    nan = sorted(floats & read)
+    aggregates = {f"min{i}": pl.col(name).min() for i, name in enumerate(numbers)}
+    aggregates.update({f"max{i}": pl.col(name).max() for i, name in enumerate(numbers)})
+    aggregates.update({f"nan{i}": pl.col(name).is_nan().any() for i, name in enumerate(nan)})
+    if not aggregates:
+        return frozenset()
+    found = frame.select(**aggregates)
+    row = (found.collect() if isinstance(frame, pl.LazyFrame) else found).row(0, named=True)
+    infinity = float("inf")
+    for index, name in enumerate(numbers):
+        low, high, _ = _bounds(name, kinds[name]) or (None, None, False)
+        least, most = row[f"min{index}"], row[f"max{index}"]
+        if least is None:
+            continue  # no known value
+        if (
+            least == -infinity
+            or most == infinity
+            or (low is not None and least < low)
+            or (high is not None and most > high)
+        ):
+            _check_ranges(frame, numbers, kinds, floats, _PolarsNamespace(pl))
+            break
+    return frozenset(name for index, name in enumerate(nan) if row[f"nan{index}"])
+
+
 def classify_frame(  # noqa: C901 - the checks, then one path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
@@ -1249,9 +1290,9 @@ def classify_frame(  # noqa: C901 - the checks, then one path per kind of frame
         # Native polars: the checks and the staged expressions, built once per rule set.
         import polars as pl  # noqa: PLC0415 - the frame is a polars one
 
-        _check_ranges(frame, numbers, kinds, floats, _PolarsNamespace(pl))
+        with_nan = _polars_checks(frame, numbers, kinds, floats, frozenset(_used_signals(chosen)))
         levels, verdict, temporary = _polars_plan(
-            chosen, frozenset(schema.names()) - empty, floats, leanings=leanings
+            chosen, frozenset(schema.names()) - empty, with_nan, leanings=leanings
         )
         plan = frame if isinstance(frame, pl.LazyFrame) else frame.lazy()
         for level in levels:
