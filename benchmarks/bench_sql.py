@@ -48,6 +48,7 @@ FROM (
             - CASE WHEN collaborative_share < 0.05 THEN 1 ELSE 0 END
             + CASE WHEN touchpoints_per_quarter >= 3 THEN 1 ELSE 0 END
             + CASE WHEN active_engagement THEN 2 ELSE 0 END
+            + CASE WHEN retainer_months >= 6 THEN 2 ELSE 0 END
             + CASE WHEN tenure_days >= 365 THEN 1 ELSE 0 END
             + CASE WHEN service_share >= 0.6 THEN 1 ELSE 0 END
             - CASE WHEN service_share < 0.2 THEN 1 ELSE 0 END
@@ -59,13 +60,15 @@ FROM (
         COALESCE(collaborative_share >= 0.2 OR customization >= 0.2, FALSE) AS relational,
         NOT COALESCE(
             collaborative_share >= 0.2 OR collaborative_share < 0.05
-            OR touchpoints_per_quarter >= 3 OR active_engagement OR tenure_days >= 365
+            OR touchpoints_per_quarter >= 3 OR active_engagement OR retainer_months >= 6
+            OR tenure_days >= 365
             OR service_share >= 0.6 OR service_share < 0.2
             OR customization >= 0.2 OR customization < 0.05 OR commitment_days >= 90,
             FALSE
         ) AND (
             collaborative_share IS NULL OR touchpoints_per_quarter IS NULL
-            OR active_engagement IS NULL OR tenure_days IS NULL OR service_share IS NULL
+            OR active_engagement IS NULL OR retainer_months IS NULL
+            OR tenure_days IS NULL OR service_share IS NULL
             OR customization IS NULL OR commitment_days IS NULL
         ) AS insufficient
     FROM signals
@@ -90,7 +93,11 @@ def _connect(rows: int) -> tuple[Any, int]:
     del frame
     connection = duckdb.connect()
     connection.register("incoming", arrow)
-    connection.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM incoming")  # noqa: S608
+    # The rows have no retainer_months: a column of nulls, as a table missing it would be given
+    # (the compiled query reads every signal the rule set reads).
+    connection.execute(
+        f"CREATE TABLE {TABLE} AS SELECT *, CAST(NULL AS BIGINT) AS retainer_months FROM incoming"  # noqa: S608
+    )
     connection.unregister("incoming")
     del arrow
     return connection, size
