@@ -201,3 +201,38 @@ class TestLazyAgainstEager:
         assert not is_lazy(verdict)
         with pytest.raises(AttributeError):
             verdict.evidence = ()  # type: ignore[misc]
+
+
+class TestPolarsFrames:
+    def test_plan_built_once_and_nan_read_as_unknown(self):
+        pl = pytest.importorskip("polars")
+        from clientcustomer.rules import compile as frames  # noqa: PLC0415 - polars only
+
+        rows = {
+            "customization": [math.nan, 0.9, None, 0.0],
+            "collaborative_share": [0.5, 0.1, 0.1, 0.0],
+            "tenure_days": [1, 400, None, 9],
+        }
+        want = [
+            (v.role.value, v.score, v.decided_by)
+            for v in cc.classify_many(
+                [
+                    dict(zip(rows, values, strict=True))
+                    for values in zip(*rows.values(), strict=True)
+                ]
+            )
+        ]
+        frame = pl.DataFrame(rows)
+        frames._polars_plan.cache_clear()
+        for _ in range(3):
+            got = cc.classify_frame(frame).select("role", "score", "decided_by").rows()
+            assert got == want
+            lazy = cc.classify_frame(frame.lazy()).collect()
+            assert lazy.select("role", "score", "decided_by").rows() == want
+        assert frames._polars_plan.cache_info().misses == 1  # same layout, same plan
+        assert frames._polars_plan.cache_info().hits == 5
+        without_nan = frame.with_columns(pl.col("customization").fill_nan(0.3))
+        cc.classify_frame(without_nan)
+        assert frames._polars_plan.cache_info().misses == 2  # no NaN: no NaN-to-null column
+        with pytest.raises(ValidationError, match=r"^\$\[1\]\.customization: expected"):
+            cc.classify_frame(frame.with_columns(pl.Series("customization", [0.1, 2.0, 0.0, 0.0])))
