@@ -28,6 +28,8 @@ import _harness as h
 import clientcustomer
 
 TABLE = "signals"
+TARGET = 1.1
+"""The speed issue's target: the compiled query within 1.1x of the hand-written one."""
 
 HAND_SQL = """
 SELECT * EXCLUDE (relational, insufficient),
@@ -46,6 +48,7 @@ FROM (
             - CASE WHEN collaborative_share < 0.05 THEN 1 ELSE 0 END
             + CASE WHEN touchpoints_per_quarter >= 3 THEN 1 ELSE 0 END
             + CASE WHEN active_engagement THEN 2 ELSE 0 END
+            + CASE WHEN retainer_months >= 6 THEN 2 ELSE 0 END
             + CASE WHEN tenure_days >= 365 THEN 1 ELSE 0 END
             + CASE WHEN service_share >= 0.6 THEN 1 ELSE 0 END
             - CASE WHEN service_share < 0.2 THEN 1 ELSE 0 END
@@ -57,13 +60,15 @@ FROM (
         COALESCE(collaborative_share >= 0.2 OR customization >= 0.2, FALSE) AS relational,
         NOT COALESCE(
             collaborative_share >= 0.2 OR collaborative_share < 0.05
-            OR touchpoints_per_quarter >= 3 OR active_engagement OR tenure_days >= 365
+            OR touchpoints_per_quarter >= 3 OR active_engagement OR retainer_months >= 6
+            OR tenure_days >= 365
             OR service_share >= 0.6 OR service_share < 0.2
             OR customization >= 0.2 OR customization < 0.05 OR commitment_days >= 90,
             FALSE
         ) AND (
             collaborative_share IS NULL OR touchpoints_per_quarter IS NULL
-            OR active_engagement IS NULL OR tenure_days IS NULL OR service_share IS NULL
+            OR active_engagement IS NULL OR retainer_months IS NULL
+            OR tenure_days IS NULL OR service_share IS NULL
             OR customization IS NULL OR commitment_days IS NULL
         ) AS insufficient
     FROM signals
@@ -88,7 +93,11 @@ def _connect(rows: int) -> tuple[Any, int]:
     del frame
     connection = duckdb.connect()
     connection.register("incoming", arrow)
-    connection.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM incoming")  # noqa: S608
+    # The rows have no retainer_months: a column of nulls, as a table missing it would be given
+    # (the compiled query reads every signal the rule set reads).
+    connection.execute(
+        f"CREATE TABLE {TABLE} AS SELECT *, CAST(NULL AS BIGINT) AS retainer_months FROM incoming"  # noqa: S608
+    )
     connection.unregister("incoming")
     del arrow
     return connection, size
@@ -209,7 +218,14 @@ def main() -> int:
         "input: the rows' size as a polars frame (the DuckDB table holds the same data). "
         "peak RSS +: what the query adds at its peak, in a fresh process."
     )
-    print("Target: to_sql within 1.5x of the hand-written CASE.")
+    for name, (label, baseline, _) in CONTENDERS.items():
+        if name == baseline:
+            continue
+        ratio = results[name]["best"] / results[baseline]["best"]
+        verdict = "met" if ratio <= TARGET else "MISSED"
+        print(
+            f"target: {label} within {TARGET:g}x of the hand-written CASE: {ratio:.2f}x, {verdict}"
+        )
     return h.exit_code(agreement)
 
 

@@ -13,6 +13,7 @@ import functools
 import math
 import operator
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -35,6 +36,7 @@ from clientcustomer.signals.derive import (
 )
 
 from . import conditions as c
+from .decision import generate
 from .ruleset import HitPolicy, Role, Rule, Ruleset, RulesetExampleResult, default_ruleset
 
 __all__ = [
@@ -206,7 +208,7 @@ class AspectLeaning:
     rules: tuple[str, ...] = attrs.field(default=(), validator=v.tuple_of(str, "a rule id"))
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Classification:
     """The verdict on one relationship, with everything needed to explain it.
 
@@ -403,8 +405,7 @@ class Classification:
 
 _create = object.__new__
 _EVIDENCE = _slots(Evidence, "rule_id", "aspect", "leans", "points", "because", "values")
-_CLASSIFICATION = _slots(
-    Classification,
+_FIELDS = (
     "role",
     "score",
     "margin",
@@ -416,6 +417,7 @@ _CLASSIFICATION = _slots(
     "unresolved",
     "note",
 )
+_CLASSIFICATION = _slots(Classification, *_FIELDS)
 _SIGNALS = _slots(Signals, *SIGNALS, "custom")
 _SET_SIGNALS = tuple(zip(SIGNALS, _SIGNALS[:-1], strict=True))
 _SET_CUSTOM = _SIGNALS[-1]
@@ -457,6 +459,121 @@ def _classification(  # noqa: PLR0913, PLR0917 - one argument per field, on the 
     set_unresolved(item, unresolved)
     set_note(item, note)
     return item
+
+
+# --- lazy verdicts -------------------------------------------------------------------------------
+#
+# A verdict the generated decision function builds keeps its role, score, margin, rule set,
+# decided_by, fired ids and note (all shared between verdicts: they come from a table by fired
+# rules), plus what its explanation needs: in the ``evidence`` slot the values of the signals the
+# rule set reads (a tuple of numbers, flags and strings, which the garbage collector stops
+# tracking), in the ``unknown`` slot the custom signals (shared when there are none), and in the
+# ``unresolved`` slot the classifier's `_Explainer`. Reading ``evidence``, ``unknown`` or
+# ``unresolved`` (directly, or through ``explain()``, equality, JSON...) runs the reference
+# interpreter once on those signals and stores its three fields in their slots for good: the
+# verdict is then exactly the one the interpreter builds.
+
+_Entry = tuple[Role, float, float, str, tuple[str, ...], str, Any]
+"""A decision's outcome: role, score, margin, decided_by, fired ids, note, and the outcome when
+the policy's requirement is not met (``None``: it cannot change the verdict)."""
+_Explanation = tuple[tuple[Evidence, ...], tuple[str, ...], tuple[str, ...]]
+"""A verdict's evidence, unknown signals and unresolved rules."""
+_MAX_ENTRIES = 1 << 16
+"""The most outcomes a classifier keeps by fired rules (beyond: computed every time)."""
+
+_FIELD_GET = {name: getattr(Classification, name).__get__ for name in _FIELDS}
+_GET_EVIDENCE = _FIELD_GET["evidence"]
+_GET_UNKNOWN = _FIELD_GET["unknown"]
+_GET_UNRESOLVED = _FIELD_GET["unresolved"]
+_MATERIALIZING = threading.RLock()
+
+
+class _Explainer:
+    """What a lazy verdict needs to explain itself: the reference, and the signals it keeps."""
+
+    __slots__ = ("kept", "reference")
+
+    def __init__(
+        self,
+        reference: Callable[[Signals, tuple[str, ...]], _Explanation],
+        kept: tuple[str, ...],
+    ) -> None:
+        self.reference = reference
+        self.kept = tuple((name, getattr(Signals, name).__set__) for name in kept)
+
+    def explain(
+        self, values: tuple[Any, ...], custom: Mapping[str, Any], fired: tuple[str, ...]
+    ) -> _Explanation:
+        """The reference's evidence, unknown and unresolved signals and rules of a verdict.
+
+        The signals the rule set does not read were not kept: they are left unknown.
+        """
+        signals: Signals = _create(Signals)
+        for set_slot in _SIGNALS[:-1]:
+            set_slot(signals, None)
+        for (_, set_slot), value in zip(self.kept, values, strict=True):
+            set_slot(signals, value)
+        _SET_CUSTOM(signals, custom)
+        return self.reference(signals, fired)
+
+
+def _materialize(verdict: Classification) -> None:
+    """Build a lazy verdict's explanation once (the reference's) and keep it."""
+    with _MATERIALIZING:
+        explainer = _GET_UNRESOLVED(verdict)
+        if type(explainer) is not _Explainer:
+            return  # another thread did it
+        evidence, unknown, unresolved = explainer.explain(
+            _GET_EVIDENCE(verdict), _GET_UNKNOWN(verdict), verdict.fired
+        )
+        _SET_EVIDENCE(verdict, evidence)
+        _SET_UNKNOWN(verdict, unknown)
+        _SET_UNRESOLVED(verdict, unresolved)  # last: the mark of a lazy verdict
+
+
+class _LazyField:
+    """A slot of `Classification` read through: a lazy verdict is explained on first read."""
+
+    __slots__ = ("_get", "_set")
+
+    def __init__(self, member: Any) -> None:  # noqa: ANN401 - a slot's member descriptor
+        self._get = member.__get__
+        self._set = member.__set__
+
+    def __get__(self, instance: object, owner: object = None) -> Any:  # noqa: ANN401 - the slot's
+        if instance is None:
+            return self
+        if type(_GET_UNRESOLVED(instance)) is _Explainer:
+            _materialize(instance)  # type: ignore[arg-type]
+        return self._get(instance)
+
+    def __set__(self, instance: object, value: object) -> None:
+        self._set(instance, value)
+
+
+(
+    _SET_ROLE,
+    _SET_SCORE,
+    _SET_MARGIN,
+    _SET_RULESET,
+    _SET_DECIDED_BY,
+    _SET_FIRED,
+    _SET_EVIDENCE,
+    _SET_UNKNOWN,
+    _SET_UNRESOLVED,
+    _SET_NOTE,
+) = _CLASSIFICATION
+for _name in ("evidence", "unknown", "unresolved"):
+    setattr(Classification, _name, _LazyField(getattr(Classification, _name)))
+
+
+_Twin = type(
+    "_Twin",
+    (),
+    {"__slots__": Classification.__slots__, "__module__": __name__},  # type: ignore[attr-defined]
+)
+"""A plain class with the slots of `Classification`: a verdict is filled in one, then becomes one
+(``__class__`` assignment, allowed between classes of the same layout)."""
 
 
 def _evidence_of(
@@ -588,17 +705,23 @@ class Classifier:
 
     __slots__ = (
         "_because",
+        "_by_id",
         "_client_at",
         "_custom",
         "_customer_below",
         "_decide",
+        "_entries",
+        "_explainer",
+        "_fast",
         "_gate",
         "_names",
         "_reads",
         "_ref",
+        "_reference",
         "_rules",
         "_ruleset",
         "_scored",
+        "_source",
     )
 
     def __init__(self, ruleset: Ruleset | None = None) -> None:
@@ -621,13 +744,13 @@ class Classifier:
                 )
             )
         self._rules = tuple(compiled)
+        self._by_id = {item.rule.id: item for item in compiled}
         self._scored = tuple(
             (item.rule.id, item.test, item.points, item.evidence) for item in compiled
         )
         policy = ruleset.policy
         self._client_at, self._customer_below = policy.client_at, policy.customer_below
         self._because, self._ref = policy.requires_because, ruleset.ref
-        self._decide = self._score if policy.hit is HitPolicy.SCORE else self._pick
         requires = ruleset.policy.requires
         self._gate = (
             None if requires is None else c.compile_condition(c.parse_condition(requires), _getter)
@@ -640,6 +763,100 @@ class Classifier:
         self._reads = tuple((name, _getter(name)) for name in read)
         self._custom = tuple((name, kind) for name, kind in ruleset.signals.items() if name in read)
         self._names = _CANONICAL | frozenset(ruleset.signals)
+        self._reference = self._score if policy.hit is HitPolicy.SCORE else self._pick
+        kept = tuple(name for name in SIGNALS if name in read)
+        self._entries: dict[int, _Entry] = {}
+        self._explainer = _Explainer(self._explanation, kept)
+        fast, decide, self._source = generate(
+            tuple(rule.condition for rule in ruleset.rules),
+            None if requires is None else c.parse_condition(requires),
+            kept,
+            tuple(name for name, _ in self._custom),
+            {
+                "_entries": self._entries,
+                "_entry": self._entry,
+                "_insufficient": self._outcome(0, insufficient=True),
+                "_Twin": _Twin,
+                "_Classification": Classification,
+                "_ref": self._ref,
+                "_explainer": self._explainer,
+                "_NO_CUSTOM": _NO_CUSTOM,
+            },
+        )
+        self._fast: Callable[[dict[str, Any]], Classification | None] = fast
+        self._decide: Callable[[Signals], Classification] = decide
+
+    def _outcome(self, fired: int, *, insufficient: bool = False) -> _Entry:  # noqa: C901
+        """What every record whose fired rules are the bits of ``fired`` gets (see `_score`)."""
+        rules = [rule for index, rule in enumerate(self._ruleset.rules) if fired >> index & 1]
+        policy = self._ruleset.policy
+        if policy.hit is HitPolicy.SCORE:
+            score = math.fsum(float(rule.points or 0.0) for rule in rules)
+            if score >= self._client_at:
+                role = Role.CLIENT
+            elif score >= self._customer_below:
+                role = Role.AMBIGUOUS
+            else:
+                role = Role.CUSTOMER
+            margin = score - self._client_at
+            ids = tuple(rule.id for rule in rules)
+            if insufficient:
+                return (
+                    Role.AMBIGUOUS,
+                    score,
+                    margin,
+                    DECIDED_BY_INSUFFICIENT,
+                    ids,
+                    INSUFFICIENT_NOTE,
+                    None,
+                )
+            gated = None
+            if role is not Role.CUSTOMER and policy.requires is not None:
+                gated = (
+                    Role.CUSTOMER,
+                    score,
+                    margin,
+                    DECIDED_BY_REQUIRES,
+                    ids,
+                    self._because,
+                    None,
+                )
+            return (role, score, margin, DECIDED_BY_SCORE, ids, "", gated)
+        if policy.hit is HitPolicy.FIRST:
+            rules = rules[:1]
+        chosen: Rule | None = None
+        for rule in rules:
+            if chosen is None or rule.priority > chosen.priority:
+                chosen = rule
+        note = ""
+        if insufficient:
+            role, decided_by, note = Role.AMBIGUOUS, DECIDED_BY_INSUFFICIENT, INSUFFICIENT_NOTE
+        elif chosen is None:
+            role, decided_by = policy.default, DECIDED_BY_DEFAULT
+        else:
+            assert chosen.role is not None  # noqa: S101 - checked when the set was built
+            role, decided_by = chosen.role, chosen.id
+        score = _ROLE_SCORES[role]
+        return (role, score, score, decided_by, tuple(rule.id for rule in rules), note, None)
+
+    def _explanation(self, signals: Signals, fired: tuple[str, ...]) -> _Explanation:
+        """What `_score`/`_pick` build beside the decision, given the rules that fired."""
+        first = self._ruleset.policy.hit is HitPolicy.FIRST
+        by_id = self._by_id
+        unresolved = []
+        for compiled in self._rules:
+            if first and fired and compiled.rule.id == fired[0]:
+                break  # under ``first`` the rules after the one that fired are not tried
+            if compiled.test(signals) is None:
+                unresolved.append(compiled.rule.id)
+        evidence = tuple(by_id[rule_id].evidence(signals) for rule_id in fired)
+        return evidence, self._unknown(signals), tuple(unresolved)
+
+    def _entry(self, fired: int) -> _Entry:
+        entry = self._outcome(fired)
+        if len(self._entries) < _MAX_ENTRIES:
+            self._entries[fired] = entry
+        return entry
 
     def _skipped(self, passthrough: Iterable[str]) -> frozenset[str]:
         """The keys set aside unread: the id keys and ``passthrough`` (checked: no signal)."""
@@ -801,9 +1018,9 @@ class Classifier:
             'ambiguous'
         """
         if type(record) is dict and not self._custom and not passthrough:  # the hot path
-            signals = _plain_signals(record)
-            if signals is not None:
-                return self._decide(signals)
+            verdict = self._fast(record)
+            if verdict is not None:
+                return verdict
         return self._decide(self._signals_of(record, as_of, self._skipped(passthrough)))
 
     def classify_many(
@@ -847,8 +1064,17 @@ class Classifier:
         if progress is not None and not callable(progress):
             raise ValidationError.single("progress", "a callable taking a count, or None", progress)
         skipped = self._skipped(passthrough)
+        fast = None if self._custom else self._fast
         count = 0
         for index, record in enumerate(records):
+            if fast is not None and type(record) is dict:
+                verdict = fast(record)
+                if verdict is not None:
+                    yield verdict
+                    count = index + 1
+                    if progress is not None and count % every == 0:
+                        progress(count)
+                    continue
             try:
                 signals = self._signals_of(record, as_of, skipped)
             except ValidationError as error:

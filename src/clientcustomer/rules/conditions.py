@@ -878,3 +878,112 @@ def evaluate(  # noqa: C901, PLR0911 - one case per node
                 return True
             return None if None in results else False
     raise AssertionError(expr)  # pragma: no cover - exhaustive
+
+
+# --- code generation (one record) ---------------------------------------------------------------
+
+
+class PythonEmitter:
+    r"""Turns checked trees into Python statements, for a decision function the library compiles.
+
+    The code is generated from the tree only: every signal is a local variable named by the
+    caller (``v3``, ``c0``: never a name from the rule set's text), every literal a constant
+    passed in the function's namespace (``_k0``, ``_k1``...), every operator one of the
+    parser's six. No text of the rule set is ever part of the code. The values follow the same
+    three-valued logic as `compile_condition` (``None``: unknown).
+
+    Args:
+        local: The local variable holding each signal's value (``None``: unknown).
+
+    Example:
+        >>> from clientcustomer.rules.conditions import PythonEmitter, parse_condition
+        >>> emitter = PythonEmitter({"a": "v0", "b": "v1"})
+        >>> lines, result = emitter.emit(parse_condition("a > 1 or not b"))
+        >>> namespace = dict(emitter.constants)
+        >>> code = "\n".join(["def test(v0, v1):", *("    " + line for line in lines),
+        ...                    f"    return {result}"])
+        >>> exec(compile(code, "<generated>", "exec"), namespace)  # noqa: S102 - generated code
+        >>> test = namespace["test"]
+        >>> test(2, True), test(0, True), test(None, False), test(None, True)
+        (True, False, True, None)
+    """
+
+    def __init__(self, local: Mapping[str, str]) -> None:
+        self._local = dict(local)
+        self.constants: dict[str, object] = {"_literal_key": _literal_key}
+        self._temps = 0
+
+    def constant(self, value: object) -> str:
+        """A fresh name in the namespace bound to ``value`` (a literal never enters the text)."""
+        name = f"_k{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def local(self, name: str) -> str:
+        """The local variable holding a signal's value."""
+        local = self._local[name]
+        if not local.isidentifier():  # pragma: no cover - the caller names the locals
+            msg = f"not an identifier: {local!r}"
+            raise AssertionError(msg)
+        return local
+
+    def _temp(self) -> str:
+        self._temps += 1
+        return f"t{self._temps}"
+
+    def emit(self, expr: Expr) -> tuple[list[str], str]:
+        """Statements computing ``expr`` and the expression holding its value (True/False/None).
+
+        Every compound part is assigned to a temporary first, in post-order, so the nesting of
+        the code stays flat whatever the depth of the tree.
+        """
+        lines: list[str] = []
+        result = self._emit(expr, lines)
+        return lines, result
+
+    def _operand(self, operand: Operand) -> str:
+        if isinstance(operand, Name):
+            return self.local(operand.name)
+        return self.constant(operand.value)
+
+    def _emit(self, expr: Expr, lines: list[str]) -> str:  # noqa: PLR0911 - one case per node
+        match expr:
+            case Name(name=name):
+                value = self.local(name)
+                return f"(None if {value} is None else bool({value}))"
+            case Literal(value=value):
+                return "True" if bool(value) else "False"
+            case Compare(left=left, op=op, right=right):
+                if op not in _OPERATORS:  # pragma: no cover - the parser knows no other
+                    raise AssertionError(op)
+                a, b = self._operand(left), self._operand(right)
+                names = [x for x, side in ((a, left), (b, right)) if isinstance(side, Name)]
+                if not names:
+                    return f"({a} {op} {b})"
+                unknown = " or ".join(f"{x} is None" for x in dict.fromkeys(names))
+                return f"(None if {unknown} else {a} {op} {b})"
+            case In(name=name, values=values, negated=negated):
+                value = self.local(name.name)
+                members = self.constant(frozenset(_literal_key(item.value) for item in values))
+                test = "not in" if negated else "in"
+                return f"(None if {value} is None else _literal_key({value}) {test} {members})"
+            case IsUnknown(name=name, negated=negated):
+                return f"({self.local(name.name)} is {'not ' if negated else ''}None)"
+            case Not(operand=operand):
+                inner = self._assigned(operand, lines)
+                return f"(None if {inner} is None else not {inner})"
+            case And(operands=operands) | Or(operands=operands):
+                parts = [self._assigned(operand, lines) for operand in operands]
+                decisive, other = ("False", "True") if isinstance(expr, And) else ("True", "False")
+                hit = " or ".join(f"{part} is {decisive}" for part in parts)
+                unknown = " or ".join(f"{part} is None" for part in parts)
+                return f"({decisive} if {hit} else None if {unknown} else {other})"
+        raise AssertionError(expr)  # pragma: no cover - exhaustive
+
+    def _assigned(self, expr: Expr, lines: list[str]) -> str:
+        value = self._emit(expr, lines)
+        if value.isidentifier() or value in {"True", "False"}:
+            return value
+        temp = self._temp()
+        lines.append(f"{temp} = {value}")
+        return temp

@@ -461,3 +461,79 @@ def example_results() -> st.SearchStrategy[RulesetExampleResult]:
         >>> test_ids()
     """
     return _example_results()
+
+
+def _literals(ruleset: Ruleset) -> list[Any]:
+    """Every literal the rule set's conditions (and requirement) are written with."""
+    found: list[Any] = []
+
+    def walk(expr: c.Expr) -> None:
+        match expr:
+            case c.Literal(value=value):
+                found.append(value)
+            case c.Compare(left=left, right=right):
+                walk(left)
+                walk(right)
+            case c.In(values=values):
+                found.extend(item.value for item in values)
+            case c.Not(operand=operand):
+                walk(operand)
+            case c.And(operands=operands) | c.Or(operands=operands):
+                for operand in operands:
+                    walk(operand)
+            case _:
+                pass
+
+    for rule in ruleset.rules:
+        walk(rule.condition)
+    if ruleset.policy.requires is not None:
+        walk(c.parse_condition(ruleset.policy.requires))
+    return found
+
+
+@st.composite
+def _records_for(draw: st.DrawFn, ruleset: Ruleset, valid: bool) -> dict[str, Any]:
+    literals = _literals(ruleset)
+    near = st.sampled_from(literals) if literals else st.nothing()
+    record: dict[str, Any] = {}
+    for name, spec in SIGNALS.items():
+        if draw(st.integers(0, 5)) == 0:
+            continue  # missing: unknown
+        choices = [_signal_values(name), near.filter(lambda x: not isinstance(x, str))]
+        if spec.type != "boolean":
+            choices.append(st.just(math.nan))  # unknown too
+        if not valid:
+            choices.append(st.sampled_from([-1, 2, math.inf, "x", True, 2**64, 1.5]))
+        record[name] = draw(st.one_of(choices))
+    for name, kind in ruleset.signals.items():
+        if draw(st.booleans()):
+            values = [st.none(), _typed_values(kind), near]
+            if not valid:
+                values.append(_typed_values("string") | st.booleans())
+            record[name] = draw(st.one_of(values))
+    return record
+
+
+def records_for(ruleset: Ruleset, *, valid: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Records (plain dicts) to classify with a rule set: its signals, some missing or unknown.
+
+    Values come from each signal's range, the literals of the rule set's conditions (so that
+    thresholds are hit exactly), ``None`` and NaN; custom signals get values of their declared
+    type. Unless ``valid``, a record may also hold a value the classifier refuses (out of range,
+    infinite, of another type), so that errors can be compared too.
+
+    Args:
+        ruleset: The rule set whose signals the records carry.
+        valid: Only values of the signal's type (literals of the conditions may still fall out
+            of a signal's range).
+
+    Example:
+        >>> from hypothesis import given
+        >>> from clientcustomer import default_ruleset
+        >>> from clientcustomer.testing import records_for
+        >>> @given(records_for(default_ruleset()))
+        ... def test_records(record):
+        ...     assert isinstance(record, dict)
+        >>> test_records()
+    """
+    return _records_for(ruleset, valid)
