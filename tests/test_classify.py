@@ -497,7 +497,8 @@ def strangers(classifier, mapping):
 
 
 def fields(message):
-    return [line.split(":")[0] for line in message.splitlines()]
+    """The field of each problem: one problem per line (only "\\n" ends one; an id may hold "\\r")."""
+    return [line.split(":")[0] for line in message.split("\n")]
 
 
 # Values that are not plainly valid for some canonical signal: each must give the fast path's

@@ -6,6 +6,8 @@ fenced block of ``docs/**/*.md`` and ``README.md`` (code, console sessions, the 
 sample input files of the command-line pages). The exceptions, each for a reason:
 
 * ``mermaid`` blocks are drawn as diagrams, and a diagram's source line is not what the reader sees.
+* a benchmark's output, quoted as it printed it (a ``text`` block titled "benchmark output"): a
+  figure in the docs is one a reader can reproduce, so its table is not re-wrapped by hand.
 * an included JSON Lines file (``.jsonl``): each record is one line by the format's definition, so
   it cannot be wrapped (the engagement sample of the command-line pages is as short as a valid
   engagement gets).
@@ -26,6 +28,7 @@ DOCS = ROOT / "docs"
 PAGES = sorted([*DOCS.rglob("*.md"), ROOT / "README.md"]) if DOCS.is_dir() else []
 WIDTH = 88
 NOT_SHOWN_AS_CODE = frozenset({"mermaid"})
+QUOTED_AS_PRINTED = 'title="benchmark output"'
 ONE_RECORD_A_LINE = (".jsonl",)
 SNIPPET = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<start>\d+):(?P<end>\d+))?"$')
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
@@ -68,7 +71,7 @@ def wide_lines(text: str, width: int = WIDTH) -> list[tuple[int, int]]:
             lines[index].strip().startswith(fence[0] * len(fence))
             and not lines[index].strip().strip(fence[0])
         ):
-            if language not in NOT_SHOWN_AS_CODE:
+            if language not in NOT_SHOWN_AS_CODE and QUOTED_AS_PRINTED not in match["info"]:
                 shown = shown_lines(lines[index].removeprefix(indent))
                 found.extend((index + 1, len(line)) for line in shown if len(line) > width)
             index += 1

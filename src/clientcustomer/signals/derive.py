@@ -388,6 +388,8 @@ def not_a_signal(name: object, known: Iterable[str], ruleset: str) -> Problem:
         $.collab_share: not a signal of default@1 (did you mean 'collaborative_share'?); a descriptive column goes in passthrough
     """  # noqa: E501 - a doctest line cannot be wrapped
     text = str(name)
+    if not ruleset.isprintable():  # one problem, one line: an id with a line break is quoted
+        ruleset = repr(ruleset)
     close = difflib.get_close_matches(text, sorted(known), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return Problem(
