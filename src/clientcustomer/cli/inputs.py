@@ -26,9 +26,9 @@ from clientcustomer import (
     SIGNALS,
     Classifier,
     Engagement,
-    Interaction,
     LogColumns,
     LogReader,
+    PartyLog,
     Ruleset,
     SignalAccumulator,
     Signals,
@@ -38,6 +38,7 @@ from clientcustomer import (
     from_json,
     load_ruleset,
     loads_ruleset,
+    party_logs,
     read_log,
 )
 from clientcustomer._core.limits import (
@@ -52,7 +53,6 @@ from clientcustomer.exceptions import CliError, Problem, ValidationError
 from .output import one_line
 
 __all__ = [
-    "PartyLog",
     "accumulate_party_logs",
     "accumulated_as_of",
     "add_log_options",
@@ -62,7 +62,6 @@ __all__ = [
     "only_parties",
     "open_log",
     "parse_date",
-    "party_logs",
     "read_engagements",
     "read_log_or_demo",
     "read_party_logs",
@@ -316,53 +315,6 @@ def parse_date(text: str, *, option: str) -> dt.date:
         raise ValidationError.single(option, "an ISO date (YYYY-MM-DD)", text) from None
 
 
-@attrs.frozen
-class PartyLog:
-    """One party's interactions and engagements, as the log commands group them.
-
-    Example:
-        >>> from clientcustomer.cli.inputs import PartyLog
-        >>> PartyLog("ann", (), ()).party_id
-        'ann'
-    """
-
-    party_id: str
-    interactions: tuple[Interaction, ...]
-    engagements: tuple[Engagement, ...]
-
-
-def party_logs(
-    interactions: Iterable[Interaction], engagements: tuple[Engagement, ...]
-) -> Iterator[PartyLog]:
-    r"""Group a log by party (in order of first appearance), each with its engagements.
-
-    A party that has engagements but no interaction in the log still comes out, after the others.
-
-    Example:
-        >>> import io
-        >>> from clientcustomer import LogColumns, read_log
-        >>> from clientcustomer.cli.inputs import party_logs
-        >>> text = "party_id,on,kind\nann,2026-01-05,meeting\nbob,2026-01-06,purchase\n"
-        >>> text += "ann,2026-02-01,purchase\n"
-        >>> columns = LogColumns().without("item", "offering", "amount", "customized",
-        ...                                "collaborative", "reference")
-        >>> [(item.party_id, len(item.interactions))
-        ...  for item in party_logs(read_log(io.StringIO(text), columns), ())]
-        [('ann', 2), ('bob', 1)]
-    """
-    grouped: dict[str, list[Interaction]] = collections.defaultdict(list)
-    for interaction in interactions:
-        grouped[interaction.party_id].append(interaction)
-    owned: dict[str, list[Engagement]] = collections.defaultdict(list)
-    for engagement in engagements:
-        owned[engagement.client_id].append(engagement)
-    for party_id, items in grouped.items():
-        yield PartyLog(party_id, tuple(items), tuple(owned.get(party_id, ())))
-    for party_id, work in owned.items():
-        if party_id not in grouped:
-            yield PartyLog(party_id, (), tuple(work))
-
-
 def read_party_logs(
     path: str,
     args: argparse.Namespace,
@@ -465,7 +417,8 @@ def day_after_latest(logs: Iterable[PartyLog]) -> dt.date | None:
     Example:
         >>> import datetime as dt
         >>> from clientcustomer import Interaction
-        >>> from clientcustomer.cli.inputs import PartyLog, day_after_latest
+        >>> from clientcustomer import PartyLog
+        >>> from clientcustomer.cli.inputs import day_after_latest
         >>> log = (Interaction("ann", dt.date(2026, 3, 1), "purchase"),)
         >>> day_after_latest([PartyLog("ann", log, ())])
         datetime.date(2026, 3, 2)
@@ -544,7 +497,8 @@ def only_parties(parties: list[str] | None, logs: list[PartyLog]) -> list[PartyL
         CliError: When a party has no log.
 
     Example:
-        >>> from clientcustomer.cli.inputs import PartyLog, only_parties
+        >>> from clientcustomer import PartyLog
+        >>> from clientcustomer.cli.inputs import only_parties
         >>> logs = [PartyLog("ann", (), ()), PartyLog("bob", (), ())]
         >>> [item.party_id for item in only_parties(["bob"], logs)]
         ['bob']

@@ -19,6 +19,7 @@ import attrs
 from clientcustomer import (
     Classification,
     Classifier,
+    PartyLog,
     Playbook,
     PlaybookAction,
     derive_signals,
@@ -29,7 +30,6 @@ from clientcustomer import (
 from clientcustomer.exceptions import CliError, ValidationError
 
 from .inputs import (
-    PartyLog,
     add_log_options,
     add_log_or_demo,
     load_rules,
