@@ -497,7 +497,7 @@ def strangers(classifier, mapping):
 
 
 def fields(message):
-    """The field of each problem: one problem per line (only "\\n" ends one; an id may hold "\\r")."""
+    """Each problem's field: a problem a line (only "\\n" ends one; an id may hold "\\r")."""
     return [line.split(":")[0] for line in message.split("\n")]
 
 
