@@ -57,7 +57,7 @@ for target in "${targets[@]}"; do
         exit 2
     fi
     work="$(mktemp -d "${TMPDIR:-/tmp}/clientcustomer-mutation.XXXXXX")"
-    cp -R src tests pyproject.toml "$work/"
+    cp -R src tests docs pyproject.toml "$work/"  # some tests read the docs
     # mutmut reads [mutmut] from setup.cfg when pyproject.toml has no [tool.mutmut] table.
     {
         echo "[mutmut]"
