@@ -62,6 +62,8 @@ for target in "${targets[@]}"; do
     {
         echo "[mutmut]"
         echo "source_paths=src"
+        echo "also_copy="
+        echo "    docs"
         echo "only_mutate=*${module#src/}"
         echo "pytest_add_cli_args_test_selection="
         for test in ${TESTS[$target]}; do
