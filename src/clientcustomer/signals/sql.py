@@ -43,7 +43,7 @@ from .derive import (
     RETAINER_MAX_MONTHS,
     RETAINER_WINDOW_DAYS,
 )
-from .logs import LogColumns
+from .logs import _FIELDS, LogColumns
 
 __all__ = ["SIGNALS_SQL_DIALECTS", "signals_sql"]
 
@@ -202,19 +202,7 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
     """The log brought to canonical columns, rows on or before ``as_of``, with a log order."""
     present = {
         field: w.name(getattr(columns, field))
-        for field in (
-            "party",
-            "date",
-            "kind",
-            "item",
-            "offering",
-            "amount",
-            "quantity",
-            "unit_price",
-            "customized",
-            "collaborative",
-            "reference",
-        )
+        for field in _FIELDS
         if getattr(columns, field) is not None
     }
     party = w.as_text(present["party"])
