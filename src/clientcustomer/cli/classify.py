@@ -48,6 +48,7 @@ from .inputs import (
     accumulated_as_of,
     add_log_options,
     add_passthrough,
+    format_by_suffix,
     input_format,
     load_rules,
     open_input,
@@ -56,6 +57,7 @@ from .inputs import (
     read_log_or_demo,
     signal_rows,
 )
+from .options import add_command, add_format, add_optional_file, add_output, add_rules
 from .output import EXIT_OK, Progress, one_line, open_output
 
 if TYPE_CHECKING:
@@ -461,13 +463,11 @@ def _duckdb_format(args: argparse.Namespace) -> str:
             msg = f"--input-format: expected csv with --engine duckdb, got {args.input_format!r}"
             raise CliError(msg)
         return "csv"
-    found = _DUCKDB_SUFFIXES.get(Path(path).suffix.lower())
-    if found is None:
-        msg = (
-            f"FILE: expected a .csv or .parquet file with --engine duckdb "
-            f"(or --input-format csv), got {path!r}"
-        )
-        raise CliError(msg)
+    found = format_by_suffix(
+        path,
+        _DUCKDB_SUFFIXES,
+        "a .csv or .parquet file with --engine duckdb (or --input-format csv)",
+    )
     if not Path(path).is_file():
         reason = "a folder" if Path(path).is_dir() else "not found"
         raise CliError(f"FILE: expected a readable file, got {path!r} ({reason})")
@@ -782,20 +782,14 @@ def _add_demo(parser: argparse.ArgumentParser, verb: str) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rules", metavar="FILE", help="a rule set (.toml or .json) instead of the default"
-    )
-    parser.add_argument(
-        "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
-    )
+    add_rules(parser)
+    add_output(parser, "write to FILE (atomically) instead of stdout")
 
 
 def _add_signal_file(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        metavar="FILE",
-        help="a CSV or JSON Lines file of signal rows (an 'id' plus signal columns); - is stdin",
+    add_optional_file(
+        parser,
+        "a CSV or JSON Lines file of signal rows (an 'id' plus signal columns); - is stdin",
     )
     parser.add_argument(
         "--input-format",
@@ -824,8 +818,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         >>> parser.parse_args(["classify", "rows.csv", "--format", "jsonl"]).format
         'jsonl'
     """
-    classify = subparsers.add_parser(
+    classify = add_command(
+        subparsers,
         "classify",
+        _classify,
         help="classify a file of signal rows or an interaction log",
         description="Classify every row of a CSV or JSON Lines file of signals (an 'id' column "
         "plus signal columns; an empty cell is unknown), or every party of an interaction log "
@@ -834,9 +830,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--log it derives the signals there too (a CSV, gzip CSV or Parquet log).",
     )
     _add_signal_file(classify)
-    classify.add_argument(
-        "--format", choices=_FORMATS, default="table", help="the output (default: %(default)s)"
-    )
+    add_format(classify, _FORMATS, "the output")
     classify.add_argument(
         "--on-error",
         choices=("raise", "skip"),
@@ -866,10 +860,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_demo(classify, "classify every party of")
     _add_common(classify)
     add_log_options(classify)
-    classify.set_defaults(handler=_classify)
 
-    explain = subparsers.add_parser(
+    explain = add_command(
+        subparsers,
         "explain",
+        _explain,
         help="explain the verdict on one record",
         description="Explain one record: --signals JSON, a row of a signal FILE (--id), or a "
         "party of an interaction log (--log, --party): its verdict, the rules that fired with "
@@ -880,27 +875,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     explain.add_argument("--id", metavar="ID", help="the id of the row of FILE to explain")
     explain.add_argument("--signals", metavar="JSON", help="the signals as a JSON object")
     explain.add_argument("--party", metavar="ID", help="the party of --log to explain")
-    explain.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text: the verdict, its reasons and its near misses; json: the same as one object "
-        "(the keys of classify --format jsonl, plus near_misses) (default: %(default)s)",
+    add_format(
+        explain,
+        ("text", "json"),
+        "text: the verdict, its reasons and its near misses; json: the same as one object "
+        "(the keys of classify --format jsonl, plus near_misses)",
     )
     _add_demo(explain, "explain a party (--party) of")
     _add_common(explain)
     add_log_options(explain)
-    explain.set_defaults(handler=_explain)
 
-    demo = subparsers.add_parser(
+    demo = add_command(
+        subparsers,
         "demo",
+        _demo,
         help="classify the bundled sample data",
         description="Classify the bundled sample data (300 parties of ten kinds of business) and "
         "compare the verdicts with the roles their stories end in.",
     )
-    demo.add_argument(
-        "--format", choices=_FORMATS, default="table", help="the output (default: %(default)s)"
-    )
+    add_format(demo, _FORMATS, "the output")
     shown = demo.add_mutually_exclusive_group()
     shown.add_argument(
         "--limit",
@@ -911,4 +904,3 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     shown.add_argument("--all", action="store_true", help="show every party in the table")
     _add_common(demo)
-    demo.set_defaults(handler=_demo)

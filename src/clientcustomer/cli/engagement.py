@@ -32,6 +32,7 @@ from clientcustomer import (
 from clientcustomer.exceptions import CliError, ValidationError
 
 from .inputs import parse_date, read_text
+from .options import add_command, add_format, add_group, add_output
 from .output import EXIT_FAILED, EXIT_OK, open_output
 
 __all__ = ["exit_status", "read_engagement", "register"]
@@ -46,15 +47,17 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         >>> args.file, args.format, args.fail_on, args.horizon_days
         ('work.json', 'text', None, '14')
     """
-    group = subparsers.add_parser(
+    commands = add_group(
+        subparsers,
         "engagement",
         help="check an engagement: what can proceed, what the client still owes, its health",
         description="Check an engagement's readiness: which deliverables can proceed, which are "
         "blocked by what the client owes, and whether it is on track, at risk or blocked.",
     )
-    commands = group.add_subparsers(dest="engagement_command", metavar="SUBCOMMAND")
-    status = commands.add_parser(
+    status = add_command(
+        commands,
         "status",
+        _status,
         help="print an engagement's readiness and health",
         description="Read one engagement (a JSON document as to_json writes it) and print its "
         "readiness as of a date: the health (on track, at risk, blocked) with its reasons, the "
@@ -71,19 +74,13 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         default=str(DEFAULT_HORIZON_DAYS),
         help="how many days ahead counts as coming due (default: %(default)s)",
     )
-    status.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="a readable report, or the Readiness as a JSON document (default: %(default)s)",
-    )
+    add_format(status, ("text", "json"), "a readable report, or the Readiness as a JSON document")
     status.add_argument(
         "--fail-on",
         choices=(EngagementHealth.BLOCKED.value, EngagementHealth.AT_RISK.value),
         help="exit with status 1 when the health is this bad or worse",
     )
-    status.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    status.set_defaults(handler=_status)
+    add_output(status)
 
 
 def read_engagement(path: str) -> Engagement:

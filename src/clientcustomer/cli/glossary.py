@@ -14,6 +14,7 @@ from typing import Any
 from clientcustomer import GLOSSARY
 from clientcustomer.exceptions import CliError
 
+from .options import add_command, add_output
 from .output import EXIT_OK, open_output
 
 __all__ = ["register"]
@@ -27,15 +28,16 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         >>> build_parser().parse_args(["glossary", "payer"]).term
         'payer'
     """
-    command = subparsers.add_parser(
+    command = add_command(
+        subparsers,
         "glossary",
+        _glossary,
         help="what the words mean: customer, client, payer, dependency...",
         description="Print the glossary (every term and its meaning), or one term with the "
         "sources' own words about it and the library's names that carry it.",
     )
     command.add_argument("term", metavar="TERM", nargs="?", help="one term (default: all)")
-    command.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    command.set_defaults(handler=_glossary)
+    add_output(command)
 
 
 def _lookup(text: str) -> str:

@@ -16,9 +16,9 @@ import datetime as dt
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import attrs
 
@@ -75,6 +75,7 @@ _UNKNOWN = frozenset({"", "nan"})
 """CSV cells that are unknown values: empty, or NaN (as pandas and DuckDB write a missing one)."""
 InputFormat = Literal["csv", "jsonl"]
 OnError = Literal["raise", "skip"]
+T = TypeVar("T")
 _SUFFIXES: dict[str, InputFormat] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 _COLUMN_OPTIONS = (
@@ -90,6 +91,25 @@ _COLUMN_OPTIONS = (
     ("collaborative", "the collaborative flag"),
     ("reference", "the invoice or order reference"),
 )
+
+
+def unreadable(error: OSError) -> str:
+    """Why a file could not be read, in a few words: not found, a folder, permission denied...
+
+    Example:
+        >>> from clientcustomer.cli.inputs import unreadable
+        >>> unreadable(FileNotFoundError(2, "No such file or directory"))
+        'not found'
+        >>> unreadable(OSError(5, "Input/output error"))
+        'Input/output error'
+    """
+    if isinstance(error, FileNotFoundError):
+        return "not found"
+    if isinstance(error, IsADirectoryError):
+        return "a folder"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return str(error.strerror or error)
 
 
 def _failed(field: str, expected: str, got: str, reason: str) -> ValidationError:
@@ -222,14 +242,8 @@ def open_log(path: str, args: argparse.Namespace, *, on_error: OnError = "raise"
         if path == "-":
             return read_log(sys.stdin, columns, **options)
         return read_log(path, columns, encoding=args.encoding, **options)
-    except FileNotFoundError:
-        reason = "not found"
-    except IsADirectoryError:
-        reason = "a folder"
-    except PermissionError:
-        reason = "permission denied"
     except OSError as error:
-        reason = str(error.strerror or error)
+        reason = unreadable(error)
     except ValidationError as error:
         missing = _missing_columns(error, path)
         if missing is not error:
@@ -283,7 +297,7 @@ def read_engagements(path: str | None) -> tuple[Engagement, ...]:
         msg = f"--engagements {path}: line {at}: expected UTF-8 text, got {got!r}"
         raise CliError(msg) from None
     except OSError as error:
-        reason = "not found" if isinstance(error, FileNotFoundError) else str(error.strerror)
+        reason = unreadable(error)
         raise _failed("--engagements", "a readable JSON Lines file", path, reason) from None
     found: list[Engagement] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -321,7 +335,7 @@ def read_party_logs(
     *,
     on_error: OnError = "raise",
 ) -> tuple[list[PartyLog], LogReader]:
-    """Read ``--engagements`` and the log at ``path`` (``-`` is stdin), grouped by party.
+    r"""Read ``--engagements`` and the log at ``path`` (``-`` is stdin), grouped by party.
 
     The reader comes back closed, its ``header`` and ``rejects`` (``on_error="skip"``) still
     there to read. A bad row (``on_error="raise"``) fails with the log's name in front of the
@@ -332,23 +346,23 @@ def read_party_logs(
         CliError: For a bad row of the log.
 
     Example:
-        >>> import argparse
+        >>> import argparse, pathlib, tempfile
         >>> from clientcustomer.cli.inputs import add_log_options, read_party_logs
         >>> parser = argparse.ArgumentParser()
         >>> add_log_options(parser)
-        >>> read_party_logs("no-such-log.csv", parser.parse_args([]))
-        Traceback (most recent call last):
-        ...
-        clientcustomer.exceptions.ValidationError: LOG: expected a readable CSV file, got 'no-such-log.csv' (not found)
-    """  # noqa: E501 - a doctest line cannot be wrapped
-    engagements = read_engagements(args.engagements)
-    with open_log(path, args, on_error=on_error) as reader:
-        try:
-            logs = list(party_logs(reader, engagements))
-        except ValidationError as error:
-            name = _STDIN if path == "-" else path
-            raise CliError(f"{name}: {one_line(str(error))}") from None
-    return logs, reader
+        >>> header = "party_id,on,kind,item,offering,amount,customized,collaborative,reference"
+        >>> rows = ["ann,2026-05-01,purchase,shirt,product,20,,,", "bo,2026-05-02,meeting,,,,,,",
+        ...         "ann,2026-06-01,purchase,socks,product,5,,,"]
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     log = pathlib.Path(folder, "log.csv")
+        ...     _ = log.write_text("\n".join([header, *rows]))
+        ...     logs, reader = read_party_logs(str(log), parser.parse_args([]))
+        >>> [(party.party_id, len(party.interactions)) for party in logs], reader.rejects
+        ([('ann', 2), ('bo', 1)], [])
+    """
+    return _read_by_party(
+        path, args, on_error, lambda reader, engagements: list(party_logs(reader, engagements))
+    )
 
 
 def accumulate_party_logs(
@@ -358,7 +372,7 @@ def accumulate_party_logs(
     as_of: dt.date | None,
     on_error: OnError = "raise",
 ) -> tuple[dict[str, SignalAccumulator], LogReader]:
-    """Read ``--engagements`` and fold the log at ``path`` into one accumulator per party.
+    r"""Read ``--engagements`` and fold the log at ``path`` into one accumulator per party.
 
     `clientcustomer.accumulate` on the reader: no `Interaction` is kept, so memory grows with
     the parties, not the rows. Rows after ``as_of`` are left out. The reader comes back closed,
@@ -369,23 +383,44 @@ def accumulate_party_logs(
         CliError: For a bad row of the log.
 
     Example:
-        >>> import argparse
+        >>> import argparse, datetime as dt, pathlib, tempfile
         >>> from clientcustomer.cli.inputs import accumulate_party_logs, add_log_options
         >>> parser = argparse.ArgumentParser()
         >>> add_log_options(parser)
-        >>> accumulate_party_logs("no-such-log.csv", parser.parse_args([]), as_of=None)
-        Traceback (most recent call last):
-        ...
-        clientcustomer.exceptions.ValidationError: LOG: expected a readable CSV file, got 'no-such-log.csv' (not found)
-    """  # noqa: E501 - a doctest line cannot be wrapped
+        >>> header = "party_id,on,kind,item,offering,amount,customized,collaborative,reference"
+        >>> rows = ["ann,2026-05-01,purchase,shirt,product,20,,,", "ann,2026-06-01,return,,,,,,"]
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     log = pathlib.Path(folder, "log.csv")
+        ...     _ = log.write_text("\n".join([header, *rows]))
+        ...     parties, _ = accumulate_party_logs(
+        ...         str(log), parser.parse_args([]), as_of=dt.date(2026, 5, 31)
+        ...     )
+        >>> parties["ann"].latest
+        datetime.date(2026, 5, 1)
+    """
+    return _read_by_party(
+        path,
+        args,
+        on_error,
+        lambda reader, engagements: accumulate(reader, engagements, as_of=as_of),
+    )
+
+
+def _read_by_party(
+    path: str,
+    args: argparse.Namespace,
+    on_error: OnError,
+    fold: Callable[[LogReader, tuple[Engagement, ...]], T],
+) -> tuple[T, LogReader]:
+    """Read ``--engagements``, open the log and ``fold`` its rows by party; a bad row names it."""
     engagements = read_engagements(args.engagements)
     with open_log(path, args, on_error=on_error) as reader:
         try:
-            parties = accumulate(reader, engagements, as_of=as_of)
+            folded = fold(reader, engagements)
         except ValidationError as error:
             name = _STDIN if path == "-" else path
             raise CliError(f"{name}: {one_line(str(error))}") from None
-    return parties, reader
+    return folded, reader
 
 
 def accumulated_as_of(parties: Mapping[str, SignalAccumulator]) -> dt.date | None:
@@ -531,14 +566,10 @@ def read_text(path: str, *, option: str) -> str:
         return sys.stdin.read()
     try:
         return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        reason = "not found"
-    except IsADirectoryError:
-        reason = "a folder"
-    except PermissionError:
-        reason = "permission denied"
     except UnicodeDecodeError as error:
         reason = f"not UTF-8 text at byte {error.start}"
+    except OSError as error:
+        reason = unreadable(error)
     msg = f"{option}: expected a readable file, got {path!r} ({reason})"
     raise CliError(msg)
 
@@ -858,12 +889,26 @@ def input_format(path: str, chosen: str | None) -> InputFormat:
         return "jsonl" if chosen == "jsonl" else "csv"
     if path == "-":
         return "csv"
-    found = _SUFFIXES.get(Path(path).suffix.lower())
+    return format_by_suffix(
+        path, _SUFFIXES, "a .csv, .jsonl or .ndjson file (or --input-format csv|jsonl)"
+    )
+
+
+def format_by_suffix(path: str, formats: Mapping[str, T], expected: str) -> T:
+    """The format ``path``'s extension names in ``formats``; else fail naming what was expected.
+
+    Example:
+        >>> from clientcustomer.cli.inputs import format_by_suffix
+        >>> format_by_suffix("rows.CSV", {".csv": "csv"}, "a .csv file")
+        'csv'
+        >>> format_by_suffix("rows.txt", {".csv": "csv"}, "a .csv file")
+        Traceback (most recent call last):
+        ...
+        clientcustomer.exceptions.CliError: FILE: expected a .csv file, got 'rows.txt'
+    """
+    found = formats.get(Path(path).suffix.lower())
     if found is None:
-        msg = (
-            f"FILE: expected a .csv, .jsonl or .ndjson file (or --input-format csv|jsonl), "
-            f"got {path!r}"
-        )
+        msg = f"FILE: expected {expected}, got {path!r}"
         raise CliError(msg)
     return found
 
@@ -876,12 +921,8 @@ def open_input(path: str) -> Iterator[IO[str]]:
         return
     try:
         stream = Path(path).open(encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        reason = "not found"
-    except IsADirectoryError:
-        reason = "a folder"
-    except PermissionError:  # pragma: no cover - the tests may run as root
-        reason = "permission denied"
+    except OSError as error:
+        reason = unreadable(error)
     else:
         with stream:
             try:

@@ -45,6 +45,7 @@ from .inputs import (
     read_engagements,
     read_log_or_demo,
 )
+from .options import add_command, add_format, add_group, add_output
 from .output import EXIT_FAILED, EXIT_OK, one_line, open_output
 
 __all__ = ["change_lines", "emerging_lines", "register"]
@@ -61,32 +62,45 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         >>> args.demo, args.party, args.format
         (True, ['acct-021'], 'table')
     """
-    _register_timeline(subparsers)
-    group = subparsers.add_parser(
-        "lifecycle",
-        help="check lifecycle events and draw the lifecycle",
-        description="Check whether a lifecycle event can happen, and draw the transition table.",
-    )
-    commands = group.add_subparsers(dest="lifecycle_command", metavar="SUBCOMMAND")
-    _register_check(commands)
-    diagram = commands.add_parser(
-        "diagram",
-        help="print the lifecycle as a Mermaid state diagram",
-        description="Print the lifecycle's transition table as a Mermaid stateDiagram-v2, "
-        "generated from the table the code uses.",
-    )
-    diagram.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    diagram.set_defaults(handler=_diagram)
-
-
-def _register_timeline(subparsers: Any) -> None:  # noqa: ANN401 - see register
-    parser = subparsers.add_parser(
+    timeline = add_command(
+        subparsers,
         "timeline",
+        _timeline,
         help="replay a log through the lifecycle: when did each customer become a client?",
         description="Replay an interaction log through the lifecycle, party by party, and print "
         "the dated stage changes (event, from -> to, reason, and the classification of that day "
         "with the default rule set), then the customers whose score is rising toward client.",
     )
+    _add_timeline_options(timeline)
+    commands = add_group(
+        subparsers,
+        "lifecycle",
+        help="check lifecycle events and draw the lifecycle",
+        description="Check whether a lifecycle event can happen, and draw the transition table.",
+    )
+    check = add_command(
+        commands,
+        "check",
+        _check,
+        help="say whether an event can happen, and every reason when it cannot",
+        description="Ask the lifecycle whether EVENT can happen to a relationship in STAGE on "
+        "a date. Prints 'allowed' and the stage it leads to (exit status 0), or 'refused' and "
+        "every reason, one per line (exit status 1).",
+    )
+    _add_check_options(check)
+    diagram = add_command(
+        commands,
+        "diagram",
+        _diagram,
+        help="print the lifecycle as a Mermaid state diagram",
+        description="Print the lifecycle's transition table as a Mermaid stateDiagram-v2, "
+        "generated from the table the code uses.",
+    )
+    add_output(diagram)
+
+
+def _add_timeline_options(parser: argparse.ArgumentParser) -> None:
+    """The log (or the demo data), the replay's span and checkpoints, the parties, the output."""
     add_log_or_demo(parser, verb="replay")
     parser.add_argument(
         "--end",
@@ -111,26 +125,18 @@ def _register_timeline(subparsers: Any) -> None:  # noqa: ANN401 - see register
         action="append",
         help="replay only this party (repeat for more)",
     )
-    parser.add_argument(
-        "--format",
-        choices=("table", "jsonl"),
-        default="table",
-        help="a readable table, or JSON Lines: one 'timeline' record per party, then one "
-        "'emerging_client' record per watched customer (default: %(default)s)",
+    add_format(
+        parser,
+        ("table", "jsonl"),
+        "a readable table, or JSON Lines: one 'timeline' record per party, then one "
+        "'emerging_client' record per watched customer",
     )
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_output(parser)
     add_log_options(parser)
-    parser.set_defaults(handler=_timeline)
 
 
-def _register_check(commands: Any) -> None:  # noqa: ANN401 - see register
-    check = commands.add_parser(
-        "check",
-        help="say whether an event can happen, and every reason when it cannot",
-        description="Ask the lifecycle whether EVENT can happen to a relationship in STAGE on "
-        "a date. Prints 'allowed' and the stage it leads to (exit status 0), or 'refused' and "
-        "every reason, one per line (exit status 1).",
-    )
+def _add_check_options(check: argparse.ArgumentParser) -> None:
+    """The event, the stage and its date, the evidence (engagements, classification, person)."""
     check.add_argument(
         "--stage",
         required=True,
@@ -173,7 +179,6 @@ def _register_check(commands: Any) -> None:  # noqa: ANN401 - see register
         default=str(LIFECYCLE.grace_days),
         help="days after the last engagement ends before a client may lapse (default: %(default)s)",
     )
-    check.set_defaults(handler=_check)
 
 
 # --- reading the command line -------------------------------------------------------------------

@@ -37,6 +37,7 @@ from .inputs import (
     parse_date,
     read_log_or_demo,
 )
+from .options import add_command, add_format, add_output, add_rules
 from .output import EXIT_OK, one_line, open_output
 
 __all__ = ["register"]
@@ -165,8 +166,10 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         >>> args.demo, args.party, args.format
         (True, ['acct-021'], 'text')
     """
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "recommend",
+        _recommend,
         help="recommend what to do next for each party of a log, and why",
         description="Classify each party of an interaction log as of a date and recommend what "
         "to do next from a playbook (loyalty programs, feedback and promotions for customers; "
@@ -189,18 +192,11 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         metavar="FILE",
         help="a playbook (.toml or .json) instead of the default one",
     )
-    parser.add_argument(
-        "--rules", metavar="FILE", help="a rule set (.toml or .json) instead of the default"
+    add_rules(parser)
+    add_format(
+        parser,
+        ("text", "jsonl"),
+        "readable text, party by party, or JSON Lines: one action per line",
     )
-    parser.add_argument(
-        "--format",
-        choices=("text", "jsonl"),
-        default="text",
-        help="readable text, party by party, or JSON Lines: one action per line "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
-    )
+    add_output(parser, "write to FILE (atomically) instead of stdout")
     add_log_options(parser)
-    parser.set_defaults(handler=_recommend)

@@ -67,6 +67,14 @@ from .inputs import (
     read_party_logs,
     signal_rows,
 )
+from .options import (
+    add_command,
+    add_format,
+    add_group,
+    add_optional_file,
+    add_output,
+    add_rules,
+)
 from .output import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, one_line, open_output
 
 __all__ = [
@@ -79,6 +87,7 @@ __all__ = [
 ]
 
 _WIDTH = 88
+_OPTIONAL_RULESET = "the rule set (.toml or .json; - for stdin); the default rule set when omitted"
 _STDIN = "-"
 
 
@@ -91,60 +100,49 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         >>> args.file, args.format
         (None, 'toml')
     """
-    group = subparsers.add_parser(
+    commands = add_group(
+        subparsers,
         "rules",
         help="check, test and show rule sets",
         description="Check, test and show rule sets (TOML or JSON files; see the guide "
         "'Write a rule set').",
     )
-    commands = group.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
-
-    check = commands.add_parser(
+    check = add_command(
+        commands,
         "check",
+        _check,
         help="load a rule set and report every problem",
         description="Load a rule set and report every problem it has, one per line, as "
         "FILE:LINE:COLUMN: MESSAGE (exit status 2). A valid rule set prints one 'ok:' line.",
     )
     check.add_argument("file", metavar="FILE", help="the rule set (.toml or .json; - for stdin)")
-    check.set_defaults(handler=_check)
 
-    test = commands.add_parser(
+    test = add_command(
+        commands,
         "test",
+        _test,
         help="run a rule set's embedded examples",
         description="Classify every example embedded in a rule set and print expected and "
         "actual roles. Exit status 1 when an example fails.",
     )
-    test.add_argument(
-        "file",
-        metavar="FILE",
-        nargs="?",
-        help="the rule set (.toml or .json; - for stdin); the default rule set when omitted",
-    )
-    test.set_defaults(handler=_test)
+    add_optional_file(test, _OPTIONAL_RULESET)
 
-    show = commands.add_parser(
+    show = add_command(
+        commands,
         "show",
+        _show,
         help="print a rule set as text, TOML or JSON",
         description="Print a rule set: a readable listing grouped by aspect, canonical TOML "
         "(loads back into an equal rule set), or JSON.",
     )
-    show.add_argument(
-        "file",
-        metavar="FILE",
-        nargs="?",
-        help="the rule set (.toml or .json; - for stdin); the default rule set when omitted",
-    )
-    show.add_argument(
-        "--format",
-        choices=("text", "toml", "json"),
-        default="text",
-        help="the output format (default: %(default)s)",
-    )
-    show.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    show.set_defaults(handler=_show)
+    add_optional_file(show, _OPTIONAL_RULESET)
+    add_format(show, ("text", "toml", "json"), "the output format")
+    add_output(show)
 
-    diff = commands.add_parser(
+    diff = add_command(
+        commands,
         "diff",
+        _diff,
         help="which verdicts change from one rule set to another",
         description="Classify every row of a signal file (CSV or JSON Lines, as `classify` "
         "reads it) under OLD and NEW, and print the count per change of role and the rows whose "
@@ -153,25 +151,20 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     diff.add_argument("old", metavar="OLD", help="the rule set in use (.toml or .json)")
     diff.add_argument("new", metavar="NEW", help="the rule set considered (.toml or .json)")
     diff.add_argument("data", metavar="DATA", help="a CSV or JSON Lines file of signal rows")
-    diff.add_argument(
-        "--input-format",
-        choices=("csv", "jsonl"),
-        help="the format of DATA (default: by its extension; csv for stdin)",
-    )
-    diff.add_argument(
-        "--format",
-        choices=("table", "jsonl"),
-        default="table",
-        help="table: counts then changed rows; jsonl: one object per changed row "
-        "(default: %(default)s)",
+    _add_input_format(diff, "DATA")
+    add_format(
+        diff,
+        ("table", "jsonl"),
+        "table: counts then changed rows; jsonl: one object per changed row",
     )
     diff.add_argument("--limit", type=int, metavar="N", help="show at most N changed rows")
     add_passthrough(diff)
-    diff.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    diff.set_defaults(handler=_diff)
+    add_output(diff)
 
-    evaluate = commands.add_parser(
+    evaluate = add_command(
+        commands,
         "evaluate",
+        _evaluate,
         help="how often a rule set agrees with labels you trust",
         description="Classify every labelled record and compare the verdicts with the labels "
         "(customer or client, as your account managers labelled them): the confusion matrix, "
@@ -182,13 +175,12 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         "label), or the bundled synthetic labelled sample (--demo).",
     )
     _add_labelled_source(evaluate)
-    evaluate.add_argument(
-        "--format",
-        choices=("table", "csv", "jsonl", "json"),
-        default="table",
-        help="table: figures then disagreements; csv, jsonl: one row per disagreement (id, "
+    add_format(
+        evaluate,
+        ("table", "csv", "jsonl", "json"),
+        "table: figures then disagreements; csv, jsonl: one row per disagreement (id, "
         "label, role, score, margin, decided_by, rules, near misses), the figures on stderr; "
-        "json: one document (default: %(default)s)",
+        "json: one document",
     )
     evaluate.add_argument(
         "--limit",
@@ -196,11 +188,12 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         metavar="N",
         help="show at most N disagreements (default: 20 in the table, all in csv, jsonl, json)",
     )
-    evaluate.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    evaluate.set_defaults(handler=_evaluate)
+    add_output(evaluate)
 
-    tune = commands.add_parser(
+    tune = add_command(
+        commands,
         "tune",
+        _tune,
         help="move a rule set's thresholds to agree better with labels",
         description="Move the thresholds of a rule set's rules (and its policy's client_at and "
         "customer_below) to agree better with the labels (read as `rules evaluate` reads "
@@ -213,17 +206,24 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
     tune.add_argument(
         "--folds", type=int, default=5, metavar="K", help="cross-validation folds, 0: none (5)"
     )
-    tune.add_argument("--output", metavar="FILE", help="write the tuned rule set to FILE")
-    tune.set_defaults(handler=_tune)
+    add_output(tune, "write the tuned rule set to FILE")
+
+
+def _add_input_format(parser: argparse.ArgumentParser, name: str) -> None:
+    """``--input-format`` of the signal file ``name``."""
+    parser.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        help=f"the format of {name} (default: by its extension; csv for stdin)",
+    )
 
 
 def _add_labelled_source(parser: argparse.ArgumentParser) -> None:
     """FILE, --log with --labels, or --demo; the label column; the rule set."""
-    parser.add_argument(
-        "data",
-        metavar="FILE",
-        nargs="?",
-        help="a CSV or JSON Lines file of signal rows with a label column (- for stdin)",
+    add_optional_file(
+        parser,
+        "a CSV or JSON Lines file of signal rows with a label column (- for stdin)",
+        dest="data",
     )
     parser.add_argument(
         "--label-column",
@@ -231,12 +231,8 @@ def _add_labelled_source(parser: argparse.ArgumentParser) -> None:
         default="label",
         help="the column (key) holding the labels, in FILE or in --labels (default: label)",
     )
-    parser.add_argument("--rules", metavar="FILE", help="the rule set (default: the default one)")
-    parser.add_argument(
-        "--input-format",
-        choices=("csv", "jsonl"),
-        help="the format of FILE (default: by its extension; csv for stdin)",
-    )
+    add_rules(parser, "the rule set (default: the default one)")
+    _add_input_format(parser, "FILE")
     add_passthrough(parser)
     parser.add_argument(
         "--demo",
