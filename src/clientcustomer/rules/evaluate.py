@@ -154,9 +154,7 @@ class Evaluation:
             >>> evaluate([{"customization": 0.0}], ["client"]).agreement
             0.0
         """
-        if not self.total:
-            return 0.0
-        return sum(self.count(role, role) for role in _ROLES) / self.total
+        return self._share(sum(self.count(role, role) for role in _ROLES))
 
     @property
     def ambiguous_share(self) -> float:
@@ -167,19 +165,30 @@ class Evaluation:
             >>> evaluate([{"customization": 0.0}], ["customer"]).ambiguous_share
             0.0
         """
-        if not self.total:
-            return 0.0
-        return sum(self.count(label, Role.AMBIGUOUS) for label in _ROLES) / self.total
+        return self._share(self._given(Role.AMBIGUOUS))
+
+    def _share(self, count: int) -> float:
+        """``count`` as a share of all records (0 when there is none)."""
+        return count / self.total if self.total else 0.0
+
+    def _given(self, role: Role | str) -> int:
+        """How many records were given ``role`` (a column of the matrix)."""
+        return sum(self.count(label, role) for label in _ROLES)
+
+    def _labelled(self, role: Role | str) -> int:
+        """How many records are labelled ``role`` (a row of the matrix)."""
+        return sum(self.count(role, verdict) for verdict in _ROLES)
 
     def precision(self, role: Role | str) -> float | None:
         """Of the records given ``role``, the share labelled so (``None``: never given).
 
         Example:
             >>> from clientcustomer import evaluate
-            >>> evaluate([{"customization": 0.0}], ["client"]).precision("customer")
-            0.0
+            >>> figures = evaluate([{"customization": 0.0}] * 2, ["customer", "client"])
+            >>> figures.precision("customer"), figures.precision("client")
+            (0.5, None)
         """
-        given = sum(self.count(label, role) for label in _ROLES)
+        given = self._given(role)
         return self.count(role, role) / given if given else None
 
     def recall(self, role: Role | str) -> float | None:
@@ -190,7 +199,7 @@ class Evaluation:
             >>> evaluate([{"customization": 0.0}], ["client"]).recall("client")
             0.0
         """
-        labelled = sum(self.count(role, verdict) for verdict in _ROLES)
+        labelled = self._labelled(role)
         return self.count(role, role) / labelled if labelled else None
 
     @property
@@ -208,11 +217,7 @@ class Evaluation:
         if not self.total:
             return 0.0
         n = self.total
-        chance = sum(
-            sum(self.count(role, verdict) for verdict in _ROLES)
-            * sum(self.count(label, role) for label in _ROLES)
-            for role in _ROLES
-        ) / (n * n)
+        chance = sum(self._labelled(role) * self._given(role) for role in _ROLES) / (n * n)
         if math.isclose(chance, 1.0):
             return 1.0 if math.isclose(self.agreement, 1.0) else 0.0
         return (self.agreement - chance) / (1 - chance)

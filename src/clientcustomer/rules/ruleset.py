@@ -581,37 +581,22 @@ def _semantic_problems(  # noqa: C901 - one check after the other
 def _outcome_problems(
     rule: Rule, hit: HitPolicy, where: _Locator, line: int, column: int
 ) -> Iterator[RulesetProblem]:
+    for message in _outcome_messages(rule, hit):
+        yield where.problem(f"rule {rule.id!r}: {message}", line, column, rule.id)
+
+
+def _outcome_messages(rule: Rule, hit: HitPolicy) -> Iterator[str]:
+    """What the rule's outcome (role, or points and aspect) lacks or has too much of."""
     if hit is HitPolicy.SCORE:
         if rule.points is None or rule.aspect is None:
-            yield where.problem(
-                f"rule {rule.id!r}: under the 'score' policy a rule needs 'points' and 'aspect'",
-                line,
-                column,
-                rule.id,
-            )
+            yield "under the 'score' policy a rule needs 'points' and 'aspect'"
         if rule.role is not None:
-            yield where.problem(
-                f"rule {rule.id!r}: 'role' is for the 'first' and 'priority' policies; "
-                "under 'score' give 'points'",
-                line,
-                column,
-                rule.id,
-            )
+            yield "'role' is for the 'first' and 'priority' policies; under 'score' give 'points'"
     else:
         if rule.role is None:
-            yield where.problem(
-                f"rule {rule.id!r}: under the {hit.value!r} policy a rule needs a 'role'",
-                line,
-                column,
-                rule.id,
-            )
+            yield f"under the {hit.value!r} policy a rule needs a 'role'"
         if rule.points is not None:
-            yield where.problem(
-                f"rule {rule.id!r}: 'points' are for the 'score' policy",
-                line,
-                column,
-                rule.id,
-            )
+            yield "'points' are for the 'score' policy"
 
 
 # --- locating problems in the source text -------------------------------------------------------

@@ -274,17 +274,14 @@ class _Model:
         score = self.score[index] if score is None else score
         fired = self.fired[index] if fired is None else fired
         unresolved = self.unresolved[index] if unresolved is None else unresolved
-        if score >= self.client_at:
-            role = Role.CLIENT
-        elif score >= self.customer_below:
-            role = Role.AMBIGUOUS
-        else:
-            role = Role.CUSTOMER
-        if not fired and unresolved:
-            return Role.AMBIGUOUS
-        if role is not Role.CUSTOMER and not self.gate[index]:
-            return Role.CUSTOMER
-        return role
+        return _decide(
+            score,
+            bool(fired),
+            bool(unresolved),
+            self.gate[index],
+            self.client_at,
+            self.customer_below,
+        )
 
     def role(self, score: float, fired: bool, unresolved: bool, gate: bool) -> Role:
         """`_decide` under the current thresholds, remembered (few distinct inputs)."""
