@@ -277,14 +277,28 @@ which an entity reads as "nothing known before"; a former client certainly was a
 """
 
 
+@attrs.frozen
 class _Staged:
-    """What every staged entity shares: its lifecycle state and its stage on a date."""
+    """What every staged entity shares: who, since when, the log; its lifecycle and its stage.
 
-    __slots__ = ()
+    The fields of a subclass come after these three, so the positional order stays ``party,
+    since, interactions`` (then ``engagements`` for the engaged ones).
+    """
+
+    party: Party = attrs.field(validator=v.instance(Party, "a Party"))
+    since: dt.date = attrs.field(validator=v.date())
+    interactions: tuple[Interaction, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Interaction, "an Interaction")
+    )
     stage: ClassVar[Stage]
     if TYPE_CHECKING:
-        since: dt.date
         history: tuple[StageChange, ...]
+
+    def __attrs_post_init__(self) -> None:
+        _check_interactions(self.party, self.interactions)
+
+    def _repr_html_(self) -> str:
+        return _staged_html(self)
 
     @property
     def lifecycle(self) -> LifecycleState:
@@ -327,6 +341,35 @@ class _Staged:
             since=self.since,
         )
         return state.history
+
+    def _to_client(  # noqa: PLR0913 - the event's facts, all keyword-only
+        self,
+        event: LifecycleEvent,
+        engagement: Engagement | None,
+        *,
+        on: dt.date,
+        actor: str | None,
+        classification: SupportsClassification | None,
+        reason: str,
+        lifecycle: Lifecycle | None,
+    ) -> Client:
+        """Fire ``event`` with the new ``engagement`` (if any); the client it makes.
+
+        The client keeps this entity's engagements (a former client's), the new one last.
+        """
+        new = () if engagement is None else (engagement,)
+        history = self._fire(
+            event,
+            on=on,
+            engagements=new,
+            classification=classification,
+            actor=actor,
+            reason=reason,
+            lifecycle=lifecycle,
+        )
+        kept = self.engagements if isinstance(self, _Engaged) else ()
+        engagements = (*kept, *new)
+        return Client(self.party, on, self.interactions, engagements, history=history)
 
     def _recorded(self) -> tuple[StageChange, ...]:
         """The history, or the entry into the current stage on ``since`` when none is recorded."""
@@ -398,21 +441,10 @@ class Customer(_Staged):
         'Ann Lee'
     """
 
-    party: Party = attrs.field(validator=v.instance(Party, "a Party"))
-    since: dt.date = attrs.field(validator=v.date())
-    interactions: tuple[Interaction, ...] = attrs.field(
-        default=(), validator=v.tuple_of(Interaction, "an Interaction")
-    )
     history: tuple[StageChange, ...] = attrs.field(
         default=(), validator=history_validator(Stage.CUSTOMER), kw_only=True
     )
     stage: ClassVar[Stage] = Stage.CUSTOMER
-
-    def __attrs_post_init__(self) -> None:
-        _check_interactions(self.party, self.interactions)
-
-    def _repr_html_(self) -> str:
-        return _staged_html(self)
 
     def become_client(  # noqa: PLR0913 - the event's facts, all keyword-only
         self,
@@ -455,21 +487,32 @@ class Customer(_Staged):
             ...
             clientcustomer.exceptions.TransitionError: Can't engage when in customer: ...
         """
-        engagements = () if engagement is None else (engagement,)
-        history = self._fire(
+        return self._to_client(
             LifecycleEvent.ENGAGE,
+            engagement,
             on=on,
-            engagements=engagements,
-            classification=classification,
             actor=actor,
+            classification=classification,
             reason=reason,
             lifecycle=lifecycle,
         )
-        return Client(self.party, on, self.interactions, engagements, history=history)
 
 
 @attrs.frozen
-class Client(_Staged):
+class _Engaged(_Staged):
+    """A staged entity with engagements: a client, or a former one."""
+
+    engagements: tuple[Engagement, ...] = attrs.field(
+        default=(), validator=v.tuple_of(Engagement, "an Engagement")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _check_engagements(self.party, self.engagements)
+
+
+@attrs.frozen
+class Client(_Engaged):
     """A party in the client role: ongoing, collaborative, customized, service-oriented.
 
     Attributes:
@@ -492,14 +535,6 @@ class Client(_Staged):
         'Customer survey'
     """
 
-    party: Party = attrs.field(validator=v.instance(Party, "a Party"))
-    since: dt.date = attrs.field(validator=v.date())
-    interactions: tuple[Interaction, ...] = attrs.field(
-        default=(), validator=v.tuple_of(Interaction, "an Interaction")
-    )
-    engagements: tuple[Engagement, ...] = attrs.field(
-        default=(), validator=v.tuple_of(Engagement, "an Engagement")
-    )
     account_manager: str | None = attrs.field(
         default=None, validator=v.optional_non_empty_str, kw_only=True
     )
@@ -510,13 +545,6 @@ class Client(_Staged):
         default=(), validator=history_validator(Stage.CLIENT), kw_only=True
     )
     stage: ClassVar[Stage] = Stage.CLIENT
-
-    def __attrs_post_init__(self) -> None:
-        _check_interactions(self.party, self.interactions)
-        _check_engagements(self.party, self.engagements)
-
-    def _repr_html_(self) -> str:
-        return _staged_html(self)
 
     def renew(
         self,
@@ -616,7 +644,7 @@ class Client(_Staged):
 
 
 @attrs.frozen
-class FormerClient(_Staged):
+class FormerClient(_Engaged):
     """A party whose client relationship has lapsed; it can come back (``re_engage``).
 
     Attributes:
@@ -633,25 +661,10 @@ class FormerClient(_Staged):
         'former_client'
     """
 
-    party: Party = attrs.field(validator=v.instance(Party, "a Party"))
-    since: dt.date = attrs.field(validator=v.date())
-    interactions: tuple[Interaction, ...] = attrs.field(
-        default=(), validator=v.tuple_of(Interaction, "an Interaction")
-    )
-    engagements: tuple[Engagement, ...] = attrs.field(
-        default=(), validator=v.tuple_of(Engagement, "an Engagement")
-    )
     history: tuple[StageChange, ...] = attrs.field(
         default=(), validator=history_validator(Stage.FORMER_CLIENT), kw_only=True
     )
     stage: ClassVar[Stage] = Stage.FORMER_CLIENT
-
-    def __attrs_post_init__(self) -> None:
-        _check_interactions(self.party, self.interactions)
-        _check_engagements(self.party, self.engagements)
-
-    def _repr_html_(self) -> str:
-        return _staged_html(self)
 
     def re_engage(  # noqa: PLR0913 - the event's facts, all keyword-only
         self,
@@ -687,18 +700,15 @@ class FormerClient(_Staged):
             >>> acme.re_engage(again, on=dt.date(2027, 1, 4)).since
             datetime.date(2027, 1, 4)
         """
-        new = () if engagement is None else (engagement,)
-        history = self._fire(
+        return self._to_client(
             LifecycleEvent.RE_ENGAGE,
+            engagement,
             on=on,
-            engagements=new,
-            classification=classification,
             actor=actor,
+            classification=classification,
             reason=reason,
             lifecycle=lifecycle,
         )
-        engagements = (*self.engagements, *new)
-        return Client(self.party, on, self.interactions, engagements, history=history)
 
 
 def _check_engagements(party: Party, engagements: tuple[Engagement, ...]) -> None:
@@ -712,7 +722,7 @@ def _check_engagements(party: Party, engagements: tuple[Engagement, ...]) -> Non
             )
 
 
-def _key_facts(entity: Customer | Client | FormerClient) -> list[tuple[str, object]]:
+def _key_facts(entity: _Staged) -> list[tuple[str, object]]:
     """The facts worth a glance: who, which stage since when, and the log in a few numbers."""
     log = sorted(entity.interactions, key=lambda item: item.on)
     purchases = [item for item in log if item.kind is InteractionKind.PURCHASE]
@@ -728,7 +738,7 @@ def _key_facts(entity: Customer | Client | FormerClient) -> list[tuple[str, obje
         ("collaborative", sum(item.collaborative is True for item in log)),
         ("customized", sum(item.customized is True for item in log)),
     ]
-    if not isinstance(entity, Customer):
+    if isinstance(entity, _Engaged):
         facts.append(
             (
                 "engagements",
@@ -741,7 +751,7 @@ def _key_facts(entity: Customer | Client | FormerClient) -> list[tuple[str, obje
     return facts
 
 
-def _staged_html(entity: Customer | Client | FormerClient) -> str:
+def _staged_html(entity: _Staged) -> str:
     caption = f"{type(entity).__name__} {entity.party.name}"
     history = h.section("history", history_html(entity.history))
     return h.fields_table(_key_facts(entity), caption=caption) + history
