@@ -525,6 +525,20 @@ def read_log_or_demo(args: argparse.Namespace) -> tuple[list[PartyLog], dt.date 
     return logs, day_after_latest(logs)
 
 
+def add_party_filter(parser: argparse.ArgumentParser, *, what: str = "only this party") -> None:
+    """Add ``--party ID``, repeatable: the parties `only_parties` keeps (``what`` it does).
+
+    Example:
+        >>> import argparse
+        >>> from clientcustomer.cli.inputs import add_party_filter
+        >>> parser = argparse.ArgumentParser()
+        >>> add_party_filter(parser)
+        >>> parser.parse_args(["--party", "ann", "--party", "bob"]).party
+        ['ann', 'bob']
+    """
+    parser.add_argument("--party", metavar="ID", action="append", help=f"{what} (repeat for more)")
+
+
 def only_parties(parties: list[str] | None, logs: list[PartyLog]) -> list[PartyLog]:
     """The logs of the ``--party`` parties, in the order given (all of them without any).
 

@@ -39,6 +39,7 @@ from clientcustomer.exceptions import CliError, ValidationError
 from .inputs import (
     add_log_options,
     add_log_or_demo,
+    add_party_filter,
     only_parties,
     open_log,
     parse_date,
@@ -119,12 +120,7 @@ def _add_timeline_options(parser: argparse.ArgumentParser) -> None:
         default="3",
         help="checkpoints back the watchlist compares the latest score with (default: %(default)s)",
     )
-    parser.add_argument(
-        "--party",
-        metavar="ID",
-        action="append",
-        help="replay only this party (repeat for more)",
-    )
+    add_party_filter(parser, what="replay only this party")
     add_format(
         parser,
         ("table", "jsonl"),

@@ -32,6 +32,7 @@ from clientcustomer.exceptions import CliError, ValidationError
 from .inputs import (
     add_log_options,
     add_log_or_demo,
+    add_party_filter,
     load_rules,
     only_parties,
     parse_date,
@@ -162,9 +163,9 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
 
     Example:
         >>> from clientcustomer.cli.main import build_parser
-        >>> args = build_parser().parse_args(["recommend", "--demo", "--party", "acct-021"])
-        >>> args.demo, args.party, args.format
-        (True, ['acct-021'], 'text')
+        >>> args = build_parser().parse_args(["recommend", "log.csv", "--playbook", "ours.toml"])
+        >>> args.log, args.playbook, args.rules, args.format
+        ('log.csv', 'ours.toml', None, 'text')
     """
     parser = add_command(
         subparsers,
@@ -184,9 +185,7 @@ def register(subparsers: Any) -> None:  # noqa: ANN401 - argparse's subparsers a
         help="the date to recommend for (default: the day after the latest interaction; "
         "2026-11-01 with --demo)",
     )
-    parser.add_argument(
-        "--party", metavar="ID", action="append", help="only this party (repeat for more)"
-    )
+    add_party_filter(parser)
     parser.add_argument(
         "--playbook",
         metavar="FILE",
