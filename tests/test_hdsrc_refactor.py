@@ -9,22 +9,14 @@ from pathlib import Path
 import attrs
 import pytest
 
-from clientcustomer import (
-    Client,
-    Customer,
-    Engagement,
-    FormerClient,
-    Interaction,
-    Party,
-    evaluate,
-)
+import clientcustomer as cc
 from clientcustomer.cli import main
 from clientcustomer.cli.inputs import format_by_suffix, unreadable
 from clientcustomer.cli.main import build_parser
 from clientcustomer.cli.options import add_format
 from clientcustomer.exceptions import CliError, ValidationError
 
-ANN = Party("ann", "Ann Lee", "person")
+ANN = cc.Party("ann", "Ann Lee", "person")
 DAY = dt.date(2026, 3, 2)
 
 
@@ -41,8 +33,10 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser
 class TestStagedEntities:
     def test_field_order(self) -> None:
         """The shared base classes keep each entity's fields in their documented order."""
-        names = {cls: [field.name for field in attrs.fields(cls)] for cls in (Customer, Client)}
-        assert ["party", "since", "interactions", "history"] == names[Customer]
+        names = {
+            cls: [field.name for field in attrs.fields(cls)] for cls in (cc.Customer, cc.Client)
+        }
+        assert ["party", "since", "interactions", "history"] == names[cc.Customer]
         assert [
             "party",
             "since",
@@ -51,40 +45,42 @@ class TestStagedEntities:
             "account_manager",
             "checkin_cadence_days",
             "history",
-        ] == names[Client]
+        ] == names[cc.Client]
         assert ["party", "since", "interactions", "engagements", "history"] == [
-            field.name for field in attrs.fields(FormerClient)
+            field.name for field in attrs.fields(cc.FormerClient)
         ]
 
-    @pytest.mark.parametrize("cls", [Customer, Client, FormerClient])
-    def test_interactions_of_another_party(self, cls: type[Customer]) -> None:
+    @pytest.mark.parametrize("cls", [cc.Customer, cc.Client, cc.FormerClient])
+    def test_interactions_of_another_party(self, cls: type[cc.Customer]) -> None:
         """Every staged entity refuses an interaction with another party, naming its index."""
-        bob = Interaction("bob", DAY, "purchase")
+        bob = cc.Interaction("bob", DAY, "purchase")
         with pytest.raises(ValidationError, match=r"\$\.interactions\[0\]\.party_id"):
             cls(ANN, DAY, (bob,))
 
-    @pytest.mark.parametrize("cls", [Client, FormerClient])
-    def test_engagements_of_another_party(self, cls: type[Client]) -> None:
+    @pytest.mark.parametrize("cls", [cc.Client, cc.FormerClient])
+    def test_engagements_of_another_party(self, cls: type[cc.Client]) -> None:
         """A client and a former client refuse another party's engagement."""
-        work = Engagement("e1", "bob", "Audit", start=DAY)
+        work = cc.Engagement("e1", "bob", "Audit", start=DAY)
         with pytest.raises(ValidationError, match=r"\$\.engagements\[0\]\.client_id"):
             cls(ANN, DAY, (), (work,))
 
     def test_re_engage_keeps_the_engagements(self) -> None:
         """A former client coming back keeps its engagements, the new one last."""
-        first = Engagement("e1", "ann", "Audit", start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 1))
-        again = Engagement("e2", "ann", "Second audit", start=DAY)
-        former = FormerClient(ANN, dt.date(2025, 10, 1), (), (first,))
+        first = cc.Engagement(
+            "e1", "ann", "Audit", start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 1)
+        )
+        again = cc.Engagement("e2", "ann", "Second audit", start=DAY)
+        former = cc.FormerClient(ANN, dt.date(2025, 10, 1), (), (first,))
         client = former.re_engage(again, on=DAY)
         assert (("e1", "e2"), DAY) == (tuple(e.id for e in client.engagements), client.since)
-        customer = Customer(ANN, dt.date(2025, 1, 1)).become_client(again, on=DAY)
+        customer = cc.Customer(ANN, dt.date(2025, 1, 1)).become_client(again, on=DAY)
         assert ("e2",) == tuple(e.id for e in customer.engagements)
 
 
 class TestEvaluationFigures:
     def test_precision_recall_kappa(self) -> None:
         """Precision, recall and kappa read the matrix's columns and rows as before."""
-        figures = evaluate([{"customization": 0.0}] * 2, ["customer", "client"])
+        figures = cc.evaluate([{"customization": 0.0}] * 2, ["customer", "client"])
         assert (0.5, None) == (figures.precision("customer"), figures.precision("client"))
         assert (1.0, 0.0) == (figures.recall("customer"), figures.recall("client"))
         assert 0.0 == figures.kappa
