@@ -17,7 +17,10 @@ _DATES = st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1))
 _COLLABORATIVE = frozenset(kind for kind in InteractionKind if kind.collaborative_by_default)
 
 LOG_COLUMNS = tuple(field.name for field in attrs.fields(Interaction))
-"""The columns of `LogTable.rows`: the library's own log layout, the `Interaction` fields."""
+"""The columns of `LogTable.rows`: the library's own log layout, the `Interaction` fields.
+
+``party_id, on, kind, item, offering, amount, customized, collaborative, reference``.
+"""
 
 
 @attrs.frozen(slots=True)
