@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from _support import engines
 from clientcustomer import (
     SIGNALS,
     Aspect,
@@ -42,10 +43,7 @@ from clientcustomer.testing import rulesets
 from clientcustomer.testing._entities import _signal_values
 from clientcustomer.testing._rules import _outside_values, _typed_values
 
-nw = pytest.importorskip("narwhals")
-pd = pytest.importorskip("pandas")
-pl = pytest.importorskip("polars")
-duckdb = pytest.importorskip("duckdb")
+nw, pd, pl, duckdb = engines("narwhals", "pandas", "polars", "duckdb")
 
 ROW = "_row"
 """The column that keeps each row's place (no signal name starts with an underscore)."""
@@ -96,13 +94,9 @@ def conditions_of(ruleset: Ruleset) -> list[c.Expr]:
 
 def fits(value: object, name: str, kind: str) -> bool:
     """Whether a literal is a valid value of the signal (type and range)."""
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "string":
-        return isinstance(value, str)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    if kind == "integer" and not isinstance(value, int):
+    if kind in {"boolean", "string"}:
+        return isinstance(value, bool if kind == "boolean" else str)
+    if isinstance(value, bool) or not isinstance(value, int if kind == "integer" else int | float):
         return False
     if abs(value) > 10**15:  # beyond what a double holds exactly: no exact threshold to hit
         return False
@@ -202,6 +196,22 @@ def batches(draw: st.DrawFn, *, max_rows: int = 8) -> Batch:
             row[name] = draw(values_for(ruleset, name, outside=outside and name in read))
         rows.append(row)
     return Batch(ruleset, kinds, tuple(rows))
+
+
+def odd_rules(signal: str, rule_id: str, literal: str) -> Ruleset:
+    """A first-hit rule set on one string signal: rule ``rule_id`` (client) tests ``signal``
+    against ``literal`` (written in the condition language, quotes and backslashes escaped),
+    rule ``plain`` (ambiguous) against ``'x'``; neither firing gives customer."""
+    return Ruleset(
+        "odd",
+        "1",
+        RulesetPolicy("first", default="customer"),
+        (
+            Rule(rule_id, f"{signal} == {literal}", "Quoted.", role="client"),
+            Rule("plain", f"{signal} == 'x'", "Plain.", role="ambiguous"),
+        ),
+        signals={signal: "string"},
+    )
 
 
 # --- one engine each ----------------------------------------------------------------------------
@@ -438,16 +448,7 @@ class TestSpark:
 
     def test_quotes_and_backslashes_survive_spark_sql(self, spark):
         """A string literal with quotes and backslashes matches the same text in Spark."""
-        rules = Ruleset(
-            "odd",
-            "1",
-            RulesetPolicy("first", default="customer"),
-            (
-                Rule("quoted", "region == 'a\\'b\\\\c\"d'", "Quoted.", role="client"),
-                Rule("plain", "region == 'x'", "Plain.", role="ambiguous"),
-            ),
-            signals={"region": "string"},
-        )
+        rules = odd_rules("region", "quoted", "'a\\'b\\\\c\"d'")
         frame = spark.createDataFrame(
             [(0, "a'b\\c\"d"), (1, "x"), (2, None)], schema="_row long, region string"
         )
@@ -464,16 +465,7 @@ class TestSpark:
 
 # --- SQL text, bad arguments, laziness ---------------------------------------------------------
 
-ODD_RULES = Ruleset(
-    "odd",
-    "1",
-    RulesetPolicy("first", default="customer"),
-    (
-        Rule('say"hi', "order == 'it\\'s a \\\\ path'", "Quoted.", role="client"),
-        Rule("plain", "order == 'x'", "Plain.", role="ambiguous"),
-    ),
-    signals={"order": "string"},
-)
+ODD_RULES = odd_rules("order", 'say"hi', "'it\\'s a \\\\ path'")
 ODD_TABLE = 'my schema.acc"ts'
 
 

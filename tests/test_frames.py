@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _support import engines
 from clientcustomer import (
     SIGNALS,
     Classifier,
@@ -24,11 +25,9 @@ from clientcustomer import (
 )
 from clientcustomer.demo import demo_file
 from clientcustomer.exceptions import ValidationError
-from clientcustomer.testing import interaction_logs
+from clientcustomer.testing import log_tables
 
-pl = pytest.importorskip("polars")
-pd = pytest.importorskip("pandas")
-pytest.importorskip("narwhals")
+pl, pd = engines("polars", "pandas", also=("narwhals",))
 
 _SCHEMA = {
     "party_id": "String",
@@ -105,23 +104,12 @@ def _check(
 _DATES = st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1))
 
 
-@st.composite
-def _batches(draw: st.DrawFn) -> tuple[list[Interaction], tuple[Engagement, ...]]:
+def _batches() -> st.SearchStrategy[tuple[list[Interaction], tuple[Engagement, ...]]]:
     """Up to four independent logs of parties ``p``/``q`` (renamed ``p0``, ``q1``...) in one
     frame, each with or without engagements (also of a party ``z`` with no interactions)."""
-    log: list[Interaction] = []
-    engagements: list[Engagement] = []
-    for index in range(draw(st.integers(1, 4))):
-        part = draw(interaction_logs(parties=("p", "q"), max_size=10))
-        log += [attrs.evolve(i, party_id=f"{i.party_id}{index}") for i in part]
-        for party in draw(st.lists(st.sampled_from(("p", "q", "z")), unique=True, max_size=2)):
-            start = draw(_DATES)
-            length = draw(st.none() | st.integers(0, 400))
-            end = None if length is None else start + dt.timedelta(days=length)
-            engagements.append(
-                Engagement(f"e{party}{index}", f"{party}{index}", "Work", start=start, end=end)
-            )
-    return log, tuple(engagements)
+    return log_tables(max_batches=4, max_size=10).map(
+        lambda table: (list(table.interactions), table.engagements)
+    )
 
 
 @settings(max_examples=25, deadline=None)

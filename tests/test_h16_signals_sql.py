@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _support import engines
 from clientcustomer import (
     SIGNALS,
     Classifier,
@@ -34,10 +35,7 @@ from clientcustomer import (
 from clientcustomer.signals.sql import compile_signals
 from clientcustomer.testing import LOG_COLUMNS, LogTable, log_tables
 
-pl = pytest.importorskip("polars")
-pd = pytest.importorskip("pandas")
-duckdb = pytest.importorskip("duckdb")
-pytest.importorskip("narwhals")
+pl, pd, duckdb = engines("polars", "pandas", "duckdb", also=("narwhals",))
 
 _DATES = st.dates(dt.date(2024, 1, 1), dt.date(2027, 1, 1))
 _SCHEMA = {

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _support import engines
 from clientcustomer import (
     Classifier,
     DecidedCount,
@@ -24,8 +25,7 @@ from clientcustomer import (
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import signals
 
-pd = pytest.importorskip("pandas")
-pl = pytest.importorskip("polars")
+pd, pl = engines("pandas", "polars")
 
 ACCOUNTS = {
     "id": ["acme", "beth", "carl", "dora"],
