@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from clientcustomer import SIGNALS, NearMiss
 
 
 def engines(*names: str, also: tuple[str, ...] = ()) -> tuple[Any, ...]:
@@ -23,3 +26,21 @@ def write(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path``; the path."""
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def short_of(miss: NearMiss) -> list[float | int]:
+    """Values of a near miss's signal strictly between its value now and its target, typed like
+    the signal (whole numbers only for an integer signal): just past now, halfway, just short of
+    the target; none for a flag, or when the value now is unknown."""
+    if isinstance(miss.now, bool) or miss.now is None or isinstance(miss.to, bool):
+        return []
+    now, to = float(miss.now), float(miss.to)
+    toward = math.nextafter(to, now)
+    between = [
+        value
+        for value in {math.nextafter(now, to), (now + to) / 2, toward}
+        if min(now, to) < value < max(now, to)
+    ]
+    if SIGNALS[miss.signal].type == "integer":
+        return [int(value) for value in between if value == int(value)]
+    return between

@@ -49,17 +49,13 @@ ERROR = "clientcustomer: error: "
 
 
 @pytest.fixture
-def signals_csv(tmp_path):
-    path = tmp_path / "signals.csv"
-    path.write_text(SIGNALS_CSV, encoding="utf-8")
-    return path
+def signals_csv(write_file):
+    return write_file("signals.csv", SIGNALS_CSV)
 
 
 @pytest.fixture
-def log_csv(tmp_path):
-    path = tmp_path / "log.csv"
-    path.write_text(LOG_CSV, encoding="utf-8")
-    return path
+def log_csv(write_file):
+    return write_file("log.csv", LOG_CSV)
 
 
 def write(tmp_path, name, text):

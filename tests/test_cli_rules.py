@@ -81,17 +81,8 @@ BAD = textwrap.dedent(
 
 
 @pytest.fixture
-def first(tmp_path):
-    path = tmp_path / "first.toml"
-    path.write_text(FIRST, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def bad(tmp_path):
-    path = tmp_path / "bad.toml"
-    path.write_text(BAD, encoding="utf-8")
-    return path
+def first(write_file):
+    return write_file("first.toml", FIRST)
 
 
 class TestCheck:
@@ -113,8 +104,9 @@ class TestCheck:
             capsys.readouterr().out,
         )
 
-    def test_every_problem_is_printed_with_line_and_column(self, bad, capsys):
+    def test_every_problem_is_printed_with_line_and_column(self, write_file, capsys):
         """Each problem gets its own FILE:LINE:COLUMN line, then one summary line; exit 2."""
+        bad = write_file("bad.toml", BAD)
         status = main(["rules", "check", str(bad)])
 
         out, err = capsys.readouterr()
@@ -219,9 +211,9 @@ class TestTest:
         assert 0 == main(["rules", "test", str(path)])
         assert "mine@2: no examples to run\n" == capsys.readouterr().out
 
-    def test_invalid_rule_set_is_bad_input(self, bad, capsys):
+    def test_invalid_rule_set_is_bad_input(self, write_file, capsys):
         """An invalid file is reported like ``check`` does, exit 2."""
-        assert 2 == main(["rules", "test", str(bad)])
+        assert 2 == main(["rules", "test", str(write_file("bad.toml", BAD))])
         assert 3 == len(capsys.readouterr().err.splitlines())
 
 

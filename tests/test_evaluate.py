@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clientcustomer as cc
+from _support import short_of
 from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import signals
@@ -88,16 +89,6 @@ def test_labels_must_be_roles_one_per_record(labels, field):
     assert field == caught.value.problems[0].field
 
 
-def smaller(now: float, to: float) -> list[float]:
-    """Values strictly between ``now`` and ``to``: just past now, halfway, just short of to."""
-    toward = math.nextafter(to, now)
-    return [
-        value
-        for value in {math.nextafter(now, to), (now + to) / 2, toward}
-        if min(now, to) < value < max(now, to)
-    ]
-
-
 @settings(max_examples=150, deadline=None)
 @given(signals())
 def test_a_near_miss_applied_changes_the_verdict_and_nothing_smaller_does(record):
@@ -108,13 +99,7 @@ def test_a_near_miss_applied_changes_the_verdict_and_nothing_smaller_does(record
         if cc.SIGNALS[miss.signal].type == "integer" and not isinstance(miss.to, bool):
             changed[miss.signal] = int(miss.to)
         assert miss.role == cc.classify(changed).role != role
-        if isinstance(miss.now, bool) or miss.now is None or isinstance(miss.to, bool):
-            continue
-        for value in smaller(float(miss.now), float(miss.to)):
-            integer = cc.SIGNALS[miss.signal].type == "integer"
-            if integer and value != int(value):
-                continue
-            tried = int(value) if integer else value
+        for tried in short_of(miss):
             assert role == cc.classify({**values, miss.signal: tried}).role, (miss, tried)
 
 
