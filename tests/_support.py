@@ -8,7 +8,25 @@ from typing import Any
 
 import pytest
 
+import clientcustomer as cc
 from clientcustomer import SIGNALS, NearMiss
+
+CLIENT = {
+    "collaborative_share": 0.6,
+    "customization": 0.5,
+    "active_engagement": True,
+    "commitment_days": 300,
+}
+"""A record the default rule set calls a client."""
+SHOP = {"collaborative_share": 0.0, "customization": 0.0}
+"""A record the default rule set calls a customer."""
+
+
+def plain(record: cc.Signals) -> dict[str, object]:
+    """A drawn `Signals` as a plain record: its known built-in values (no custom ones)."""
+    document = cc.unstructure(record)
+    document.pop("custom", None)
+    return {key: value for key, value in document.items() if value is not None}
 
 
 def engines(*names: str, also: tuple[str, ...] = ()) -> tuple[Any, ...]:

@@ -8,19 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clientcustomer as cc
-from _support import short_of
+from _support import CLIENT, SHOP, plain, short_of
 from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import signals
 
 ROLES = ("customer", "ambiguous", "client")
 LABELS = st.sampled_from(("customer", "client", "ambiguous"))
-
-
-def plain(record: cc.Signals) -> dict[str, object]:
-    document = cc.unstructure(record)
-    document.pop("custom", None)
-    return {key: value for key, value in document.items() if value is not None}
 
 
 @settings(max_examples=60, deadline=None)
@@ -60,16 +54,9 @@ def test_the_figures_agree_with_a_straightforward_recount(pairs):
 
 
 def test_a_perfect_and_a_chance_level_evaluation():
-    client = {
-        "collaborative_share": 0.6,
-        "customization": 0.5,
-        "active_engagement": True,
-        "commitment_days": 300,
-    }
-    shop = {"collaborative_share": 0.0, "customization": 0.0}
-    perfect = cc.evaluate([client, shop, {"id": "x", **shop}], ["client", "customer", "customer"])
+    perfect = cc.evaluate([CLIENT, SHOP, {"id": "x", **SHOP}], ["client", "customer", "customer"])
     assert (1.0, 1.0, ()) == (perfect.agreement, perfect.kappa, perfect.disagreements)
-    flipped = cc.evaluate([{"id": "acme", **client}, shop], ["customer", "client"])
+    flipped = cc.evaluate([{"id": "acme", **CLIENT}, SHOP], ["customer", "client"])
     assert 0.0 == flipped.agreement
     assert ["acme", None] == [item.id for item in flipped.disagreements]
     assert "agreement 0.0%" in flipped.table()

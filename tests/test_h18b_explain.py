@@ -11,26 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import clientcustomer as cc
-from _support import short_of
+from _support import CLIENT, SHOP, plain, short_of
 from clientcustomer.cli import main
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.testing import signals
 
 EVIL = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-CLIENT = {
-    "collaborative_share": 0.6,
-    "customization": 0.5,
-    "active_engagement": True,
-    "commitment_days": 300,
-}
-SHOP = {"collaborative_share": 0.0, "customization": 0.0}
-
-
-def plain(record: cc.Signals) -> dict[str, object]:
-    document = cc.unstructure(record)
-    document.pop("custom", None)
-    return {key: value for key, value in document.items() if value is not None}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
