@@ -258,19 +258,27 @@ def _interaction_table(rows: list[tuple[Any, ...]]) -> LogTable:
     return LogTable(interactions, (), tuple(tuple(row) for row in rows))
 
 
+REFUNDS_DAY = dt.date(2026, 1, 1)
+REFUNDS = [
+    ("p", REFUNDS_DAY, "purchase", "tea", "product", 10.0, False, False, "A"),
+    ("p", REFUNDS_DAY, "purchase", "mug", "product", 5.0, False, False, "A"),
+    ("p", REFUNDS_DAY + dt.timedelta(1), "purchase", "tea", "product", 10.0, False, False, "B"),
+    ("p", REFUNDS_DAY + dt.timedelta(2), "return", "tea", "product", 10.0, False, False, ""),
+    ("p", REFUNDS_DAY + dt.timedelta(3), "cancellation", "", "product", 5.0, False, False, "A"),
+]
+"""Party p buys tea and a mug on order A and tea on order B, returns a tea naming no order (it
+takes B's line, the latest tea), then cancels 5 of order A's 15 (a partial cancellation)."""
+
+
 def test_named_and_unnamed_refunds_interleave() -> None:
     """Returns naming no order cancel lines of orders that cancellations name, in log order.
 
     The first return takes order B's line (the latest tea); the cancellation of A (5) is then
     partial; the second return takes A's tea line: A still counts, by its mug line.
     """
-    day = dt.date(2026, 1, 1)
+    day = REFUNDS_DAY
     rows = [
-        ("p", day, "purchase", "tea", "product", 10.0, False, False, "A"),
-        ("p", day, "purchase", "mug", "product", 5.0, False, False, "A"),
-        ("p", day + dt.timedelta(1), "purchase", "tea", "product", 10.0, False, False, "B"),
-        ("p", day + dt.timedelta(2), "return", "tea", "product", 10.0, False, False, ""),
-        ("p", day + dt.timedelta(3), "cancellation", "", "product", 5.0, False, False, "A"),
+        *REFUNDS,
         ("p", day + dt.timedelta(4), "return", "tea", "product", 10.0, False, False, ""),
         ("p", day + dt.timedelta(5), "agreement_signed", "", "service", 0.0, False, True, "X"),
         ("p", day + dt.timedelta(6), "agreement_signed", "", "service", 0.0, False, True, "Y"),

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from clientcustomer import Classifier, log_to_sql, signals_frame, signals_sql
 from clientcustomer.testing import LogTable, log_tables
-from test_h16_signals_sql import _interaction_table, by_party, expected_signals, same
+from test_h16_signals_sql import (
+    REFUNDS,
+    REFUNDS_DAY,
+    _interaction_table,
+    by_party,
+    expected_signals,
+    same,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -86,13 +93,9 @@ def check(spark: Any, table: LogTable, as_of: dt.date) -> None:
 
 
 def test_interleaved_refunds_and_agreements(spark: Any) -> None:
-    day = dt.date(2026, 1, 1)
+    day = REFUNDS_DAY
     rows = [
-        ("p", day, "purchase", "tea", "product", 10.0, False, False, "A"),
-        ("p", day, "purchase", "mug", "product", 5.0, False, False, "A"),
-        ("p", day + dt.timedelta(1), "purchase", "tea", "product", 10.0, False, False, "B"),
-        ("p", day + dt.timedelta(2), "return", "tea", "product", 10.0, False, False, ""),
-        ("p", day + dt.timedelta(3), "cancellation", "", "product", 5.0, False, False, "A"),
+        *REFUNDS,
         ("q", day, "purchase", "tea", "service", 10.0, False, False, ""),
         ("q", day + dt.timedelta(2), "return", "tea", "service", 10.0, False, False, ""),
         ("q", day + dt.timedelta(5), "agreement_signed", "", "service", 0.0, False, True, "X"),
