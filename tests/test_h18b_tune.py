@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import attrs
 from hypothesis import given, settings
@@ -14,48 +15,48 @@ from clientcustomer.rules import tune as tuning
 from clientcustomer.testing import rulesets
 from clientcustomer.testing._rules import _signals_for
 
-PINNED_RULE = """
-id = "pinned"
-version = "1"
-policy = { hit = "score", client_at = 5, customer_below = 5 }
 
-[[rules]]
-id = "custom"
-when = "customization >= 0.5"
-points = 5
-aspect = "personalization"
-because = "Mostly customized."
+def score_ruleset(
+    name: str,
+    at: int,
+    rules: Sequence[tuple[str, str, int, str]],
+    examples: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    """A rule set in TOML, hit policy ``score`` with client at and customer below ``at``: each
+    rule ``(id, when, points, because)`` on the personalization aspect, each example
+    ``(id, signals, expect)`` (the signals an inline TOML table)."""
+    lines = [
+        f'id = "{name}"',
+        'version = "1"',
+        f'policy = {{ hit = "score", client_at = {at}, customer_below = {at} }}',
+    ]
+    for rule_id, when, points, because in rules:
+        lines += ["", "[[rules]]", f'id = "{rule_id}"', f'when = "{when}"', f"points = {points}"]
+        lines += ['aspect = "personalization"', f'because = "{because}"']
+    for example_id, signals, expect in examples:
+        lines += ["", "[[examples]]", f'id = "{example_id}"', f"signals = {signals}"]
+        lines += [f'expect = "{expect}"']
+    return "\n".join(lines) + "\n"
 
-[[examples]]
-id = "standard-work"
-signals = { customization = 0.3 }
-expect = "customer"
-"""
 
-PINNED_POLICY = """
-id = "pinned-policy"
-version = "1"
-policy = { hit = "score", client_at = 3, customer_below = 3 }
+PINNED_RULE = score_ruleset(
+    "pinned",
+    5,
+    rules=[("custom", "customization >= 0.5", 5, "Mostly customized.")],
+    examples=[("standard-work", "{ customization = 0.3 }", "customer")],
+)
 
-[[rules]]
-id = "custom"
-when = "customization >= 0.5"
-points = 2
-aspect = "personalization"
-because = "Mostly customized."
-
-[[rules]]
-id = "together"
-when = "collaborative_share >= 0.5"
-points = 1
-aspect = "personalization"
-because = "Mostly collaborative."
-
-[[examples]]
-id = "customized-alone"
-signals = { customization = 0.9, collaborative_share = 0.0 }
-expect = "customer"
-"""
+PINNED_POLICY = score_ruleset(
+    "pinned-policy",
+    3,
+    rules=[
+        ("custom", "customization >= 0.5", 2, "Mostly customized."),
+        ("together", "collaborative_share >= 0.5", 1, "Mostly collaborative."),
+    ],
+    examples=[
+        ("customized-alone", "{ customization = 0.9, collaborative_share = 0.0 }", "customer"),
+    ],
+)
 
 
 def test_an_example_holds_a_rule_threshold_back():
@@ -84,25 +85,14 @@ def test_an_example_holds_the_policy_back():
     assert result.after == result.before
 
 
-MIRRORED = """
-id = "mirrored"
-version = "1"
-policy = { hit = "score", client_at = 2, customer_below = 2 }
-
-[[rules]]
-id = "custom"
-when = "0.8 <= customization"
-points = 2
-aspect = "personalization"
-because = "Mostly customized."
-
-[[rules]]
-id = "standard"
-when = "0.1 > customization"
-points = -1
-aspect = "personalization"
-because = "Standard work."
-"""
+MIRRORED = score_ruleset(
+    "mirrored",
+    2,
+    rules=[
+        ("custom", "0.8 <= customization", 2, "Mostly customized."),
+        ("standard", "0.1 > customization", -1, "Standard work."),
+    ],
+)
 
 
 def test_a_threshold_written_first_is_tuned_the_same_way():
