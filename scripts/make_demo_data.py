@@ -28,7 +28,8 @@ who become clients mid-way (products first, then a signed service agreement, mee
 customized work), and clients whose relationship lapsed (agreement ended, then silence).
 
 The output depends only on the seed: running the script twice writes identical bytes. It uses
-the standard library and clientcustomer itself (for `Engagement` and ``to_json``).
+the standard library and clientcustomer itself (for `Engagement`, ``to_json`` and the log layout
+of `LogColumns`, read with attrs, which clientcustomer depends on).
 
 Usage::
 
@@ -46,11 +47,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 from clientcustomer import (
     Deliverable,
     Dependency,
     Engagement,
     InteractionKind,
+    LogColumns,
     RoleAssignment,
     to_json,
 )
@@ -60,17 +64,10 @@ START = dt.date(2024, 11, 1)
 END = dt.date(2026, 10, 31)
 AS_OF = dt.date(2026, 11, 1)
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "clientcustomer" / "demo" / "data"
-LOG_HEADER = (
-    "party_id",
-    "on",
-    "kind",
-    "item",
-    "offering",
-    "amount",
-    "customized",
-    "collaborative",
-    "reference",
+LOG_HEADER = tuple(
+    field.default for field in attrs.fields(LogColumns) if isinstance(field.default, str)
 )
+"""The library's own log layout: the default column names of `LogColumns`, in their order."""
 PARTY_HEADER = ("party_id", "name", "kind", "business_type", "scenario", "role", "story")
 LABELLED_HEADER = (
     "id",
