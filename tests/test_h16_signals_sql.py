@@ -307,17 +307,12 @@ def test_rows_after_as_of_blank_parties_and_mapped_columns() -> None:
     columns = LogColumns(
         party="customer",
         date="stamp",
-        kind=None,
         item="code",
-        offering=None,
-        amount=None,
         quantity="quantity",
         unit_price="price",
-        customized=None,
-        collaborative=None,
         reference="invoice",
         cancellation_prefix="C",
-    )
+    ).without("kind", "offering", "amount", "customized", "collaborative")
     query = signals_sql("sales", as_of=dt.date(2026, 2, 1), columns=columns, dialect="duckdb")
     rows = frame_rows(connection.sql(query))
     assert list(rows) == ["17850"]
@@ -407,16 +402,11 @@ def test_no_user_text_reaches_the_sql_unquoted() -> None:
     columns = LogColumns(
         party=party,
         date=date,
-        kind=None,
-        item=None,
-        offering=None,
         amount="amount",
-        customized=None,
-        collaborative=None,
         reference="ref",
         cancellation_prefix="x'); DROP",
         professional=("it's", "a\\b"),
-    )
+    ).without("kind", "item", "offering", "customized", "collaborative")
     lite = sqlite3.connect(":memory:")
     lite.execute('CREATE TABLE "we""ird" ("who""; DROP TABLE t; --", "when\'s", ref, amount)')
     lite.execute("INSERT INTO \"we\"\"ird\" VALUES ('p', '2026-01-01', 'x''); DROP', 1.0)")
