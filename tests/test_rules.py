@@ -18,7 +18,6 @@ from clientcustomer import (
     Rule,
     Ruleset,
     RulesetExample,
-    RulesetExampleResult,
     RulesetPolicy,
     default_ruleset,
     load_ruleset,
@@ -569,7 +568,7 @@ class TestValues:
         assert {"a": 1} == RulesetExample("x", "client", {"a": 1, "b": None}).signals
 
     def test_example_result(self):
-        result = RulesetExampleResult("gym", "customer", "client", 6.0)
+        result = cc.RulesetExampleResult("gym", "customer", "client", 6.0)
         assert (False, "FAIL gym: expected customer, got client (score 6)") == (
             result.passed,
             str(result),
