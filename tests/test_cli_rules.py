@@ -21,6 +21,7 @@ from clientcustomer.cli.rules import describe
 from clientcustomer.exceptions import RulesetError
 from clientcustomer.signals.derive import Aspect
 from test_docs import console_sessions, same_output
+from test_rules import MISSPELT
 
 FIRST = textwrap.dedent(
     """\
@@ -57,26 +58,15 @@ FIRST = textwrap.dedent(
     """
 )
 
-BAD = textwrap.dedent(
-    """\
-    id = "mine"
-    version = "1"
-
-    [policy]
-    hit = "first"
-
-    [[rules]]
-    id = "engaged"
-    when = "active_engagment"
-    role = "client"
-    because = "A service engagement runs."
-
-    [[rules]]
-    id = "big"
-    when = "spend >= true"
-    role = "client"
-    because = "Spends a lot."
-    """
+BAD = (
+    MISSPELT
+    + """
+[[rules]]
+id = "big"
+when = "spend >= true"
+role = "client"
+because = "Spends a lot."
+"""
 )
 
 

@@ -62,7 +62,7 @@ note = "Seen once."
 signals = { tenure_days = 3 }
 """
 
-BAD = """\
+MISSPELT = """\
 id = "mine"
 version = "1"
 
@@ -74,7 +74,12 @@ id = "engaged"
 when = "active_engagment"
 role = "client"
 because = "A service engagement runs."
+"""
+"""A first-hit rule set whose one rule misspells its signal (``active_engagment``)."""
 
+BAD = (
+    MISSPELT
+    + """
 [[rules]]
 id = "typed"
 when = "active_engagement >= 3"
@@ -99,6 +104,7 @@ when = "customization >= 0.5"
 points = 2
 because = "Points under first."
 """
+)
 
 
 def problems_of(source: str | Path, **options: object) -> list[str]:
