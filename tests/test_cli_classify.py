@@ -70,6 +70,15 @@ def run(capsys, *argv):
     return status, out, err
 
 
+def skip_rows(capsys, tmp_path, name, text, rejects="rejects.csv"):
+    """Classify a file ``name`` holding ``text`` with ``--on-error skip``, the rejected rows kept
+    in the file ``rejects``: the exit status, the standard output and the rejects file's path."""
+    kept = tmp_path / rejects
+    path = write(tmp_path, name, text)
+    status, out, _ = run(capsys, "classify", path, "--on-error", "skip", "--rejects", str(kept))
+    return status, out, kept
+
+
 def failure(capsys, *argv):
     """Run a command that must fail with one line on stderr; return that line."""
     status, _, err = run(capsys, *argv)
@@ -509,11 +518,8 @@ class TestClassifySkip:
 
     def test_rejects_as_jsonl_keep_the_original_values(self, capsys, tmp_path):
         """A ``.jsonl`` rejects file holds the original values plus line and reason."""
-        path = write(tmp_path, "mixed.csv", MIXED_CSV)
-        rejects = tmp_path / "rejects.jsonl"
-
-        status, out, _ = run(
-            capsys, "classify", path, "--on-error", "skip", "--rejects", str(rejects)
+        status, out, rejects = skip_rows(
+            capsys, tmp_path, "mixed.csv", MIXED_CSV, rejects="rejects.jsonl"
         )
 
         assert 0 == status
@@ -580,11 +586,8 @@ class TestClassifySkip:
 
     def test_malformed_csv_rows_and_blank_lines(self, capsys, tmp_path):
         """A row the CSV reader cannot split is rejected; blank lines are not rows."""
-        path = write(tmp_path, "odd.csv", 'id,purchases\n\nann,1\nbob,"2"x\n\ncid,3\n')
-        rejects = tmp_path / "rejects.csv"
-
-        status, out, _ = run(
-            capsys, "classify", path, "--on-error", "skip", "--rejects", str(rejects)
+        status, out, rejects = skip_rows(
+            capsys, tmp_path, "odd.csv", 'id,purchases\n\nann,1\nbob,"2"x\n\ncid,3\n'
         )
 
         assert 0 == status
@@ -605,12 +608,7 @@ class TestClassifySkip:
 
     def test_skip_with_nothing_rejected_still_writes_the_rejects_header(self, capsys, tmp_path):
         """A clean run in skip mode writes an empty rejects file (its header only)."""
-        path = write(tmp_path, "good.csv", "id,purchases\nann,1\n")
-        rejects = tmp_path / "rejects.csv"
-
-        status, out, _ = run(
-            capsys, "classify", path, "--on-error", "skip", "--rejects", str(rejects)
-        )
+        status, out, rejects = skip_rows(capsys, tmp_path, "good.csv", "id,purchases\nann,1\n")
 
         assert 0 == status
         assert out.endswith(
