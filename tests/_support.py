@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,12 +37,6 @@ def engines(*names: str, also: tuple[str, ...] = ()) -> tuple[Any, ...]:
     for name in also:
         pytest.importorskip(name)
     return tuple(pytest.importorskip(name) for name in names)
-
-
-def write(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path``; the path."""
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def short_of(miss: NearMiss) -> list[float | int]:

@@ -270,6 +270,18 @@ REFUNDS = [
 takes B's line, the latest tea), then cancels 5 of order A's 15 (a partial cancellation)."""
 
 
+def agreements(party: str) -> list[tuple[Any, ...]]:
+    """The party signs agreements X and Y (days 5 and 6 after `REFUNDS_DAY`), then X ends."""
+    return [
+        (party, REFUNDS_DAY + dt.timedelta(days), kind, "", "service", 0.0, False, True, reference)
+        for days, kind, reference in (
+            (5, "agreement_signed", "X"),
+            (6, "agreement_signed", "Y"),
+            (7, "agreement_ended", "X"),
+        )
+    ]
+
+
 def test_named_and_unnamed_refunds_interleave() -> None:
     """Returns naming no order cancel lines of orders that cancellations name, in log order.
 
@@ -280,9 +292,7 @@ def test_named_and_unnamed_refunds_interleave() -> None:
     rows = [
         *REFUNDS,
         ("p", day + dt.timedelta(4), "return", "tea", "product", 10.0, False, False, ""),
-        ("p", day + dt.timedelta(5), "agreement_signed", "", "service", 0.0, False, True, "X"),
-        ("p", day + dt.timedelta(6), "agreement_signed", "", "service", 0.0, False, True, "Y"),
-        ("p", day + dt.timedelta(7), "agreement_ended", "", "service", 0.0, False, True, "X"),
+        *agreements("p"),
     ]
     table = _interaction_table(rows)
     as_of = dt.date(2026, 3, 1)

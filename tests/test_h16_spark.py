@@ -21,6 +21,7 @@ from test_h16_signals_sql import (
     REFUNDS,
     REFUNDS_DAY,
     _interaction_table,
+    agreements,
     by_party,
     expected_signals,
     same,
@@ -98,9 +99,7 @@ def test_interleaved_refunds_and_agreements(spark: Any) -> None:
         *REFUNDS,
         ("q", day, "purchase", "tea", "service", 10.0, False, False, ""),
         ("q", day + dt.timedelta(2), "return", "tea", "service", 10.0, False, False, ""),
-        ("q", day + dt.timedelta(5), "agreement_signed", "", "service", 0.0, False, True, "X"),
-        ("q", day + dt.timedelta(6), "agreement_signed", "", "service", 0.0, False, True, "Y"),
-        ("q", day + dt.timedelta(7), "agreement_ended", "", "service", 0.0, False, True, "X"),
+        *agreements("q"),
     ]
     check(spark, _interaction_table(rows), dt.date(2026, 3, 1))
 

@@ -248,32 +248,45 @@ class TestStrictness:
             "$.engagements[0].dependencies[2].due: expected an ISO date, got 'tomorrow'",
         ] == _errors(cc.Client, document)
 
-    def test_class_rule_under_path(self):
-        """A rule checked by the class itself is reported under the object's path."""
-        document = _document(_client())
-        document["engagements"][0]["end"] = "2025-12-31"
-        assert [
-            "$.engagements[0].end: expected a date on or after start (2026-01-05), got '2025-12-31'"
-        ] == _errors(cc.Client, document)
-
-    def test_cross_object_rule(self):
-        """An interaction of another party is refused with its path."""
-        document = _document(_client())
-        document["interactions"][0]["party_id"] = "globex"
-        assert [
-            "$.interactions[0].party_id: expected the party's id 'acme', got 'globex'"
-        ] == _errors(cc.Client, document)
-
-    def test_top_level_rule(self):
-        """A rule of the top-level class keeps its own path."""
-        document = _document(_engagement())
-        document["dependencies"][0]["blocks"] = ["report"]
-        assert [
-            (
+    @pytest.mark.parametrize(
+        ("build", "path", "value", "message"),
+        [
+            pytest.param(
+                _client,
+                ("engagements", 0, "end"),
+                "2025-12-31",
+                "$.engagements[0].end: expected a date on or after start (2026-01-05), "
+                "got '2025-12-31'",
+                id="a-class-rule-under-the-objects-path",
+            ),
+            pytest.param(
+                _client,
+                ("interactions", 0, "party_id"),
+                "globex",
+                "$.interactions[0].party_id: expected the party's id 'acme', got 'globex'",
+                id="a-cross-object-rule",
+            ),
+            pytest.param(
+                _engagement,
+                ("dependencies", 0, "blocks"),
+                ["report"],
                 "$.dependencies[0].blocks[0]: expected the id of one of this engagement's "
-                "deliverables, got 'report'"
-            )
-        ] == _errors(cc.Engagement, document)
+                "deliverables, got 'report'",
+                id="a-rule-of-the-top-level-class",
+            ),
+        ],
+    )
+    def test_rules_of_the_classes_keep_their_path(self, build, path, value, message):
+        """A rule checked by a class (of a nested object, across objects, or of the top-level
+        object) is reported under its own path: a value set at ``path`` gives one problem."""
+        value_of = build()
+        document = _document(value_of)
+        *parents, last = path
+        place = document
+        for step in parents:
+            place = place[step]
+        place[last] = value
+        assert [message] == _errors(type(value_of), document)
 
     def test_custom_signal_key(self):
         """Keys inside a mapping are path steps too; odd keys are quoted."""
