@@ -61,6 +61,7 @@ from .options import add_command, add_format, add_optional_file, add_output, add
 from .output import EXIT_OK, Progress, one_line, open_output
 
 if TYPE_CHECKING:
+    from clientcustomer import SignalAccumulator
     from clientcustomer.demo import DemoParty
 
 __all__ = ["register"]
@@ -315,12 +316,15 @@ def _log_rows(
         Rejected(item.line, None, one_line(item.reason), item.values) for item in reader.rejects
     ]
     as_of = _log_as_of(args, None if given is not None else accumulated_as_of(parties))
-    rows = (
-        SignalRow(0, party, accumulator.signals(as_of))
-        for party, accumulator in parties.items()
-        if accumulator.latest is not None or any(e.start <= as_of for e in accumulator.engagements)
-    )
-    return header, rejected, rows
+    return header, rejected, _signal_rows(parties, as_of)
+
+
+def _signal_rows(parties: dict[str, SignalAccumulator], as_of: dt.date) -> Iterator[SignalRow]:
+    """Each party's signals, in order of first appearance, its accumulator let go once read."""
+    for party in list(parties):
+        accumulator = parties.pop(party)
+        if accumulator.latest is not None or any(e.start <= as_of for e in accumulator.engagements):
+            yield SignalRow(0, party, accumulator.signals(as_of))
 
 
 def _signal_source(

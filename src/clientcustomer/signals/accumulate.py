@@ -2,11 +2,13 @@
 
 `SignalAccumulator` takes one party's interactions one at a time, in any order, and gives its
 `Signals` as of a date: exactly what `derive_signals` gives on the same interactions (returns
-and cancellations matched to purchases included). Contacts (meetings, support calls, deliveries)
-are folded into counters at once; a purchase line is kept as three machine integers (its day,
-its item-offering-amount and its order reference: an invoice number that is a whole number is
-stored as that number), since a return read later may still undo it; returns, cancellations and
-agreements are kept as they are (they are few). No `Interaction` is kept.
+and cancellations matched to purchases included); `derive_signals` is this fold, on one party.
+Contacts (meetings, support calls, deliveries) are folded into counters at once. A purchase line
+is kept as one machine integer (its day, kind, flags and item-offering-amount), its order
+reference once per run of lines of one order, since a return read later may still undo it;
+returns, cancellations and agreements are kept the same way (an integer and a reference each).
+A reference such as ``536365``, ``C536379`` or ``O00012345`` (text, then up to 15 digits) is
+stored as a number, its text never kept. No `Interaction` is kept.
 
 `accumulate` groups a whole log by party into accumulators, in one pass; reading a `LogReader`,
 it folds the rows straight in without building an `Interaction` per row. `signals_by_party`, the
@@ -38,34 +40,41 @@ from clientcustomer.signals.derive import (
 __all__ = ["SignalAccumulator", "accumulate"]
 
 _K = InteractionKind
+_KINDS = tuple(InteractionKind)
 _OFFERINGS = tuple(Offering)
 _OFFERING_INDEX = {offering: index for index, offering in enumerate(_OFFERINGS)}
 _PRODUCT = _OFFERING_INDEX[Offering.PRODUCT]
 _PROFESSIONAL = Offering.PROFESSIONAL
 _PRODUCT_OFFERING = Offering.PRODUCT
 _PURCHASE = InteractionKind.PURCHASE
+_REFUND_KINDS = frozenset({_K.RETURN, _K.CANCELLATION})
+_AGREEMENT_KINDS = frozenset({_K.AGREEMENT_SIGNED, _K.AGREEMENT_ENDED})
 _TOUCHPOINT_KINDS = frozenset(
-    {
-        _K.SUPPORT,
-        _K.MEETING,
-        _K.CHECK_IN,
-        _K.WORKSHOP,
-        _K.PLANNING,
-        _K.TRAINING,
-        _K.CONSULTATION,
-        _K.AGREEMENT_SIGNED,
-        _K.AGREEMENT_ENDED,
-    }
+    {_K.SUPPORT, _K.MEETING, _K.CHECK_IN, _K.WORKSHOP, _K.PLANNING, _K.TRAINING, _K.CONSULTATION}
+    | _AGREEMENT_KINDS
 )
 _WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
+# Same-day order: what is bought comes before what undoes it, a signature before an end.
 _KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
+_SIGNED_RANK = _KIND_RANK[_K.AGREEMENT_SIGNED]
 _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
 _DAYS_PER_YEAR = 365
 _DAYS_PER_QUARTER = 91.25
-_MAX_NUMBER = 10**17  # references below this that are whole numbers are stored as numbers
 _ZERO = Decimal(0)
+
+# One record as one integer: key << 32 | run << 31 | kind << 26 | flags << 22 | day (an ordinal:
+# 3,652,059 for 9999-12-31 fits 22 bits). ``run`` marks a purchase line whose reference differs
+# from the party's previous line's (its reference is the next one kept).
+_DAY = (1 << 22) - 1
+_RUN = 1 << 31
+_MAX_NUMBER = 10**17  # references below this that are whole numbers are stored as numbers
+_DIGITS = "0123456789"
+_PACKED_DIGITS = 15  # a text prefix then up to this many digits is stored as a number
+_PACKED_BASE = 10**_PACKED_DIGITS
+_PACKED = -(1 << 62) - 1  # packed references are this and below; table ones above
+_MAX_PREFIXES = 256  # (256 * 16) slots of 10**15 fit below _PACKED in 64 bits
 
 Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
 """One interaction as plain values: party, on, kind, item, offering, amount, customized,
@@ -75,17 +84,22 @@ collaborative, reference (the fields of `Interaction`, defaults applied)."""
 class _Tables:
     """What the accumulators of one log share: the (item, offering, amount) keys and references.
 
-    A reference that is a whole number written plainly (``536365``) is stored as that number plus
-    one; any other non-empty reference as minus its index in a table; the empty one as 0.
+    A reference is stored as a number: 0 for the empty one; a whole number written plainly
+    (``536365``) as that number plus one; text then 1 to 15 digits (``C536379``, ``007``) as
+    the index of its text part in a small table of prefixes, its digit count and its digits,
+    packed below ``_PACKED``; any other text as minus one minus its index in a table of texts.
     """
 
-    __slots__ = ("key_ids", "keys", "last_code", "last_text", "text_ids", "texts")
+    __slots__ = ("key_ids", "keys", "last_code", "last_text", "prefix_ids", "prefixes", "text_ids",
+                 "texts")  # fmt: skip
 
     def __init__(self) -> None:
         self.last_text: str | None = None  # the reference read last (an order's lines follow)
         self.last_code = 0
         self.keys: list[tuple[str, Offering, Decimal]] = []
         self.key_ids: dict[tuple[str, Offering, Decimal], int] = {}
+        self.prefixes: list[str] = []
+        self.prefix_ids: dict[str, int] = {}
         self.texts: list[str] = []
         self.text_ids: dict[str, int] = {}
 
@@ -98,39 +112,79 @@ class _Tables:
         return key
 
     def reference(self, text: str) -> int:
+        if text == self.last_text:
+            return self.last_code
+        code = self.last_code = self._reference(text)
+        self.last_text = text
+        return code
+
+    def _reference(self, text: str) -> int:
         if not text:
             return 0
-        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+        head = text.rstrip(_DIGITS)
+        size = len(text) - len(head)
+        if not head and (text[0] != "0" or size == 1):
             number = int(text)
             if number < _MAX_NUMBER:
                 return number + 1
+        elif 0 < size <= _PACKED_DIGITS:
+            prefix = self.prefix_ids.get(head)
+            if prefix is None and len(self.prefixes) < _MAX_PREFIXES:
+                prefix = self.prefix_ids[head] = len(self.prefixes)
+                self.prefixes.append(head)
+            if prefix is not None:
+                return _PACKED - ((prefix << 4 | (size - 1)) * _PACKED_BASE + int(text[-size:]))
         index = self.text_ids.get(text)
         if index is None:
             index = self.text_ids[text] = len(self.texts)
             self.texts.append(text)
         return -1 - index
 
-    def known_reference(self, text: str) -> int | None:
-        """The code of a reference without storing it: ``None`` for a text never stored."""
-        if not text:
-            return 0
-        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
-            number = int(text)
-            if number < _MAX_NUMBER:
-                return number + 1
-        index = self.text_ids.get(text)
-        return None if index is None else -1 - index
-
     def text(self, code: int) -> str:
         if code > 0:
             return str(code - 1)
         if code == 0:
             return ""
-        return self.texts[-1 - code]
+        if code > _PACKED:
+            return self.texts[-1 - code]
+        slot, number = divmod(_PACKED - code, _PACKED_BASE)
+        return self.prefixes[slot >> 4] + str(number).zfill((slot & 15) + 1)
 
+    def pack(  # noqa: PLR0913, PLR0917 - an interaction's fields
+        self,
+        on: int,
+        kind: InteractionKind,
+        item: str,
+        offering: Offering,
+        amount: Decimal,
+        customized: bool | None,
+        collaborative: bool | None,
+    ) -> int:
+        """One record's fields but its reference as one integer (``on`` as a day ordinal)."""
+        key = self.key_ids.get((item, offering, amount))
+        if key is None:
+            key = self.key(item, offering, amount)
+        return (
+            key << 32
+            | _KIND_RANK[kind] << 26
+            | _FLAG_CODE[customized] << 24
+            | _FLAG_CODE[collaborative] << 22
+            | on
+        )
 
-def _ordinal(day: dt.date) -> int:
-    return day.toordinal()
+    def sort_key(self, packed: int, code: int) -> tuple[Any, ...]:
+        """`derive`'s order of a packed record (`Interaction`'s fields, flags ranked)."""
+        item, offering, amount = self.keys[packed >> 32]
+        return (
+            packed & _DAY,
+            (packed >> 26) & 31,
+            self.text(code),
+            item,
+            offering.value,
+            amount,
+            _FLAG_RANK[(packed >> 24) & 3],
+            _FLAG_RANK[(packed >> 22) & 3],
+        )
 
 
 class SignalAccumulator:
@@ -142,8 +196,8 @@ class SignalAccumulator:
     checkpoint, adding the days in between): nothing is derived again from the start but the
     matching of returns to purchases, and only for a party that has returns or cancellations.
 
-    Memory grows with the purchase lines (about 20 bytes each, plus the text of references that
-    are not whole numbers), returns and agreements; contacts cost nothing once counted.
+    Memory grows with the purchase lines (8 bytes each, plus 8 per order), returns and
+    agreements (16 bytes each); contacts cost nothing once counted.
 
     Attributes:
         party_id: The party.
@@ -165,27 +219,28 @@ class SignalAccumulator:
     """
 
     __slots__ = (
-        "_agreements",
         "_collaborative",
         "_counted",
         "_customized",
-        "_dates",
         "_engagements",
+        "_event_references",
+        "_events",
         "_first",
         "_gross",
-        "_keys",
         "_latest",
         "_line_collaborative",
         "_line_counted",
         "_line_customized",
         "_line_work",
+        "_lines",
         "_matched_cache",
         "_professional",
-        "_references",
         "_refunded",
         "_refunds",
+        "_runs",
         "_tables",
         "_touchpoints",
+        "_unreferenced",
         "_work",
         "party_id",
     )
@@ -198,17 +253,16 @@ class SignalAccumulator:
         self._first: int | None = None
         self._latest: int | None = None
         self._counted = self._collaborative = self._touchpoints = self._work = 0
-        self._customized = 0
+        self._customized = self._unreferenced = self._refunds = 0
         self._line_counted = self._line_collaborative = self._line_work = 0
         self._line_customized = 0
-        self._gross = [_ZERO, _ZERO, _ZERO]
-        self._refunded = [_ZERO, _ZERO, _ZERO]
-        self._dates = array("l")
-        self._keys = array("q")
-        self._references = array("q")
-        self._professional: dict[int, int] | None = None
-        self._refunds: list[tuple[Any, ...]] | None = None
-        self._agreements: list[tuple[Any, ...]] | None = None
+        self._gross: list[Decimal] | None = None
+        self._refunded: list[Decimal] | None = None
+        self._lines: array[int] | None = None  # purchase lines, packed
+        self._runs: array[int] | None = None  # their references, one per run of lines
+        self._events: array[int] | None = None  # returns, cancellations, agreements, packed
+        self._event_references: array[int] | None = None
+        self._professional: set[int] | None = None  # days with a professional line
         self._engagements: list[Engagement] | None = None
         self._matched_cache: tuple[tuple[int, int], tuple[Any, ...]] | None = None
 
@@ -258,16 +312,7 @@ class SignalAccumulator:
             raise ValidationError.single(
                 "$.interaction.party_id", f"the party {self.party_id!r}", interaction.party_id
             )
-        self._add(
-            interaction.on.toordinal(),
-            interaction.kind,
-            interaction.item,
-            interaction.offering,
-            interaction.amount,
-            interaction.customized,
-            interaction.collaborative,
-            interaction.reference,
-        )
+        self._add(*_fields(interaction)[1:])
 
     def add_engagement(self, engagement: Engagement) -> None:
         """Add one of the party's engagements (as the client).
@@ -313,78 +358,57 @@ class SignalAccumulator:
         elif on > self._latest:  # type: ignore[operator]
             self._latest = on
         if kind is _PURCHASE:
-            if offering is _PRODUCT_OFFERING:
-                self._gross[0] += amount
-            else:
-                self._gross[_OFFERING_INDEX[offering]] += amount
+            gross = self._gross
+            if gross is None:
+                gross = self._gross = [_ZERO, _ZERO, _ZERO]
+            gross[_OFFERING_INDEX[offering]] += amount
             tables = self._tables
-            found = (item, offering, amount)
-            key = tables.key_ids.get(found)
-            if key is None:
-                key = tables.key(item, offering, amount)
-            self._dates.append(on)
-            self._keys.append(key << 4 | _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative])
-            if reference == tables.last_text:
-                self._references.append(tables.last_code)
-            else:
-                code = tables.last_code = tables.reference(reference)
-                tables.last_text = reference
-                self._references.append(code)
+            packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
+            code = tables.reference(reference)
+            lines, runs = self._lines, self._runs
+            if lines is None or runs is None:
+                lines = self._lines = array("q")
+                runs = self._runs = array("q", (code,))
+                packed |= _RUN
+            elif runs[-1] != code:
+                runs.append(code)
+                packed |= _RUN
+            lines.append(packed)
+            if not code:
+                self._unreferenced += 1
             if collaborative is not None:
                 self._line_counted += 1
-                if collaborative:
-                    self._line_collaborative += 1
+                self._line_collaborative += collaborative
             if customized is not None:
                 self._line_work += 1
-                if customized:
-                    self._line_customized += 1
+                self._line_customized += customized
             if offering is _PROFESSIONAL:
                 if self._professional is None:
-                    self._professional = {}
-                self._professional[on] = self._professional.get(on, 0) + 1
+                    self._professional = set()
+                self._professional.add(on)
             return
-        if kind is _K.RETURN or kind is _K.CANCELLATION:
-            self._refunded[_OFFERING_INDEX[offering]] += amount
-            if self._refunds is None:
-                self._refunds = []
-            self._refunds.append(
-                (
-                    (
-                        on,
-                        _KIND_RANK[kind],
-                        reference,
-                        item,
-                        offering.value,
-                        amount,
-                        _FLAG_RANK[_FLAG_CODE[customized]],
-                        _FLAG_RANK[_FLAG_CODE[collaborative]],
-                    ),
-                    reference,
-                    item,
-                    offering,
-                    amount,
-                )
+        refund = kind in _REFUND_KINDS
+        if refund or kind in _AGREEMENT_KINDS:
+            if refund:
+                refunded = self._refunded
+                if refunded is None:
+                    refunded = self._refunded = [_ZERO, _ZERO, _ZERO]
+                refunded[_OFFERING_INDEX[offering]] += amount
+                self._refunds += 1
+            tables = self._tables
+            if self._events is None or self._event_references is None:
+                self._events, self._event_references = array("q"), array("q")
+            self._events.append(
+                tables.pack(on, kind, item, offering, amount, customized, collaborative)
             )
-            return
+            self._event_references.append(tables.reference(reference))
+            if refund:
+                return
         if collaborative is not None:
             self._counted += 1
             self._collaborative += collaborative
         if kind in _TOUCHPOINT_KINDS:
             self._touchpoints += 1
-            if kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
-                if self._agreements is None:
-                    self._agreements = []
-                sort_key = (
-                    on,
-                    _KIND_RANK[kind],
-                    reference,
-                    item,
-                    offering.value,
-                    amount,
-                    _FLAG_RANK[_FLAG_CODE[customized]],
-                    _FLAG_RANK[_FLAG_CODE[collaborative]],
-                )
-                self._agreements.append((sort_key, kind, reference, offering))
         if kind in _WORK_KINDS and customized is not None:
             self._work += 1
             self._customized += customized
@@ -449,24 +473,18 @@ class SignalAccumulator:
         collaborative = self._collaborative
         work = self._work
         customized = self._customized
-        if self._refunds is None:  # nothing undone: every purchase line counts
+        if not self._refunds:  # nothing undone: every purchase line counts
             counted += self._line_counted
             collaborative += self._line_collaborative
             work += self._line_work
             customized += self._line_customized
-            dates = self._dates
-            occasions = len(set(dates))
-            last = max(dates) if dates else None
-            references = self._references
-            purchase_count = references.count(0) + len(set(references) - {0})
-            professional = self._professional or {}
-            retained = {
-                month_index(dt.date.fromordinal(on))
-                for on in professional
-                if day - on < RETAINER_WINDOW_DAYS
-            }
+            days = {packed & _DAY for packed in self._lines or ()}
+            occasions = len(days)
+            last = max(days, default=None)
+            purchase_count = self._unreferenced + len(set(self._runs or ()) - {0})
+            professional_days: Iterable[int] = self._professional or ()
         else:
-            size = (len(self._dates), len(self._refunds))
+            size = (len(self._lines or ()), len(self._events or ()))
             cached = self._matched_cache
             if cached is None or cached[0] != size:
                 cached = self._matched_cache = (size, self._matched())
@@ -476,15 +494,14 @@ class SignalAccumulator:
             work += matched[2]
             customized += matched[3]
             occasions, last, purchase_count, professional_days = matched[4:]
-            retained = {
-                month_index(dt.date.fromordinal(on))
-                for on in professional_days
-                if day - on < RETAINER_WINDOW_DAYS
-            }
-        net = [
-            max(_ZERO, gross - refunded)
-            for gross, refunded in zip(self._gross, self._refunded, strict=True)
-        ]
+        retained = {
+            month_index(dt.date.fromordinal(on))
+            for on in professional_days
+            if day - on < RETAINER_WINDOW_DAYS
+        }
+        gross = self._gross or (_ZERO, _ZERO, _ZERO)
+        refunded = self._refunded or (_ZERO, _ZERO, _ZERO)
+        net = [max(_ZERO, bought - undone) for bought, undone in zip(gross, refunded, strict=True)]
         spend = sum(net, _ZERO)
         services = spend - net[_PRODUCT]
         return derived_signals(
@@ -503,21 +520,38 @@ class SignalAccumulator:
             spend=float(spend),
         )
 
+    def _sorted_events(self, refunds: bool) -> list[tuple[tuple[Any, ...], int, int]]:
+        """The returns and cancellations (or the agreements) in `derive`'s order.
+
+        Each as its sort key, its packed integer and its reference code.
+        """
+        events, references = self._events, self._event_references
+        if events is None or references is None:
+            return []
+        sort_key = self._tables.sort_key
+        picked = []
+        for packed, code in zip(events, references, strict=True):
+            if ((packed >> 26) & 31 >= _SIGNED_RANK) is not refunds:
+                picked.append((sort_key(packed, code), packed, code))
+        picked.sort(key=_first_item)
+        return picked
+
     def _running_agreements(self) -> list[Offering]:
         """The offerings of the agreements signed and not ended (as `derive` matches them)."""
-        if not self._agreements:
+        if self._events is None or self._refunds == len(self._events):
             return []
-        running: list[tuple[str, Offering]] = []
-        for _, kind, reference, offering in sorted(self._agreements, key=_first_item):
-            if kind is _K.AGREEMENT_SIGNED:
-                running.append((reference, offering))
+        running: list[tuple[int, Offering]] = []
+        keys = self._tables.keys
+        for _, packed, code in self._sorted_events(refunds=False):
+            if (packed >> 26) & 31 == _SIGNED_RANK:
+                running.append((code, keys[packed >> 32][1]))
                 continue
             if not running:
                 continue
             index = len(running) - 1
-            if reference:
+            if code:
                 for position in range(len(running) - 1, -1, -1):
-                    if running[position][0] == reference:
+                    if running[position][0] == code:
                         index = position
                         break
             del running[index]
@@ -536,19 +570,25 @@ class SignalAccumulator:
         """
         tables = self._tables
         keys = tables.keys
-        dates, codes, references = self._dates, self._keys, self._references
-        count = len(dates)
+        lines = self._lines or array("q")
+        runs = self._runs or array("q")
+        count = len(lines)
+        references: list[int] = []  # each line's reference code
         orders: dict[int, list[int]] = {}  # reference code -> its lines (not the empty one)
         by_key: dict[int, list[int]] = {}
-        for position in range(count):
-            code = references[position]
+        run = -1
+        for position, packed in enumerate(lines):
+            if packed & _RUN:
+                run += 1
+            code = runs[run]
+            references.append(code)
             if code:
                 found = orders.get(code)
                 if found is None:
                     orders[code] = [position]
                 else:
                     found.append(position)
-            key = codes[position] >> 4
+            key = packed >> 32
             group = by_key.get(key)
             if group is None:
                 by_key[key] = [position]
@@ -556,18 +596,26 @@ class SignalAccumulator:
                 group.append(position)
         outstanding: dict[int, Decimal] = {}
         alive: dict[int, int] = {}
-        for code, lines in orders.items():
-            outstanding[code] = sum((keys[codes[i] >> 4][2] for i in lines), _ZERO)
-            alive[code] = len(lines)
+        for code, members in orders.items():
+            outstanding[code] = sum((keys[lines[i] >> 32][2] for i in members), _ZERO)
+            alive[code] = len(members)
         cancelled = bytearray(count)
         ordered: set[int] = set()
-        for sort_key, reference, item, offering, amount in sorted(
-            self._refunds or (), key=_first_item
-        ):
-            known = tables.known_reference(reference)
-            if known and known in orders:
-                code = known
+
+        def line_order(position: int) -> tuple[Any, ...]:
+            """Where `derive` puts a line among those of its item, offering and amount."""
+            packed = lines[position]
+            return (
+                packed & _DAY,
+                tables.text(references[position]),
+                _FLAG_RANK[(packed >> 24) & 3],
+                _FLAG_RANK[(packed >> 22) & 3],
+            )
+
+        for _, packed, code in self._sorted_events(refunds=True):
+            if code and code in orders:
                 if alive[code]:
+                    amount = keys[packed >> 32][2]
                     if amount == 0 or amount >= outstanding[code]:
                         for position in orders[code]:
                             cancelled[position] = 1
@@ -576,45 +624,41 @@ class SignalAccumulator:
                     else:
                         outstanding[code] -= amount
                 continue
-            same = tables.key_ids.get((item, offering, amount))
-            group = by_key.get(same) if same is not None else None
+            same = packed >> 32
+            group = by_key.get(same)
             if not group:
                 continue
-            if same is not None and same not in ordered:  # `derive`'s order of these lines
+            if same not in ordered:  # `derive`'s order of these lines
                 ordered.add(same)
-                group.sort(key=self._line_order)
-            on = sort_key[0]
+                group.sort(key=line_order)
+            on = packed & _DAY
             for position in reversed(group):
-                if not cancelled[position] and dates[position] <= on:
+                if not cancelled[position] and lines[position] & _DAY <= on:
                     cancelled[position] = 1
-                    code = references[position]
-                    if code:
-                        outstanding[code] -= keys[codes[position] >> 4][2]
-                        alive[code] -= 1
+                    order = references[position]
+                    if order:
+                        outstanding[order] -= keys[lines[position] >> 32][2]
+                        alive[order] -= 1
                     break
         counted = collaborative = work = customized = 0
         occasions: set[int] = set()
         retained: set[int] = set()
-        last: int | None = None
         unreferenced = 0
-        for position in range(count):
+        for position, packed in enumerate(lines):
             if cancelled[position]:
                 continue
-            flags = codes[position] & 15
-            collab = _FLAG_OF[flags & 3]
+            collab = _FLAG_OF[(packed >> 22) & 3]
             if collab is not None:
                 counted += 1
                 collaborative += collab
-            custom = _FLAG_OF[flags >> 2]
+            custom = _FLAG_OF[(packed >> 24) & 3]
             if custom is not None:
                 work += 1
                 customized += custom
-            on = dates[position]
+            on = packed & _DAY
             occasions.add(on)
-            if keys[codes[position] >> 4][1] is _PROFESSIONAL:
+            if keys[packed >> 32][1] is _PROFESSIONAL:
                 retained.add(on)
-            if last is None or on > last:
-                last = on
             if not references[position]:
                 unreferenced += 1
         purchase_count = unreferenced + sum(1 for code in orders if alive[code])
@@ -624,24 +668,29 @@ class SignalAccumulator:
             work,
             customized,
             len(occasions),
-            last,
+            max(occasions, default=None),
             purchase_count,
             retained,
-        )
-
-    def _line_order(self, position: int) -> tuple[Any, ...]:
-        """Where `derive` puts a purchase line among those of its item, offering and amount."""
-        flags = self._keys[position] & 15
-        return (
-            self._dates[position],
-            self._tables.text(self._references[position]),
-            _FLAG_RANK[flags >> 2],
-            _FLAG_RANK[flags & 3],
         )
 
 
 def _first_item(item: tuple[Any, ...] | list[Any]) -> Any:  # noqa: ANN401 - a sort key
     return item[0]
+
+
+def _fields(interaction: Interaction) -> tuple[Any, ...]:
+    """An interaction's fields as `_add` takes them, after its party."""
+    return (
+        interaction.party_id,
+        interaction.on.toordinal(),
+        interaction.kind,
+        interaction.item,
+        interaction.offering,
+        interaction.amount,
+        interaction.customized,
+        interaction.collaborative,
+        interaction.reference,
+    )
 
 
 def accumulate(
@@ -721,6 +770,10 @@ def _iterate(items: object, field: str) -> Iterable[object]:
     return items
 
 
+def _day_of(record: tuple[int, int]) -> int:
+    return record[0] & _DAY
+
+
 def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
     for index, interaction in enumerate(_iterate(interactions, "interactions")):
         if not isinstance(interaction, Interaction):
@@ -738,15 +791,12 @@ def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
         )
 
 
-_KINDS = tuple(InteractionKind)
-
-
 class PartyRecords:
-    """One party's interactions kept compactly (three machine integers each), for a replay.
+    """One party's interactions kept compactly (two machine integers each), for a replay.
 
     What `timeline` keeps of a log instead of its `Interaction` objects: every row's day, its
-    kind, flags and item-offering-amount, and its reference, shared tables holding the texts.
-    `in_date_order` gives the rows back as plain values, oldest first.
+    kind, flags and item-offering-amount packed in one integer, and its reference, shared
+    tables holding the texts. `in_date_order` gives the rows back as plain values, oldest first.
 
     Example:
         >>> import datetime as dt
@@ -758,12 +808,11 @@ class PartyRecords:
         [(739621, 'purchase'), (739677, 'meeting')]
     """
 
-    __slots__ = ("_codes", "_dates", "_references", "_tables", "party_id")
+    __slots__ = ("_codes", "_references", "_tables", "party_id")
 
     def __init__(self, party_id: str, tables: _Tables) -> None:
         self.party_id = party_id
         self._tables = tables
-        self._dates = array("l")
         self._codes = array("q")
         self._references = array("q")
 
@@ -780,31 +829,18 @@ class PartyRecords:
     ) -> None:
         """Keep one row (``on`` as a day ordinal)."""
         tables = self._tables
-        key = tables.key_ids.get((item, offering, amount))
-        if key is None:
-            key = tables.key(item, offering, amount)
-        self._dates.append(on)
-        self._codes.append(
-            key << 8
-            | _KIND_RANK[kind] << 4
-            | _FLAG_CODE[customized] << 2
-            | _FLAG_CODE[collaborative]
-        )
+        self._codes.append(tables.pack(on, kind, item, offering, amount, customized, collaborative))
         self._references.append(tables.reference(reference))
 
     @property
     def days(self) -> set[int]:
         """The days (ordinals) with an interaction."""
-        return set(self._dates)
+        return {code & _DAY for code in self._codes}
 
     def days_of(self, kind: InteractionKind) -> set[int]:
         """The days (ordinals) with an interaction of one kind."""
         rank = _KIND_RANK[kind]
-        return {
-            on
-            for on, code in zip(self._dates, self._codes, strict=True)
-            if (code >> 4) & 15 == rank
-        }
+        return {code & _DAY for code in self._codes if (code >> 26) & 31 == rank}
 
     def in_date_order(
         self,
@@ -812,20 +848,19 @@ class PartyRecords:
         tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
     ]:
         """The rows as plain values (``on`` as a day ordinal), oldest first."""
-        dates, codes, references = self._dates, self._codes, self._references
+        codes, references = self._codes, self._references
         keys, text = self._tables.keys, self._tables.text
-        for position in sorted(range(len(dates)), key=dates.__getitem__):
-            code = codes[position]
-            item, offering, amount = keys[code >> 8]
+        for code, reference in sorted(zip(codes, references, strict=True), key=_day_of):
+            item, offering, amount = keys[code >> 32]
             yield (
-                dates[position],
-                _KINDS[(code >> 4) & 15],
+                code & _DAY,
+                _KINDS[(code >> 26) & 31],
                 item,
                 offering,
                 amount,
-                _FLAG_OF[(code >> 2) & 3],
-                _FLAG_OF[code & 3],
-                text(references[position]),
+                _FLAG_OF[(code >> 24) & 3],
+                _FLAG_OF[(code >> 22) & 3],
+                text(reference),
             )
 
     def accumulator(self) -> SignalAccumulator:

@@ -12,8 +12,23 @@ from clientcustomer.engagements.model import Engagement
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
 
 _ITEMS = ("", "mug")
-_REFERENCES = ("", "", "7", "536365", "0", "007", "I1", "C536365")
-"""Empty, whole numbers (stored as numbers), a leading zero and text (stored as text)."""
+_REFERENCES = (
+    "",
+    "",
+    "7",
+    "536365",
+    "0",
+    "007",
+    "I1",
+    "C536365",
+    "C0",
+    "O0007",
+    "I",
+    "1234567890123456789",
+    "X0000000000000001",
+)
+"""Empty, whole numbers (stored as numbers), a leading zero, text then digits (stored packed),
+text alone and digits too long to pack (stored as text)."""
 _AMOUNTS = tuple(Decimal(text) for text in ("0", "10", "10.50", "10.5"))
 _FLAGS = (None, False, True)
 _START = dt.date(2025, 1, 1)
