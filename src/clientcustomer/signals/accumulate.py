@@ -18,7 +18,6 @@ command line's ``classify --log`` and `timeline` are built on it.
 from __future__ import annotations
 
 import datetime as dt
-from array import array
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -64,17 +63,16 @@ _DAYS_PER_YEAR = 365
 _DAYS_PER_QUARTER = 91.25
 _ZERO = Decimal(0)
 
-# One record as one integer: key << 32 | run << 31 | kind << 26 | flags << 22 | day (an ordinal:
-# 3,652,059 for 9999-12-31 fits 22 bits). ``run`` marks a purchase line whose reference differs
-# from the party's previous line's (its reference is the next one kept).
+# One record as one integer: key << 32 | kind << 26 | customized << 24 | collaborative << 22 |
+# day (an ordinal: 3,652,059 for 9999-12-31 fits 22 bits); a purchase line as key << 22 | day,
+# its flags in its header byte (see `_put`).
 _DAY = (1 << 22) - 1
-_RUN = 1 << 31
-_MAX_NUMBER = 10**17  # references below this that are whole numbers are stored as numbers
+_LINE_KEY = 22
+_FOLLOWS = 16  # a record's header bit: its reference follows it
+_NUMBER_DIGITS = 18  # whole-number references up to this long are stored as that number
 _DIGITS = "0123456789"
 _PACKED_DIGITS = 15  # a text prefix then up to this many digits is stored as a number
-_PACKED_BASE = 10**_PACKED_DIGITS
-_PACKED = -(1 << 62) - 1  # packed references are this and below; table ones above
-_MAX_PREFIXES = 256  # (256 * 16) slots of 10**15 fit below _PACKED in 64 bits
+_MAX_PREFIXES = 256
 
 Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
 """One interaction as plain values: party, on, kind, item, offering, amount, customized,
@@ -84,10 +82,10 @@ collaborative, reference (the fields of `Interaction`, defaults applied)."""
 class _Tables:
     """What the accumulators of one log share: the (item, offering, amount) keys and references.
 
-    A reference is stored as a number: 0 for the empty one; a whole number written plainly
-    (``536365``) as that number plus one; text then 1 to 15 digits (``C536379``, ``007``) as
-    the index of its text part in a small table of prefixes, its digit count and its digits,
-    packed below ``_PACKED``; any other text as minus one minus its index in a table of texts.
+    A reference is stored as a number, its last two bits saying how: 0 for the empty one; a
+    whole number written plainly (``536365``) as that number; text then 1 to 15 digits
+    (``C536379``, ``007``) as the digits, their count and the index of the text part in a small
+    table of prefixes; any other text as its index in a table of texts (the only texts kept).
     """
 
     __slots__ = ("key_ids", "keys", "last_code", "last_text", "prefix_ids", "prefixes", "text_ids",
@@ -124,31 +122,30 @@ class _Tables:
         head = text.rstrip(_DIGITS)
         size = len(text) - len(head)
         if not head and (text[0] != "0" or size == 1):
-            number = int(text)
-            if number < _MAX_NUMBER:
-                return number + 1
+            if size <= _NUMBER_DIGITS:
+                return int(text) << 2 | 1
         elif 0 < size <= _PACKED_DIGITS:
             prefix = self.prefix_ids.get(head)
             if prefix is None and len(self.prefixes) < _MAX_PREFIXES:
                 prefix = self.prefix_ids[head] = len(self.prefixes)
                 self.prefixes.append(head)
             if prefix is not None:
-                return _PACKED - ((prefix << 4 | (size - 1)) * _PACKED_BASE + int(text[-size:]))
+                return ((int(text[-size:]) << 4 | (size - 1)) << 8 | prefix) << 2 | 2
         index = self.text_ids.get(text)
         if index is None:
             index = self.text_ids[text] = len(self.texts)
             self.texts.append(text)
-        return -1 - index
+        return index << 2 | 3
 
     def text(self, code: int) -> str:
-        if code > 0:
-            return str(code - 1)
-        if code == 0:
-            return ""
-        if code > _PACKED:
-            return self.texts[-1 - code]
-        slot, number = divmod(_PACKED - code, _PACKED_BASE)
-        return self.prefixes[slot >> 4] + str(number).zfill((slot & 15) + 1)
+        tag, rest = code & 3, code >> 2
+        if tag == 1:
+            return str(rest)
+        if tag == 2:
+            return self.prefixes[rest & 255] + str(rest >> 12).zfill((rest >> 8 & 15) + 1)
+        if tag == 3:
+            return self.texts[rest]
+        return ""
 
     def pack(  # noqa: PLR0913, PLR0917 - an interaction's fields
         self,
@@ -187,6 +184,40 @@ class _Tables:
         )
 
 
+def _put(records: bytearray, flags: int, value: int, reference: int | None) -> None:
+    """Append one record: a header byte, ``value``'s bytes, then the reference's if given.
+
+    The header holds the value's length in bytes less one (3 bits), whether a reference follows
+    (`_FOLLOWS`) and 4 bits of ``flags``; a reference is its length in a byte, then its bytes.
+    """
+    size = (value.bit_length() + 7) >> 3 or 1
+    if reference is None:
+        records.append((size - 1) << 5 | flags)
+        records += value.to_bytes(size, "little")
+        return
+    width = (reference.bit_length() + 7) >> 3
+    records.append((size - 1) << 5 | _FOLLOWS | flags)
+    records += value.to_bytes(size, "little")
+    records.append(width)
+    records += reference.to_bytes(width, "little")
+
+
+def _records(records: bytearray) -> Iterator[tuple[int, int, int]]:
+    """The records `_put` wrote: flags, value and reference (the last one given, else 0)."""
+    position, end, reference = 0, len(records), 0
+    from_bytes = int.from_bytes
+    while position < end:
+        header = records[position]
+        start = position + 1
+        position = start + (header >> 5) + 1
+        value = from_bytes(records[start:position], "little")
+        if header & _FOLLOWS:
+            start = position + 1
+            position = start + records[position]
+            reference = from_bytes(records[start:position], "little")
+        yield header & 15, value, reference
+
+
 class SignalAccumulator:
     """One party's signals, folded in one interaction at a time.
 
@@ -196,8 +227,8 @@ class SignalAccumulator:
     checkpoint, adding the days in between): nothing is derived again from the start but the
     matching of returns to purchases, and only for a party that has returns or cancellations.
 
-    Memory grows with the purchase lines (8 bytes each, plus 8 per order), returns and
-    agreements (16 bytes each); contacts cost nothing once counted.
+    Memory grows with the purchase lines (a few bytes each: about 4, and 5 more per order),
+    returns and agreements (about 10 bytes each); contacts cost nothing once counted.
 
     Attributes:
         party_id: The party.
@@ -219,26 +250,30 @@ class SignalAccumulator:
     """
 
     __slots__ = (
+        "_agreements",
         "_collaborative",
         "_counted",
         "_customized",
+        "_days",
         "_engagements",
-        "_event_references",
         "_events",
         "_first",
         "_gross",
+        "_last_day",
         "_latest",
+        "_line_code",
         "_line_collaborative",
         "_line_counted",
         "_line_customized",
         "_line_work",
         "_lines",
         "_matched_cache",
+        "_orders",
         "_professional",
         "_refunded",
         "_refunds",
-        "_runs",
         "_tables",
+        "_top",
         "_touchpoints",
         "_unreferenced",
         "_work",
@@ -253,15 +288,15 @@ class SignalAccumulator:
         self._first: int | None = None
         self._latest: int | None = None
         self._counted = self._collaborative = self._touchpoints = self._work = 0
-        self._customized = self._unreferenced = self._refunds = 0
+        self._customized = self._unreferenced = self._refunds = self._agreements = 0
+        self._days = self._orders = self._top = self._line_code = 0
+        self._last_day: int | None = None
         self._line_counted = self._line_collaborative = self._line_work = 0
         self._line_customized = 0
         self._gross: list[Decimal] | None = None
         self._refunded: list[Decimal] | None = None
-        self._lines: array[int] | None = None  # purchase lines, packed
-        self._runs: array[int] | None = None  # their references, one per run of lines
-        self._events: array[int] | None = None  # returns, cancellations, agreements, packed
-        self._event_references: array[int] | None = None
+        self._lines: bytearray | None = None  # purchase lines (`_put`)
+        self._events: bytearray | None = None  # returns, cancellations, agreements
         self._professional: set[int] | None = None  # days with a professional line
         self._engagements: list[Engagement] | None = None
         self._matched_cache: tuple[tuple[int, int], tuple[Any, ...]] | None = None
@@ -363,19 +398,35 @@ class SignalAccumulator:
                 gross = self._gross = [_ZERO, _ZERO, _ZERO]
             gross[_OFFERING_INDEX[offering]] += amount
             tables = self._tables
-            packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
+            key = tables.key_ids.get((item, offering, amount))
+            if key is None:
+                key = tables.key(item, offering, amount)
             code = tables.reference(reference)
-            lines, runs = self._lines, self._runs
-            if lines is None or runs is None:
-                lines = self._lines = array("q")
-                runs = self._runs = array("q", (code,))
-                packed |= _RUN
-            elif runs[-1] != code:
-                runs.append(code)
-                packed |= _RUN
-            lines.append(packed)
+            lines = self._lines
+            new = lines is None or code != self._line_code
+            if lines is None:
+                lines = self._lines = bytearray()
+            flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
+            _put(lines, flags, key << _LINE_KEY | on, code if new else None)
+            self._line_code = code
+            # Occasions and orders counted as the lines come, while days and references only
+            # grow (a log in date order); any other order leaves them to a scan (-1).
+            last = self._last_day
+            if last is None or on > last:
+                self._last_day = on
+                if self._days >= 0:
+                    self._days += 1
+            elif on < last:
+                self._days = -1
             if not code:
                 self._unreferenced += 1
+            elif new:
+                if code > self._top:
+                    self._top = code
+                    if self._orders >= 0:
+                        self._orders += 1
+                else:
+                    self._orders = -1
             if collaborative is not None:
                 self._line_counted += 1
                 self._line_collaborative += collaborative
@@ -395,13 +446,13 @@ class SignalAccumulator:
                     refunded = self._refunded = [_ZERO, _ZERO, _ZERO]
                 refunded[_OFFERING_INDEX[offering]] += amount
                 self._refunds += 1
+            else:
+                self._agreements += 1
             tables = self._tables
-            if self._events is None or self._event_references is None:
-                self._events, self._event_references = array("q"), array("q")
-            self._events.append(
-                tables.pack(on, kind, item, offering, amount, customized, collaborative)
-            )
-            self._event_references.append(tables.reference(reference))
+            if self._events is None:
+                self._events = bytearray()
+            packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
+            _put(self._events, 0, packed, tables.reference(reference))
             if refund:
                 return
         if collaborative is not None:
@@ -473,15 +524,14 @@ class SignalAccumulator:
         collaborative = self._collaborative
         work = self._work
         customized = self._customized
-        if not self._refunds:  # nothing undone: every purchase line counts
+        if not self._refunds and self._days >= 0 and self._orders >= 0:
+            # Nothing undone, lines in date order: every purchase line counts, as counted.
             counted += self._line_counted
             collaborative += self._line_collaborative
             work += self._line_work
             customized += self._line_customized
-            days = {packed & _DAY for packed in self._lines or ()}
-            occasions = len(days)
-            last = max(days, default=None)
-            purchase_count = self._unreferenced + len(set(self._runs or ()) - {0})
+            occasions, last = self._days, self._last_day
+            purchase_count = self._unreferenced + self._orders
             professional_days: Iterable[int] = self._professional or ()
         else:
             size = (len(self._lines or ()), len(self._events or ()))
@@ -525,12 +575,11 @@ class SignalAccumulator:
 
         Each as its sort key, its packed integer and its reference code.
         """
-        events, references = self._events, self._event_references
-        if events is None or references is None:
+        if self._events is None:
             return []
         sort_key = self._tables.sort_key
         picked = []
-        for packed, code in zip(events, references, strict=True):
+        for _, packed, code in _records(self._events):
             if ((packed >> 26) & 31 >= _SIGNED_RANK) is not refunds:
                 picked.append((sort_key(packed, code), packed, code))
         picked.sort(key=_first_item)
@@ -538,7 +587,7 @@ class SignalAccumulator:
 
     def _running_agreements(self) -> list[Offering]:
         """The offerings of the agreements signed and not ended (as `derive` matches them)."""
-        if self._events is None or self._refunds == len(self._events):
+        if not self._agreements:
             return []
         running: list[tuple[int, Offering]] = []
         keys = self._tables.keys
@@ -570,17 +619,13 @@ class SignalAccumulator:
         """
         tables = self._tables
         keys = tables.keys
-        lines = self._lines or array("q")
-        runs = self._runs or array("q")
-        count = len(lines)
+        lines: list[int] = []  # each line's key << 26 | flags << 22 | day
         references: list[int] = []  # each line's reference code
         orders: dict[int, list[int]] = {}  # reference code -> its lines (not the empty one)
         by_key: dict[int, list[int]] = {}
-        run = -1
-        for position, packed in enumerate(lines):
-            if packed & _RUN:
-                run += 1
-            code = runs[run]
+        for position, (flags, value, code) in enumerate(_records(self._lines or bytearray())):
+            packed = (value >> _LINE_KEY) << 26 | flags << 22 | value & _DAY
+            lines.append(packed)
             references.append(code)
             if code:
                 found = orders.get(code)
@@ -588,7 +633,7 @@ class SignalAccumulator:
                     orders[code] = [position]
                 else:
                     found.append(position)
-            key = packed >> 32
+            key = packed >> 26
             group = by_key.get(key)
             if group is None:
                 by_key[key] = [position]
@@ -597,9 +642,9 @@ class SignalAccumulator:
         outstanding: dict[int, Decimal] = {}
         alive: dict[int, int] = {}
         for code, members in orders.items():
-            outstanding[code] = sum((keys[lines[i] >> 32][2] for i in members), _ZERO)
+            outstanding[code] = sum((keys[lines[i] >> 26][2] for i in members), _ZERO)
             alive[code] = len(members)
-        cancelled = bytearray(count)
+        cancelled = bytearray(len(lines))
         ordered: set[int] = set()
 
         def line_order(position: int) -> tuple[Any, ...]:
@@ -637,7 +682,7 @@ class SignalAccumulator:
                     cancelled[position] = 1
                     order = references[position]
                     if order:
-                        outstanding[order] -= keys[lines[position] >> 32][2]
+                        outstanding[order] -= keys[lines[position] >> 26][2]
                         alive[order] -= 1
                     break
         counted = collaborative = work = customized = 0
@@ -657,7 +702,7 @@ class SignalAccumulator:
                 customized += custom
             on = packed & _DAY
             occasions.add(on)
-            if keys[packed >> 32][1] is _PROFESSIONAL:
+            if keys[packed >> 26][1] is _PROFESSIONAL:
                 retained.add(on)
             if not references[position]:
                 unreferenced += 1
@@ -792,11 +837,12 @@ def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
 
 
 class PartyRecords:
-    """One party's interactions kept compactly (two machine integers each), for a replay.
+    """One party's interactions kept compactly (a few bytes each), for a replay.
 
     What `timeline` keeps of a log instead of its `Interaction` objects: every row's day, its
-    kind, flags and item-offering-amount packed in one integer, and its reference, shared
-    tables holding the texts. `in_date_order` gives the rows back as plain values, oldest first.
+    kind, flags and item-offering-amount packed in one integer, and its reference when it
+    differs from the previous row's, shared tables holding the keys. `in_date_order` gives the
+    rows back as plain values, oldest first.
 
     Example:
         >>> import datetime as dt
@@ -808,13 +854,13 @@ class PartyRecords:
         [(739621, 'purchase'), (739677, 'meeting')]
     """
 
-    __slots__ = ("_codes", "_references", "_tables", "party_id")
+    __slots__ = ("_last", "_records", "_tables", "party_id")
 
     def __init__(self, party_id: str, tables: _Tables) -> None:
         self.party_id = party_id
         self._tables = tables
-        self._codes = array("q")
-        self._references = array("q")
+        self._records = bytearray()
+        self._last: int | None = None  # the reference of the row kept last
 
     def add(  # noqa: PLR0913, PLR0917 - an interaction's fields
         self,
@@ -829,18 +875,22 @@ class PartyRecords:
     ) -> None:
         """Keep one row (``on`` as a day ordinal)."""
         tables = self._tables
-        self._codes.append(tables.pack(on, kind, item, offering, amount, customized, collaborative))
-        self._references.append(tables.reference(reference))
+        code = tables.reference(reference)
+        packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
+        _put(self._records, 0, packed, None if code == self._last else code)
+        self._last = code
 
     @property
     def days(self) -> set[int]:
         """The days (ordinals) with an interaction."""
-        return {code & _DAY for code in self._codes}
+        return {packed & _DAY for _, packed, _ in _records(self._records)}
 
     def days_of(self, kind: InteractionKind) -> set[int]:
         """The days (ordinals) with an interaction of one kind."""
         rank = _KIND_RANK[kind]
-        return {code & _DAY for code in self._codes if (code >> 26) & 31 == rank}
+        return {
+            packed & _DAY for _, packed, _ in _records(self._records) if (packed >> 26) & 31 == rank
+        }
 
     def in_date_order(
         self,
@@ -848,9 +898,9 @@ class PartyRecords:
         tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
     ]:
         """The rows as plain values (``on`` as a day ordinal), oldest first."""
-        codes, references = self._codes, self._references
         keys, text = self._tables.keys, self._tables.text
-        for code, reference in sorted(zip(codes, references, strict=True), key=_day_of):
+        rows = [(packed, reference) for _, packed, reference in _records(self._records)]
+        for code, reference in sorted(rows, key=_day_of):
             item, offering, amount = keys[code >> 32]
             yield (
                 code & _DAY,
