@@ -27,6 +27,12 @@ from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
 from clientcustomer.signals.derive import (
+    _DAYS_PER_QUARTER,
+    _DAYS_PER_YEAR,
+    _KIND_RANK,
+    _REFUND_KINDS,
+    _TOUCHPOINT_KINDS,
+    _WORK_KINDS,
     MIN_PERIOD_DAYS,
     OPEN_ENDED_HORIZON_DAYS,
     RETAINER_MAX_MONTHS,
@@ -44,23 +50,12 @@ _OFFERINGS = tuple(Offering)
 _OFFERING_INDEX = {offering: index for index, offering in enumerate(_OFFERINGS)}
 _PRODUCT = _OFFERING_INDEX[Offering.PRODUCT]
 _PROFESSIONAL = Offering.PROFESSIONAL
-_PRODUCT_OFFERING = Offering.PRODUCT
 _PURCHASE = InteractionKind.PURCHASE
-_REFUND_KINDS = frozenset({_K.RETURN, _K.CANCELLATION})
 _AGREEMENT_KINDS = frozenset({_K.AGREEMENT_SIGNED, _K.AGREEMENT_ENDED})
-_TOUCHPOINT_KINDS = frozenset(
-    {_K.SUPPORT, _K.MEETING, _K.CHECK_IN, _K.WORKSHOP, _K.PLANNING, _K.TRAINING, _K.CONSULTATION}
-    | _AGREEMENT_KINDS
-)
-_WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
-# Same-day order: what is bought comes before what undoes it, a signature before an end.
-_KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
 _SIGNED_RANK = _KIND_RANK[_K.AGREEMENT_SIGNED]
 _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
-_DAYS_PER_YEAR = 365
-_DAYS_PER_QUARTER = 91.25
 _ZERO = Decimal(0)
 
 # One record as one integer: key << 32 | kind << 26 | customized << 24 | collaborative << 22 |
@@ -717,6 +712,23 @@ class SignalAccumulator:
             purchase_count,
             retained,
         )
+
+
+def fold(
+    party: str | None,
+    interactions: Iterable[Interaction],
+    engagements: Iterable[Engagement],
+    as_of: dt.date,
+) -> Signals:
+    """`derive_signals`' work: one party's checked records, none after ``as_of``, folded."""
+    if party is None:  # no records at all
+        return Signals()
+    accumulator = SignalAccumulator(party)
+    add = accumulator._add  # noqa: SLF001 - this module's own
+    for interaction in interactions:
+        add(*_fields(interaction)[1:])
+    accumulator._engagements = list(engagements)  # noqa: SLF001 - this module's own
+    return accumulator._signals(as_of, as_of.toordinal())  # noqa: SLF001 - this module's own
 
 
 def _first_item(item: tuple[Any, ...] | list[Any]) -> Any:  # noqa: ANN401 - a sort key

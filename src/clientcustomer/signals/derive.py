@@ -27,7 +27,6 @@ from clientcustomer.parties.entities import (
     FormerClient,
     Interaction,
     InteractionKind,
-    Offering,
 )
 
 __all__ = [
@@ -613,26 +612,6 @@ _WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP}
 _KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
 
 
-_FLAG_RANK = {None: -1, False: 0, True: 1}
-"""How a flag sorts: not recorded, then false, then true (as the dataframe path sorts it)."""
-
-
-def _sort_key(
-    interaction: Interaction,
-) -> tuple[dt.date, int, str, str, str, Decimal, int, int]:
-    """A total order on interactions, so the result never depends on the order given."""
-    return (
-        interaction.on,
-        _KIND_RANK[interaction.kind],
-        interaction.reference,
-        interaction.item,
-        interaction.offering.value,
-        interaction.amount,
-        _FLAG_RANK[interaction.customized],
-        _FLAG_RANK[interaction.collaborative],
-    )
-
-
 def month_index(day: dt.date) -> int:
     """The calendar month of a day as one number (months since year 0), for retainer months.
 
@@ -648,200 +627,6 @@ RETAINER_WINDOW_DAYS = 365
 """The days up to the as-of date whose professional billing ``retainer_months`` counts."""
 RETAINER_MAX_MONTHS = 12
 """The most ``retainer_months`` says (365 days can touch 13 calendar months)."""
-
-
-class _Line:
-    """One purchase line while refunds are matched against it."""
-
-    __slots__ = ("cancelled", "interaction", "order")
-
-    def __init__(self, interaction: Interaction, order: _Order) -> None:
-        self.interaction = interaction
-        self.order = order
-        self.cancelled = False
-
-
-class _Order:
-    """Purchase lines sharing a reference (or one line without reference)."""
-
-    __slots__ = ("lines", "outstanding")
-
-    def __init__(self) -> None:
-        self.lines: list[_Line] = []
-        self.outstanding = Decimal(0)
-
-    def cancel(self) -> None:
-        for line in self.lines:
-            line.cancelled = True
-        self.outstanding = Decimal(0)
-
-    @property
-    def counts(self) -> bool:
-        return not all(line.cancelled for line in self.lines)
-
-
-def _match_refunds(
-    purchases: list[Interaction], refunds: list[Interaction]
-) -> tuple[list[_Line], list[_Order]]:
-    """Mark the purchase lines that returns and cancellations undo in full.
-
-    A refund whose ``reference`` names an order takes the amount off what is outstanding on it
-    and cancels the whole order when its amount is 0 or covers what is left. Otherwise it cancels
-    the latest purchase line on or before its date with the same item, offering and amount.
-    """
-    lines: list[_Line] = []
-    orders: list[_Order] = []
-    by_reference: dict[str, _Order] = {}
-    by_match: dict[tuple[str, str, Decimal], list[_Line]] = {}
-    for interaction in purchases:
-        if interaction.reference:
-            order = by_reference.get(interaction.reference)
-            if order is None:
-                order = by_reference[interaction.reference] = _Order()
-                orders.append(order)
-        else:
-            order = _Order()
-            orders.append(order)
-        line = _Line(interaction, order)
-        order.lines.append(line)
-        order.outstanding += interaction.amount
-        lines.append(line)
-        key = (interaction.item, interaction.offering.value, interaction.amount)
-        by_match.setdefault(key, []).append(line)
-    for refund in refunds:
-        order = by_reference.get(refund.reference) if refund.reference else None
-        if order is not None:
-            if order.counts:
-                if refund.amount == 0 or refund.amount >= order.outstanding:
-                    order.cancel()
-                else:
-                    order.outstanding -= refund.amount
-            continue
-        candidates = by_match.get((refund.item, refund.offering.value, refund.amount), ())
-        for line in reversed(candidates):
-            if not line.cancelled and line.interaction.on <= refund.on:
-                line.cancelled = True
-                line.order.outstanding -= line.interaction.amount
-                break
-    return lines, orders
-
-
-def _agreements(events: list[Interaction]) -> list[Interaction]:
-    """Return the agreements signed and not ended, from the events in date order."""
-    running: list[Interaction] = []
-    for event in events:
-        if event.kind is _K.AGREEMENT_SIGNED:
-            running.append(event)
-            continue
-        if not running:
-            continue
-        index = len(running) - 1
-        if event.reference:
-            for position in range(len(running) - 1, -1, -1):
-                if running[position].reference == event.reference:
-                    index = position
-                    break
-        del running[index]
-    return running
-
-
-def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept together
-    interactions: list[Interaction], engagements: list[Engagement], as_of: dt.date
-) -> Signals:
-    """Derive the signals of one party from interactions and engagements already on or before."""
-    if not interactions and not engagements:
-        return Signals()
-    interactions.sort(key=_sort_key)
-    purchases: list[Interaction] = []
-    refunds: list[Interaction] = []
-    agreement_events: list[Interaction] = []
-    gross = dict.fromkeys(Offering, Decimal(0))
-    refunded = dict.fromkeys(Offering, Decimal(0))
-    for interaction in interactions:
-        kind = interaction.kind
-        if kind is _K.PURCHASE:
-            purchases.append(interaction)
-            gross[interaction.offering] += interaction.amount
-        elif kind in _REFUND_KINDS:
-            refunds.append(interaction)
-            refunded[interaction.offering] += interaction.amount
-        elif kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
-            agreement_events.append(interaction)
-    lines, orders = _match_refunds(purchases, refunds)
-
-    starts = [engagement.start for engagement in engagements]
-    if interactions:
-        starts.append(interactions[0].on)
-    tenure_days = (as_of - min(starts)).days
-    period = max(tenure_days, MIN_PERIOD_DAYS)
-
-    running = _agreements(agreement_events)
-    horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
-    active = any(agreement.offering.is_service for agreement in running)
-    for engagement in engagements:
-        if engagement.is_active(as_of):
-            active = True
-            horizons.append(
-                OPEN_ENDED_HORIZON_DAYS if engagement.end is None else (engagement.end - as_of).days
-            )
-    signals = Signals(
-        tenure_days=tenure_days,
-        active_engagement=active,
-        commitment_days=max(horizons, default=0),
-    )
-    if not interactions:
-        return signals
-
-    # A flag that was not recorded (None) leaves its item out of that share: unknown, not 0.
-    counted = collaborative = touchpoints = work = customized = 0
-    for interaction in interactions:
-        kind = interaction.kind
-        if kind is _K.PURCHASE or kind in _REFUND_KINDS:
-            continue  # purchases are counted line by line below, refunds never
-        if interaction.collaborative is not None:
-            counted += 1
-            collaborative += interaction.collaborative
-        touchpoints += kind in _TOUCHPOINT_KINDS
-        if kind in _WORK_KINDS and interaction.customized is not None:
-            work += 1
-            customized += interaction.customized
-    occasions: set[dt.date] = set()
-    retained: set[int] = set()
-    last_purchase: dt.date | None = None
-    for line in lines:
-        if line.cancelled:
-            continue
-        interaction = line.interaction
-        if interaction.collaborative is not None:
-            counted += 1
-            collaborative += interaction.collaborative
-        if interaction.customized is not None:
-            work += 1
-            customized += interaction.customized
-        occasions.add(interaction.on)
-        if (
-            interaction.offering is Offering.PROFESSIONAL
-            and (as_of - interaction.on).days < RETAINER_WINDOW_DAYS
-        ):
-            retained.add(month_index(interaction.on))
-        last_purchase = interaction.on  # lines are in date order
-    purchase_count = sum(order.counts for order in orders)
-    net = {offering: max(Decimal(0), gross[offering] - refunded[offering]) for offering in gross}
-    spend = sum(net.values(), Decimal(0))
-    services = spend - net[Offering.PRODUCT]
-    return attrs.evolve(
-        signals,
-        collaborative_share=collaborative / counted if counted else None,
-        touchpoints_per_quarter=touchpoints * _DAYS_PER_QUARTER / period,
-        repeat_rate=(len(occasions) - 1) / len(occasions) if occasions else None,
-        retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
-        service_share=float(services / spend) if spend else None,
-        customization=customized / work if work else None,
-        purchases=purchase_count,
-        purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
-        recency_days=(as_of - last_purchase).days if last_purchase is not None else None,
-        spend=float(spend),
-    )
 
 
 def _check_as_of(as_of: object) -> dt.date:
@@ -912,7 +697,10 @@ def derive_signals(
     started, _ = _owned(
         engagements, "engagements", Engagement, "client_id", owner, strict=party_id is None
     )
-    return _derive(
+    from clientcustomer.signals.accumulate import fold  # noqa: PLC0415 - built on this module
+
+    return fold(
+        owner,
         [interaction for interaction in past if interaction.on <= as_of],
         [engagement for engagement in started if engagement.start <= as_of],
         as_of,
