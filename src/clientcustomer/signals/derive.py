@@ -694,7 +694,7 @@ def derive_signals(
     past, owner = _owned(
         interactions, "interactions", Interaction, "party_id", party_id, strict=party_id is None
     )
-    started, _ = _owned(
+    started, owner = _owned(
         engagements, "engagements", Engagement, "client_id", owner, strict=party_id is None
     )
     from clientcustomer.signals.accumulate import fold  # noqa: PLC0415 - built on this module
