@@ -37,6 +37,7 @@ from clientcustomer.rules.evaluate import NearMiss, near_misses
 from clientcustomer.rules.ruleset import Role, Ruleset, default_ruleset
 from clientcustomer.signals.accumulate import PartyRecords, SignalAccumulator, record_log
 from clientcustomer.signals.derive import SIGNALS, Aspect, Signals
+from clientcustomer.signals.logs import interaction_of
 
 __all__ = [
     "EmergingClient",
@@ -454,22 +455,11 @@ _AGREEMENT_KINDS = frozenset({InteractionKind.AGREEMENT_SIGNED, InteractionKind.
 
 def _agreements(party: str, log: PartyRecords) -> list[Interaction]:
     """The party's signed and ended agreements, as interactions (they are few)."""
+    day_of = dt.date.fromordinal
     return [
-        Interaction(
-            party,
-            dt.date.fromordinal(on),
-            kind,
-            item=item,
-            offering=offering,
-            amount=amount,
-            customized=customized,
-            collaborative=collaborative,
-            reference=reference,
-        )
-        for on, kind, item, offering, amount, customized, collaborative, reference in (
-            log.in_date_order()
-        )
-        if kind in _AGREEMENT_KINDS
+        interaction_of((party, day_of(row[0]), *row[1:]))
+        for row in log.in_date_order()
+        if row[1] in _AGREEMENT_KINDS
     ]
 
 

@@ -27,19 +27,6 @@ __all__ = ["classify_log_duckdb"]
 
 _VIEW = "clientcustomer_log"
 _DUCKDB_BATCH = 10_000
-_FIELDS = (
-    "party",
-    "date",
-    "kind",
-    "item",
-    "offering",
-    "amount",
-    "quantity",
-    "unit_price",
-    "customized",
-    "collaborative",
-    "reference",
-)
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
 
@@ -136,7 +123,7 @@ def _open_log(connection: Any, path: str, fmt: str, args: argparse.Namespace) ->
         raise CliError(msg) from None
     missing = [
         f"{name!r} ({field})"
-        for field in _FIELDS
+        for field in LogColumns.FIELDS
         if (name := getattr(columns, field)) is not None and name not in names
     ]
     if missing:

@@ -41,6 +41,7 @@ from clientcustomer.signals.derive import (
     derived_signals,
     month_index,
 )
+from clientcustomer.signals.logs import LogReader, Row
 
 __all__ = ["SignalAccumulator", "accumulate"]
 
@@ -68,10 +69,6 @@ _NUMBER_DIGITS = 18  # whole-number references up to this long are stored as tha
 _DIGITS = "0123456789"
 _PACKED_DIGITS = 15  # a text prefix then up to this many digits is stored as a number
 _MAX_PREFIXES = 256
-
-Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
-"""One interaction as plain values: party, on, kind, item, offering, amount, customized,
-collaborative, reference (the fields of `Interaction`, defaults applied)."""
 
 
 class _Tables:
@@ -336,37 +333,40 @@ class SignalAccumulator:
             >>> acme.signals(dt.date(2026, 1, 6)).collaborative_share
             1.0
         """
-        if not isinstance(interaction, Interaction):
-            raise ValidationError.single("$.interaction", "an Interaction", interaction)
-        if interaction.party_id != self.party_id:
-            raise ValidationError.single(
-                "$.interaction.party_id", f"the party {self.party_id!r}", interaction.party_id
-            )
+        self._check_own(interaction, Interaction, "party_id")
         self._add(*_fields(interaction)[1:])
 
     def add_engagement(self, engagement: Engagement) -> None:
         """Add one of the party's engagements (as the client).
 
+        It counts from its start on: a signals date before it leaves it out.
+
         Raises:
-            ValidationError: When it is not an `Engagement` of this party.
+            ValidationError: When it is not an `Engagement` whose client is this party.
 
         Example:
-            >>> import datetime as dt
+            >>> from datetime import date
             >>> from clientcustomer import Engagement, SignalAccumulator
-            >>> acme = SignalAccumulator("acme")
-            >>> acme.add_engagement(Engagement("e1", "acme", "Survey", start=dt.date(2026, 1, 5)))
-            >>> acme.signals(dt.date(2026, 2, 1)).commitment_days
-            365
+            >>> survey = Engagement("e1", "acme", "Survey", start=date(2026, 1, 5))
+            >>> party = SignalAccumulator("acme")
+            >>> party.add_engagement(survey)
+            >>> party.signals(date(2026, 2, 1)).commitment_days, party.engagements == (survey,)
+            (365, True)
         """
-        if not isinstance(engagement, Engagement):
-            raise ValidationError.single("$.engagement", "an Engagement", engagement)
-        if engagement.client_id != self.party_id:
-            raise ValidationError.single(
-                "$.engagement.client_id", f"the party {self.party_id!r}", engagement.client_id
-            )
+        self._check_own(engagement, Engagement, "client_id")
         if self._engagements is None:
             self._engagements = []
         self._engagements.append(engagement)
+
+    def _check_own(self, record: object, kind: type, owner: str) -> None:
+        """Refuse what is not a ``kind`` whose ``owner`` field is this party."""
+        name = kind.__name__.lower()
+        if not isinstance(record, kind):
+            raise ValidationError.single(f"$.{name}", f"an {kind.__name__}", record)
+        if getattr(record, owner) != self.party_id:
+            raise ValidationError.single(
+                f"$.{name}.{owner}", f"the party {self.party_id!r}", getattr(record, owner)
+            )
 
     def _add(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 - one row's fields, for speed
         self,
@@ -783,17 +783,16 @@ def accumulate(
     Example:
         >>> import datetime as dt
         >>> from clientcustomer import Interaction, accumulate
-        >>> log = [Interaction("bob", dt.date(2026, 2, 1), "purchase"),
-        ...        Interaction("ann", dt.date(2026, 1, 1), "meeting"),
-        ...        Interaction("bob", dt.date(2026, 3, 1), "purchase")]
-        >>> parties = accumulate(log)
+        >>> parties = accumulate([
+        ...     Interaction("bob", dt.date(2026, 2, 1), "purchase"),
+        ...     Interaction("ann", dt.date(2026, 1, 1), "meeting"),
+        ...     Interaction("bob", dt.date(2026, 3, 1), "purchase"),
+        ... ])
         >>> list(parties), parties["bob"].latest
         (['bob', 'ann'], datetime.date(2026, 3, 1))
         >>> parties["bob"].signals(dt.date(2026, 3, 2)).repeat_rate
         0.5
     """
-    from clientcustomer.signals.logs import LogReader  # noqa: PLC0415 - logs imports this module
-
     if as_of is not None:
         as_of = v.a_date(as_of, "$.as_of")
     today = dt.datetime.now(tz=dt.UTC).date() if today is None else v.a_date(today, "$.today")
@@ -945,8 +944,6 @@ def record_log(interactions: Iterable[Interaction]) -> dict[str, PartyRecords]:
         >>> list(record_log([Interaction("bob", dt.date(2026, 3, 2), "meeting")]))
         ['bob']
     """
-    from clientcustomer.signals.logs import LogReader  # noqa: PLC0415 - logs imports this module
-
     tables = _Tables()
     found: dict[str, PartyRecords] = {}
     rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)

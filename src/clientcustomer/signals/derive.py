@@ -334,34 +334,32 @@ def _check_custom(custom: object) -> list[Problem]:
     return problems
 
 
+def _is_nan(value: object) -> bool:
+    """Whether a value is a float or ``Decimal`` NaN (quiet or signalling): unknown."""
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, Decimal) and value.is_nan()
+
+
 def _unknown_or_number(value: object) -> Any:  # noqa: ANN401 - checked by the class next
     """NaN is unknown (``None``); a finite ``Decimal`` is its float; anything else as given."""
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, Decimal):
-        if value.is_nan():
-            return None
-        return float(value) if value.is_finite() else value
-    return value
+    if _is_nan(value):
+        return None
+    return float(value) if isinstance(value, Decimal) and value.is_finite() else value
 
 
 def _unknown_or_integer(value: object) -> Any:  # noqa: ANN401 - checked by the class next
     """NaN is unknown (``None``); a whole ``Decimal`` is its int; anything else as given."""
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, Decimal):
-        if value.is_nan():
-            return None
-        if value.is_finite() and value == value.to_integral_value():
-            return int(value)
+    if _is_nan(value):
+        return None
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
     return value
 
 
 def _unknown_or_flag(value: object) -> Any:  # noqa: ANN401 - checked by the class next
     """NaN is unknown (``None``); anything else as given."""
-    if isinstance(value, float | Decimal) and value != value:  # noqa: PLR0124 - NaN test
-        return None
-    return value
+    return None if _is_nan(value) else value
 
 
 def _read_only_custom(value: object) -> Any:  # noqa: ANN401 - checked by the class next

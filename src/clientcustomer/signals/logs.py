@@ -16,7 +16,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, Literal, Self
+from typing import IO, Any, ClassVar, Literal, Self
 
 import attrs
 
@@ -139,7 +139,12 @@ class LogColumns:
         >>> billing = LogColumns(professional=("legal advice",)).without("kind", "customized")
         >>> billing.kind, billing.professional
         (None, ('legal advice',))
+        >>> LogColumns.FIELDS[:3]  # the fields that name columns, in the file's usual order
+        ('party', 'date', 'kind')
     """
+
+    FIELDS: ClassVar[tuple[str, ...]] = _FIELDS
+    """The names of the fields that name a column (all but the value lists), read-only."""
 
     party: str = attrs.field(default="party_id", validator=_column_name)
     date: str = attrs.field(default="on", validator=_column_name)
@@ -271,6 +276,24 @@ _COLLABORATIVE = frozenset(kind for kind in InteractionKind if kind.collaborativ
 Row = tuple[str, dt.date, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
 """One row as plain values: party, on, kind, item, offering, amount, customized, collaborative,
 reference (the fields of an `Interaction`, defaults applied)."""
+
+
+def interaction_of(row: Row) -> Interaction:
+    """The `Interaction` of one row of plain values (as `LogReader.tuples` gives them)."""
+    party, on, kind, item, offering, amount, customized, collaborative, reference = row
+    return Interaction(
+        party,
+        on,
+        kind,
+        item=item,
+        offering=offering,
+        amount=amount,
+        customized=customized,
+        collaborative=collaborative,
+        reference=reference,
+    )
+
+
 _MAX_AMOUNT = Decimal("1e15")  # amounts and prices below one quadrillion: sums stay finite
 _CACHE_SIZE = 100_000  # distinct values remembered per column (timestamps, ids, prices)
 
@@ -525,20 +548,7 @@ class LogReader(Iterator[Interaction]):
         return self
 
     def __next__(self) -> Interaction:
-        party, on, kind, item, offering, amount, customized, collaborative, reference = next(
-            self._rows
-        )
-        return Interaction(
-            party,
-            on,
-            kind,
-            item=item,
-            offering=offering,
-            amount=amount,
-            customized=customized,
-            collaborative=collaborative,
-            reference=reference,
-        )
+        return interaction_of(next(self._rows))
 
     def tuples(self) -> Iterator[Row]:
         r"""The rows still to read as plain values, without building an `Interaction` per row.
