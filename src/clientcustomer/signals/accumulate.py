@@ -58,6 +58,7 @@ _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
 _ZERO = Decimal(0)
+_CENTS_LIMIT = 10**25  # sums in cents stay below this (exact in a Decimal of 28 digits)
 
 # One record as one integer: key << 32 | kind << 26 | customized << 24 | collaborative << 22 |
 # day (an ordinal: 3,652,059 for 9999-12-31 fits 22 bits); a purchase line as key << 22 | day,
@@ -80,8 +81,8 @@ class _Tables:
     table of prefixes; any other text as its index in a table of texts (the only texts kept).
     """
 
-    __slots__ = ("key_ids", "keys", "last_code", "last_text", "prefix_ids", "prefixes", "text_ids",
-                 "texts")  # fmt: skip
+    __slots__ = ("cents", "key_ids", "keys", "last_code", "last_text", "prefix_ids", "prefixes",
+                 "text_ids", "texts")  # fmt: skip
 
     def __init__(self) -> None:
         self.last_text: str | None = None  # the reference read last (an order's lines follow)
@@ -92,6 +93,17 @@ class _Tables:
         self.prefix_ids: dict[str, int] = {}
         self.texts: list[str] = []
         self.text_ids: dict[str, int] = {}
+        self.cents: dict[Decimal, int | None] = {}  # amount -> its cents, when whole cents
+
+    def cents_of(self, amount: Decimal) -> int | None:
+        """An amount in whole cents (``12.50``, ``3``) as its cents; ``None`` for any other."""
+        found = self.cents.get(amount, -1)
+        if found != -1:
+            return found
+        exponent = amount.as_tuple().exponent
+        whole = isinstance(exponent, int) and exponent >= -2 and abs(amount) < _CENTS_LIMIT // 100
+        found = self.cents[amount] = int(amount.scaleb(2)) if whole else None
+        return found
 
     def key(self, item: str, offering: Offering, amount: Decimal) -> int:
         found = (item, offering, amount)
@@ -194,6 +206,22 @@ def _put(records: bytearray, flags: int, value: int, reference: int | None) -> N
     records += reference.to_bytes(width, "little")
 
 
+def _decimal(total: int | Decimal) -> Decimal:
+    """A sum kept in cents (an int) as its `Decimal`; a `Decimal` as it is."""
+    return total if isinstance(total, Decimal) else Decimal(total).scaleb(-2)
+
+
+def _add_amount(sums: list[int | Decimal], index: int, amount: Decimal, cents: int | None) -> None:
+    """Add an amount to a sum: in cents while both are whole cents and small, else in Decimal."""
+    total = sums[index]
+    if cents is not None and type(total) is int:
+        added = total + cents
+        if -_CENTS_LIMIT < added < _CENTS_LIMIT:
+            sums[index] = added
+            return
+    sums[index] = _decimal(total) + amount
+
+
 def _records(records: bytearray) -> Iterator[tuple[int, int, int]]:
     """The records `_put` wrote: flags, value and reference (the last one given, else 0)."""
     position, end, reference = 0, len(records), 0
@@ -250,7 +278,6 @@ class SignalAccumulator:
         "_engagements",
         "_events",
         "_first",
-        "_gross",
         "_last_day",
         "_latest",
         "_line_code",
@@ -262,8 +289,8 @@ class SignalAccumulator:
         "_matched_cache",
         "_orders",
         "_professional",
-        "_refunded",
         "_refunds",
+        "_sums",
         "_tables",
         "_top",
         "_touchpoints",
@@ -285,8 +312,8 @@ class SignalAccumulator:
         self._last_day: int | None = None
         self._line_counted = self._line_collaborative = self._line_work = 0
         self._line_customized = 0
-        self._gross: list[Decimal] | None = None
-        self._refunded: list[Decimal] | None = None
+        # Spend bought, then refunded, per offering: in cents while every amount is whole cents.
+        self._sums: list[int | Decimal] | None = None
         self._lines: bytearray | None = None  # purchase lines (`_put`)
         self._events: bytearray | None = None  # returns, cancellations, agreements
         self._professional: set[int] | None = None  # days with a professional line
@@ -388,11 +415,10 @@ class SignalAccumulator:
         elif on > self._latest:  # type: ignore[operator]
             self._latest = on
         if kind is _PURCHASE:
-            gross = self._gross
-            if gross is None:
-                gross = self._gross = [_ZERO, _ZERO, _ZERO]
-            gross[_OFFERING_INDEX[offering]] += amount
             tables = self._tables
+            if self._sums is None:
+                self._sums = [0, 0, 0, 0, 0, 0]
+            _add_amount(self._sums, _OFFERING_INDEX[offering], amount, tables.cents_of(amount))
             key = tables.key_ids.get((item, offering, amount))
             if key is None:
                 key = tables.key(item, offering, amount)
@@ -435,15 +461,15 @@ class SignalAccumulator:
             return
         refund = kind in _REFUND_KINDS
         if refund or kind in _AGREEMENT_KINDS:
+            tables = self._tables
             if refund:
-                refunded = self._refunded
-                if refunded is None:
-                    refunded = self._refunded = [_ZERO, _ZERO, _ZERO]
-                refunded[_OFFERING_INDEX[offering]] += amount
+                if self._sums is None:
+                    self._sums = [0, 0, 0, 0, 0, 0]
+                index = 3 + _OFFERING_INDEX[offering]
+                _add_amount(self._sums, index, amount, tables.cents_of(amount))
                 self._refunds += 1
             else:
                 self._agreements += 1
-            tables = self._tables
             if self._events is None:
                 self._events = bytearray()
             packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
@@ -544,9 +570,8 @@ class SignalAccumulator:
             for on in professional_days
             if day - on < RETAINER_WINDOW_DAYS
         }
-        gross = self._gross or (_ZERO, _ZERO, _ZERO)
-        refunded = self._refunded or (_ZERO, _ZERO, _ZERO)
-        net = [max(_ZERO, bought - undone) for bought, undone in zip(gross, refunded, strict=True)]
+        sums = [_decimal(total) for total in self._sums or (0, 0, 0, 0, 0, 0)]
+        net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
         spend = sum(net, _ZERO)
         services = spend - net[_PRODUCT]
         return derived_signals(

@@ -29,7 +29,7 @@ _REFERENCES = (
 )
 """Empty, whole numbers (stored as numbers), a leading zero, text then digits (stored packed),
 text alone and digits too long to pack (stored as text)."""
-_AMOUNTS = tuple(Decimal(text) for text in ("0", "10", "10.50", "10.5"))
+_AMOUNTS = tuple(Decimal(text) for text in ("0", "10", "10.50", "10.5", "0.125"))
 _FLAGS = (None, False, True)
 _START = dt.date(2025, 1, 1)
 
