@@ -64,7 +64,8 @@ _CENTS_LIMIT = 10**25  # sums in cents stay below this (exact in a Decimal of 28
 # day (an ordinal: 3,652,059 for 9999-12-31 fits 22 bits); a purchase line as key << 22 | day,
 # its flags in its header byte (see `_put`).
 _DAY = (1 << 22) - 1
-_LINE_KEY = 22
+_NEAR = 4096  # a line's day within 2,047 days of the latest before it is kept as the difference
+_LOW_50 = (1 << 50) - 1
 _FOLLOWS = 16  # a record's header bit: its reference follows it
 _NUMBER_DIGITS = 18  # whole-number references up to this long are stored as that number
 _DIGITS = "0123456789"
@@ -134,7 +135,7 @@ class _Tables:
                 prefix = self.prefix_ids[head] = len(self.prefixes)
                 self.prefixes.append(head)
             if prefix is not None:
-                return ((int(text[-size:]) << 4 | (size - 1)) << 8 | prefix) << 2 | 2
+                return ((prefix << 4 | (size - 1)) << 50 | int(text[-size:])) << 2 | 2
         index = self.text_ids.get(text)
         if index is None:
             index = self.text_ids[text] = len(self.texts)
@@ -146,7 +147,8 @@ class _Tables:
         if tag == 1:
             return str(rest)
         if tag == 2:
-            return self.prefixes[rest & 255] + str(rest >> 12).zfill((rest >> 8 & 15) + 1)
+            slot = rest >> 50  # the digits are the low 50 bits: an order's next is near
+            return self.prefixes[slot >> 4] + str(rest & _LOW_50).zfill((slot & 15) + 1)
         if tag == 3:
             return self.texts[rest]
         return ""
@@ -188,17 +190,30 @@ class _Tables:
         )
 
 
-def _put(records: bytearray, flags: int, value: int, reference: int | None) -> None:
+def _zigzag(number: int) -> int:
+    return number << 1 if number >= 0 else (-number << 1) - 1
+
+
+def _unzigzag(number: int) -> int:
+    return number >> 1 if not number & 1 else -((number + 1) >> 1)
+
+
+def _put(
+    records: bytearray, flags: int, value: int, reference: int | None, previous: int = 0
+) -> None:
     """Append one record: a header byte, ``value``'s bytes, then the reference's if given.
 
     The header holds the value's length in bytes less one (3 bits), whether a reference follows
-    (`_FOLLOWS`) and 4 bits of ``flags``; a reference is its length in a byte, then its bytes.
+    (`_FOLLOWS`) and 4 bits of ``flags``; a reference follows as its difference from
+    ``previous`` (the one given before it, for `_records` with ``delta``), zigzag-coded: its
+    length in a byte, then its bytes.
     """
     size = (value.bit_length() + 7) >> 3 or 1
     if reference is None:
         records.append((size - 1) << 5 | flags)
         records += value.to_bytes(size, "little")
         return
+    reference = _zigzag(reference - previous)
     width = (reference.bit_length() + 7) >> 3
     records.append((size - 1) << 5 | _FOLLOWS | flags)
     records += value.to_bytes(size, "little")
@@ -222,8 +237,11 @@ def _add_amount(sums: list[int | Decimal], index: int, amount: Decimal, cents: i
     sums[index] = _decimal(total) + amount
 
 
-def _records(records: bytearray) -> Iterator[tuple[int, int, int]]:
-    """The records `_put` wrote: flags, value and reference (the last one given, else 0)."""
+def _records(records: bytearray, *, delta: bool) -> Iterator[tuple[int, int, int]]:
+    """The records `_put` wrote: flags, value and reference (the last one given, else 0).
+
+    ``delta``: each reference was written as its difference from the one before it.
+    """
     position, end, reference = 0, len(records), 0
     from_bytes = int.from_bytes
     while position < end:
@@ -234,7 +252,8 @@ def _records(records: bytearray) -> Iterator[tuple[int, int, int]]:
         if header & _FOLLOWS:
             start = position + 1
             position = start + records[position]
-            reference = from_bytes(records[start:position], "little")
+            given = _unzigzag(from_bytes(records[start:position], "little"))
+            reference = reference + given if delta else given
         yield header & 15, value, reference
 
 
@@ -428,11 +447,13 @@ class SignalAccumulator:
             if lines is None:
                 lines = self._lines = bytearray()
             flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
-            _put(lines, flags, key << _LINE_KEY | on, code if new else None)
+            last = self._last_day
+            near = _NEAR if last is None else _zigzag(on - last)
+            value = (key << 12 | near) << 1 if near < _NEAR else (key << 22 | on) << 1 | 1
+            _put(lines, flags, value, code if new else None, self._line_code)
             self._line_code = code
             # Occasions and orders counted as the lines come, while days and references only
             # grow (a log in date order); any other order leaves them to a scan (-1).
-            last = self._last_day
             if last is None or on > last:
                 self._last_day = on
                 if self._days >= 0:
@@ -599,7 +620,7 @@ class SignalAccumulator:
             return []
         sort_key = self._tables.sort_key
         picked = []
-        for _, packed, code in _records(self._events):
+        for _, packed, code in _records(self._events, delta=False):
             if ((packed >> 26) & 31 >= _SIGNED_RANK) is not refunds:
                 picked.append((sort_key(packed, code), packed, code))
         picked.sort(key=_first_item)
@@ -643,8 +664,17 @@ class SignalAccumulator:
         references: list[int] = []  # each line's reference code
         orders: dict[int, list[int]] = {}  # reference code -> its lines (not the empty one)
         by_key: dict[int, list[int]] = {}
-        for position, (flags, value, code) in enumerate(_records(self._lines or bytearray())):
-            packed = (value >> _LINE_KEY) << 26 | flags << 22 | value & _DAY
+        latest: int | None = None  # the latest day before each line, as `_add` saw it
+        for position, (flags, value, code) in enumerate(
+            _records(self._lines or bytearray(), delta=True)
+        ):
+            if value & 1:
+                key, on = value >> 23, value >> 1 & _DAY
+            else:
+                key, on = value >> 13, latest + _unzigzag(value >> 1 & 4095)  # type: ignore[operator]
+            if latest is None or on > latest:
+                latest = on
+            packed = key << 26 | flags << 22 | on
             lines.append(packed)
             references.append(code)
             if code:
@@ -913,19 +943,21 @@ class PartyRecords:
         tables = self._tables
         code = tables.reference(reference)
         packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
-        _put(self._records, 0, packed, None if code == self._last else code)
+        _put(self._records, 0, packed, None if code == self._last else code, self._last or 0)
         self._last = code
 
     @property
     def days(self) -> set[int]:
         """The days (ordinals) with an interaction."""
-        return {packed & _DAY for _, packed, _ in _records(self._records)}
+        return {packed & _DAY for _, packed, _ in _records(self._records, delta=True)}
 
     def days_of(self, kind: InteractionKind) -> set[int]:
         """The days (ordinals) with an interaction of one kind."""
         rank = _KIND_RANK[kind]
         return {
-            packed & _DAY for _, packed, _ in _records(self._records) if (packed >> 26) & 31 == rank
+            packed & _DAY
+            for _, packed, _ in _records(self._records, delta=True)
+            if (packed >> 26) & 31 == rank
         }
 
     def in_date_order(
@@ -935,7 +967,7 @@ class PartyRecords:
     ]:
         """The rows as plain values (``on`` as a day ordinal), oldest first."""
         keys, text = self._tables.keys, self._tables.text
-        rows = [(packed, reference) for _, packed, reference in _records(self._records)]
+        rows = [(packed, reference) for _, packed, reference in _records(self._records, delta=True)]
         for code, reference in sorted(rows, key=_day_of):
             item, offering, amount = keys[code >> 32]
             yield (
