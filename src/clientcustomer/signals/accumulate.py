@@ -58,6 +58,7 @@ _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
 _ZERO = Decimal(0)
+_NOTHING = (0, 0, 0, 0, 0, None, 0, (), 0, False, None, 0.0)  # `_summary` without records
 _CENTS_LIMIT = 10**25  # sums in cents stay below this (exact in a Decimal of 28 digits)
 
 # One record as one integer: key << 32 | kind << 26 | customized << 24 | collaborative << 22 |
@@ -546,9 +547,10 @@ class SignalAccumulator:
             starts.append(first)
         tenure_days = day - min(starts)
         period = max(tenure_days, MIN_PERIOD_DAYS)
-        running = self._running_agreements()
-        horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
-        active = any(offering.is_service for offering in running)
+        summary = _NOTHING if first is None else self._summary()
+        (counted, collaborative, work, customized, occasions, last, purchase_count, professional,
+         running, active, service_share, spend) = summary  # fmt: skip
+        horizons = [OPEN_ENDED_HORIZON_DAYS] if running else []
         for engagement in engagements:
             if engagement.is_active(as_of):
                 active = True
@@ -562,39 +564,15 @@ class SignalAccumulator:
             return derived_signals(
                 tenure_days=tenure_days, active_engagement=active, commitment_days=commitment_days
             )
-        counted = self._counted
-        collaborative = self._collaborative
-        work = self._work
-        customized = self._customized
-        if not self._refunds and self._days >= 0 and self._orders >= 0:
-            # Nothing undone, lines in date order: every purchase line counts, as counted.
-            counted += self._line_counted
-            collaborative += self._line_collaborative
-            work += self._line_work
-            customized += self._line_customized
-            occasions, last = self._days, self._last_day
-            purchase_count = self._unreferenced + self._orders
-            professional_days: Iterable[int] = self._professional or ()
-        else:
-            size = (len(self._lines or ()), len(self._events or ()))
-            cached = self._matched_cache
-            if cached is None or cached[0] != size:
-                cached = self._matched_cache = (size, self._matched())
-            matched = cached[1]
-            counted += matched[0]
-            collaborative += matched[1]
-            work += matched[2]
-            customized += matched[3]
-            occasions, last, purchase_count, professional_days = matched[4:]
+        counted += self._counted
+        collaborative += self._collaborative
+        work += self._work
+        customized += self._customized
         retained = {
             month_index(dt.date.fromordinal(on))
-            for on in professional_days
+            for on in professional
             if day - on < RETAINER_WINDOW_DAYS
         }
-        sums = [_decimal(total) for total in self._sums or (0, 0, 0, 0, 0, 0)]
-        net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
-        spend = sum(net, _ZERO)
-        services = spend - net[_PRODUCT]
         return derived_signals(
             collaborative_share=collaborative / counted if counted else None,
             touchpoints_per_quarter=self._touchpoints * _DAYS_PER_QUARTER / period,
@@ -602,14 +580,54 @@ class SignalAccumulator:
             active_engagement=active,
             repeat_rate=(occasions - 1) / occasions if occasions else None,
             retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
-            service_share=float(services / spend) if spend else None,
+            service_share=service_share,
             customization=customized / work if work else None,
             commitment_days=commitment_days,
             purchases=purchase_count,
             purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
             recency_days=day - last if last is not None else None,
-            spend=float(spend),
+            spend=spend,
         )
+
+    def _summary(self) -> tuple[Any, ...]:
+        """What the records kept say whatever the date, kept until more are added.
+
+        The purchase lines left after refunds (counted, collaborative, work and customized
+        counts, occasions, last day, purchases, days of professional lines), the agreements
+        running (how many, any of a service), the share of spend on services and the spend.
+        """
+        size = (len(self._lines or ()), len(self._events or ()))
+        cached = self._matched_cache
+        if cached is not None and cached[0] == size:
+            return cached[1]
+        if not self._refunds and self._days >= 0 and self._orders >= 0:
+            # Nothing undone, lines in date order: every purchase line counts, as counted.
+            lines: tuple[Any, ...] = (
+                self._line_counted,
+                self._line_collaborative,
+                self._line_work,
+                self._line_customized,
+                self._days,
+                self._last_day,
+                self._unreferenced + self._orders,
+                self._professional or (),
+            )
+        else:
+            lines = self._matched()
+        running = self._running_agreements()
+        sums = [_decimal(total) for total in self._sums or (0, 0, 0, 0, 0, 0)]
+        net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
+        spend = sum(net, _ZERO)
+        services = spend - net[_PRODUCT]
+        summary = (
+            *lines,
+            len(running),
+            any(offering.is_service for offering in running),
+            float(services / spend) if spend else None,
+            float(spend),
+        )
+        self._matched_cache = (size, summary)
+        return summary
 
     def _sorted_events(self, refunds: bool) -> list[tuple[tuple[Any, ...], int, int]]:
         """The returns and cancellations (or the agreements) in `derive`'s order.
