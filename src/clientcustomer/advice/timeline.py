@@ -513,7 +513,7 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
             while pending is not None and pending[0] <= ordinal:
                 accumulator._add(*pending)  # noqa: SLF001 - the rows are checked already
                 pending = next(rows, None)
-            signals = accumulator.signals(day)
+            signals = accumulator._signals(day, ordinal)  # noqa: SLF001 - day checked already
             verdict = ClassificationSummary.of(classify(signals))
             cache[day] = ScorePoint(day, verdict, signals)
         return cache[day]

@@ -614,15 +614,20 @@ class SignalAccumulator:
             )
         else:
             lines = self._matched()
-        running = self._running_agreements()
+        if cached is not None and cached[0][1] == size[1]:  # the same agreements
+            running_count, running_service = cached[1][8:10]
+        else:
+            running = self._running_agreements()
+            running_count = len(running)
+            running_service = any(offering.is_service for offering in running)
         sums = [_decimal(total) for total in self._sums or (0, 0, 0, 0, 0, 0)]
         net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
         spend = sum(net, _ZERO)
         services = spend - net[_PRODUCT]
         summary = (
             *lines,
-            len(running),
-            any(offering.is_service for offering in running),
+            running_count,
+            running_service,
             float(services / spend) if spend else None,
             float(spend),
         )
