@@ -951,18 +951,9 @@ class PartyRecords:
         self._records = bytearray()
         self._last: int | None = None  # the reference of the row kept last
 
-    def add(  # noqa: PLR0913, PLR0917 - an interaction's fields
-        self,
-        on: int,
-        kind: InteractionKind,
-        item: str,
-        offering: Offering,
-        amount: Decimal,
-        customized: bool | None,
-        collaborative: bool | None,
-        reference: str,
-    ) -> None:
-        """Keep one row (``on`` as a day ordinal)."""
+    def add(self, on: int, row: Row) -> None:
+        """Keep one row of `LogReader.tuples` (its date given as the day's ordinal ``on``)."""
+        _, _, kind, item, offering, amount, customized, collaborative, reference = row
         tables = self._tables
         code = tables.reference(reference)
         packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
@@ -1027,11 +1018,10 @@ def record_log(interactions: Iterable[Interaction]) -> dict[str, PartyRecords]:
     tables = _Tables()
     found: dict[str, PartyRecords] = {}
     rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
-    for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
+    for row in rows:
+        party = row[0]
         records = found.get(party)
         if records is None:
             records = found[party] = PartyRecords(party, tables)
-        records.add(
-            on.toordinal(), kind, item, offering, amount, customized, collaborative, reference
-        )
+        records.add(row[1].toordinal(), row)
     return found
