@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # narwhals is optional: its types are read by the type checke
     import narwhals as nw_typing
 
     _Frame: TypeAlias = nw_typing.DataFrame[Any]
+    _Lazy: TypeAlias = nw_typing.LazyFrame[Any]
     _Expr: TypeAlias = nw_typing.Expr
     _Nw: TypeAlias = ModuleType
 
@@ -94,8 +95,8 @@ def _problem(field: str, expected: str, got: object) -> ValidationError:
 
 def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept together
     frame: _Frame, columns: LogColumns, nw: _Nw
-) -> _Frame:
-    """Check the log's columns and bring them to the canonical names, types and defaults."""
+) -> _Lazy:
+    """Check the log's columns; the log with the canonical names, types and defaults, lazily."""
     schema = frame.collect_schema()
     missing = missing_columns(columns, schema.names())
     if missing is not None:
@@ -206,9 +207,12 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
     normal = frame.select(**exprs)
     _check_values(normal, columns, present, has_kind="kind" in present, nw=nw)
     units = (nw.col("raw_amount").abs() * _UNITS).round(0).cast(nw.Int64)
-    rank = nw.lit(0)
-    for kind, position in _KIND_RANK.items():
-        rank = nw.when(nw.col("kind") == kind.value).then(position).otherwise(rank)
+    rank = nw.col("kind").replace_strict(
+        [kind.value for kind in _KIND_RANK],
+        list(_KIND_RANK.values()),
+        default=0,
+        return_dtype=nw.Int64,
+    )
     flag_rank = {
         f"{field}_rank": nw.when(nw.col(field).is_null())
         .then(-1)
@@ -216,11 +220,13 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
         .cast(nw.Int64)
         for field in ("customized", "collaborative")
     }
-    return normal.with_columns(
-        units=units,
-        rank=rank,
-        **flag_rank,
-    ).drop("raw_amount")
+    # From here on one lazy plan (the engine fuses it); ``line`` names each row.
+    return (
+        normal.with_row_index("line")
+        .lazy()
+        .with_columns(units=units, rank=rank, **flag_rank)
+        .drop("raw_amount")
+    )
 
 
 def _check_values(
@@ -439,13 +445,16 @@ def _match_unnamed(purchases: _Frame, refunds: _Frame, nw: _Nw) -> _Frame:
     return brackets.join(closing, on=["g", "pos"]).join(groups, on="g").select("party_id", "ix")
 
 
-def _split(frame: _Frame, parties: _Frame) -> tuple[_Frame, _Frame]:
+def _split(frame: Any, parties: _Frame) -> tuple[Any, Any]:  # noqa: ANN401 - eager or lazy
     """The rows of the other parties and those of ``parties`` (no join when there are none)."""
     if len(parties) == 0:
         return frame, frame.head(0)
+    other: Any = parties
+    if not isinstance(frame, type(parties)):  # a lazy frame joins a lazy one
+        other = parties.lazy()
     return (
-        frame.join(parties, on="party_id", how="anti"),
-        frame.join(parties, on="party_id", how="semi"),
+        frame.join(other, on="party_id", how="anti"),
+        frame.join(other, on="party_id", how="semi"),
     )
 
 
@@ -498,14 +507,18 @@ def _running_agreements(events: _Frame, nw: _Nw) -> _Frame:
 
 
 def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
-    log: _Frame,
+    log: _Lazy,
     engagements: _Frame | None,
     as_of: int,
     nw: _Nw,
 ) -> _Frame:
-    """The signals per party from the normalized log (rows on or before ``as_of`` only)."""
+    """The signals per party from the normalized log (rows on or before ``as_of`` only).
+
+    One lazy plan over the log, computed at the end; only the few rows whose order matters
+    (refunds, agreements, the purchase lines a refund may cancel) are computed on the way.
+    """
     party = "party_id"
-    log = log.filter(nw.col("day") <= as_of).with_row_index("line")
+    log = log.filter(nw.col("day") <= as_of)
     kind, reference = nw.col("kind"), nw.col("reference")
     refund_kinds = [kind_.value for kind_ in _REFUND_KINDS]
     agreement_kinds = [_K.AGREEMENT_SIGNED.value, _K.AGREEMENT_ENDED.value]
@@ -523,6 +536,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         )
         .select("party_id")
         .unique()
+        .collect()
     )
     # Only the events whose order matters are put in log order (``ix``): refunds, agreements,
     # the purchases a refund may cancel. Sorting the whole log would cost most of the time.
@@ -537,10 +551,14 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         log.filter(kind.is_in(agreement_kinds)),
     ]
     ordered = (
-        nw.concat(events).sort(order).with_row_index("ix").with_columns(nw.col("ix").cast(nw.Int64))
+        nw.concat(events)
+        .collect()
+        .sort(order)
+        .with_row_index("ix")
+        .with_columns(nw.col("ix").cast(nw.Int64))
     )
-    refunds = _ranked(ordered.filter(kind.is_in(refund_kinds)), nw)
-    refunds_simple, refunds_sequential = _split(refunds, named)
+    ranked = _ranked(ordered.filter(kind.is_in(refund_kinds)), nw)
+    refunds_simple, refunds_sequential = _split(ranked, named)
     simple, sequential = _split(ordered.filter(kind == _K.PURCHASE.value), named)
     sequential = sequential.with_columns(
         order=nw.when(reference != "")
@@ -558,8 +576,8 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
             .select("line"),
         ]
     )
-    lines = purchases.join(cancelled, on="line", how="anti")
-    running = _running_agreements(ordered, nw)
+    lines = purchases.join(cancelled.lazy(), on="line", how="anti")
+    running = _running_agreements(ordered, nw).lazy()
 
     trade = kind.is_in([_K.PURCHASE.value, *refund_kinds])
     other = ~trade
@@ -655,7 +673,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     )
     starts = engaged = None
     if engagements is not None:
-        started = engagements.filter(nw.col("start") <= as_of).rename({"client_id": party})
+        started = engagements.lazy().filter(nw.col("start") <= as_of).rename({"client_id": party})
         starts = started.group_by(party).agg(e_start=nw.col("start").min())
         active = started.filter(nw.col("end").is_null() | (nw.col("end") >= as_of))
         engaged = (
@@ -732,7 +750,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         "spend": known(total.cast(nw.Float64) / _UNITS, nw.Float64),
     }
     assert tuple(values) == _CANONICAL  # noqa: S101 - one column per canonical signal
-    return table.select(party, **values).sort(party)
+    return table.select(party, **values).sort(party).collect()
 
 
 def signals_frame(

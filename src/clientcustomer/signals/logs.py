@@ -500,9 +500,17 @@ class LogReader(Iterator[Interaction]):
             stream = source
         else:
             raise ValidationError.single("$.source", "a file path or a text stream", source)
+        self._lines: Iterator[str] = iter(())
+        self._line = 0  # the physical lines of the file read so far
+        self._pushed: list[str] = []
         try:
-            self._reader = csv.reader(stream, delimiter=delimiter, strict=True)
+            self._lines = iter(stream)
+            self._delimiter = delimiter
+            # The csv module reads the header and every row holding a quote (or anything else
+            # that is not a plain split); it takes its lines from `_feed`.
+            self._reader = csv.reader(self._feed(), delimiter=delimiter, strict=True)
             self.header = self._read_header()
+            self._line = self._reader.line_num
             self._plan = _Plan(columns, self.header, date_format, today)
         except BaseException:
             self.close()
@@ -515,14 +523,14 @@ class LogReader(Iterator[Interaction]):
         if self._path is not None:
             line, got = decode_error_at(self._path, self._encoding, error)
             return ValidationError.single(f"line {line}", f"text in {self._encoding}", got)
-        where = f"after line {self._reader.line_num}"
+        where = f"after line {max(self._line, self._reader.line_num)}"
         return ValidationError.single(where, f"text in {self._encoding}", str(error))
 
     def _broken_file(self, error: Exception) -> ValidationError:
         """A compressed file cut short or not compressed: the line it was read up to."""
         self.close()
         reason = str(error) or type(error).__name__
-        where = f"after line {self._reader.line_num}"
+        where = f"after line {max(self._line, self._reader.line_num)}"
         return ValidationError.single(where, "a complete gzip file", reason)
 
     def _read_header(self) -> tuple[str, ...]:
@@ -602,29 +610,74 @@ class LogReader(Iterator[Interaction]):
             owned.close()
             self._owned = None
 
-    def _read(self) -> Iterator[Row]:
-        reader = self._reader
+    def _feed(self) -> Iterator[str]:
+        """The lines for the csv module: one handed back by `_read` first, then the file's."""
+        pushed, lines = self._pushed, self._lines
+        while True:
+            if pushed:
+                yield pushed.pop()
+                continue
+            text = next(lines, None)
+            if text is None:
+                return
+            yield text
+
+    def _read(self) -> Iterator[Row]:  # noqa: C901, PLR0912, PLR0915 - the loop over rows, inlined
+        """The rows, checked: a plain line is split, any other goes to the csv module.
+
+        A line with no quote and no line break inside (after its line ending) and no longer
+        than the csv module's field limit is exactly what the csv module would read from it,
+        split at the delimiter; only the others (a quoted field, perhaps over several lines)
+        are read by the csv module itself, so every row is read as the csv module reads it.
+        """
+        reader, lines, pushed = self._reader, self._lines, self._pushed
         row = self._plan.fast_row()
         width = len(self.header)
-        previous = reader.line_num
+        delimiter = self._delimiter
+        limit = csv.field_size_limit()
+        consumed = self._line
         while True:
             try:
-                values = next(reader)
+                text = next(lines)
             except StopIteration:
                 break
             except UnicodeError as error:
+                self._line = consumed
                 raise self._decode_error(error) from None
             except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
+                self._line = consumed
                 raise self._broken_file(error) from None
-            except csv.Error as error:
-                line = previous + 1
-                previous = reader.line_num
-                self._reject(line, (), (Problem(f"line {line}", "a CSV row", str(error)),))
-                continue
-            line = previous + 1
-            previous = reader.line_num
-            if not values:
-                continue
+            line = consumed = consumed + 1
+            if text[-1:] == "\n":
+                body = text[:-2] if text[-2:-1] == "\r" else text[:-1]
+            elif text[-1:] == "\r":
+                body = text[:-1]
+            else:
+                body = text
+            if '"' in body or "\r" in body or "\n" in body or len(body) > limit:
+                pushed.append(text)
+                before = reader.line_num
+                try:
+                    values = next(reader)
+                except StopIteration:  # pragma: no cover - a line was handed to it
+                    break
+                except UnicodeError as error:
+                    self._line = consumed + reader.line_num - before - 1
+                    raise self._decode_error(error) from None
+                except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
+                    self._line = consumed + reader.line_num - before - 1
+                    raise self._broken_file(error) from None
+                except csv.Error as error:
+                    consumed += reader.line_num - before - 1
+                    self._reject(line, (), (Problem(f"line {line}", "a CSV row", str(error)),))
+                    continue
+                consumed += reader.line_num - before - 1
+                if not values:  # pragma: no cover - a blank line is split
+                    continue
+            elif body:
+                values = body.split(delimiter)
+            else:
+                continue  # a blank line is not a row
             self.rows += 1
             if len(values) != width:
                 problem = Problem(f"line {line}", f"{width} fields", len(values))
@@ -637,6 +690,7 @@ class LogReader(Iterator[Interaction]):
                 yield result
             else:
                 self._reject(line, tuple(values), result)  # type: ignore[arg-type]
+        self._line = consumed
         self.close()
 
     def _reject(self, line: int, values: tuple[str, ...], problems: tuple[Problem, ...]) -> None:
@@ -709,11 +763,12 @@ class _Plan:
         self.prices: dict[str, Decimal] = {}
         self.dates: dict[str, dt.date] = {}
         self.parties: dict[str, str] = {}
+        self.parse_date = _date_parser(date_format, today, self.dates)
         self.party: int = self.index["party"]  # type: ignore[assignment]
         self.date_at: int = self.index["date"]  # type: ignore[assignment]
         self.priced = self.index["amount"] is None and self.index["quantity"] is not None
         parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
-            "date": ("on", _date_parser(date_format, today, self.dates)),
+            "date": ("on", self.parse_date),
             "kind": ("kind", _kind),
             "amount": ("amount", _amount),
             "quantity": ("quantity", _quantity),
@@ -746,9 +801,13 @@ class _Plan:
         at_customized, at_collaborative = index["customized"], index["collaborative"]
         at_reference = index["reference"]
         priced = self.priced
-        parties, dates, prices = self.parties, self.dates, self.prices
-        amounts: dict[str, Decimal | None] = {}
-        quantities: dict[str, Decimal] = {}
+        parties, dates, price_of = self.parties, self.dates, self._price
+        parse_date = self.parse_date
+        # An amount, or a (quantity, unit price) pair, as written -> (its size, whether it is
+        # negative): one Decimal object per value, whose hash Python keeps (hashing a new
+        # Decimal, as the accumulators do, is slow).
+        amounts: dict[str, tuple[Decimal | None, bool]] = {}
+        products: dict[tuple[str, str], tuple[Decimal, bool]] = {}
         professional = self.professional
         prefix = self.prefix
         no_customized = "customized" in self.unrecorded
@@ -766,8 +825,11 @@ class _Plan:
             if not party:
                 return None
             on = dates.get(values[at_date])
-            if on is None:
-                return slow(values, line)
+            if on is None:  # a new timestamp: parsed (and remembered) here, or a bad one
+                try:
+                    on = parse_date(values[at_date])
+                except _BadValueError:
+                    return slow(values, line)
             kind = None
             if at_kind is not None:
                 kind = kinds.get(values[at_kind])
@@ -785,18 +847,33 @@ class _Plan:
                         return slow(values, line)
                     offering = product if found is None else found
             amount: Decimal | None = None
+            negative = False
             if priced:
-                quantity = quantities.get(values[at_quantity])  # type: ignore[index]
-                price = prices.get(values[at_price])  # type: ignore[index]
-                if quantity is None or price is None:
-                    return slow_and_learn(values, line)
-                amount = quantity * price
+                pair = (values[at_quantity], values[at_price])  # type: ignore[index]
+                priced_at = products.get(pair)
+                if priced_at is None:  # a new pair: worked out (and remembered) here, or bad
+                    try:
+                        total = _quantity(pair[0]) * price_of(pair[1])
+                    except _BadValueError:
+                        return slow(values, line)
+                    negative = total < _ZERO
+                    priced_at = (-total if negative else total, negative)
+                    if len(products) < _CACHE_SIZE:
+                        products[pair] = priced_at
+                amount, negative = priced_at
             elif at_amount is not None:
                 text = values[at_amount]
-                if text in amounts:
-                    amount = amounts[text]
-                else:
-                    return slow_and_learn(values, line)
+                written = amounts.get(text)
+                if written is None:  # a new amount: read (and remembered) here, or a bad one
+                    try:
+                        read = _amount(text)
+                    except _BadValueError:
+                        return slow(values, line)
+                    negative = read is not None and read < _ZERO
+                    written = (-read if negative else read, negative)  # type: ignore[operator]
+                    if len(amounts) < _CACHE_SIZE:
+                        amounts[text] = written
+                amount, negative = written
             customized = collaborative = None
             if at_customized is not None:
                 customized = flags.get(values[at_customized], _UNSEEN)
@@ -809,10 +886,9 @@ class _Plan:
             reference = "" if at_reference is None else values[at_reference].strip()
             if amount is None:
                 amount = _ZERO
-            elif amount < _ZERO:
+            elif negative:
                 if kind is not None:
                     return slow(values, line)  # the kind column says what it is: a problem
-                amount = -amount
                 if kind is None and not (
                     reference and prefix is not None and reference.startswith(prefix)
                 ):
@@ -833,20 +909,6 @@ class _Plan:
             elif collaborative is None:
                 collaborative = kind in collaborative_kinds
             return (party, on, kind, item, offering, amount, customized, collaborative, reference)
-
-        def slow_and_learn(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:
-            """`row`, then remember the amount, quantity and price read (when they were good)."""
-            result = slow(values, line)
-            if result is not None and type(result[0]) is str:
-                if priced:
-                    text = values[at_quantity]  # type: ignore[index]
-                    if text not in quantities and len(quantities) < _CACHE_SIZE:
-                        quantities[text] = _quantity(text)
-                elif at_amount is not None:
-                    text = values[at_amount]
-                    if len(amounts) < _CACHE_SIZE:
-                        amounts[text] = _amount(text)
-            return result
 
         return row
 
