@@ -47,7 +47,6 @@ if TYPE_CHECKING:  # narwhals is optional: its types are read by the type checke
     import narwhals as nw_typing
 
     _Frame: TypeAlias = nw_typing.DataFrame[Any]
-    _Lazy: TypeAlias = nw_typing.LazyFrame[Any]
     _Expr: TypeAlias = nw_typing.Expr
     _Nw: TypeAlias = ModuleType
 
@@ -95,8 +94,8 @@ def _problem(field: str, expected: str, got: object) -> ValidationError:
 
 def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept together
     frame: _Frame, columns: LogColumns, nw: _Nw
-) -> _Lazy:
-    """Check the log's columns; the log with the canonical names, types and defaults, lazily."""
+) -> _Frame:
+    """Check the log's columns and bring them to the canonical names, types and defaults."""
     schema = frame.collect_schema()
     missing = missing_columns(columns, schema.names())
     if missing is not None:
@@ -204,8 +203,6 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
             exprs[field] = nw.when(flag.is_null()).then(default).otherwise(flag)
         else:
             exprs[field] = default if unrecorded[field] is None else unrecorded[field]
-    normal = frame.select(**exprs)
-    _check_values(normal, columns, present, has_kind="kind" in present, nw=nw)
     units = (nw.col("raw_amount").abs() * _UNITS).round(0).cast(nw.Int64)
     rank = nw.col("kind").replace_strict(
         [kind.value for kind in _KIND_RANK],
@@ -220,13 +217,12 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
         .cast(nw.Int64)
         for field in ("customized", "collaborative")
     }
-    # From here on one lazy plan (the engine fuses it); ``line`` names each row.
-    return (
-        normal.with_row_index("line")
-        .lazy()
-        .with_columns(units=units, rank=rank, **flag_rank)
-        .drop("raw_amount")
+    # One pass over the log (the engine fuses it), then the checks on its result.
+    normal = (
+        frame.lazy().select(**exprs).with_columns(units=units, rank=rank, **flag_rank).collect()
     )
+    _check_values(normal, columns, present, has_kind="kind" in present, nw=nw)
+    return normal  # with ``raw_amount``: the lazy plans read only the columns they need
 
 
 def _check_values(
@@ -507,7 +503,7 @@ def _running_agreements(events: _Frame, nw: _Nw) -> _Frame:
 
 
 def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
-    log: _Lazy,
+    normal: _Frame,
     engagements: _Frame | None,
     as_of: int,
     nw: _Nw,
@@ -518,7 +514,10 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     (refunds, agreements, the purchase lines a refund may cancel) are computed on the way.
     """
     party = "party_id"
-    log = log.filter(nw.col("day") <= as_of)
+    # ``line`` names each row; from here on, lazy plans over the rows kept.
+    log: Any = (
+        normal.filter(nw.col("day") <= as_of).with_row_index("line").lazy().drop("raw_amount")
+    )
     kind, reference = nw.col("kind"), nw.col("reference")
     refund_kinds = [kind_.value for kind_ in _REFUND_KINDS]
     agreement_kinds = [_K.AGREEMENT_SIGNED.value, _K.AGREEMENT_ENDED.value]
