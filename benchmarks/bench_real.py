@@ -96,7 +96,7 @@ def frames_path(path: str, rows: int) -> tuple[dict[str, float], Counter[str], A
 def _import_frame_libraries() -> None:
     """Import polars and narwhals before the clock starts, as pandas and lifetimes are."""
     import narwhals  # noqa: F401, PLC0415
-    import polars  # noqa: F401, PLC0415
+    import polars as pl  # noqa: F401, PLC0415
 
 
 def _polars_log(path: str, rows: int) -> Any:

@@ -461,6 +461,9 @@ class LogReader(Iterator[Interaction]):
         3 1
     """  # noqa: E501 - a doctest line cannot be wrapped
 
+    _split_plain_lines = True
+    """Whether a plain line is split at the delimiter (else the csv module reads every row)."""
+
     def __init__(  # noqa: PLR0913 - the reader's options, all keyword-only
         self,
         source: str | os.PathLike[str] | IO[str],
@@ -634,7 +637,7 @@ class LogReader(Iterator[Interaction]):
         row = self._plan.fast_row()
         width = len(self.header)
         delimiter = self._delimiter
-        limit = csv.field_size_limit()
+        limit = csv.field_size_limit() if self._split_plain_lines else -1
         consumed = self._line
         while True:
             try:
@@ -648,12 +651,8 @@ class LogReader(Iterator[Interaction]):
                 self._line = consumed
                 raise self._broken_file(error) from None
             line = consumed = consumed + 1
-            if text[-1:] == "\n":
-                body = text[:-2] if text[-2:-1] == "\r" else text[:-1]
-            elif text[-1:] == "\r":
-                body = text[:-1]
-            else:
-                body = text
+            # The csv module ends a row at its first line break and ignores any that follow.
+            body = text.rstrip("\r\n")
             if '"' in body or "\r" in body or "\n" in body or len(body) > limit:
                 pushed.append(text)
                 before = reader.line_num
