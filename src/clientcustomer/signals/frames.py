@@ -92,6 +92,14 @@ def _problem(field: str, expected: str, got: object) -> ValidationError:
     return ValidationError.single(f"$.{field}", expected, got)
 
 
+def _wrap(native: object, field: str, expected: str, nw: _Nw) -> Any:  # noqa: ANN401 - a frame
+    """The frame as narwhals wraps it, or the library's error naming the field."""
+    try:
+        return nw.from_native(native)
+    except TypeError:
+        raise _problem(field, expected, native) from None
+
+
 def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept together
     frame: _Frame, columns: LogColumns, nw: _Nw
 ) -> _Frame:
@@ -277,12 +285,9 @@ def _engagement_frame(  # noqa: C901, PLR0912 - one check per column
         }
         schema = {"client_id": nw.String(), "start": nw.Int64(), "end": nw.Int64()}
         return nw.from_dict(data, schema=schema, backend=log.implementation)
-    try:
-        wrapped = nw.from_native(engagements)
-    except TypeError:
-        raise _problem(
-            "engagements", "a dataframe of (client_id, start, end) or Engagements", engagements
-        ) from None
+    wrapped = _wrap(
+        engagements, "engagements", "a dataframe of (client_id, start, end) or Engagements", nw
+    )
     if isinstance(wrapped, nw.LazyFrame):
         wrapped = wrapped.collect()
     if wrapped.implementation.is_pandas_like():  # no nullable integers: compute on Arrow
@@ -834,12 +839,9 @@ def signals_frame(
         columns = LogColumns()
     if not isinstance(columns, LogColumns):
         raise _problem("columns", "a LogColumns", columns)
-    try:
-        wrapped = nw.from_native(log)
-    except TypeError:
-        raise _problem(
-            "log", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", log
-        ) from None
+    wrapped = _wrap(
+        log, "log", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", nw
+    )
     if isinstance(wrapped, nw.LazyFrame):
         return _lazy_signals(wrapped, as_of=as_of, columns=columns, engagements=engagements, nw=nw)
     eager = wrapped

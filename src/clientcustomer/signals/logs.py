@@ -16,7 +16,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, ClassVar, Literal, Self
+from typing import IO, Any, ClassVar, Literal, Self, TypedDict, Unpack
 
 import attrs
 
@@ -430,6 +430,16 @@ def _check_today(today: object) -> dt.date:
     return today
 
 
+class _ReadOptions(TypedDict, total=False):
+    """`read_log`'s options (see there), as `LogReader` takes them."""
+
+    date_format: str | None
+    on_error: OnError
+    delimiter: str
+    encoding: str
+    today: dt.date | None
+
+
 class LogReader(Iterator[Interaction]):
     r"""The interactions of a CSV log, read lazily; what `read_log` returns.
 
@@ -464,18 +474,21 @@ class LogReader(Iterator[Interaction]):
     _split_plain_lines = True
     """Whether a plain line is split at the delimiter (else the csv module reads every row)."""
 
-    def __init__(  # noqa: PLR0913 - the reader's options, all keyword-only
+    def __init__(
         self,
         source: str | os.PathLike[str] | IO[str],
         columns: LogColumns | None = None,
-        *,
-        date_format: str | None = None,
-        on_error: OnError = "raise",
-        delimiter: str = ",",
-        encoding: str = "utf-8",
-        today: dt.date | None = None,
+        **options: Unpack[_ReadOptions],
     ) -> None:
-        today = _check_today(today)
+        unknown = sorted(set(options) - set(_ReadOptions.__annotations__))
+        if unknown:
+            expected = "one of " + ", ".join(_ReadOptions.__annotations__)
+            raise ValidationError.single("$.options", expected, unknown[0])
+        date_format = options.get("date_format")
+        on_error = options.get("on_error", "raise")
+        delimiter = options.get("delimiter", ",")
+        encoding = options.get("encoding", "utf-8")
+        today = _check_today(options.get("today"))
         if columns is None:
             columns = LogColumns()
         if not isinstance(columns, LogColumns):
@@ -1027,10 +1040,6 @@ def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
         delimiter: The field delimiter: one character, not a quote or a line break.
         encoding: The file's text encoding (paths only); a file that does not decode fails
             naming its line.
-
-
-        delimiter: The field delimiter.
-        encoding: The file's text encoding (paths only).
         today: The present: a row dated after it is a bad row (a typo such as 2205 would
             otherwise move the default as-of date for everyone); the current date in UTC when
             ``None``.

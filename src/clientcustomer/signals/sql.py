@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Required, TypedDict, Unpack
 
 import attrs
 
@@ -767,20 +768,24 @@ class CompiledSignals:
         return f"WITH RECURSIVE {self.ctes}, {quoted} AS ({self.select}) {then(name)}"
 
 
-def compile_signals(
-    table: str,
-    *,
-    as_of: dt.date,
-    columns: LogColumns | None = None,
-    engagements: str | Sequence[Engagement] | None = None,
-    dialect: object = "ansi",
-) -> CompiledSignals:
+class _SignalOptions(TypedDict, total=False):
+    """`signals_sql`'s options (see there), as `compile_signals` takes them."""
+
+    as_of: Required[dt.date]
+    columns: LogColumns | None
+    engagements: str | Sequence[Engagement] | None
+    dialect: object
+
+
+def compile_signals(table: str, **options: Unpack[_SignalOptions]) -> CompiledSignals:
     """Check the arguments and compile the signals query (see `signals_sql`)."""
-    name = _dialect(dialect)
+    name = _dialect(options.get("dialect", "ansi"))
+    as_of = options["as_of"]
     v.a_date(as_of, "$.as_of")
     table = _table_name(table, "table")
     w = _Writer(name)
-    source = _engagement_source(w, engagements)
+    source = _engagement_source(w, options.get("engagements"))
+    columns = options.get("columns")
     if columns is None:
         columns = LogColumns()
     if not isinstance(columns, LogColumns):
