@@ -94,9 +94,14 @@ def frames_path(path: str, rows: int) -> tuple[dict[str, float], Counter[str], A
 
 
 def _import_frame_libraries() -> None:
-    """Import polars and narwhals before the clock starts, as pandas and lifetimes are."""
+    """Import polars, narwhals and the functions called before the clock starts, as lifetimes'.
+
+    (lifetimes' path imports pandas and ``summary_data_from_transaction_data`` untimed.)
+    """
     import narwhals  # noqa: F401, PLC0415
     import polars as pl  # noqa: F401, PLC0415
+
+    _ = clientcustomer.signals_frame, clientcustomer.classify_frame  # their modules, imported
 
 
 def _polars_log(path: str, rows: int) -> Any:
@@ -296,6 +301,45 @@ def _met(met: bool) -> str:
     return "met" if met else "MISSED"
 
 
+def _floors(path: str, rows: int, lifetimes_total: float, rounds: int) -> None:
+    """What only reading the rows costs in Python, against lifetimes' median end to end."""
+    import csv  # noqa: PLC0415
+
+    def lines(*, parse: bool) -> None:
+        opener: Any = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", newline="") as text:
+            if parse:
+                for _ in itertools.islice(csv.reader(text), rows + 1):
+                    pass
+            else:
+                for line in itertools.islice(text, rows + 1):
+                    line.rstrip("\r\n").split(",")
+
+    times: dict[str, list[float]] = {
+        "decompress and split the lines (str.split)": [],
+        "decompress and read the rows with the csv module": [],
+    }
+    for _ in range(rounds):
+        for name, parse in zip(times, (False, True), strict=True):
+            start = time.perf_counter()
+            lines(parse=parse)
+            times[name].append(time.perf_counter() - start)
+    print(f"Floors of the one-record path (nothing done with the rows; {rounds} rounds)")
+    print(
+        h.table(
+            ("reading only", "min / median / max", "vs lifetimes end to end"),
+            [
+                (
+                    name,
+                    " / ".join(h.seconds(t) for t in (min(v), statistics.median(v), max(v))),
+                    f"{statistics.median(v) / lifetimes_total:.2f}x its time",
+                )
+                for name, v in times.items()
+            ],
+        )
+    )
+
+
 def _signals_alone(path: str, rows: int, rounds: int) -> None:
     """signals_frame against the hand-written query, interleaved on one frame in one process."""
     log = _polars_log(path, rows)
@@ -445,6 +489,13 @@ def main() -> int:
         f"Target: frames path >= 2x faster than lifetimes end to end: {fast:.2f}x "
         f"({_met(fast >= 2)})"
     )
+    hand = lifetimes_total / median["hand"]
+    print(
+        f"Bound: the hand-written polars query (read + signals, no verdicts) is {hand:.2f}x "
+        "faster than lifetimes end to end."
+    )
+    print()
+    _floors(args.data, rows, lifetimes_total, repeat)
     print()
     _signals_alone(args.data, rows, max(repeat, 5))
     print()
