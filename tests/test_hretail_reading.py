@@ -13,6 +13,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,11 @@ from clientcustomer.testing._csv import _csv_log_texts
 
 COLUMNS = LogColumns().without("offering", "customized", "collaborative", "reference")
 TODAY = dt.date(2026, 6, 1)
+LAYOUTS = (
+    COLUMNS,
+    COLUMNS.without("kind"),  # a billing export: a negative amount is a return
+    attrs.evolve(COLUMNS.without("kind"), reference="item", cancellation_prefix="s"),
+)
 
 
 class _FullCheck(LogReader):
@@ -54,7 +60,7 @@ def _read(
     drawn=_csv_log_texts(),
     newline=st.sampled_from(("", None, "\n", "\r")),
     on_error=st.sampled_from(("skip", "raise")),
-    columns=st.sampled_from((COLUMNS, COLUMNS.without("kind"))),  # no kind: negative is a return
+    columns=st.sampled_from(LAYOUTS),
 )
 @example(  # an amount seen before, negative: a return of its size
     drawn=("party_id,on,kind,item,amount\n" + "ann,2026-01-05,,shirt,-10.10\n" * 3, ","),

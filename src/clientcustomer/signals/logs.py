@@ -652,56 +652,48 @@ class LogReader(Iterator[Interaction]):
         delimiter = self._delimiter
         limit = csv.field_size_limit() if self._split_plain_lines else -1
         consumed = self._line
-        while True:
-            try:
-                text = next(lines)
-            except StopIteration:
-                break
-            except UnicodeError as error:
-                self._line = consumed
-                raise self._decode_error(error) from None
-            except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
-                self._line = consumed
-                raise self._broken_file(error) from None
-            line = consumed = consumed + 1
-            # The csv module ends a row at its first line break and ignores any that follow.
-            body = text.rstrip("\r\n")
-            if '"' in body or "\r" in body or "\n" in body or len(body) > limit:
-                pushed.append(text)
-                before = reader.line_num
-                try:
-                    values = next(reader)
-                except StopIteration:  # pragma: no cover - a line was handed to it
-                    break
-                except UnicodeError as error:
-                    self._line = consumed + reader.line_num - before - 1
-                    raise self._decode_error(error) from None
-                except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
-                    self._line = consumed + reader.line_num - before - 1
-                    raise self._broken_file(error) from None
-                except csv.Error as error:
-                    consumed += reader.line_num - before - 1
-                    self._reject(line, (), (Problem(f"line {line}", "a CSV row", str(error)),))
+        try:
+            for text in lines:
+                line = consumed = consumed + 1
+                # The csv module ends a row at its first line break and ignores any after it.
+                body = text.rstrip("\r\n")
+                if '"' in body or "\r" in body or "\n" in body or len(body) > limit:
+                    pushed.append(text)
+                    before = reader.line_num
+                    try:
+                        values = next(reader)
+                    except StopIteration:  # pragma: no cover - a line was handed to it
+                        break
+                    except csv.Error as error:
+                        problem = Problem(f"line {line}", "a CSV row", str(error))
+                        self._reject(line, (), (problem,))
+                        continue
+                    finally:  # the lines the csv module read past the first
+                        consumed += reader.line_num - before - 1
+                    if not values:  # pragma: no cover - a blank line is split
+                        continue
+                elif body:
+                    values = body.split(delimiter)
+                else:
+                    continue  # a blank line is not a row
+                self.rows += 1
+                if len(values) != width:
+                    problem = Problem(f"line {line}", f"{width} fields", len(values))
+                    self._reject(line, tuple(values), (problem,))
                     continue
-                consumed += reader.line_num - before - 1
-                if not values:  # pragma: no cover - a blank line is split
-                    continue
-            elif body:
-                values = body.split(delimiter)
-            else:
-                continue  # a blank line is not a row
-            self.rows += 1
-            if len(values) != width:
-                problem = Problem(f"line {line}", f"{width} fields", len(values))
-                self._reject(line, tuple(values), (problem,))
-                continue
-            result = row(values, line)
-            if result is None:
-                self.skipped_blank_party += 1
-            elif type(result[0]) is str:
-                yield result
-            else:
-                self._reject(line, tuple(values), result)  # type: ignore[arg-type]
+                result = row(values, line)
+                if result is None:
+                    self.skipped_blank_party += 1
+                elif type(result[0]) is str:
+                    yield result
+                else:
+                    self._reject(line, tuple(values), result)  # type: ignore[arg-type]
+        except UnicodeError as error:
+            self._line = consumed
+            raise self._decode_error(error) from None
+        except (EOFError, OSError) as error:  # a truncated or corrupt .gz file
+            self._line = consumed
+            raise self._broken_file(error) from None
         self._line = consumed
         self.close()
 
@@ -829,6 +821,11 @@ class _Plan:
         purchase, cancellation, returned = _K_PURCHASE, _K_CANCELLATION, _K_RETURN
         product, expert = Offering.PRODUCT, Offering.PROFESSIONAL
         collaborative_kinds = _COLLABORATIVE
+        # A billing export (no kind, offering or flag columns, no professional items): no flag
+        # is recorded and every line is a product.
+        billing = not professional and all(
+            index[field] is None for field in ("kind", "offering", "customized", "collaborative")
+        )
 
         def row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:  # noqa: C901, PLR0911, PLR0912, PLR0915
             party = parties.get(values[at_party])
@@ -886,6 +883,14 @@ class _Plan:
                     if len(amounts) < _CACHE_SIZE:
                         amounts[text] = written
                 amount, negative = written
+            if billing:  # no kind, offering or flag columns: the reference and sign say it
+                reference = "" if at_reference is None else values[at_reference].strip()
+                if prefix is not None and reference.startswith(prefix):
+                    kind = cancellation
+                else:
+                    kind = returned if negative else purchase
+                amount = _ZERO if amount is None else amount
+                return (party, on, kind, item, product, amount, None, None, reference)
             customized = collaborative = None
             if at_customized is not None:
                 customized = flags.get(values[at_customized], _UNSEEN)
