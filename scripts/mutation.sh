@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mutation testing with mutmut: does the test suite notice when the code is broken?
 #
-#   bash scripts/mutation.sh [TARGET...]      TARGET: conditions, classifier, lifecycle (default: all)
+#   bash scripts/mutation.sh [TARGET...]      TARGET: conditions, classifier, decision, lifecycle
+#                                              (default: all)
 #
 # For each target the module is copied into a scratch folder with the tests, mutmut makes every
 # small change it knows (an operator flipped, a constant changed, a branch removed...) and runs the
@@ -22,25 +23,33 @@ CHILDREN="${MUTMUT_CHILDREN:-2}"
 declare -A MODULE=(
     [conditions]="src/clientcustomer/rules/conditions.py"
     [classifier]="src/clientcustomer/rules/classifier.py"
+    [decision]="src/clientcustomer/rules/decision.py"
     [lifecycle]="src/clientcustomer/lifecycle/machine.py"
 )
 declare -A TESTS=(
     [conditions]="tests/test_conditions.py tests/test_operators.py tests/test_rules.py"
-    [classifier]="tests/test_classify.py tests/test_operators.py"
-    [lifecycle]="tests/test_lifecycle.py tests/test_lifecycle_stateful.py"
+    [classifier]="tests/test_classify.py tests/test_operators.py tests/test_h15a_compiled.py tests/test_hmut_classifier.py"
+    [decision]="tests/test_classify.py tests/test_operators.py tests/test_h15a_compiled.py tests/test_hmut_classifier.py"
+    [lifecycle]="tests/test_lifecycle.py tests/test_lifecycle_stateful.py tests/test_hmut_lifecycle.py"
 )
 
 # target -> the functions mutated (fnmatch patterns on mutmut's names): the semantic core, so that
-# a run takes minutes, not hours. MUTANTS_<TARGET>="*" mutates the whole module.
+# a run takes minutes, not hours. MUTANTS_<TARGET>="*" mutates the whole module. mutmut does not
+# mutate decorated functions (properties such as Classification.leanings). classifier: the
+# decision tables (_outcome), the reference interpreter (_score, _pick), the lazy explanation,
+# evidence, explain() and the keys and streams of classify/classify_many; decision: the generated
+# decision function (rules/decision.py); lifecycle: the guards, the history checks, the event's
+# evaluation and corrections.
 declare -A MUTANTS=(
     [conditions]="*.x_compile_condition__* *.x__name_literal__* *.x__compile_compare__* *.x__compile_and__* *.x__compile_or__* *.x_evaluate__* *.x__as_bool__* *.x__literal_key__* *Literal*__eq__*"
-    [classifier]="*"
-    [lifecycle]="*"
+    [classifier]="*ǁClassifierǁ__init__* *ǁClassifierǁ_outcome__* *ǁClassifierǁ_explanation__* *ǁClassifierǁ_entry__* *ǁClassifierǁ_skipped__* *ǁClassifierǁ_known__* *ǁClassifierǁclassify__* *ǁClassifierǁclassify_many__* *ǁClassifierǁ_unknown__* *ǁClassifierǁ_score__* *ǁClassifierǁ_pick__* *ǁClassificationǁexplain__* *.x__classification__* *.x__evidence_of__* *.x__plain_signals__* *.x__materialize__* *ǁ_Explainerǁexplain__* *ǁEvidenceǁ__str__*"
+    [decision]="*"
+    [lifecycle]="*.x_history_problems__* *.x_stage_as_of__* *.x_engaged_or_confirmed__* *.x_engagement_current__* *.x_lapsed__* *.x__lapse_reasons__* *ǁGuardContextǁactive__* *ǁLifecycleǁcan__* *ǁLifecycleǁfire__* *ǁLifecycleǁcorrect__* *ǁLifecycleǁ_evaluate__* *ǁLifecycleǁ_table_target__* *.x__correction_problems__* *.x__default_reason__*"
 )
 
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-    targets=(conditions classifier lifecycle)
+    targets=(conditions classifier decision lifecycle)
 fi
 
 for target in "${targets[@]}"; do
