@@ -9,6 +9,7 @@ each history problem.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -505,15 +506,48 @@ class TestEvaluate:
             ),
         )
 
-    def test_bad_arguments_are_validation_errors(self) -> None:
-        with pytest.raises(ValidationError, match=r"\$\.state"):
-            LIFECYCLE.can("purchase", "prospect", on=self.ON)  # type: ignore[arg-type]
-        with pytest.raises(ValidationError, match=r"\$\.reason"):
-            LIFECYCLE.can("purchase", LifecycleState(), on=self.ON, reason=None)  # type: ignore[arg-type]
-        with pytest.raises(ValidationError, match=r"\$\.on"):
-            LIFECYCLE.can("purchase", LifecycleState(), on="2026-03-02")  # type: ignore[arg-type]
-        with pytest.raises(ValidationError, match=r"\$\.engagements"):
+    @pytest.mark.parametrize(
+        ("arguments", "message"),
+        [
+            ({"state": "prospect"}, "$.state: expected a LifecycleState, got 'prospect'"),
+            ({"reason": None}, "$.reason: expected a string, got None"),
+            (
+                {"on": "2026-03-02"},
+                "$.on: expected a date (datetime.date, not a datetime), got '2026-03-02'",
+            ),
+            (
+                {"to": "nowhere"},
+                (
+                    "$.to: expected one of 'prospect', 'customer', 'client', 'former_client', "
+                    "got 'nowhere'"
+                ),
+            ),
+            ({"engagements": [1]}, "$.engagements[0]: expected an Engagement, got 1"),
+        ],
+    )
+    def test_bad_arguments_are_validation_errors(
+        self, arguments: dict[str, object], message: str
+    ) -> None:
+        given: dict[str, Any] = {"state": LifecycleState(), "on": self.ON, **arguments}
+        state = given.pop("state")
+        for call in (LIFECYCLE.can, LIFECYCLE.fire):
+            with pytest.raises(ValidationError) as caught:
+                call("purchase", state, **given)
+            assert str(caught.value) == message
+        with pytest.raises(ValidationError, match=r"^\$\.engagements: expected an iterable"):
             LIFECYCLE.can("purchase", LifecycleState(), on=self.ON, engagements=AUDIT)  # type: ignore[arg-type]
+
+    def test_fire_reads_since(self) -> None:
+        with pytest.raises(TransitionError) as caught:
+            LIFECYCLE.fire("lapse", LifecycleState("client"), on=D(2026, 5, 1), since=D(2026, 4, 1))
+        assert caught.value.reasons == (
+            (
+                "the relationship became a client on 2026-04-01, within the 90-day grace period "
+                "(a lapse is possible from 2026-07-01)"
+            ),
+        )
+        state = LIFECYCLE.fire("lapse", LifecycleState("client"), on=D(2026, 5, 1))
+        assert state.stage is Stage.FORMER_CLIENT
 
     def test_fire_records_the_change(self) -> None:
         verdict = ClassificationSummary("client", 6, 1, "default@1", ("collaborative",))
