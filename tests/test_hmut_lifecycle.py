@@ -9,6 +9,7 @@ each history problem.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from clientcustomer import (
     Engagement,
     GuardContext,
     Lifecycle,
+    LifecycleEvent,
     LifecycleState,
     Stage,
     StageChange,
@@ -510,7 +512,7 @@ class TestEvaluate:
         ("arguments", "message"),
         [
             ({"state": "prospect"}, "$.state: expected a LifecycleState, got 'prospect'"),
-            ({"reason": None}, "$.reason: expected a string, got None"),
+            ({"reason": 3}, "$.reason: expected a string, got 3"),
             (
                 {"on": "2026-03-02"},
                 "$.on: expected a date (datetime.date, not a datetime), got '2026-03-02'",
@@ -536,6 +538,15 @@ class TestEvaluate:
             assert str(caught.value) == message
         with pytest.raises(ValidationError, match=r"^\$\.engagements: expected an iterable"):
             LIFECYCLE.can("purchase", LifecycleState(), on=self.ON, engagements=AUDIT)  # type: ignore[arg-type]
+
+    def test_an_event_given_as_an_enum_member_is_read_by_value(self) -> None:
+        class Event(enum.Enum):
+            PURCHASE = "purchase"
+
+        check = LIFECYCLE.can(Event.PURCHASE, LifecycleState(), on=self.ON)  # type: ignore[arg-type]
+        assert check.allowed
+        assert check.event == "purchase"
+        assert LIFECYCLE.can(LifecycleEvent.PURCHASE, LifecycleState(), on=self.ON).allowed
 
     def test_fire_reads_since(self) -> None:
         with pytest.raises(TransitionError) as caught:
