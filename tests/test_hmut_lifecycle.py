@@ -80,6 +80,13 @@ class TestHistoryProblems:
         history = (_lapse(D(2026, 9, 1)), 7, _engage(D(2026, 1, 1)))
         assert history_problems(history) == [Problem("$.history[1]", "a StageChange", 7)]
 
+    def test_the_items_after_a_bad_one_are_still_checked(self) -> None:
+        history = (_engage(), 7, _engage(MARCH_2), _engage(SEPTEMBER_1))
+        assert history_problems(history) == [
+            Problem("$.history[1]", "a StageChange", 7),
+            Problem("$.history[3].source", "the previous change's target 'client'", "customer"),
+        ]
+
     def test_a_broken_chain_names_the_previous_target(self) -> None:
         history = (_engage(), _engage(D(2026, 4, 1)))
         assert history_problems(history) == [
