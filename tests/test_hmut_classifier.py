@@ -56,6 +56,7 @@ def _picking(hit: str, *rules: Rule, default: str = "customer", **kwargs: Any) -
     return Classifier(Ruleset("p", "1", RulesetPolicy(hit, default=default), rules, **kwargs))
 
 
+DEFAULT = Classifier()
 ENGAGED = Rule("engaged", "active_engagement", "Engaged.", aspect="relationship", points=2)
 OLD = Rule("old", "tenure_days > 100", "Old.", aspect="relationship", points=1)
 LOW = Rule("low", "customization < 0.1", "Standard.", aspect="personalization", points=-1)
@@ -654,3 +655,31 @@ def test_plain_bounds(record: dict[str, Any]) -> None:
 )
 def test_anything_else_takes_the_general_path(record: dict[str, Any]) -> None:
     assert _plain_signals(record) is None
+
+
+@given(_plain_records())
+@example(dict.fromkeys(SIGNALS))
+@example({"tenure_days": 2**63 - 1, "customization": 1.0, "collaborative_share": 0.0})
+@example({"customization": 1, "active_engagement": False, "spend": 1e308})
+def test_the_decision_function_takes_every_plainly_valid_dict(record: dict[str, Any]) -> None:
+    """The generated ``from_record`` decides a plain dict itself (``None``: general path)."""
+    for classifier in (DEFAULT, TestScore.CLASSIFIER, TestRequires.CLASSIFIER):
+        verdict = classifier._fast(record)
+        assert verdict is not None
+        assert verdict == classifier.classify(Signals.from_mapping(record))
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"tenure_days": 2**63},
+        {"customization": 1.5},
+        {"customization": float("inf")},
+        {"tenure_days": 3.0},
+        {"active_engagement": 1},
+        {"tenure_days": True},
+        {"name": "acme"},
+    ],
+)
+def test_the_decision_function_leaves_the_rest_to_the_general_path(record: dict[str, Any]) -> None:
+    assert DEFAULT._fast(record) is None
