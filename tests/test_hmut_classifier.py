@@ -56,7 +56,6 @@ def _picking(hit: str, *rules: Rule, default: str = "customer", **kwargs: Any) -
     return Classifier(Ruleset("p", "1", RulesetPolicy(hit, default=default), rules, **kwargs))
 
 
-DEFAULT = Classifier()
 ENGAGED = Rule("engaged", "active_engagement", "Engaged.", aspect="relationship", points=2)
 OLD = Rule("old", "tenure_days > 100", "Old.", aspect="relationship", points=1)
 LOW = Rule("low", "customization < 0.1", "Standard.", aspect="personalization", points=-1)
@@ -75,7 +74,9 @@ def _both_paths(classifier: Classifier, record: dict[str, Any]) -> Classificatio
 
 
 class TestScore:
-    CLASSIFIER = _scoring(ENGAGED, OLD, LOW)
+    @staticmethod
+    def classifier() -> Classifier:
+        return _scoring(ENGAGED, OLD, LOW)
 
     @pytest.mark.parametrize(
         ("record", "role", "score", "fired"),
@@ -96,7 +97,7 @@ class TestScore:
     def test_thresholds(
         self, record: dict[str, Any], role: Role, score: float, fired: tuple[str, ...]
     ) -> None:
-        verdict = _both_paths(self.CLASSIFIER, record)
+        verdict = _both_paths(self.classifier(), record)
         assert (verdict.role, verdict.score, verdict.margin) == (role, score, score - 2)
         assert verdict.fired == fired
         assert verdict.decided_by == "score"
@@ -105,7 +106,7 @@ class TestScore:
         assert [item.rule_id for item in verdict.evidence] == list(fired)
 
     def test_insufficient_evidence(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"active_engagement": False})
+        verdict = _both_paths(self.classifier(), {"active_engagement": False})
         assert verdict.role is Role.AMBIGUOUS
         assert (verdict.score, verdict.margin) == (0.0, -2.0)
         assert verdict.decided_by == "insufficient-evidence"
@@ -117,7 +118,7 @@ class TestScore:
         assert verdict.unknown == ("tenure_days", "customization")
 
     def test_a_rule_that_fired_is_evidence_enough(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"tenure_days": 200})
+        verdict = _both_paths(self.classifier(), {"tenure_days": 200})
         assert not verdict.insufficient_evidence
         assert verdict.unresolved == ("engaged", "low")
 
@@ -141,17 +142,20 @@ class TestScore:
 
 class TestRequires:
     BECAUSE = "Needs an engagement."
-    CLASSIFIER = _scoring(
-        OLD,
-        Rule("big", "spend > 1000", "Big.", aspect="business", points=2),
-        client_at=2,
-        customer_below=1,
-        requires="active_engagement",
-        requires_because=BECAUSE,
-    )
+
+    @classmethod
+    def classifier(cls) -> Classifier:
+        return _scoring(
+            OLD,
+            Rule("big", "spend > 1000", "Big.", aspect="business", points=2),
+            client_at=2,
+            customer_below=1,
+            requires="active_engagement",
+            requires_because=cls.BECAUSE,
+        )
 
     def test_a_client_without_the_requirement_is_a_customer(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"spend": 5000.0, "active_engagement": False})
+        verdict = _both_paths(self.classifier(), {"spend": 5000.0, "active_engagement": False})
         assert (verdict.role, verdict.decided_by, verdict.note) == (
             Role.CUSTOMER,
             "policy.requires",
@@ -160,25 +164,25 @@ class TestRequires:
         assert (verdict.score, verdict.margin, verdict.fired) == (2.0, 0.0, ("big",))
 
     def test_an_ambiguous_verdict_is_gated_too(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"tenure_days": 500, "active_engagement": False})
+        verdict = _both_paths(self.classifier(), {"tenure_days": 500, "active_engagement": False})
         assert (verdict.role, verdict.decided_by) == (Role.CUSTOMER, "policy.requires")
 
     def test_unknown_requirement_is_not_met(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"tenure_days": 500})
+        verdict = _both_paths(self.classifier(), {"tenure_days": 500})
         assert (verdict.role, verdict.decided_by) == (Role.CUSTOMER, "policy.requires")
 
     def test_the_requirement_met(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"spend": 5000.0, "active_engagement": True})
+        verdict = _both_paths(self.classifier(), {"spend": 5000.0, "active_engagement": True})
         assert (verdict.role, verdict.decided_by, verdict.note) == (Role.CLIENT, "score", "")
-        ambiguous = _both_paths(self.CLASSIFIER, {"tenure_days": 500, "active_engagement": True})
+        ambiguous = _both_paths(self.classifier(), {"tenure_days": 500, "active_engagement": True})
         assert (ambiguous.role, ambiguous.decided_by) == (Role.AMBIGUOUS, "score")
 
     def test_a_customer_is_not_gated(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {"tenure_days": 5, "spend": 1.0})
+        verdict = _both_paths(self.classifier(), {"tenure_days": 5, "spend": 1.0})
         assert (verdict.role, verdict.decided_by, verdict.note) == (Role.CUSTOMER, "score", "")
 
     def test_insufficient_evidence_wins_over_the_requirement(self) -> None:
-        verdict = _both_paths(self.CLASSIFIER, {})
+        verdict = _both_paths(self.classifier(), {})
         assert (verdict.role, verdict.decided_by) == (Role.AMBIGUOUS, "insufficient-evidence")
         assert verdict.unknown == ("tenure_days", "spend", "active_engagement")
 
@@ -663,7 +667,8 @@ def test_anything_else_takes_the_general_path(record: dict[str, Any]) -> None:
 @example({"customization": 1, "active_engagement": False, "spend": 1e308})
 def test_the_decision_function_takes_every_plainly_valid_dict(record: dict[str, Any]) -> None:
     """The generated ``from_record`` decides a plain dict itself (``None``: general path)."""
-    for classifier in (DEFAULT, TestScore.CLASSIFIER, TestRequires.CLASSIFIER):
+    # Built in the test (not at import), so that a mutant of the code generator is in effect.
+    for classifier in (Classifier(), TestScore.classifier(), TestRequires.classifier()):
         verdict = classifier._fast(record)
         assert verdict is not None
         assert verdict == classifier.classify(Signals.from_mapping(record))
@@ -682,4 +687,4 @@ def test_the_decision_function_takes_every_plainly_valid_dict(record: dict[str, 
     ],
 )
 def test_the_decision_function_leaves_the_rest_to_the_general_path(record: dict[str, Any]) -> None:
-    assert DEFAULT._fast(record) is None
+    assert Classifier()._fast(record) is None
