@@ -678,7 +678,10 @@ def test_the_decision_function_takes_every_plainly_valid_dict(record: dict[str, 
     "record",
     [
         {"tenure_days": 2**63},
+        {"tenure_days": -1},
         {"customization": 1.5},
+        {"customization": -0.5},
+        {"spend": -1.0},
         {"customization": float("inf")},
         {"tenure_days": 3.0},
         {"active_engagement": 1},
@@ -687,4 +690,7 @@ def test_the_decision_function_takes_every_plainly_valid_dict(record: dict[str, 
     ],
 )
 def test_the_decision_function_leaves_the_rest_to_the_general_path(record: dict[str, Any]) -> None:
-    assert Classifier()._fast(record) is None
+    classifier = Classifier()
+    assert classifier._fast(record) is None
+    with pytest.raises(ValidationError):
+        classifier.classify({**record, "spend": 1.0, "tenure_days": -1})
