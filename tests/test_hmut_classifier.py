@@ -694,3 +694,11 @@ def test_the_decision_function_leaves_the_rest_to_the_general_path(record: dict[
     assert classifier._fast(record) is None
     with pytest.raises(ValidationError):
         classifier.classify({**record, "spend": 1.0, "tenure_days": -1})
+
+
+def test_the_generated_code_sees_only_its_own_names() -> None:
+    """The decision functions run with four builtins and show their origin in a traceback."""
+    classifier = Classifier()
+    for function in (classifier._fast, classifier._decide):
+        assert set(function.__globals__["__builtins__"]) == {"type", "bool", "float", "int"}
+        assert function.__code__.co_filename == "<clientcustomer decision>"
