@@ -1222,7 +1222,7 @@ def _polars_checks(
     return frozenset(name for index, name in enumerate(nan) if row[f"nan{index}"])
 
 
-def classify_frame(  # noqa: C901 - the checks, then one path per kind of frame
+def classify_frame(  # noqa: C901, PLR0912, PLR0915 - the checks, then a path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
     *,
@@ -1331,6 +1331,22 @@ def classify_frame(  # noqa: C901 - the checks, then one path per kind of frame
             plan = plan.with_columns(**level)
         plan = plan.with_columns(**verdict).drop(*temporary)
         return plan if isinstance(frame, pl.LazyFrame) else plan.collect()
+    if implementation is nw_.Implementation.PANDAS:
+        # Native pandas: numpy over the columns' arrays, where every signal column allows it.
+        from .frame_numpy import classify_pandas  # noqa: PLC0415 - numpy only for pandas
+
+        names = frozenset(schema.names()) - empty
+        native = classify_pandas(
+            frame,
+            chosen,
+            ordered=_ordered(chosen),
+            read=tuple(name for name in _used_signals(chosen) if name in names),
+            bounded={name: _bounds(name, kinds[name])[:2] for name in numbers},  # type: ignore[index]
+            check_ranges=lambda bad: _check_ranges(wrapped, bad, kinds, floats, nw_),
+            leanings=leanings,
+        )
+        if native is not None:
+            return native
     _check_ranges(wrapped, numbers, kinds, floats, nw_)
     compiler = _Frame(nw_, frozenset(schema.names()) - empty, floats)
     stages = _Stages(
