@@ -53,6 +53,8 @@ ROLE_COLUMN = "role"
 SCORE_COLUMN = "score"
 DECIDED_BY_COLUMN = "decided_by"
 LEANING_PREFIX = "leaning_"
+_HIDDEN = "__clientcustomer_"
+"""The prefix of the DuckDB query's inner columns, left out of its result."""
 
 _ROLE_SCORES = {Role.CLIENT: 1.0, Role.AMBIGUOUS: 0.0, Role.CUSTOMER: -1.0}
 
@@ -252,8 +254,13 @@ class _Sql:
                 if low is None:
                     tests.append(f"{column} = {self.infinity('-')}")
             message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
-            whens.append(f"WHEN {' OR '.join(tests)} THEN {self.refuse(message, raw, row_id)} ")
-        return "".join(whens)
+            whens.append((" OR ".join(tests), self.refuse(message, raw, row_id)))
+        if len(whens) < 2:  # noqa: PLR2004 - one test needs no second CASE
+            return "".join(f"WHEN {test} THEN {refusal} " for test, refusal in whens)
+        # One WHEN for every column (a CASE tries its WHENs one by one: a row in range passes
+        # one test instead of one per column), then which column it was.
+        which = "".join(f"WHEN {test} THEN {refusal} " for test, refusal in whens)
+        return f"WHEN {' OR '.join(f'({test})' for test, _ in whens)} THEN CASE {which}END "
 
     def flag(self, name: c.Name) -> str:
         """A boolean signal; a missing one is a typed NULL (Spark refuses an untyped one)."""
@@ -286,6 +293,19 @@ class _Sql:
                 return "(" + " OR ".join(self.condition(item) for item in operands) + ")"
         raise AssertionError(expr)  # pragma: no cover - exhaustive
 
+    def unknown(self, expr: c.Expr) -> str:
+        """Whether the condition is unknown: its one column's ``IS NULL`` when it reads one.
+
+        A comparison of one column with a literal (or a flag, or ``in``) is unknown exactly
+        where the column is: the test is then one per column, shared by its rules.
+        """
+        match expr:
+            case c.Compare(left=c.Name(name=name), right=c.Literal()) | c.Compare(
+                left=c.Literal(), right=c.Name(name=name)
+            ) | c.Name(name=name) | c.In(name=c.Name(name=name)) if name not in self.missing:
+                return f"{self.column(name)} IS NULL"
+        return f"({self.condition(expr)}) IS NULL"
+
     def fires(self, expr: c.Expr) -> str:
         """True only when the condition is true (never unknown)."""
         return f"COALESCE({self.condition(expr)}, {self.literal(value=False)})"
@@ -308,7 +328,7 @@ def _select_list(
     inner = ""
     guards = sql.guards(_used_signals(ruleset), row_id)
     # No rule fired and one could not be decided (a signal it reads is unknown): cannot tell.
-    unknown = " OR ".join(f"({sql.condition(rule.condition)}) IS NULL" for rule in ruleset.rules)
+    unknown = " OR ".join(dict.fromkeys(sql.unknown(rule.condition) for rule in ruleset.rules))
     undecided = f"({unknown})" if unknown else sql.literal(value=False)
     ambiguous, insufficient_id = sql.text(Role.AMBIGUOUS), sql.text(DECIDED_BY_INSUFFICIENT)
     if policy.hit is HitPolicy.SCORE:
@@ -327,6 +347,11 @@ def _select_list(
             value=False
         )
         insufficient = f"(NOT ({fired}) AND {undecided})"
+        if sql.dialect is Dialect.DUCKDB:
+            # Computed once beside the score, read by both CASEs, then left out (EXCLUDE).
+            hidden = [sql.identifier(f"{_HIDDEN}insufficient"), sql.identifier(f"{_HIDDEN}gate")]
+            inner += f", {insufficient} AS {hidden[0]}, {gate} AS {hidden[1]}"
+            insufficient, when_gate, gate = hidden[0], hidden[1], hidden[1]
         columns.append(
             f"CASE {guards}WHEN {insufficient} THEN {ambiguous} "
             f"WHEN {score} >= {sql.double(policy.client_at)} AND {when_gate} "
@@ -440,7 +465,7 @@ def to_sql(  # noqa: PLR0913 - keyword-only options of one query
         >>> rules = Ruleset("tiny", "1", RulesetPolicy("first", default="customer"), (
         ...     Rule("retainer", "active_engagement", "A contract is running.", role="client"),))
         >>> print(to_sql(rules, table="accounts"))
-        SELECT *, CASE WHEN "active_engagement" THEN 'client' WHEN (("active_engagement") IS NULL) THEN 'ambiguous' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) WHEN (("active_engagement") IS NULL) THEN CAST(0.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' WHEN (("active_engagement") IS NULL) THEN 'insufficient-evidence' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
+        SELECT *, CASE WHEN "active_engagement" THEN 'client' WHEN ("active_engagement" IS NULL) THEN 'ambiguous' ELSE 'customer' END AS "role", CASE WHEN "active_engagement" THEN CAST(1.0 AS DOUBLE PRECISION) WHEN ("active_engagement" IS NULL) THEN CAST(0.0 AS DOUBLE PRECISION) ELSE CAST(-1.0 AS DOUBLE PRECISION) END AS "score", CASE WHEN "active_engagement" THEN 'retainer' WHEN ("active_engagement" IS NULL) THEN 'insufficient-evidence' ELSE 'policy.default' END AS "decided_by" FROM "accounts"
     """  # noqa: E501 - a doctest line cannot be wrapped
     chosen = _ruleset(ruleset)
     if not isinstance(table, str) or not all(part.strip() for part in table.split(".")):
@@ -449,11 +474,15 @@ def to_sql(  # noqa: PLR0913 - keyword-only options of one query
     sql = _Sql(_dialect(dialect), frozenset(missing), _kinds(chosen))
     inner, columns = _select_list(chosen, sql, leanings=leanings, row_id=row_id)
     source = sql.table(table)
+    star = "*"
     if inner:
         # Identifiers are quoted and literals escaped by _Sql: no user text reaches the SQL raw.
         source = f"(SELECT *, {inner} FROM {source}) AS scored"  # noqa: S608
         columns = [column for column in columns if column != sql.identifier(SCORE_COLUMN)]
-    return f"SELECT *, {', '.join(columns)} FROM {source}"  # noqa: S608
+        hidden = [sql.identifier(f"{_HIDDEN}{name}") for name in ("insufficient", "gate")]
+        if hidden[0] in inner:
+            star = f"* EXCLUDE ({', '.join(hidden)})"
+    return f"SELECT {star}, {', '.join(columns)} FROM {source}"  # noqa: S608
 
 
 _DUCKDB_NUMBERS = (
