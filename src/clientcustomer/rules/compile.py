@@ -255,7 +255,7 @@ class _Sql:
                     tests.append(f"{column} = {self.infinity('-')}")
             message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
             whens.append((" OR ".join(tests), self.refuse(message, raw, row_id)))
-        if len(whens) < 2:  # noqa: PLR2004 - one test needs no second CASE
+        if len(whens) < 2:  # one test needs no second CASE
             return "".join(f"WHEN {test} THEN {refusal} " for test, refusal in whens)
         # One WHEN for every column (a CASE tries its WHENs one by one: a row in range passes
         # one test instead of one per column), then which column it was.
@@ -300,9 +300,12 @@ class _Sql:
         where the column is: the test is then one per column, shared by its rules.
         """
         match expr:
-            case c.Compare(left=c.Name(name=name), right=c.Literal()) | c.Compare(
-                left=c.Literal(), right=c.Name(name=name)
-            ) | c.Name(name=name) | c.In(name=c.Name(name=name)) if name not in self.missing:
+            case (
+                c.Compare(left=c.Name(name=name), right=c.Literal())
+                | c.Compare(left=c.Literal(), right=c.Name(name=name))
+                | c.Name(name=name)
+                | c.In(name=c.Name(name=name))
+            ) if name not in self.missing:
                 return f"{self.column(name)} IS NULL"
         return f"({self.condition(expr)}) IS NULL"
 
