@@ -489,32 +489,15 @@ _MATERIALIZING = threading.RLock()
 
 
 class _Explainer:
-    """What a lazy verdict needs to explain itself: the reference, and the signals it keeps."""
+    """What a lazy verdict needs to explain itself: its classifier's explanation of kept values."""
 
-    __slots__ = ("kept", "reference")
+    __slots__ = ("explain",)
 
     def __init__(
         self,
-        reference: Callable[[Signals, tuple[str, ...]], _Explanation],
-        kept: tuple[str, ...],
+        explain: Callable[[tuple[Any, ...], Mapping[str, Any], tuple[str, ...]], _Explanation],
     ) -> None:
-        self.reference = reference
-        self.kept = tuple((name, getattr(Signals, name).__set__) for name in kept)
-
-    def explain(
-        self, values: tuple[Any, ...], custom: Mapping[str, Any], fired: tuple[str, ...]
-    ) -> _Explanation:
-        """The reference's evidence, unknown and unresolved signals and rules of a verdict.
-
-        The signals the rule set does not read were not kept: they are left unknown.
-        """
-        signals: Signals = _create(Signals)
-        for set_slot in _SIGNALS[:-1]:
-            set_slot(signals, None)
-        for (_, set_slot), value in zip(self.kept, values, strict=True):
-            set_slot(signals, value)
-        _SET_CUSTOM(signals, custom)
-        return self.reference(signals, fired)
+        self.explain = explain
 
 
 def _materialize(verdict: Classification) -> None:
@@ -577,9 +560,12 @@ _Twin = type(
 
 
 def _evidence_of(
-    rule: Rule, reads: tuple[tuple[str, Callable[[object], object]], ...]
-) -> Callable[[Signals], Evidence]:
-    """Build a rule's evidence for one record: its template fixed once, the values read."""
+    rule: Rule, reads: tuple[tuple[str, Callable[[Any], object]], ...]
+) -> Callable[[Any], Evidence]:
+    """Build a rule's evidence for one record: its template fixed once, the values read.
+
+    ``reads`` read `Signals` (the interpreter) or a kept verdict's values by position.
+    """
     rule_id, aspect, leans, points, because = (
         rule.id,
         rule.aspect,
@@ -589,7 +575,7 @@ def _evidence_of(
     )
     set_id, set_aspect, set_leans, set_points, set_because, set_values = _EVIDENCE
 
-    def evidence(signals: Signals) -> Evidence:
+    def evidence(signals: Any) -> Evidence:  # noqa: ANN401 - Signals or kept values
         item: Evidence = _create(Evidence)
         set_id(item, rule_id)
         set_aspect(item, aspect)
@@ -603,7 +589,7 @@ def _evidence_of(
         return evidence
     ((name, read),) = reads
 
-    def evidence_of_one(signals: Signals) -> Evidence:  # most rules read one signal
+    def evidence_of_one(signals: Any) -> Evidence:  # noqa: ANN401 - most rules read one signal
         item: Evidence = _create(Evidence)
         set_id(item, rule_id)
         set_aspect(item, aspect)
@@ -709,12 +695,16 @@ class Classifier:
         "_client_at",
         "_custom",
         "_customer_below",
+        "_customs",
         "_decide",
         "_entries",
+        "_evidence",
         "_explainer",
         "_fast",
+        "_first",
         "_gate",
         "_names",
+        "_order",
         "_reads",
         "_ref",
         "_reference",
@@ -722,6 +712,9 @@ class Classifier:
         "_ruleset",
         "_scored",
         "_source",
+        "_undecided",
+        "_unknowns",
+        "_unresolved",
     )
 
     def __init__(self, ruleset: Ruleset | None = None) -> None:
@@ -766,8 +759,8 @@ class Classifier:
         self._reference = self._score if policy.hit is HitPolicy.SCORE else self._pick
         kept = tuple(name for name in SIGNALS if name in read)
         self._entries: dict[int, _Entry] = {}
-        self._explainer = _Explainer(self._explanation, kept)
-        fast, decide, self._source = generate(
+        self._explainer = _Explainer(self._explain_kept)
+        fast, decide, undecided, self._source = generate(
             tuple(rule.condition for rule in ruleset.rules),
             None if requires is None else c.parse_condition(requires),
             kept,
@@ -785,6 +778,22 @@ class Classifier:
         )
         self._fast: Callable[[dict[str, Any]], Classification | None] = fast
         self._decide: Callable[[Signals], Classification] = decide
+        self._undecided = undecided
+        # A kept verdict's values, then its custom signals, read by position (see _explain_kept).
+        customs = tuple(name for name, _ in self._custom)
+        position = {name: index for index, name in enumerate((*kept, *customs))}
+        self._customs = customs
+        self._unknowns = tuple((name, position[name]) for name, _ in self._reads)
+        self._evidence = {
+            item.rule.id: _evidence_of(
+                item.rule,
+                tuple((name, operator.itemgetter(position[name])) for name, _ in item.reads),
+            )
+            for item in compiled
+        }
+        self._order = {item.rule.id: index for index, item in enumerate(compiled)}
+        self._first = policy.hit is HitPolicy.FIRST
+        self._unresolved: dict[int, tuple[str, ...]] = {}
 
     def _outcome(self, fired: int, *, insufficient: bool = False) -> _Entry:  # noqa: C901
         """What every record whose fired rules are the bits of ``fired`` gets (see `_score`)."""
@@ -839,18 +848,38 @@ class Classifier:
         score = _ROLE_SCORES[role]
         return (role, score, score, decided_by, tuple(rule.id for rule in rules), note, None)
 
-    def _explanation(self, signals: Signals, fired: tuple[str, ...]) -> _Explanation:
-        """What `_score`/`_pick` build beside the decision, given the rules that fired."""
-        first = self._ruleset.policy.hit is HitPolicy.FIRST
-        by_id = self._by_id
-        unresolved = []
-        for compiled in self._rules:
-            if first and fired and compiled.rule.id == fired[0]:
-                break  # under ``first`` the rules after the one that fired are not tried
-            if compiled.test(signals) is None:
-                unresolved.append(compiled.rule.id)
-        evidence = tuple(by_id[rule_id].evidence(signals) for rule_id in fired)
-        return evidence, self._unknown(signals), tuple(unresolved)
+    def _explain_kept(
+        self, values: tuple[Any, ...], custom: Mapping[str, Any], fired: tuple[str, ...]
+    ) -> _Explanation:
+        """A kept verdict's evidence, unknown signals and undecided rules, from its values.
+
+        What `_score`/`_pick` build beside the decision: the undecided rules come from the
+        generated decision's own tests (under ``first``, only the rules tried before the one
+        that fired), the values are read by position. The signals the rule set does not read
+        were not kept, and no rule reads them.
+        """
+        read = (
+            values + tuple([custom.get(name) for name in self._customs])
+            if self._customs
+            else values
+        )
+        undecided = self._undecided(values, custom)
+        if self._first and fired:
+            undecided &= (1 << self._order[fired[0]]) - 1
+        unresolved = self._unresolved.get(undecided)
+        if unresolved is None:
+            rules = self._rules
+            unresolved = tuple(
+                [rules[index].rule.id for index in range(len(rules)) if undecided >> index & 1]
+            )
+            if len(self._unresolved) < _MAX_ENTRIES:
+                self._unresolved[undecided] = unresolved
+        evidence = self._evidence
+        return (
+            tuple([evidence[rule_id](read) for rule_id in fired]),
+            tuple([name for name, index in self._unknowns if read[index] is None]),
+            unresolved,
+        )
 
     def _entry(self, fired: int) -> _Entry:
         entry = self._outcome(fired)

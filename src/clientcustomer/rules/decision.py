@@ -111,7 +111,12 @@ def generate(
     kept: Sequence[str],
     custom: Sequence[str],
     namespace: Mapping[str, Any],
-) -> tuple[Callable[[dict[str, Any]], Any], Callable[[Any], Any], str]:
+) -> tuple[
+    Callable[[dict[str, Any]], Any],
+    Callable[[Any], Any],
+    Callable[[tuple[Any, ...], Mapping[str, Any]], int],
+    str,
+]:
     """Compile the decision functions of one rule set.
 
     Args:
@@ -126,13 +131,15 @@ def generate(
 
     Returns:
         ``from_record`` (a dict of canonical signals, or ``None`` for the general path),
-        ``from_signals`` (a `Signals`) and the generated source (for the curious).
+        ``from_signals`` (a `Signals`), ``undecided`` (a kept verdict's values and custom
+        signals: the mask of the rules an unknown value left undecided) and the generated
+        source (for the curious).
     """
     local = {name: f"v{index}" for index, name in enumerate(SIGNALS)}
     local.update({name: f"c{index}" for index, name in enumerate(custom)})
     emitter = c.PythonEmitter(local)
-    body = ["f = 0", "u = 0"]
-    body.extend(_rules(emitter, conditions))
+    tests = _rules(emitter, conditions)
+    body = ["f = 0", "u = 0", *tests]
     body.extend(
         [
             "e = _entries.get(f)",
@@ -191,6 +198,16 @@ def generate(
         *(f"    c{index} = custom.get(_n{index})" for index in range(len(custom))),
         *(f"    {line}" for line in body),
         *(f"    {line}" for line in verdict("custom if custom else _NO_CUSTOM")),
+        "",
+        # A kept verdict's values (the ``evidence`` slot) and custom signals back into the
+        # same locals: the rules an unknown value left undecided, for its explanation.
+        "def undecided(values, custom):",
+        f"    {values} = values" if kept else "    pass",
+        *(f"    c{index} = custom.get(_n{index})" for index in range(len(custom))),
+        "    f = 0",
+        "    u = 0",
+        *(f"    {line}" for line in tests),
+        "    return u",
     ]
     text = "\n".join(source) + "\n"
     scope: dict[str, Any] = {
@@ -204,4 +221,4 @@ def generate(
     }
     # The text is the library's own, generated from checked trees (see the module's docstring).
     exec(compile(text, "<clientcustomer decision>", "exec"), scope)  # noqa: S102
-    return scope["from_record"], scope["from_signals"], text
+    return scope["from_record"], scope["from_signals"], scope["undecided"], text
