@@ -795,18 +795,13 @@ class Classifier:
         self._first = policy.hit is HitPolicy.FIRST
         self._unresolved: dict[int, tuple[str, ...]] = {}
 
-    def _outcome(self, fired: int, *, insufficient: bool = False) -> _Entry:  # noqa: C901
+    def _outcome(self, fired: int, *, insufficient: bool = False) -> _Entry:
         """What every record whose fired rules are the bits of ``fired`` gets (see `_score`)."""
         rules = [rule for index, rule in enumerate(self._ruleset.rules) if fired >> index & 1]
         policy = self._ruleset.policy
         if policy.hit is HitPolicy.SCORE:
             score = math.fsum(float(rule.points or 0.0) for rule in rules)
-            if score >= self._client_at:
-                role = Role.CLIENT
-            elif score >= self._customer_below:
-                role = Role.AMBIGUOUS
-            else:
-                role = Role.CUSTOMER
+            role = self._role_of(score)
             margin = score - self._client_at
             ids = tuple(rule.id for rule in rules)
             if insufficient:
@@ -847,6 +842,12 @@ class Classifier:
             role, decided_by = chosen.role, chosen.id
         score = _ROLE_SCORES[role]
         return (role, score, score, decided_by, tuple(rule.id for rule in rules), note, None)
+
+    def _role_of(self, score: float) -> Role:
+        """The role a score gives under ``score``, before the requirement and unknown values."""
+        if score >= self._client_at:
+            return Role.CLIENT
+        return Role.AMBIGUOUS if score >= self._customer_below else Role.CUSTOMER
 
     def _explain_kept(
         self, values: tuple[Any, ...], custom: Mapping[str, Any], fired: tuple[str, ...]
@@ -1133,12 +1134,7 @@ class Classifier:
                 unresolved.append(rule_id)
         # fsum is exactly rounded: the score does not depend on the order of the rules.
         score = math.fsum(scores)
-        if score >= self._client_at:
-            role = Role.CLIENT
-        elif score >= self._customer_below:
-            role = Role.AMBIGUOUS
-        else:
-            role = Role.CUSTOMER
+        role = self._role_of(score)
         decided_by, note = DECIDED_BY_SCORE, ""
         if not fired and unresolved:
             role, decided_by, note = Role.AMBIGUOUS, DECIDED_BY_INSUFFICIENT, INSUFFICIENT_NOTE
@@ -1198,11 +1194,10 @@ class Classifier:
 
 
 def _has_type(value: object, kind: str) -> bool:
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "string":
-        return isinstance(value, str)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """Whether a custom signal's value has its declared type (an integer: a whole number)."""
+    if isinstance(value, bool | str):
+        return kind == ("boolean" if isinstance(value, bool) else "string")
+    if kind not in {"number", "integer"} or not isinstance(value, int | float):
         return False
     return kind == "number" or isinstance(value, int) or float(value).is_integer()
 

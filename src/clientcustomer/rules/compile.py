@@ -146,6 +146,13 @@ def _ordered(ruleset: Ruleset) -> list[Rule]:
     return rules
 
 
+def _wide(value: c.LiteralValue) -> c.LiteralValue:
+    """A literal; an integer beyond 64 bits as the nearest double (no engine holds it)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+        return float(value)
+    return value
+
+
 def _aspect_points(rule: Rule) -> float:
     if rule.points is not None:
         return float(rule.points)
@@ -570,8 +577,6 @@ def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
         >>> classify_sql(con, "accounts").select("id, role").fetchall()
         [('acme', 'client')]
     """
-    import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
-
     if log:
         from .log_sql import classify_log_sql  # noqa: PLC0415 - it builds on this module
 
@@ -585,13 +590,7 @@ def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
             leanings=leanings,
         )
     chosen = _ruleset(ruleset)
-    sql = _Sql(Dialect.DUCKDB, frozenset())
-    try:
-        described = connection.execute(
-            f"DESCRIBE SELECT * FROM {sql.table(table)}"  # noqa: S608 - a quoted identifier
-        ).fetchall()
-    except duckdb.Error as error:  # CatalogException, ParserException... all derive from it
-        raise ValidationError.single("table", "an existing table or view", table) from error
+    described = _describe(connection, table)
     kinds = {str(row[0]): str(row[1]).upper() for row in described}
     _check_outputs(kinds, leanings=leanings, where=f"{table}.", adds="classify_sql")
     _check_names(chosen, kinds, passthrough, where=f"{table}.")
@@ -619,6 +618,33 @@ def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
         row_id=row_id,
     )
     return connection.sql(query)
+
+
+def _narwhals_frame(nw_: Any, frame: Any) -> Any:  # noqa: ANN401 - narwhals and any frame
+    """``frame`` as a narwhals frame, eager or lazy; a series or an unknown object refused."""
+    try:
+        wrapped = nw_.from_native(frame)
+    except TypeError:
+        raise ValidationError.single(
+            "frame", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", frame
+        ) from None
+    if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
+        raise ValidationError.single("frame", "a dataframe, not a series", frame)
+    return wrapped
+
+
+def _describe(connection: Any, table: str) -> list[tuple[Any, ...]]:  # noqa: ANN401 - duckdb
+    """DuckDB's ``DESCRIBE`` of a table or view: (name, type, ...) per column; refused if absent."""
+    import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
+
+    sql = _Sql(Dialect.DUCKDB, frozenset())
+    try:
+        described: list[tuple[Any, ...]] = connection.execute(
+            f"DESCRIBE SELECT * FROM {sql.table(table)}"  # noqa: S608 - a quoted identifier
+        ).fetchall()
+    except duckdb.Error as error:  # CatalogException, ParserException... all derive from it
+        raise ValidationError.single("table", "an existing table or view", table) from error
+    return described
 
 
 def _check_names(
@@ -691,10 +717,8 @@ class _Frame:
         return column.fill_nan(None) if name in self.floats else column
 
     def literal(self, value: c.LiteralValue) -> _Expr:
-        """A literal; an integer beyond 64 bits as the nearest double (no engine holds it)."""
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
-            return self.nw.lit(float(value))
-        return self.nw.lit(value)
+        """A literal (see `_wide`)."""
+        return self.nw.lit(_wide(value))
 
     def known(self, name: str) -> _Expr:
         return ~self.col(name).is_null()
@@ -1254,7 +1278,7 @@ def _polars_checks(
     return frozenset(name for index, name in enumerate(nan) if row[f"nan{index}"])
 
 
-def classify_frame(  # noqa: C901, PLR0912, PLR0915 - the checks, then a path per kind of frame
+def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
     *,
@@ -1318,14 +1342,7 @@ def classify_frame(  # noqa: C901, PLR0912, PLR0915 - the checks, then a path pe
     chosen = _ruleset(ruleset)
     if nw_.dependencies.is_pandas_like_dataframe(frame):
         _check_pandas_columns(frame, chosen)
-    try:
-        wrapped = nw_.from_native(frame)
-    except TypeError:
-        raise ValidationError.single(
-            "frame", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", frame
-        ) from None
-    if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
-        raise ValidationError.single("frame", "a dataframe, not a series", frame)
+    wrapped = _narwhals_frame(nw_, frame)
     schema = wrapped.collect_schema()
     _check_outputs(schema.names(), leanings=leanings, where="$.", adds="classify_frame")
     _check_names(chosen, schema.names(), passthrough, where="$.")

@@ -30,6 +30,7 @@ from .compile import (
     ROLE_COLUMN,
     SCORE_COLUMN,
     _aspect_points,
+    _wide,
 )
 from .ruleset import HitPolicy, Role, Ruleset
 
@@ -123,24 +124,22 @@ def _read(series: Any, dtype: str) -> _Column:  # noqa: ANN401 - a pandas series
     return _Column(values, None, nan_unknown=False)
 
 
+def _join(left: _Mask, right: _Mask, *, absorbing: bool) -> _Mask:
+    """``left & right`` (``absorbing`` False) or ``left | right`` (True), a constant folded."""
+    for one, other in ((left, right), (right, left)):
+        if one is absorbing:
+            return absorbing
+        if one is (not absorbing):
+            return other
+    return left | right if absorbing else left & right
+
+
 def _and(left: _Mask, right: _Mask) -> _Mask:
-    if left is False or right is False:
-        return False
-    if left is True:
-        return right
-    if right is True:
-        return left
-    return left & right
+    return _join(left, right, absorbing=False)
 
 
 def _or(left: _Mask, right: _Mask) -> _Mask:
-    if left is True or right is True:
-        return True
-    if left is False:
-        return right
-    if right is False:
-        return left
-    return left | right
+    return _join(left, right, absorbing=True)
 
 
 def _not(value: _Mask) -> _Mask:
@@ -152,12 +151,6 @@ class _Evaluator:
 
     def __init__(self, columns: dict[str, _Column]) -> None:
         self.columns = columns
-
-    def literal(self, value: c.LiteralValue) -> object:
-        """A literal; an integer beyond 64 bits as the nearest double (as on the other engines)."""
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
-            return float(value)
-        return value
 
     def known(self, names: list[str]) -> _Mask:
         known: _Mask = True
@@ -190,7 +183,7 @@ class _Evaluator:
                 if not items:
                     return _and(known, negated), _and(known, not negated)
                 member = functools.reduce(
-                    operator.or_, (column.values == self.literal(i.value) for i in items)
+                    operator.or_, (column.values == _wide(i.value) for i in items)
                 )
                 if negated:
                     member = ~member
@@ -258,7 +251,7 @@ class _Evaluator:
     def operand(self, item: c.Name | c.Literal) -> Any:  # noqa: ANN401 - an array or a literal
         if isinstance(item, c.Name):
             return self.columns[item.name].values
-        return self.literal(item.value)
+        return _wide(item.value)
 
 
 def _unknown(true: _Mask, false: _Mask) -> _Mask:

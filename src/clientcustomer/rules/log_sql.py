@@ -17,7 +17,7 @@ from clientcustomer.signals.derive import SIGNALS
 from clientcustomer.signals.logs import LogColumns, missing_columns
 from clientcustomer.signals.sql import compile_signals
 
-from .compile import Dialect, _dialect, _ruleset, _Sql, _used_signals, to_sql
+from .compile import Dialect, _describe, _dialect, _ruleset, _Sql, _used_signals, to_sql
 from .ruleset import Ruleset
 
 __all__ = ["log_to_sql"]
@@ -110,21 +110,13 @@ def classify_log_sql(  # noqa: PLR0913 - keyword-only options of one query
     leanings: bool = False,
 ) -> Any:  # noqa: ANN401 - a duckdb relation
     """`classify_sql` from a log table: the table's columns checked, then one lazy relation."""
-    import duckdb  # noqa: PLC0415 - an optional dependency, imported when used
-
     if as_of is None:
         raise ValidationError.single("as_of", "a date (the log's signals need one)", None)
     if columns is None:
         columns = LogColumns()
     if not isinstance(columns, LogColumns):
         raise ValidationError.single("columns", "a LogColumns", columns)
-    sql = _Sql(Dialect.DUCKDB, frozenset())
-    try:
-        described = connection.execute(
-            f"DESCRIBE SELECT * FROM {sql.table(table)}"  # noqa: S608 - a quoted identifier
-        ).fetchall()
-    except duckdb.Error as error:  # CatalogException, ParserException... all derive from it
-        raise ValidationError.single("table", "an existing table or view", table) from error
+    described = _describe(connection, table)
     names = [str(row[0]) for row in described]
     problem = missing_columns(columns, names)
     if problem is not None:

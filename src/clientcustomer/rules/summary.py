@@ -19,7 +19,7 @@ from clientcustomer._core import html as h
 from clientcustomer._core import validation as v
 from clientcustomer.exceptions import MissingDependencyError, ValidationError
 
-from .compile import DECIDED_BY_COLUMN, ROLE_COLUMN, SCORE_COLUMN, _Frame
+from .compile import DECIDED_BY_COLUMN, ROLE_COLUMN, SCORE_COLUMN, _Frame, _narwhals_frame
 from .ruleset import HitPolicy, Role, Ruleset, default_ruleset
 
 __all__ = ["DecidedCount", "FrameSummary", "RuleCount", "ScoreCount", "summarize_frame"]
@@ -338,14 +338,7 @@ def summarize_frame(frame: Any, ruleset: Ruleset | None = None) -> FrameSummary:
     chosen = default_ruleset() if ruleset is None else ruleset
     if not isinstance(chosen, Ruleset):
         raise ValidationError.single("ruleset", "a Ruleset or None", ruleset)
-    try:
-        wrapped = nw_.from_native(frame)
-    except TypeError:
-        raise ValidationError.single(
-            "frame", "a dataframe narwhals supports (pandas, polars, DuckDB, PySpark...)", frame
-        ) from None
-    if not isinstance(wrapped, nw_.DataFrame | nw_.LazyFrame):
-        raise ValidationError.single("frame", "a dataframe, not a series", frame)
+    wrapped = _narwhals_frame(nw_, frame)
     schema = wrapped.collect_schema()
     names = frozenset(schema.names())
     missing = [name for name in (ROLE_COLUMN, SCORE_COLUMN, DECIDED_BY_COLUMN) if name not in names]
