@@ -16,7 +16,7 @@ import sys
 import threading
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import attrs
 
@@ -1235,21 +1235,26 @@ def classify(
     return _default_classifier().classify(record, as_of=as_of, passthrough=passthrough)
 
 
+class _StreamOptions(TypedDict, total=False):
+    """The keyword options of `Classifier.classify_many`."""
+
+    as_of: dt.date | None
+    progress: Callable[[int], object] | None
+    every: int
+    passthrough: Iterable[str]
+
+
 def classify_many(
-    records: Iterable[Record],
-    *,
-    as_of: dt.date | None = None,
-    progress: Callable[[int], object] | None = None,
-    every: int = 10_000,
-    passthrough: Iterable[str] = (),
+    records: Iterable[Record], **options: Unpack[_StreamOptions]
 ) -> Iterator[Classification]:
     """Classify a stream of records lazily with the default rule set (see `Classifier`).
+
+    Takes the options of `Classifier.classify_many`: ``as_of``, ``progress``, ``every`` and
+    ``passthrough``.
 
     Example:
         >>> from clientcustomer import classify_many
         >>> [c.role.value for c in classify_many([{"customization": 0.0}, {"customization": 1.0}])]
         ['customer', 'ambiguous']
     """
-    return _default_classifier().classify_many(
-        records, as_of=as_of, progress=progress, every=every, passthrough=passthrough
-    )
+    return _default_classifier().classify_many(records, **options)
