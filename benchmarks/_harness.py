@@ -340,3 +340,22 @@ def pandas_frame(frame: Any, *, object_flags: bool = False) -> Any:
         elif dtype == frame.schema["active_engagement"]:
             out[name] = out[name].astype("boolean")
     return out
+
+
+def run_rounds(
+    script: str, names: Sequence[str], rows: int, rounds: int, repeat: int, *extra: str
+) -> dict[str, dict[str, Any]]:
+    """Every contender in a fresh process once per round, the rounds interleaved (round one runs
+    each contender, then round two...), so that a change of background load hits all alike.
+
+    Per contender: the figures of its first round (peak memory), ``best`` the best time over
+    every run of every round, ``rounds`` the best time of each round.
+    """
+    results: dict[str, dict[str, Any]] = {}
+    for _ in range(rounds):
+        for name in names:
+            figures = run_child(script, name, rows, repeat, *extra)
+            kept = results.setdefault(name, {**figures, "rounds": []})
+            kept["rounds"].append(figures["best"])
+            kept["best"] = min(kept["best"], figures["best"])
+    return results

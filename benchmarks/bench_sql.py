@@ -9,8 +9,10 @@ disagreement, not as a wrong figure.
 
 Two workloads: *materialize* writes the classified table (``CREATE TEMP TABLE ... AS``, every
 column kept), *count* only counts the verdicts (``GROUP BY role, decided_by``), which lets DuckDB
-skip the columns no rule reads. Each contender runs in a fresh child process: best of N wall
-time, and the peak resident memory the query adds against the input's size.
+skip the columns no rule reads. Each contender runs in a fresh child process, once per round, the
+rounds interleaved (so that background load hits every contender alike): best wall time over
+the rounds, each round's ratio to its baseline, and the peak resident memory the query adds
+against the input's size.
 
 Run: ``python benchmarks/bench_sql.py`` (10 M rows), ``--quick`` (1 M rows), ``--rows N``.
 Needs duckdb, polars, pyarrow, numpy (the ``bench`` dependency group).
@@ -207,9 +209,11 @@ def main() -> int:
     print()
     agreement = _agreement(rows)
     h.show_agreement(agreement)
-    results = {name: h.run_child(__file__, name, rows, repeat) for name in CONTENDERS}
+    # Interleaved rounds of fresh processes, two runs each: the load hits every contender alike.
+    rounds = max(repeat // 2, 1)
+    results = h.run_rounds(__file__, list(CONTENDERS), rows, rounds, 2)
     measured = [
-        (label, results[name], results[baseline]["best"], repeat)
+        (label, results[name], results[baseline]["best"], rounds * 2)
         for name, (label, baseline, _) in CONTENDERS.items()
     ]
     print(h.throughput_table(rows, measured))
@@ -218,6 +222,19 @@ def main() -> int:
         "input: the rows' size as a polars frame (the DuckDB table holds the same data). "
         "peak RSS +: what the query adds at its peak, in a fresh process."
     )
+    print(
+        f"{rounds} interleaved rounds (every contender in a fresh process per round, best of 2 "
+        "runs each); per round, the time against the round's baseline:"
+    )
+    for name, (label, baseline, _) in CONTENDERS.items():
+        if name != baseline:
+            ratios = [
+                mine / base
+                for mine, base in zip(
+                    results[name]["rounds"], results[baseline]["rounds"], strict=True
+                )
+            ]
+            print(f"  {label}: " + ", ".join(f"{ratio:.2f}x" for ratio in ratios))
     for name, (label, baseline, _) in CONTENDERS.items():
         if name == baseline:
             continue
