@@ -306,14 +306,9 @@ class _Sql:
         A comparison of one column with a literal (or a flag, or ``in``) is unknown exactly
         where the column is: the test is then one per column, shared by its rules.
         """
-        match expr:
-            case (
-                c.Compare(left=c.Name(name=name), right=c.Literal())
-                | c.Compare(left=c.Literal(), right=c.Name(name=name))
-                | c.Name(name=name)
-                | c.In(name=c.Name(name=name))
-            ) if name not in self.missing:
-                return f"{self.column(name)} IS NULL"
+        name = _one_column(expr)
+        if name is not None and name not in self.missing:
+            return f"{self.column(name)} IS NULL"
         return f"({self.condition(expr)}) IS NULL"
 
     def fires(self, expr: c.Expr) -> str:
@@ -891,6 +886,31 @@ def _points(fires: _Expr, points: float, nw_: Any) -> _Expr:  # noqa: ANN401 - n
     return fires.cast(nw_.Float64) * points
 
 
+def _one_column(expr: c.Expr) -> str | None:
+    """The column a condition compares with literals only (unknown exactly where it is)."""
+    match expr:
+        case (
+            c.Compare(left=c.Name(name=name), right=c.Literal())
+            | c.Compare(left=c.Literal(), right=c.Name(name=name))
+            | c.Name(name=name)
+            | c.In(name=c.Name(name=name))
+        ):
+            return name
+    return None
+
+
+def _unknown_terms(ruleset: Ruleset, frame: _Frame) -> list[_Expr]:
+    """Per rule, whether its condition is unknown; one test per column for the simple rules."""
+    unknown: dict[object, _Expr] = {}
+    for rule in ruleset.rules:
+        name = _one_column(rule.condition)
+        if name is not None and name in frame.columns:
+            unknown.setdefault(name, frame.col(name).is_null())
+        else:
+            unknown[id(rule)] = frame.undecided(rule.condition)
+    return list(unknown.values())
+
+
 def _frame_columns(
     ruleset: Ruleset, frame: _Frame, stages: _Stages, *, leanings: bool
 ) -> dict[str, _Expr]:
@@ -903,15 +923,12 @@ def _frame_columns(
         return nw_.when(condition).then(nw_.lit(then)).otherwise(otherwise)
 
     fired = [stages.column(frame.fires(rule.condition), 0) for rule in ruleset.rules]
-    # No rule fired and one could not be decided (a signal it reads is unknown): cannot tell.
+    # No rule fired and one could not be decided (a signal it reads is unknown): cannot tell. A
+    # rule that tests one column against literals is unknown where the column is: one test each.
+    unknown = _unknown_terms(ruleset, frame)
     undecided = (
-        stages.column(
-            nw_.any_horizontal(
-                *(frame.undecided(rule.condition) for rule in ruleset.rules), ignore_nulls=True
-            ),
-            0,
-        )
-        if ruleset.rules
+        stages.column(nw_.any_horizontal(*unknown, ignore_nulls=True), 0)
+        if unknown
         else nw_.lit(value=False)
     )
     ambiguous = Role.AMBIGUOUS.value
