@@ -1305,7 +1305,10 @@ def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
     """Classify every row of a dataframe, returning the caller's own frame type.
 
     Works on any frame narwhals supports — pandas, polars (eager or lazy), DuckDB relations,
-    PySpark dataframes... — with one expression per output column, no Python loop over rows. The
+    PySpark dataframes... — with one expression per output column, no Python loop over rows
+    (on polars, native polars expressions; on pandas, numpy over the columns' arrays when every
+    signal column is a numpy number or flag column or a nullable ``Float``, ``Int`` or
+    ``boolean`` one, narwhals otherwise). The
     result is the input with ``role``, ``score`` and ``decided_by`` added (and with ``leanings``
     one ``leaning_<aspect>`` column per aspect); a lazy input stays lazy. Signal columns are the
     signals; a signal without a column is unknown on every row; nulls and NaN are unknown values
