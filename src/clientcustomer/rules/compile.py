@@ -251,15 +251,24 @@ class _Sql:
                 continue
             low, high, infinite = bounds
             column, raw = self.column(name), self.identifier(name)
+
+            # Only ``>`` reads the value with NaN as NULL (NaN sorts above every number where
+            # there is one); NaN is never below a number nor equal to an infinity, and an
+            # infinity beyond a bound is out of range.
+            # An integer's bounds as integers: the column is then compared without a cast.
+            def bound(value: float, kind: str = kind) -> str:
+                whole = kind == "integer" and float(value).is_integer()
+                return str(int(value)) if whole else self.double(value)
+
             tests = []
             if low is not None:
-                tests.append(f"{column} < {self.double(low)}")
+                tests.append(f"{raw} < {bound(low)}")
             if high is not None:
-                tests.append(f"{column} > {self.double(high)}")
-            if infinite:
-                tests.append(f"{column} = {self.infinity()}")
-                if low is None:
-                    tests.append(f"{column} = {self.infinity('-')}")
+                tests.append(f"{column} > {bound(high)}")
+            elif infinite:
+                tests.append(f"{raw} = {self.infinity()}")
+            if infinite and low is None:
+                tests.append(f"{raw} = {self.infinity('-')}")
             message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
             whens.append((" OR ".join(tests), self.refuse(message, raw, row_id)))
         if len(whens) < 2:  # one test needs no second CASE
@@ -348,8 +357,12 @@ def _select_list(
         requires = None if policy.requires is None else c.parse_condition(policy.requires)
         when_gate = sql.literal(value=True) if requires is None else sql.condition(requires)
         gate = sql.literal(value=True) if requires is None else sql.fires(requires)
-        fired = " OR ".join(sql.fires(rule.condition) for rule in ruleset.rules) or sql.literal(
-            value=False
+        # Some rule is true: one COALESCE around the three-valued OR of every condition.
+        fired = (
+            sql.fires(c.Or(tuple(rule.condition for rule in ruleset.rules)))
+            if len(ruleset.rules) > 1
+            else " OR ".join(sql.fires(rule.condition) for rule in ruleset.rules)
+            or sql.literal(value=False)
         )
         insufficient = f"(NOT ({fired}) AND {undecided})"
         if sql.dialect is Dialect.DUCKDB:
