@@ -1191,8 +1191,13 @@ def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401
         "boolean": lambda v: isinstance(v, bool),
         "string": lambda v: isinstance(v, str),
     }
+    objects = {
+        name
+        for name, dtype in zip(frame.columns, frame.dtypes, strict=True)
+        if str(dtype) == "object"
+    }
     for name in _used_signals(ruleset):
-        if name not in seen or str(frame[name].dtype) != "object":
+        if name not in objects:
             continue
         expected = types.get(name, "number")
         fit = fits.get(expected)

@@ -62,8 +62,9 @@ def native_layout(frame: Any, names: tuple[str, ...]) -> tuple[tuple[str, str], 
     ``uint64`` is left to narwhals: numpy compares it with a signed number through a double.
     """
     layout = []
+    dtypes = dict(zip(frame.columns, frame.dtypes, strict=True))
     for name in names:
-        dtype = frame.dtypes[name]
+        dtype = dtypes[name]
         text = str(dtype)
         kind = getattr(dtype, "kind", None)
         if text in _MASKED or (
