@@ -575,29 +575,25 @@ def _evidence_of(
     )
     set_id, set_aspect, set_leans, set_points, set_because, set_values = _EVIDENCE
 
-    def evidence(signals: Any) -> Evidence:  # noqa: ANN401 - Signals or kept values
+    def make(values: dict[str, object]) -> Evidence:
         item: Evidence = _create(Evidence)
         set_id(item, rule_id)
         set_aspect(item, aspect)
         set_leans(item, leans)
         set_points(item, points)
         set_because(item, because)
-        set_values(item, types.MappingProxyType({name: read(signals) for name, read in reads}))
+        set_values(item, types.MappingProxyType(values))
         return item
+
+    def evidence(signals: Any) -> Evidence:  # noqa: ANN401 - Signals or kept values
+        return make({name: read(signals) for name, read in reads})
 
     if len(reads) != 1:
         return evidence
     ((name, read),) = reads
 
     def evidence_of_one(signals: Any) -> Evidence:  # noqa: ANN401 - most rules read one signal
-        item: Evidence = _create(Evidence)
-        set_id(item, rule_id)
-        set_aspect(item, aspect)
-        set_leans(item, leans)
-        set_points(item, points)
-        set_because(item, because)
-        set_values(item, types.MappingProxyType({name: read(signals)}))
-        return item
+        return make({name: read(signals)})
 
     return evidence_of_one
 

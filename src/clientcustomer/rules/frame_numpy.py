@@ -199,20 +199,13 @@ class _Evaluator:
                     unknown, other = column.unknown, column.known
                 return (other, unknown) if negated else (unknown, other)
             case c.Not(operand=operand):
-                true, false = self.truth(operand)
-                return false, true
-            case c.And(operands=operands):
+                return self.truth(operand)[::-1]
+            case c.And(operands=operands) | c.Or(operands=operands):
+                # Kleene: an And is true where all are, false where any is; an Or the reverse.
                 pairs = [self.truth(item) for item in operands]
-                return (
-                    functools.reduce(_and, (t for t, _ in pairs)),
-                    functools.reduce(_or, (f for _, f in pairs)),
-                )
-            case c.Or(operands=operands):
-                pairs = [self.truth(item) for item in operands]
-                return (
-                    functools.reduce(_or, (t for t, _ in pairs)),
-                    functools.reduce(_and, (f for _, f in pairs)),
-                )
+                trues, falses = [t for t, _ in pairs], [f for _, f in pairs]
+                all_of, any_of = (_and, _or) if isinstance(expr, c.And) else (_or, _and)
+                return functools.reduce(all_of, trues), functools.reduce(any_of, falses)
         raise AssertionError(expr)  # pragma: no cover - exhaustive
 
     def compare(
