@@ -27,18 +27,9 @@ from clientcustomer import (
     derive_signals,
     signals_by_party,
 )
+from clientcustomer.signals import constants as c
 from clientcustomer.signals.accumulate import _records, _Tables
 from clientcustomer.signals.derive import (
-    _DAYS_PER_QUARTER,
-    _DAYS_PER_YEAR,
-    _KIND_RANK,
-    _REFUND_KINDS,
-    _TOUCHPOINT_KINDS,
-    _WORK_KINDS,
-    MIN_PERIOD_DAYS,
-    OPEN_ENDED_HORIZON_DAYS,
-    RETAINER_MAX_MONTHS,
-    RETAINER_WINDOW_DAYS,
     month_index,
 )
 from clientcustomer.testing import streamed_logs
@@ -67,7 +58,7 @@ def _sort_key(
     """A total order on interactions, so the result never depends on the order given."""
     return (
         interaction.on,
-        _KIND_RANK[interaction.kind],
+        c.KIND_RANK[interaction.kind],
         interaction.reference,
         interaction.item,
         interaction.offering.value,
@@ -189,7 +180,7 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
         if kind is _K.PURCHASE:
             purchases.append(interaction)
             gross[interaction.offering] += interaction.amount
-        elif kind in _REFUND_KINDS:
+        elif kind in c.REFUND_KINDS:
             refunds.append(interaction)
             refunded[interaction.offering] += interaction.amount
         elif kind is _K.AGREEMENT_SIGNED or kind is _K.AGREEMENT_ENDED:
@@ -200,16 +191,18 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
     if interactions:
         starts.append(interactions[0].on)
     tenure_days = (as_of - min(starts)).days
-    period = max(tenure_days, MIN_PERIOD_DAYS)
+    period = max(tenure_days, c.MIN_PERIOD_DAYS)
 
     running = _agreements(agreement_events)
-    horizons = [OPEN_ENDED_HORIZON_DAYS for _ in running]
+    horizons = [c.OPEN_ENDED_HORIZON_DAYS for _ in running]
     active = any(agreement.offering.is_service for agreement in running)
     for engagement in engagements:
         if engagement.is_active(as_of):
             active = True
             horizons.append(
-                OPEN_ENDED_HORIZON_DAYS if engagement.end is None else (engagement.end - as_of).days
+                c.OPEN_ENDED_HORIZON_DAYS
+                if engagement.end is None
+                else (engagement.end - as_of).days
             )
     signals = Signals(
         tenure_days=tenure_days,
@@ -223,13 +216,13 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
     counted = collaborative = touchpoints = work = customized = 0
     for interaction in interactions:
         kind = interaction.kind
-        if kind is _K.PURCHASE or kind in _REFUND_KINDS:
+        if kind is _K.PURCHASE or kind in c.REFUND_KINDS:
             continue  # purchases are counted line by line below, refunds never
         if interaction.collaborative is not None:
             counted += 1
             collaborative += interaction.collaborative
-        touchpoints += kind in _TOUCHPOINT_KINDS
-        if kind in _WORK_KINDS and interaction.customized is not None:
+        touchpoints += kind in c.TOUCHPOINT_KINDS
+        if kind in c.WORK_KINDS and interaction.customized is not None:
             work += 1
             customized += interaction.customized
     occasions: set[dt.date] = set()
@@ -248,7 +241,7 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
         occasions.add(interaction.on)
         if (
             interaction.offering is Offering.PROFESSIONAL
-            and (as_of - interaction.on).days < RETAINER_WINDOW_DAYS
+            and (as_of - interaction.on).days < c.RETAINER_WINDOW_DAYS
         ):
             retained.add(month_index(interaction.on))
         last_purchase = interaction.on  # lines are in date order
@@ -259,13 +252,13 @@ def _derive(  # noqa: C901, PLR0912, PLR0915 - one formula per signal, kept toge
     return attrs.evolve(
         signals,
         collaborative_share=collaborative / counted if counted else None,
-        touchpoints_per_quarter=touchpoints * _DAYS_PER_QUARTER / period,
+        touchpoints_per_quarter=touchpoints * c.DAYS_PER_QUARTER / period,
         repeat_rate=(len(occasions) - 1) / len(occasions) if occasions else None,
-        retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
+        retainer_months=min(len(retained), c.RETAINER_MAX_MONTHS),
         service_share=float(services / spend) if spend else None,
         customization=customized / work if work else None,
         purchases=purchase_count,
-        purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
+        purchases_per_year=purchase_count * c.DAYS_PER_YEAR / period,
         recency_days=(as_of - last_purchase).days if last_purchase is not None else None,
         spend=float(spend),
     )

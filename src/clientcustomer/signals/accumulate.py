@@ -26,17 +26,8 @@ from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
+from clientcustomer.signals import constants as c
 from clientcustomer.signals.derive import (
-    _DAYS_PER_QUARTER,
-    _DAYS_PER_YEAR,
-    _KIND_RANK,
-    _REFUND_KINDS,
-    _TOUCHPOINT_KINDS,
-    _WORK_KINDS,
-    MIN_PERIOD_DAYS,
-    OPEN_ENDED_HORIZON_DAYS,
-    RETAINER_MAX_MONTHS,
-    RETAINER_WINDOW_DAYS,
     Signals,
     derived_signals,
     month_index,
@@ -53,7 +44,7 @@ _PRODUCT = _OFFERING_INDEX[Offering.PRODUCT]
 _PROFESSIONAL = Offering.PROFESSIONAL
 _PURCHASE = InteractionKind.PURCHASE
 _AGREEMENT_KINDS = frozenset({_K.AGREEMENT_SIGNED, _K.AGREEMENT_ENDED})
-_SIGNED_RANK = _KIND_RANK[_K.AGREEMENT_SIGNED]
+_SIGNED_RANK = c.KIND_RANK[_K.AGREEMENT_SIGNED]
 _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
@@ -170,7 +161,7 @@ class _Tables:
             key = self.key(item, offering, amount)
         return (
             key << 32
-            | _KIND_RANK[kind] << 26
+            | c.KIND_RANK[kind] << 26
             | _FLAG_CODE[customized] << 24
             | _FLAG_CODE[collaborative] << 22
             | on
@@ -481,7 +472,7 @@ class SignalAccumulator:
                     self._professional = set()
                 self._professional.add(on)
             return
-        refund = kind in _REFUND_KINDS
+        refund = kind in c.REFUND_KINDS
         if refund or kind in _AGREEMENT_KINDS:
             tables = self._tables
             if refund:
@@ -501,9 +492,9 @@ class SignalAccumulator:
         if collaborative is not None:
             self._counted += 1
             self._collaborative += collaborative
-        if kind in _TOUCHPOINT_KINDS:
+        if kind in c.TOUCHPOINT_KINDS:
             self._touchpoints += 1
-        if kind in _WORK_KINDS and customized is not None:
+        if kind in c.WORK_KINDS and customized is not None:
             self._work += 1
             self._customized += customized
 
@@ -546,16 +537,16 @@ class SignalAccumulator:
         if first is not None:
             starts.append(first)
         tenure_days = day - min(starts)
-        period = max(tenure_days, MIN_PERIOD_DAYS)
+        period = max(tenure_days, c.MIN_PERIOD_DAYS)
         summary = _NOTHING if first is None else self._summary()
         (counted, collaborative, work, customized, occasions, last, purchase_count, professional,
          running, active, service_share, spend) = summary  # fmt: skip
-        horizons = [OPEN_ENDED_HORIZON_DAYS] if running else []
+        horizons = [c.OPEN_ENDED_HORIZON_DAYS] if running else []
         for engagement in engagements:
             if engagement.is_active(as_of):
                 active = True
                 horizons.append(
-                    OPEN_ENDED_HORIZON_DAYS
+                    c.OPEN_ENDED_HORIZON_DAYS
                     if engagement.end is None
                     else (engagement.end - as_of).days
                 )
@@ -571,20 +562,20 @@ class SignalAccumulator:
         retained = {
             month_index(dt.date.fromordinal(on))
             for on in professional
-            if day - on < RETAINER_WINDOW_DAYS
+            if day - on < c.RETAINER_WINDOW_DAYS
         }
         return derived_signals(
             collaborative_share=collaborative / counted if counted else None,
-            touchpoints_per_quarter=self._touchpoints * _DAYS_PER_QUARTER / period,
+            touchpoints_per_quarter=self._touchpoints * c.DAYS_PER_QUARTER / period,
             tenure_days=tenure_days,
             active_engagement=active,
             repeat_rate=(occasions - 1) / occasions if occasions else None,
-            retainer_months=min(len(retained), RETAINER_MAX_MONTHS),
+            retainer_months=min(len(retained), c.RETAINER_MAX_MONTHS),
             service_share=service_share,
             customization=customized / work if work else None,
             commitment_days=commitment_days,
             purchases=purchase_count,
-            purchases_per_year=purchase_count * _DAYS_PER_YEAR / period,
+            purchases_per_year=purchase_count * c.DAYS_PER_YEAR / period,
             recency_days=day - last if last is not None else None,
             spend=spend,
         )
@@ -967,7 +958,7 @@ class PartyRecords:
 
     def days_of(self, kind: InteractionKind) -> set[int]:
         """The days (ordinals) with an interaction of one kind."""
-        rank = _KIND_RANK[kind]
+        rank = c.KIND_RANK[kind]
         return {
             packed & _DAY
             for _, packed, _ in _records(self._records, delta=True)

@@ -26,7 +26,6 @@ from clientcustomer.parties.entities import (
     Customer,
     FormerClient,
     Interaction,
-    InteractionKind,
 )
 
 __all__ = [
@@ -581,34 +580,6 @@ def _signals_html(signals: Signals) -> str:
 
 # --- derivation from an interaction log ---------------------------------------------------------
 
-OPEN_ENDED_HORIZON_DAYS = 365
-"""The forward horizon, in days, given to an open-ended engagement or agreement."""
-
-MIN_PERIOD_DAYS = 30
-"""The shortest period rates are computed over, so a first week is not extrapolated wildly."""
-
-_DAYS_PER_YEAR = 365
-_DAYS_PER_QUARTER = 91.25
-
-_K = InteractionKind
-_REFUND_KINDS = frozenset({_K.RETURN, _K.CANCELLATION})
-_TOUCHPOINT_KINDS = frozenset(
-    {
-        _K.SUPPORT,
-        _K.MEETING,
-        _K.CHECK_IN,
-        _K.WORKSHOP,
-        _K.PLANNING,
-        _K.TRAINING,
-        _K.CONSULTATION,
-        _K.AGREEMENT_SIGNED,
-        _K.AGREEMENT_ENDED,
-    }
-)
-_WORK_KINDS = frozenset({_K.DELIVERY, _K.CONSULTATION, _K.TRAINING, _K.WORKSHOP})
-# Same-day order: what is bought comes before what undoes it, a signature before an end.
-_KIND_RANK = {kind: rank for rank, kind in enumerate(InteractionKind)}
-
 
 def month_index(day: dt.date) -> int:
     """The calendar month of a day as one number (months since year 0), for retainer months.
@@ -619,12 +590,6 @@ def month_index(day: dt.date) -> int:
         1
     """
     return day.year * 12 + day.month - 1
-
-
-RETAINER_WINDOW_DAYS = 365
-"""The days up to the as-of date whose professional billing ``retainer_months`` counts."""
-RETAINER_MAX_MONTHS = 12
-"""The most ``retainer_months`` says (365 days can touch 13 calendar months)."""
 
 
 def _check_as_of(as_of: object) -> dt.date:

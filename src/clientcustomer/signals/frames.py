@@ -22,19 +22,10 @@ from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import MissingDependencyError, ValidationError
 from clientcustomer.parties.entities import InteractionKind, Offering
+from clientcustomer.signals import constants as c
 
 from .derive import (
     _CANONICAL,
-    _DAYS_PER_QUARTER,
-    _DAYS_PER_YEAR,
-    _KIND_RANK,
-    _REFUND_KINDS,
-    _TOUCHPOINT_KINDS,
-    _WORK_KINDS,
-    MIN_PERIOD_DAYS,
-    OPEN_ENDED_HORIZON_DAYS,
-    RETAINER_MAX_MONTHS,
-    RETAINER_WINDOW_DAYS,
 )
 from .logs import _FIELDS as LOG_FIELDS
 from .logs import LogColumns, missing_columns
@@ -213,8 +204,8 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
             exprs[field] = default if unrecorded[field] is None else unrecorded[field]
     units = (nw.col("raw_amount").abs() * _UNITS).round(0).cast(nw.Int64)
     rank = nw.col("kind").replace_strict(
-        [kind.value for kind in _KIND_RANK],
-        list(_KIND_RANK.values()),
+        [kind.value for kind in c.KIND_RANK],
+        list(c.KIND_RANK.values()),
         default=0,
         return_dtype=nw.Int64,
     )
@@ -524,7 +515,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         normal.filter(nw.col("day") <= as_of).with_row_index("line").lazy().drop("raw_amount")
     )
     kind, reference = nw.col("kind"), nw.col("reference")
-    refund_kinds = [kind_.value for kind_ in _REFUND_KINDS]
+    refund_kinds = [kind_.value for kind_ in c.REFUND_KINDS]
     agreement_kinds = [_K.AGREEMENT_SIGNED.value, _K.AGREEMENT_ENDED.value]
     purchases = log.filter(kind == _K.PURCHASE.value)
     refunds = log.filter(kind.is_in(refund_kinds))
@@ -585,8 +576,8 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
 
     trade = kind.is_in([_K.PURCHASE.value, *refund_kinds])
     other = ~trade
-    work = other & kind.is_in([kind_.value for kind_ in _WORK_KINDS])
-    touch = other & kind.is_in([kind_.value for kind_ in _TOUCHPOINT_KINDS])
+    work = other & kind.is_in([kind_.value for kind_ in c.WORK_KINDS])
+    touch = other & kind.is_in([kind_.value for kind_ in c.TOUCHPOINT_KINDS])
     as_int = nw.Int64
     money = nw.when(trade).then(
         nw.when(kind == _K.PURCHASE.value).then(nw.col("units")).otherwise(-nw.col("units"))
@@ -628,13 +619,13 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     retained = (
         lines.filter(
             (offering == Offering.PROFESSIONAL.value)
-            & (nw.col("day") > as_of - RETAINER_WINDOW_DAYS)
+            & (nw.col("day") > as_of - c.RETAINER_WINDOW_DAYS)
         )
         .group_by(party)
         .agg(retainer_months=nw.col("month").n_unique())
         .with_columns(
             retainer_months=nw.min_horizontal(
-                nw.col("retainer_months"), nw.lit(RETAINER_MAX_MONTHS)
+                nw.col("retainer_months"), nw.lit(c.RETAINER_MAX_MONTHS)
             )
         )
     )
@@ -684,7 +675,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
             active.with_columns(
                 e_active=nw.lit(1),
                 e_horizon=nw.when(nw.col("end").is_null())
-                .then(OPEN_ENDED_HORIZON_DAYS)
+                .then(c.OPEN_ENDED_HORIZON_DAYS)
                 .otherwise(nw.col("end") - as_of),
             )
             .group_by(party)
@@ -721,12 +712,12 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         return nw.when(bottom > 0).then(top.cast(nw.Float64) / bottom.cast(nw.Float64))
 
     tenure = as_of - nw.min_horizontal("first_day", "e_start")
-    period = nw.max_horizontal(tenure, nw.lit(MIN_PERIOD_DAYS)).cast(nw.Float64)
+    period = nw.max_horizontal(tenure, nw.lit(c.MIN_PERIOD_DAYS)).cast(nw.Float64)
     counted = nw.col("n_counted") + nw.col("l_counted")
     works = nw.col("n_work") + nw.col("l_work")
     total = nw.col("net_service") + nw.col("net_product")
     commitment = nw.max_horizontal(
-        nw.when(nw.col("a_running") > 0).then(OPEN_ENDED_HORIZON_DAYS).otherwise(0),
+        nw.when(nw.col("a_running") > 0).then(c.OPEN_ENDED_HORIZON_DAYS).otherwise(0),
         nw.col("e_horizon").fill_null(0),
     )
     purchases = nw.col("orders").cast(nw.Float64)
@@ -735,7 +726,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
             ratio(nw.col("n_collaborative") + nw.col("l_collaborative"), counted), nw.Float64
         ),
         "touchpoints_per_quarter": known(
-            nw.col("n_touch").cast(nw.Float64) * _DAYS_PER_QUARTER / period, nw.Float64
+            nw.col("n_touch").cast(nw.Float64) * c.DAYS_PER_QUARTER / period, nw.Float64
         ),
         "tenure_days": tenure.cast(as_int),
         "active_engagement": (
@@ -749,7 +740,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         ),
         "commitment_days": commitment.cast(as_int),
         "purchases": known(nw.col("orders"), as_int),
-        "purchases_per_year": known(purchases * _DAYS_PER_YEAR / period, nw.Float64),
+        "purchases_per_year": known(purchases * c.DAYS_PER_YEAR / period, nw.Float64),
         "recency_days": known(as_of - nw.col("last_day"), as_int),
         "spend": known(total.cast(nw.Float64) / _UNITS, nw.Float64),
     }

@@ -31,19 +31,8 @@ from clientcustomer._core import validation as v
 from clientcustomer.engagements.model import Engagement
 from clientcustomer.exceptions import ValidationError
 from clientcustomer.parties.entities import InteractionKind, Offering
+from clientcustomer.signals import constants as c
 
-from .derive import (
-    _DAYS_PER_QUARTER,
-    _DAYS_PER_YEAR,
-    _KIND_RANK,
-    _REFUND_KINDS,
-    _TOUCHPOINT_KINDS,
-    _WORK_KINDS,
-    MIN_PERIOD_DAYS,
-    OPEN_ENDED_HORIZON_DAYS,
-    RETAINER_MAX_MONTHS,
-    RETAINER_WINDOW_DAYS,
-)
 from .logs import _FIELDS, LogColumns
 
 __all__ = ["SIGNALS_SQL_DIALECTS", "signals_sql"]
@@ -277,7 +266,7 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
         )
         units_of = f"CAST(ROUND(ABS({amount}) * {_UNITS}) AS BIGINT)"
     rank = " ".join(
-        f"WHEN '{kind_.value}' THEN {position}" for kind_, position in _KIND_RANK.items()
+        f"WHEN '{kind_.value}' THEN {position}" for kind_, position in c.KIND_RANK.items()
     )
     flags = []
     for field, default in (
@@ -335,7 +324,7 @@ def _normalized(  # noqa: C901, PLR0912, PLR0915 - one expression per column, ke
 
 def _refund_ctes(w: _Writer) -> list[tuple[str, str]]:
     """Which purchase lines (``party_id, ix``) returns and cancellations cancel in full."""
-    refunds = w.texts(tuple(kind.value for kind in _REFUND_KINDS))
+    refunds = w.texts(tuple(kind.value for kind in c.REFUND_KINDS))
     p = _PREFIX
     ctes = [
         (f"{p}purchases", f"SELECT * FROM {p}log WHERE kind = 'purchase'"),
@@ -548,9 +537,9 @@ def _signal_ctes(
 ) -> tuple[list[tuple[str, str]], str]:
     """The aggregations per party and the final select of the canonical signals."""
     p = _PREFIX
-    refunds = w.texts(tuple(kind.value for kind in _REFUND_KINDS))
-    work = w.texts(tuple(sorted(kind.value for kind in _WORK_KINDS)))
-    touch = w.texts(tuple(sorted(kind.value for kind in _TOUCHPOINT_KINDS)))
+    refunds = w.texts(tuple(kind.value for kind in c.REFUND_KINDS))
+    work = w.texts(tuple(sorted(kind.value for kind in c.WORK_KINDS)))
+    touch = w.texts(tuple(sorted(kind.value for kind in c.TOUCHPOINT_KINDS)))
 
     def int_of(condition: str) -> str:
         return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
@@ -601,7 +590,7 @@ def _signal_ctes(
             f"{p}retained",
             (
                 f"SELECT party_id, COUNT(DISTINCT month) AS retainer_months FROM {p}kept"
-                f" WHERE offering = 'professional' AND day > {as_of - RETAINER_WINDOW_DAYS}"
+                f" WHERE offering = 'professional' AND day > {as_of - c.RETAINER_WINDOW_DAYS}"
                 " GROUP BY party_id"
             ),
         ),
@@ -632,8 +621,8 @@ def _signal_ctes(
                 (
                     "SELECT party_id, MIN(start_day) AS e_start,"
                     f" SUM({int_of(f'end_day IS NULL OR end_day >= {as_of}')}) AS e_active,"
-                    f" MAX(CASE WHEN end_day IS NULL THEN {OPEN_ENDED_HORIZON_DAYS} WHEN end_day >="
-                    f" {as_of} THEN end_day - {as_of} END) AS e_horizon"
+                    f" MAX(CASE WHEN end_day IS NULL THEN {c.OPEN_ENDED_HORIZON_DAYS}"
+                    f" WHEN end_day >= {as_of} THEN end_day - {as_of} END) AS e_horizon"
                     f" FROM {p}engagements GROUP BY party_id"
                 ),
             ),
@@ -679,7 +668,7 @@ def _signal_ctes(
         f" WHEN {e_start} < first_day THEN {e_start} ELSE first_day END"
     )
     tenure = f"({as_of} - {first})"
-    period = f"CAST(CASE WHEN {tenure} > {MIN_PERIOD_DAYS} THEN {tenure} ELSE {MIN_PERIOD_DAYS} END AS {double})"  # noqa: E501
+    period = f"CAST(CASE WHEN {tenure} > {c.MIN_PERIOD_DAYS} THEN {tenure} ELSE {c.MIN_PERIOD_DAYS} END AS {double})"  # noqa: E501
 
     def known(expr: str, type_: str) -> str:
         return f"CAST(CASE WHEN logged = 1 THEN {expr} END AS {type_})"
@@ -691,11 +680,11 @@ def _signal_ctes(
 
     counted = f"({z('n_counted')} + {z('l_counted')})"
     works = f"({z('n_work')} + {z('l_work')})"
-    months = f"CASE WHEN {z('retainer_months')} > {RETAINER_MAX_MONTHS} THEN {RETAINER_MAX_MONTHS} ELSE {z('retainer_months')} END"  # noqa: E501
+    months = f"CASE WHEN {z('retainer_months')} > {c.RETAINER_MAX_MONTHS} THEN {c.RETAINER_MAX_MONTHS} ELSE {z('retainer_months')} END"  # noqa: E501
     horizon = f"COALESCE({e_horizon}, 0)"
     commitment = (
-        f"CASE WHEN {z('a_running')} > 0 AND {OPEN_ENDED_HORIZON_DAYS} > {horizon} THEN"
-        f" {OPEN_ENDED_HORIZON_DAYS} ELSE {horizon} END"
+        f"CASE WHEN {z('a_running')} > 0 AND {c.OPEN_ENDED_HORIZON_DAYS} > {horizon} THEN"
+        f" {c.OPEN_ENDED_HORIZON_DAYS} ELSE {horizon} END"
     )
     boolean = "INTEGER" if w.dialect == "sqlite" else "BOOLEAN"
     active = f"CASE WHEN {z('a_active')} > 0 OR {e_active} > 0 THEN {w.true} ELSE {w.false} END"
@@ -704,7 +693,7 @@ def _signal_ctes(
             ratio(f"{z('n_collaborative')} + {z('l_collaborative')}", counted), double
         ),
         "touchpoints_per_quarter": known(
-            f"CAST({z('n_touch')} AS {double}) * {_DAYS_PER_QUARTER} / {period}", double
+            f"CAST({z('n_touch')} AS {double}) * {c.DAYS_PER_QUARTER} / {period}", double
         ),
         "tenure_days": f"CAST({tenure} AS BIGINT)",
         "active_engagement": f"CAST({active} AS {boolean})",
@@ -715,7 +704,7 @@ def _signal_ctes(
         "commitment_days": f"CAST({commitment} AS BIGINT)",
         "purchases": known(z("orders"), "BIGINT"),
         "purchases_per_year": known(
-            f"CAST({z('orders')} AS {double}) * {_DAYS_PER_YEAR} / {period}", double
+            f"CAST({z('orders')} AS {double}) * {c.DAYS_PER_YEAR} / {period}", double
         ),
         "recency_days": known(f"{as_of} - last_day", "BIGINT"),
         "spend": known(f"CAST({total} AS {double}) / {_UNITS}", double),
