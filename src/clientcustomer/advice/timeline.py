@@ -80,6 +80,34 @@ def default_classify(signals: Signals) -> ClassificationSummary:
     return classify(signals).summary()
 
 
+_MAX_SUMMARIES = 4096  # distinct verdicts remembered per replay (a rule set gives few)
+
+
+def _summarizer() -> Callable[[Signals], ClassificationSummary]:
+    """`default_classify`, faster: the compiled decision, each distinct summary built once.
+
+    The signals come from the library's own accumulator (no custom signals), so the classifier's
+    checks of outside input are skipped; a verdict's role, score, margin and fired rules say its
+    summary, so equal verdicts share one (immutable) summary instead of building it again.
+    """
+    from clientcustomer.rules.classifier import _default_classifier  # noqa: PLC0415 - loaded only when used
+
+    decide = _default_classifier()._decide  # noqa: SLF001 - the signals are the library's own
+    summaries: dict[tuple[object, ...], ClassificationSummary] = {}
+
+    def summarize(signals: Signals) -> ClassificationSummary:
+        verdict = decide(signals)
+        key = (verdict.role, verdict.score, verdict.margin, verdict.ruleset, verdict.fired)
+        found = summaries.get(key)
+        if found is None:
+            found = verdict.summary()
+            if len(summaries) < _MAX_SUMMARIES:
+                summaries[key] = found
+        return found
+
+    return summarize
+
+
 @attrs.frozen
 class ScorePoint:
     """A party's classification on one checkpoint date.
@@ -103,6 +131,18 @@ class ScorePoint:
         validator=v.instance(ClassificationSummary, "a ClassificationSummary")
     )
     signals: Signals = attrs.field(validator=v.instance(Signals, "a Signals"))
+
+
+_SET = object.__setattr__
+
+
+def _score_point(on: dt.date, classification: ClassificationSummary, signals: Signals) -> ScorePoint:
+    """A `ScorePoint` of values the replay made itself (a date, a summary, signals), unchecked."""
+    point = object.__new__(ScorePoint)
+    _SET(point, "on", on)
+    _SET(point, "classification", classification)
+    _SET(point, "signals", signals)
+    return point
 
 
 @attrs.frozen
@@ -379,6 +419,7 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
     every_days: int = 30,
     end: dt.date | None = None,
     lifecycle: Lifecycle | None = None,
+    keep_scores: int | None = None,
 ) -> Iterator[PartyTimeline]:
     """`timeline`, one party at a time: the same timelines, each replayed as it is asked for.
 
@@ -395,6 +436,11 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         every_days: Days between checkpoints of the score series.
         end: The last day to replay; the log's last day by default.
         lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+        keep_scores: How many of the latest checkpoints each timeline keeps in its score
+            series (``None``: all of them). The stage changes are the same whatever is kept; a
+            checkpoint not kept is not classified (unless a stage change needs that day's
+            verdict), so a caller that reads only the latest scores (such as `emerging_clients`
+            with a ``window`` below ``keep_scores``) replays faster.
 
     Returns:
         An iterator of `PartyTimeline`, by party id.
@@ -409,10 +455,19 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         ...        Interaction("ann", dt.date(2026, 1, 1), "purchase")]
         >>> [line.party_id for line in replay(log)]
         ['ann', 'bob']
+        >>> [len(line.scores) for line in replay(log, every_days=7, end=dt.date(2026, 3, 1))]
+        [9, 5]
+        >>> [len(line.scores) for line in replay(log, every_days=7, end=dt.date(2026, 3, 1),
+        ...                                      keep_scores=2)]
+        [2, 2]
     """
     _check_settings(every_days, end)
-    if classify is None:
-        classify = default_classify
+    if keep_scores is not None and (
+        isinstance(keep_scores, bool) or not isinstance(keep_scores, int) or keep_scores < 1
+    ):
+        raise ValidationError.single("$.keep_scores", "an integer >= 1 or None", keep_scores)
+    if classify is None or classify is default_classify:
+        classify = _summarizer()
     elif not callable(classify):
         raise ValidationError.single("$.classify", "a function from Signals to a verdict", classify)
     engine = lifecycle or LIFECYCLE
@@ -429,14 +484,14 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         ([] if latest is None else [dt.date.fromordinal(latest)]) + [e.start for e in given],
         default=dt.date.min,
     )
-    return _replays(records, own, classify, every_days, last_day, engine)
+    return _replays(records, own, classify, (every_days, keep_scores), last_day, engine)
 
 
 def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
     records: dict[str, PartyRecords],
     own: dict[str, list[Engagement]],
     classify: Classify,
-    every_days: int,
+    every: tuple[int, int | None],
     last_day: dt.date,
     engine: Lifecycle,
 ) -> Iterator[PartyTimeline]:
@@ -447,7 +502,7 @@ def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
         agreements = [] if log is None else _agreements(party, log)
         implied = (e for e in engagements_from_log(agreements) if e.start not in starts)
         work = (*given, *implied)
-        yield _replay(party, log, (work, given), classify, every_days, last_day, engine)
+        yield _replay(party, log, (work, given), classify, every, last_day, engine)
 
 
 _AGREEMENT_KINDS = frozenset({InteractionKind.AGREEMENT_SIGNED, InteractionKind.AGREEMENT_ENDED})
@@ -468,7 +523,7 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     log: PartyRecords | None,
     work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],
     classify: Classify,
-    every_days: int,
+    every: tuple[int, int | None],
     last_day: dt.date,
     engine: Lifecycle,
 ) -> PartyTimeline:
@@ -476,8 +531,10 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
 
     ``work`` holds every engagement (given or implied by the log's signed agreements) and the
     given ones alone; the signals are derived from the log and the given engagements only,
-    exactly as `clientcustomer.classify` reads them: one accumulator, fed day by day.
+    exactly as `clientcustomer.classify` reads them: one accumulator, fed day by day. ``every``
+    is the days between checkpoints and how many of the latest to keep (``None``: all).
     """
+    every_days, keep = every
     engagements, given = work
     day_of = dt.date.fromordinal
     logged = set() if log is None else {day_of(on) for on in log.days}
@@ -494,7 +551,9 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     }
     ends = {e.end + one for e in engagements if e.end is not None and e.end < dt.date.max}
     known = [*logged, *(e.start for e in engagements)]  # never empty: see timeline
-    regular = set(_checkpoints(min(known), last_day, every_days))
+    checkpoints = [day for day in _checkpoints(min(known), last_day, every_days)]
+    regular = set(checkpoints)
+    kept = regular if keep is None else set(checkpoints[-keep:])
     moments = purchases | starts | lapses | ends | regular | logged
     days = sorted(day for day in moments if day <= last_day)
     state = LifecycleState()
@@ -515,11 +574,11 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
                 pending = next(rows, None)
             signals = accumulator._signals(day, ordinal)  # noqa: SLF001 - day checked already
             verdict = ClassificationSummary.of(classify(signals))
-            cache[day] = ScorePoint(day, verdict, signals)
+            cache[day] = _score_point(day, verdict, signals)
         return cache[day]
 
     for day in days:
-        if day in regular:
+        if day in kept:
             scores.append(point(day))
         current = tuple(e for e in engagements if e.start <= day)
         tried: set[LifecycleEvent] = set()
