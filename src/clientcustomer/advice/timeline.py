@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -31,7 +32,7 @@ from clientcustomer.lifecycle.machine import (
     SupportsClassification,
     history_html,
 )
-from clientcustomer.parties.entities import Interaction, InteractionKind
+from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules.evaluate import NearMiss, near_misses
 from clientcustomer.rules.ruleset import Role, Ruleset, default_ruleset
@@ -497,30 +498,36 @@ def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
 ) -> Iterator[PartyTimeline]:
     for party in sorted(records.keys() | own.keys()):
         log = records.get(party)
+        rows = [] if log is None else list(log.in_date_order())  # decoded once per party
         given = tuple(own.get(party, ()))
         starts = {e.start for e in given}
-        agreements = [] if log is None else _agreements(party, log)
+        agreements = _agreements(party, rows)
         implied = (e for e in engagements_from_log(agreements) if e.start not in starts)
         work = (*given, *implied)
-        yield _replay(party, log, (work, given), classify, every, last_day, engine)
+        yield _replay(party, (log, rows), (work, given), classify, every, last_day, engine)
 
 
 _AGREEMENT_KINDS = frozenset({InteractionKind.AGREEMENT_SIGNED, InteractionKind.AGREEMENT_ENDED})
+_PURCHASE = InteractionKind.PURCHASE
 
 
-def _agreements(party: str, log: PartyRecords) -> list[Interaction]:
+_Rows = list[tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]]
+"""A party's rows as `PartyRecords.in_date_order` gives them."""
+
+
+def _agreements(party: str, rows: _Rows) -> list[Interaction]:
     """The party's signed and ended agreements, as interactions (they are few)."""
     day_of = dt.date.fromordinal
     return [
         interaction_of((party, day_of(row[0]), *row[1:]))
-        for row in log.in_date_order()
+        for row in rows
         if row[1] in _AGREEMENT_KINDS
     ]
 
 
 def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     party: str,
-    log: PartyRecords | None,
+    logged_rows: tuple[PartyRecords | None, _Rows],
     work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],
     classify: Classify,
     every: tuple[int, int | None],
@@ -536,11 +543,10 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     """
     every_days, keep = every
     engagements, given = work
+    log, rows = logged_rows
     day_of = dt.date.fromordinal
-    logged = set() if log is None else {day_of(on) for on in log.days}
-    purchases = (
-        set() if log is None else {day_of(on) for on in log.days_of(InteractionKind.PURCHASE)}
-    )
+    logged = {day_of(on) for on in {row[0] for row in rows}}
+    purchases = {day_of(on) for on in {row[0] for row in rows if row[1] is _PURCHASE}}
     starts = {e.start for e in engagements}
     one = dt.timedelta(days=1)
     grace = dt.timedelta(days=engine.grace_days + 1)
@@ -562,16 +568,15 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     accumulator = SignalAccumulator(party) if log is None else log.accumulator()
     for engagement in given:
         accumulator.add_engagement(engagement)
-    rows = iter(()) if log is None else log.in_date_order()
-    pending = next(rows, None)
+    fed = 0  # the rows folded in so far
 
     def point(day: dt.date) -> ScorePoint:
-        nonlocal pending
+        nonlocal fed
         if day not in cache:
             ordinal = day.toordinal()
-            while pending is not None and pending[0] <= ordinal:
-                accumulator._add(*pending)  # noqa: SLF001 - the rows are checked already
-                pending = next(rows, None)
+            while fed < len(rows) and rows[fed][0] <= ordinal:
+                accumulator._add(*rows[fed])  # noqa: SLF001 - the rows are checked already
+                fed += 1
             signals = accumulator._signals(day, ordinal)  # noqa: SLF001 - day checked already
             verdict = ClassificationSummary.of(classify(signals))
             cache[day] = _score_point(day, verdict, signals)
