@@ -563,6 +563,7 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     moments = purchases | starts | lapses | ends | regular | logged
     days = sorted(day for day in moments if day <= last_day)
     state = LifecycleState()
+    own_engine = type(engine) is Lifecycle  # not a subclass with its own `can` or `fire`
     scores: list[ScorePoint] = []
     cache: dict[dt.date, ScorePoint] = {}
     accumulator = SignalAccumulator(party) if log is None else log.accumulator()
@@ -605,7 +606,13 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
                     if event is not LifecycleEvent.RENEW
                     else tuple(e for e in engagements if e.start == day)
                 )
-                if engine.can(event, state, on=day, engagements=offered, classification=evidence):
+                if own_engine:  # what `can` and `fire` decide, on values checked already
+                    change = engine._allowed(event, state, day, offered, evidence)  # noqa: SLF001
+                    if change is not None:
+                        state = LifecycleState(change.target, history=(*state.history, change))
+                        changed = True
+                        break
+                elif engine.can(event, state, on=day, engagements=offered, classification=evidence):
                     state = engine.fire(
                         event, state, on=day, engagements=offered, classification=evidence
                     )
