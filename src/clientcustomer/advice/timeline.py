@@ -586,13 +586,16 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     for day in days:
         if day in kept:
             scores.append(point(day))
+        events = _candidates(state.stage, day, purchases, engagements)
+        if not events:
+            continue  # nothing to try today (most days of a customer)
         current = tuple(e for e in engagements if e.start <= day)
         tried: set[LifecycleEvent] = set()
         entered = state.stage
         changed = True
         while changed:  # a change can open another on the same day: purchase, then engage
             changed = False
-            for event in _candidates(state.stage, day, purchases, engagements):
+            for event in events:
                 if event in tried or (
                     event is LifecycleEvent.RENEW and entered is not Stage.CLIENT
                 ):
@@ -618,19 +621,27 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
                     )
                     changed = True
                     break
+            if changed:
+                events = _candidates(state.stage, day, purchases, engagements)
     return PartyTimeline(party, state, tuple(scores))
+
+
+_BUYERS = frozenset({Stage.PROSPECT, Stage.FORMER_CLIENT})  # a purchase makes them customers
 
 
 def _candidates(
     stage: Stage, day: dt.date, purchases: set[dt.date], engagements: tuple[Engagement, ...]
 ) -> tuple[LifecycleEvent, ...]:
     """The events worth trying on a day, in the order they should happen."""
-    active = any(e.is_active(day) for e in engagements)
     if stage is Stage.CLIENT:
         renewed = any(e.start == day for e in engagements)
         return (LifecycleEvent.RENEW, LifecycleEvent.LAPSE) if renewed else (LifecycleEvent.LAPSE,)
+    bought = day in purchases and stage in _BUYERS
+    if not engagements:
+        return (LifecycleEvent.PURCHASE,) if bought else ()
+    active = any(e.is_active(day) for e in engagements)
     events: list[LifecycleEvent] = []
-    if day in purchases and stage in {Stage.PROSPECT, Stage.FORMER_CLIENT}:
+    if bought:
         events.append(LifecycleEvent.PURCHASE)
     if active:
         events.append(
