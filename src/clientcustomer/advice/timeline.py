@@ -137,7 +137,9 @@ class ScorePoint:
 _SET = object.__setattr__
 
 
-def _score_point(on: dt.date, classification: ClassificationSummary, signals: Signals) -> ScorePoint:
+def _score_point(
+    on: dt.date, classification: ClassificationSummary, signals: Signals
+) -> ScorePoint:
     """A `ScorePoint` of values the replay made itself (a date, a summary, signals), unchecked."""
     point = object.__new__(ScorePoint)
     _SET(point, "on", on)
@@ -525,7 +527,7 @@ def _agreements(party: str, rows: _Rows) -> list[Interaction]:
     ]
 
 
-def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
+def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
     party: str,
     logged_rows: tuple[PartyRecords | None, _Rows],
     work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],
@@ -557,7 +559,7 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     }
     ends = {e.end + one for e in engagements if e.end is not None and e.end < dt.date.max}
     known = [*logged, *(e.start for e in engagements)]  # never empty: see timeline
-    checkpoints = [day for day in _checkpoints(min(known), last_day, every_days)]
+    checkpoints = list(_checkpoints(min(known), last_day, every_days))
     regular = set(checkpoints)
     kept = regular if keep is None else set(checkpoints[-keep:])
     moments = purchases | starts | lapses | ends | regular | logged
