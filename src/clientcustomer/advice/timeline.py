@@ -459,7 +459,7 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         >>> [line.party_id for line in replay(log)]
         ['ann', 'bob']
         >>> [len(line.scores) for line in replay(log, every_days=7, end=dt.date(2026, 3, 1))]
-        [9, 5]
+        [10, 5]
         >>> [len(line.scores) for line in replay(log, every_days=7, end=dt.date(2026, 3, 1),
         ...                                      keep_scores=2)]
         [2, 2]
