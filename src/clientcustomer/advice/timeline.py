@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -31,7 +32,7 @@ from clientcustomer.lifecycle.machine import (
     SupportsClassification,
     history_html,
 )
-from clientcustomer.parties.entities import Interaction, InteractionKind
+from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
 from clientcustomer.rules import conditions as c
 from clientcustomer.rules.evaluate import NearMiss, near_misses
 from clientcustomer.rules.ruleset import Role, Ruleset, default_ruleset
@@ -80,6 +81,34 @@ def default_classify(signals: Signals) -> ClassificationSummary:
     return classify(signals).summary()
 
 
+_MAX_SUMMARIES = 4096  # distinct verdicts remembered per replay (a rule set gives few)
+
+
+def _summarizer() -> Callable[[Signals], ClassificationSummary]:
+    """`default_classify`, faster: the compiled decision, each distinct summary built once.
+
+    The signals come from the library's own accumulator (no custom signals), so the classifier's
+    checks of outside input are skipped; a verdict's role, score, margin and fired rules say its
+    summary, so equal verdicts share one (immutable) summary instead of building it again.
+    """
+    from clientcustomer.rules.classifier import _default_classifier  # noqa: PLC0415 - loaded only when used
+
+    decide = _default_classifier()._decide  # noqa: SLF001 - the signals are the library's own
+    summaries: dict[tuple[object, ...], ClassificationSummary] = {}
+
+    def summarize(signals: Signals) -> ClassificationSummary:
+        verdict = decide(signals)
+        key = (verdict.role, verdict.score, verdict.margin, verdict.ruleset, verdict.fired)
+        found = summaries.get(key)
+        if found is None:
+            found = verdict.summary()
+            if len(summaries) < _MAX_SUMMARIES:
+                summaries[key] = found
+        return found
+
+    return summarize
+
+
 @attrs.frozen
 class ScorePoint:
     """A party's classification on one checkpoint date.
@@ -103,6 +132,20 @@ class ScorePoint:
         validator=v.instance(ClassificationSummary, "a ClassificationSummary")
     )
     signals: Signals = attrs.field(validator=v.instance(Signals, "a Signals"))
+
+
+_SET = object.__setattr__
+
+
+def _score_point(
+    on: dt.date, classification: ClassificationSummary, signals: Signals
+) -> ScorePoint:
+    """A `ScorePoint` of values the replay made itself (a date, a summary, signals), unchecked."""
+    point = object.__new__(ScorePoint)
+    _SET(point, "on", on)
+    _SET(point, "classification", classification)
+    _SET(point, "signals", signals)
+    return point
 
 
 @attrs.frozen
@@ -379,6 +422,7 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
     every_days: int = 30,
     end: dt.date | None = None,
     lifecycle: Lifecycle | None = None,
+    keep_scores: int | None = None,
 ) -> Iterator[PartyTimeline]:
     """`timeline`, one party at a time: the same timelines, each replayed as it is asked for.
 
@@ -395,6 +439,11 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         every_days: Days between checkpoints of the score series.
         end: The last day to replay; the log's last day by default.
         lifecycle: The lifecycle engine; the default `LIFECYCLE` when ``None``.
+        keep_scores: How many of the latest checkpoints each timeline keeps in its score
+            series (``None``: all of them). The stage changes are the same whatever is kept; a
+            checkpoint not kept is not classified (unless a stage change needs that day's
+            verdict), so a caller that reads only the latest scores (such as `emerging_clients`
+            with a ``window`` below ``keep_scores``) replays faster.
 
     Returns:
         An iterator of `PartyTimeline`, by party id.
@@ -409,10 +458,19 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         ...        Interaction("ann", dt.date(2026, 1, 1), "purchase")]
         >>> [line.party_id for line in replay(log)]
         ['ann', 'bob']
+        >>> [len(line.scores) for line in replay(log, every_days=7, end=dt.date(2026, 3, 1))]
+        [10, 5]
+        >>> [len(line.scores) for line in replay(log, every_days=7, end=dt.date(2026, 3, 1),
+        ...                                      keep_scores=2)]
+        [2, 2]
     """
     _check_settings(every_days, end)
-    if classify is None:
-        classify = default_classify
+    if keep_scores is not None and (
+        isinstance(keep_scores, bool) or not isinstance(keep_scores, int) or keep_scores < 1
+    ):
+        raise ValidationError.single("$.keep_scores", "an integer >= 1 or None", keep_scores)
+    if classify is None or classify is default_classify:
+        classify = _summarizer()
     elif not callable(classify):
         raise ValidationError.single("$.classify", "a function from Signals to a verdict", classify)
     engine = lifecycle or LIFECYCLE
@@ -429,46 +487,52 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
         ([] if latest is None else [dt.date.fromordinal(latest)]) + [e.start for e in given],
         default=dt.date.min,
     )
-    return _replays(records, own, classify, every_days, last_day, engine)
+    return _replays(records, own, classify, (every_days, keep_scores), last_day, engine)
 
 
 def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
     records: dict[str, PartyRecords],
     own: dict[str, list[Engagement]],
     classify: Classify,
-    every_days: int,
+    every: tuple[int, int | None],
     last_day: dt.date,
     engine: Lifecycle,
 ) -> Iterator[PartyTimeline]:
     for party in sorted(records.keys() | own.keys()):
         log = records.get(party)
+        rows = [] if log is None else list(log.in_date_order())  # decoded once per party
         given = tuple(own.get(party, ()))
         starts = {e.start for e in given}
-        agreements = [] if log is None else _agreements(party, log)
+        agreements = _agreements(party, rows)
         implied = (e for e in engagements_from_log(agreements) if e.start not in starts)
         work = (*given, *implied)
-        yield _replay(party, log, (work, given), classify, every_days, last_day, engine)
+        yield _replay(party, (log, rows), (work, given), classify, every, last_day, engine)
 
 
 _AGREEMENT_KINDS = frozenset({InteractionKind.AGREEMENT_SIGNED, InteractionKind.AGREEMENT_ENDED})
+_PURCHASE = InteractionKind.PURCHASE
 
 
-def _agreements(party: str, log: PartyRecords) -> list[Interaction]:
+_Rows = list[tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]]
+"""A party's rows as `PartyRecords.in_date_order` gives them."""
+
+
+def _agreements(party: str, rows: _Rows) -> list[Interaction]:
     """The party's signed and ended agreements, as interactions (they are few)."""
     day_of = dt.date.fromordinal
     return [
         interaction_of((party, day_of(row[0]), *row[1:]))
-        for row in log.in_date_order()
+        for row in rows
         if row[1] in _AGREEMENT_KINDS
     ]
 
 
-def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
+def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
     party: str,
-    log: PartyRecords | None,
+    logged_rows: tuple[PartyRecords | None, _Rows],
     work: tuple[tuple[Engagement, ...], tuple[Engagement, ...]],
     classify: Classify,
-    every_days: int,
+    every: tuple[int, int | None],
     last_day: dt.date,
     engine: Lifecycle,
 ) -> PartyTimeline:
@@ -476,14 +540,15 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
 
     ``work`` holds every engagement (given or implied by the log's signed agreements) and the
     given ones alone; the signals are derived from the log and the given engagements only,
-    exactly as `clientcustomer.classify` reads them: one accumulator, fed day by day.
+    exactly as `clientcustomer.classify` reads them: one accumulator, fed day by day. ``every``
+    is the days between checkpoints and how many of the latest to keep (``None``: all).
     """
+    every_days, keep = every
     engagements, given = work
+    log, rows = logged_rows
     day_of = dt.date.fromordinal
-    logged = set() if log is None else {day_of(on) for on in log.days}
-    purchases = (
-        set() if log is None else {day_of(on) for on in log.days_of(InteractionKind.PURCHASE)}
-    )
+    logged = {day_of(on) for on in {row[0] for row in rows}}
+    purchases = {day_of(on) for on in {row[0] for row in rows if row[1] is _PURCHASE}}
     starts = {e.start for e in engagements}
     one = dt.timedelta(days=1)
     grace = dt.timedelta(days=engine.grace_days + 1)
@@ -494,40 +559,45 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
     }
     ends = {e.end + one for e in engagements if e.end is not None and e.end < dt.date.max}
     known = [*logged, *(e.start for e in engagements)]  # never empty: see timeline
-    regular = set(_checkpoints(min(known), last_day, every_days))
+    checkpoints = list(_checkpoints(min(known), last_day, every_days))
+    regular = set(checkpoints)
+    kept = regular if keep is None else set(checkpoints[-keep:])
     moments = purchases | starts | lapses | ends | regular | logged
     days = sorted(day for day in moments if day <= last_day)
     state = LifecycleState()
+    own_engine = type(engine) is Lifecycle  # not a subclass with its own `can` or `fire`
     scores: list[ScorePoint] = []
     cache: dict[dt.date, ScorePoint] = {}
     accumulator = SignalAccumulator(party) if log is None else log.accumulator()
     for engagement in given:
         accumulator.add_engagement(engagement)
-    rows = iter(()) if log is None else log.in_date_order()
-    pending = next(rows, None)
+    fed = 0  # the rows folded in so far
 
     def point(day: dt.date) -> ScorePoint:
-        nonlocal pending
+        nonlocal fed
         if day not in cache:
             ordinal = day.toordinal()
-            while pending is not None and pending[0] <= ordinal:
-                accumulator._add(*pending)  # noqa: SLF001 - the rows are checked already
-                pending = next(rows, None)
+            while fed < len(rows) and rows[fed][0] <= ordinal:
+                accumulator._add(*rows[fed])  # noqa: SLF001 - the rows are checked already
+                fed += 1
             signals = accumulator._signals(day, ordinal)  # noqa: SLF001 - day checked already
             verdict = ClassificationSummary.of(classify(signals))
-            cache[day] = ScorePoint(day, verdict, signals)
+            cache[day] = _score_point(day, verdict, signals)
         return cache[day]
 
     for day in days:
-        if day in regular:
+        if day in kept:
             scores.append(point(day))
+        events = _candidates(state.stage, day, purchases, engagements)
+        if not events:
+            continue  # nothing to try today (most days of a customer)
         current = tuple(e for e in engagements if e.start <= day)
         tried: set[LifecycleEvent] = set()
         entered = state.stage
         changed = True
         while changed:  # a change can open another on the same day: purchase, then engage
             changed = False
-            for event in _candidates(state.stage, day, purchases, engagements):
+            for event in events:
                 if event in tried or (
                     event is LifecycleEvent.RENEW and entered is not Stage.CLIENT
                 ):
@@ -541,25 +611,39 @@ def _replay(  # noqa: C901, PLR0913, PLR0917 - one party's replay
                     if event is not LifecycleEvent.RENEW
                     else tuple(e for e in engagements if e.start == day)
                 )
-                if engine.can(event, state, on=day, engagements=offered, classification=evidence):
+                if own_engine:  # what `can` and `fire` decide, on values checked already
+                    change = engine._allowed(event, state, day, offered, evidence)  # noqa: SLF001
+                    if change is not None:
+                        state = LifecycleState(change.target, history=(*state.history, change))
+                        changed = True
+                        break
+                elif engine.can(event, state, on=day, engagements=offered, classification=evidence):
                     state = engine.fire(
                         event, state, on=day, engagements=offered, classification=evidence
                     )
                     changed = True
                     break
+            if changed:
+                events = _candidates(state.stage, day, purchases, engagements)
     return PartyTimeline(party, state, tuple(scores))
+
+
+_BUYERS = frozenset({Stage.PROSPECT, Stage.FORMER_CLIENT})  # a purchase makes them customers
 
 
 def _candidates(
     stage: Stage, day: dt.date, purchases: set[dt.date], engagements: tuple[Engagement, ...]
 ) -> tuple[LifecycleEvent, ...]:
     """The events worth trying on a day, in the order they should happen."""
-    active = any(e.is_active(day) for e in engagements)
     if stage is Stage.CLIENT:
         renewed = any(e.start == day for e in engagements)
         return (LifecycleEvent.RENEW, LifecycleEvent.LAPSE) if renewed else (LifecycleEvent.LAPSE,)
+    bought = day in purchases and stage in _BUYERS
+    if not engagements:
+        return (LifecycleEvent.PURCHASE,) if bought else ()
+    active = any(e.is_active(day) for e in engagements)
     events: list[LifecycleEvent] = []
-    if day in purchases and stage in {Stage.PROSPECT, Stage.FORMER_CLIENT}:
+    if bought:
         events.append(LifecycleEvent.PURCHASE)
     if active:
         events.append(

@@ -218,9 +218,9 @@ def _timeline(args: argparse.Namespace) -> int:
             end = default
         log = [interaction for item in logs for interaction in item.interactions]
         engagements = tuple(work for item in logs for work in item.engagements)
-        lines = replay(log, engagements, every_days=every_days, end=end)
+        lines = replay(log, engagements, every_days=every_days, end=end, keep_scores=window + 1)
     else:  # the whole log: read row by row, kept compactly, each party replayed and written
-        lines = _replay_log(args.log, args, every_days=every_days, end=end)
+        lines = _replay_log(args.log, args, every_days=every_days, end=end, keep=window + 1)
     emerging: list[PartyTimeline] = []
 
     def watched() -> Iterator[PartyTimeline]:
@@ -242,13 +242,17 @@ def _timeline(args: argparse.Namespace) -> int:
 
 
 def _replay_log(
-    path: str, args: argparse.Namespace, *, every_days: int, end: dt.date | None
+    path: str, args: argparse.Namespace, *, every_days: int, end: dt.date | None, keep: int
 ) -> Iterator[PartyTimeline]:
-    """`clientcustomer.replay` on the log read from ``path``, a bad row failing on one line."""
+    """`clientcustomer.replay` on the log read from ``path``, a bad row failing on one line.
+
+    Each timeline keeps its ``keep`` latest scores: the command writes the stage changes and
+    the emerging clients, which read no further back.
+    """
     engagements = read_engagements(args.engagements)
     with open_log(path, args) as reader:
         try:
-            return replay(reader, engagements, every_days=every_days, end=end)
+            return replay(reader, engagements, every_days=every_days, end=end, keep_scores=keep)
         except ValidationError as error:
             name = "<stdin>" if path == "-" else path
             raise CliError(f"{name}: {one_line(str(error))}") from None

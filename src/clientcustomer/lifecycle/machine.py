@@ -1183,6 +1183,50 @@ class Lifecycle:
         )
         return check, change
 
+    def _allowed(
+        self,
+        event: LifecycleEvent,
+        state: LifecycleState,
+        on: dt.date,
+        engagements: tuple[Engagement, ...],
+        classification: ClassificationSummary | None,
+    ) -> StageChange | None:
+        """The change `fire` would record (no actor, no reason given), or ``None`` when refused.
+
+        For a replay's own checked values (the event, a date, a tuple of engagements, a summary):
+        what `can` and `fire` decide, without checking them again or wording a refusal.
+        """
+        since = state.since
+        last = state.history[-1] if state.history else None
+        if (last is not None and on < last.on) or (since is not None and on < since):
+            return None
+        row = self._table.get((event, state.stage))
+        if row is None:
+            return None
+        context = object.__new__(GuardContext)  # the fields `_evaluate` gives it, unchecked
+        for name, value in (
+            ("event", event),
+            ("stage", state.stage),
+            ("on", on),
+            ("since", since),
+            ("engagements", engagements),
+            ("classification", classification),
+            ("actor", None),
+            ("grace_days", self.grace_days),
+            ("min_margin", self.min_margin),
+        ):
+            object.__setattr__(context, name, value)
+        if any(guard(context) for guard in row.guards):
+            return None
+        return StageChange(
+            on,
+            event,
+            state.stage,
+            Stage(row.target),
+            reason=_default_reason(context),
+            classification=classification,
+        )
+
     def _table_target(
         self, context: GuardContext, asked: Stage | None, found: list[str]
     ) -> Stage | None:
