@@ -447,10 +447,12 @@ class TestKeys:
             == plain
         )
 
+    @pytest.mark.parametrize("record", [Signals(), {}, {"customization": 0.9}])
     @pytest.mark.parametrize("passthrough", ["name", 3, None])
-    def test_passthrough_must_be_names(self, passthrough: object) -> None:
+    def test_passthrough_must_be_names(self, record: object, passthrough: object) -> None:
+        """On every path: a plain dict (the fast path) is checked as a `Signals` record is."""
         with pytest.raises(ValidationError) as caught:
-            classify(Signals(), passthrough=passthrough)  # type: ignore[arg-type]
+            classify(record, passthrough=passthrough)  # type: ignore[arg-type]
         assert str(caught.value) == (
             "passthrough: expected names of descriptive keys (a list of strings), got "
             f"{passthrough!r}"

@@ -1043,7 +1043,12 @@ class Classifier:
             ...                       passthrough=["name"]).role.value
             'ambiguous'
         """
-        if type(record) is dict and not self._custom and not passthrough:  # the hot path
+        if (  # the hot path: a plain dict, no passthrough (None and other bad values are checked)
+            type(record) is dict
+            and not self._custom
+            and isinstance(passthrough, tuple | list | frozenset | set)
+            and not passthrough
+        ):
             verdict = self._fast(record)
             if verdict is not None:
                 return verdict
