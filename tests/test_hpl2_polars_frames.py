@@ -203,7 +203,7 @@ class TestFirstHitPolicies:
                     "b",
                     "customization >= 0.5",
                     "B.",
-                    role="client",
+                    role="customer",
                     aspect="personalization",
                     priority=1 if hit == "priority" else 0,
                 ),
