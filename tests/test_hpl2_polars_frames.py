@@ -230,3 +230,11 @@ class TestFirstHitPolicies:
         ] == got
         if hit == "first":  # rows where "a" and "b" both fire lean one way only
             assert not any(row[0] and row[1] for row in got)
+
+
+@pytest.mark.parametrize("hit", ["first", "priority", "score"])
+def test_a_rule_set_without_rules_gives_the_one_record_verdict(hit):
+    ruleset = Ruleset("empty", "1", RulesetPolicy(hit), ())
+    columns: dict[str, list[Any]] = {"tenure_days": [1, None]}
+    want = reference(ruleset, columns)
+    assert verdicts(classify_frame(pl.DataFrame(columns), ruleset, leanings=True)) == want

@@ -1030,7 +1030,7 @@ def _frame_columns(
 
 
 class _PolarsNamespace:
-    """The part of narwhals' namespace that `_Frame`, `_frame_columns` and `_check_ranges` use.
+    """The part of narwhals' namespace that `_Frame` and `_check_ranges` use.
 
     As native polars: a polars frame is classified by polars expressions directly (narwhals'
     translation of the expressions costs milliseconds per call).
@@ -1194,7 +1194,9 @@ def _polars_verdict(
     by_rule = {id(rule): value for rule, value in zip(ruleset.rules, values, strict=True)}
     rules = _ordered(ruleset)
     default = policy.default
-    undecided = pl.any_horizontal([value.is_null() for value in values])
+    undecided = (
+        pl.any_horizontal([value.is_null() for value in values]) if values else pl.lit(value=False)
+    )
     columns: dict[str, Any] = {}
     for name, picked, otherwise in (
         (
