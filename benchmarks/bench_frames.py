@@ -13,7 +13,9 @@ each round's ratio to its baseline, and the peak resident memory the classify st
 memory included) against the input frame's size.
 
 The polars rows are compared with the strongest baseline, the hand-written ``when/then`` run
-*lazily* (``frame.lazy() ... .collect()``); the eager one is shown too. Targets (the speed
+*lazily* (``frame.lazy() ... .collect()``); the eager one is shown too, and so is the lazy one
+after the checks `classify_frame` must make (a range check of every signal column, NaN read as
+unknown), so that the cost of those checks can be read apart from the rest. Targets (the speed
 issue's): polars within 1.3x of the lazy baseline at 1 M and 10 M rows and within 2x at 10 k
 rows, pandas within 1.2x of the numpy baseline; each printed with "met" or "MISSED". The fixed
 cost of one call is measured on a 100-row frame.
@@ -93,6 +95,65 @@ def polars_by_hand(frame: Any) -> Any:
         )
         .drop("insufficient")
     )
+
+
+BOUNDS = {
+    "collaborative_share": (0.0, 1.0),
+    "touchpoints_per_quarter": (0.0, None),
+    "tenure_days": (0, None),
+    "repeat_rate": (0.0, 1.0),
+    "retainer_months": (0, 12),
+    "service_share": (0.0, 1.0),
+    "customization": (0.0, 1.0),
+    "commitment_days": (0, None),
+    "purchases": (0, None),
+    "purchases_per_year": (0.0, None),
+    "recency_days": (0, None),
+    "spend": (0.0, None),
+}
+"""The signals' ranges (as in the library's signal table), for the checked baseline."""
+READ_FLOATS = ("collaborative_share", "touchpoints_per_quarter", "service_share", "customization")
+"""The float signals the default rule set reads: a NaN there is unknown."""
+
+
+def polars_by_hand_checked(lazy: Any) -> Any:
+    """The lazy hand-written when/then after the checks `classify_frame` must make.
+
+    Not the target's baseline (that is the plain lazy query): it shows what the trust rules
+    cost. One pass of aggregates first (each bounded column's minimum, a float column's maximum:
+    an infinity or a value above its bound; whether a float column the rules read holds a
+    NaN), a refusal when a value is out of range, and NaN read as unknown where there is one.
+    """
+    import polars as pl  # noqa: PLC0415
+
+    schema = lazy.collect_schema()
+    names = [name for name in BOUNDS if name in schema]
+    floats = [name for name in names if schema[name].is_float()]
+    nan = [name for name in READ_FLOATS if name in floats]
+    found = (
+        lazy.select(
+            *(pl.col(name).min().alias(f"min_{name}") for name in names),
+            *(
+                pl.col(name).max().alias(f"max_{name}")
+                for name in names
+                if name in floats or BOUNDS[name][1] is not None
+            ),
+            *(pl.col(name).is_nan().any().alias(f"nan_{name}") for name in nan),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    for name in names:
+        low, high = BOUNDS[name]
+        least, most = found[f"min_{name}"], found.get(f"max_{name}")
+        if (least is not None and least < low) or (
+            most is not None and (most == float("inf") or (high is not None and most > high))
+        ):
+            raise ValueError(name)
+    with_nan = [name for name in nan if found[f"nan_{name}"]]
+    if with_nan:
+        lazy = lazy.with_columns(pl.col(with_nan).fill_nan(None))
+    return polars_by_hand(lazy).collect()
 
 
 def pandas_by_hand(frame: Any) -> Any:
@@ -197,6 +258,10 @@ CONTENDERS: dict[str, tuple[str, Callable[[argparse.Namespace], dict[str, Any]]]
         "polars lazy, hand-written when/then + collect (baseline)",
         _contender(h.signal_frame, lambda lazy: polars_by_hand(lazy).collect(), lambda f: f.lazy()),
     ),
+    "polars-lazy-hand-checked": (
+        "polars lazy, hand-written + the same checks",
+        _contender(h.signal_frame, polars_by_hand_checked, lambda f: f.lazy()),
+    ),
     "polars-classify": (
         "polars, classify_frame",
         _contender(h.signal_frame, clientcustomer.classify_frame),
@@ -230,6 +295,7 @@ CONTENDERS: dict[str, tuple[str, Callable[[argparse.Namespace], dict[str, Any]]]
 BASELINE = {
     "polars-hand": "polars-lazy-hand",
     "polars-lazy-hand": "polars-lazy-hand",
+    "polars-lazy-hand-checked": "polars-lazy-hand",
     "polars-classify": "polars-lazy-hand",
     "polars-lazy-classify": "polars-lazy-hand",
     "pandas-hand": "pandas-hand",
@@ -253,6 +319,8 @@ def _agreement(rows: int) -> list[tuple[str, int, int]]:
     library = clientcustomer.classify_frame(frame).select(VERDICT)
     by_hand = polars_by_hand(frame).select(VERDICT)
     counts = [("hand-written polars vs classify_frame (polars)", _same(library, by_hand), rows)]
+    checked = polars_by_hand_checked(frame.lazy()).select(VERDICT)
+    counts.append(("hand-written polars + checks vs classify_frame", _same(library, checked), rows))
     pandas = h.pandas_frame(frame)
     del frame
     pandas_library = pl.from_pandas(clientcustomer.classify_frame(pandas)[VERDICT])
@@ -390,7 +458,12 @@ def main() -> int:  # noqa: C901 - the options, then one table per size
                     results[name]["rounds"], results[BASELINE[name]]["rounds"], strict=True
                 )
             ]
-            for name in ("polars-classify", "polars-lazy-classify", "pandas-classify")
+            for name in (
+                "polars-lazy-hand-checked",
+                "polars-classify",
+                "polars-lazy-classify",
+                "pandas-classify",
+            )
         }
         print(h.throughput_table(size, measured))
         polars_target = TARGET_POLARS_SMALL if size <= SMALL else TARGET_POLARS_LARGE
@@ -426,7 +499,10 @@ def main() -> int:  # noqa: C901 - the options, then one table per size
         "the numpy version."
     )
     print()
-    print("Per interleaved round, each classify_frame against its baseline in the same round:")
+    print(
+        "Per interleaved round, each classify_frame (and the checked hand-written query) against "
+        "its baseline in the same round:"
+    )
     for size, ratios in spread.items():
         line = "; ".join(
             f"{CONTENDERS[name][0]} " + ", ".join(f"{ratio:.2f}x" for ratio in values)
