@@ -7,8 +7,9 @@ Contenders: a bare interpreter (``pass``); ``import clientcustomer`` (the public
 lazily, on first use); the same plus one ``classify`` call (what the first verdict costs); and
 ``import attrs, cattrs``, the two runtime dependencies, for scale.
 
-Target: ``import clientcustomer`` at most 100 ms above the bare interpreter; no optional
-dependency (narwhals, polars, pandas, DuckDB, PySpark) is imported by it — checked here too.
+Target (the speed issue's): ``import clientcustomer`` at most 30 ms above the bare interpreter,
+printed with "met" or "MISSED"; no optional dependency (narwhals, polars, pandas, DuckDB,
+PySpark) is imported by it — checked here too, and the one failure that exits with status 1.
 
 Run: ``python benchmarks/bench_import.py [--runs N]``.
 """
@@ -32,7 +33,7 @@ CONTENDERS = {
     "import attrs, cattrs (the runtime dependencies)": "import attrs, cattrs",
 }
 OPTIONAL = ("narwhals", "polars", "pandas", "duckdb", "pyspark", "pyarrow", "numpy")
-TARGET_MS = 100.0
+TARGET_MS = 30.0  # the speed issue's: nothing else slows down
 
 
 def _run(code: str) -> float:
@@ -82,9 +83,12 @@ def main() -> int:
     over = (statistics.median(times["import clientcustomer"]) - bare) * 1000
     optional = _optional_imported()
     print()
-    print(f"Target: import clientcustomer <= {TARGET_MS:.0f} ms above bare: {over:.1f} ms")
+    verdict = "met" if over <= TARGET_MS else "MISSED"
+    target = f"import clientcustomer <= {TARGET_MS:.0f} ms above bare"
+    print(f"Target: {target}: {over:.1f} ms ({verdict})")
     print(f"Optional packages imported by it: {', '.join(optional) or 'none'}")
-    return 0 if over <= TARGET_MS and not optional else 1
+    # A missed time target is reported, not an error; an optional import is a defect.
+    return 1 if optional else 0
 
 
 if __name__ == "__main__":

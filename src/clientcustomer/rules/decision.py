@@ -214,8 +214,6 @@ def generate(
         **emitter.constants,
         **namespace,
         "_CANONICAL": frozenset(SIGNALS),
-        "_M": -_INT64_MAX,
-        "_X": _INT64_MAX,
         **{f"_n{index}": name for index, name in enumerate(custom)},
         "__builtins__": {"type": type, "bool": bool, "float": float, "int": int},
     }
