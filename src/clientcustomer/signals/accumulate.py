@@ -49,6 +49,7 @@ _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
 _ZERO = Decimal(0)
+_NO_SUMS = (0, 0, 0, 0, 0, 0)
 _NOTHING = (0, 0, 0, 0, 0, None, 0, (), 0, False, None, 0.0)  # `_summary` without records
 _CENTS_LIMIT = 10**25  # sums in cents stay below this (exact in a Decimal of 28 digits)
 
@@ -159,13 +160,7 @@ class _Tables:
         key = self.key_ids.get((item, offering, amount))
         if key is None:
             key = self.key(item, offering, amount)
-        return (
-            key << 32
-            | c.KIND_RANK[kind] << 26
-            | _FLAG_CODE[customized] << 24
-            | _FLAG_CODE[collaborative] << 22
-            | on
-        )
+        return _packed(key, on, kind, customized, collaborative)
 
     def sort_key(self, packed: int, code: int) -> tuple[Any, ...]:
         """`derive`'s order of a packed record (`Interaction`'s fields, flags ranked)."""
@@ -180,6 +175,19 @@ class _Tables:
             _FLAG_RANK[(packed >> 24) & 3],
             _FLAG_RANK[(packed >> 22) & 3],
         )
+
+
+def _packed(
+    key: int, on: int, kind: InteractionKind, customized: bool | None, collaborative: bool | None
+) -> int:
+    """A record but its reference as one integer: its key, kind, flags and day (an ordinal)."""
+    return (
+        key << 32
+        | c.KIND_RANK[kind] << 26
+        | _FLAG_CODE[customized] << 24
+        | _FLAG_CODE[collaborative] << 22
+        | on
+    )
 
 
 def _zigzag(number: int) -> int:
@@ -297,6 +305,7 @@ class SignalAccumulator:
         "_line_customized",
         "_line_work",
         "_lines",
+        "_marks",
         "_matched_cache",
         "_orders",
         "_professional",
@@ -330,6 +339,9 @@ class SignalAccumulator:
         self._professional: set[int] | None = None  # days with a professional line
         self._engagements: list[Engagement] | None = None
         self._matched_cache: tuple[tuple[int, int], tuple[Any, ...]] | None = None
+        # For a replay (`_watch_refunds`): the keys and references of the purchase lines, then
+        # of the refunds, while no refund shares one with a line (``None`` once one does).
+        self._marks: tuple[set[int], set[int], set[int], set[int]] | None = None
 
     def __repr__(self) -> str:
         latest = None if self._latest is None else dt.date.fromordinal(self._latest)
@@ -406,6 +418,29 @@ class SignalAccumulator:
                 f"$.{name}.{owner}", f"the party {self.party_id!r}", getattr(record, owner)
             )
 
+    def _watch_refunds(self) -> None:
+        """Track which purchase lines a refund may match, so that none matching skips the match.
+
+        For an accumulator asked for signals again and again (a replay): while no return or
+        cancellation shares an item-offering-amount key or a reference with a purchase line,
+        none undoes a line, and `_summary` counts the lines as they came instead of matching
+        the refunds again from the start. Call it before the first record is added.
+        """
+        self._marks = (set(), set(), set(), set())
+
+    def _mark(self, key: int, code: int, refund: bool) -> None:
+        """Note a line's (or a refund's) key and reference; stop once a refund may match a line."""
+        marks = self._marks
+        if marks is None:
+            return
+        keys, codes, other_keys, other_codes = marks[2:] + marks[:2] if refund else marks
+        if key in other_keys or (code and code in other_codes):
+            self._marks = None  # a refund may match: `_matched` decides from now on
+            return
+        keys.add(key)
+        if code:
+            codes.add(code)
+
     def _add(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 - one row's fields, for speed
         self,
         on: int,
@@ -416,8 +451,15 @@ class SignalAccumulator:
         customized: bool | None,
         collaborative: bool | None,
         reference: str,
+        key: int = -1,
+        code: int = -1,
     ) -> None:
-        """Fold in one interaction given as its fields (``on`` as a day ordinal)."""
+        """Fold in one interaction given as its fields (``on`` as a day ordinal).
+
+        ``key`` and ``code``, when given (a replay of records kept), are the row's
+        item-offering-amount key and reference code in the shared tables: ``item`` and
+        ``reference`` are then not read again.
+        """
         first = self._first
         if first is None:
             self._first = self._latest = on
@@ -430,10 +472,14 @@ class SignalAccumulator:
             if self._sums is None:
                 self._sums = [0, 0, 0, 0, 0, 0]
             _add_amount(self._sums, _OFFERING_INDEX[offering], amount, tables.cents_of(amount))
-            key = tables.key_ids.get((item, offering, amount))
-            if key is None:
-                key = tables.key(item, offering, amount)
-            code = tables.reference(reference)
+            if key < 0:
+                key = tables.key_ids.get((item, offering, amount), -1)
+                if key < 0:
+                    key = tables.key(item, offering, amount)
+            if code < 0:
+                code = tables.reference(reference)
+            if self._marks is not None:
+                self._mark(key, code, refund=False)
             lines = self._lines
             new = lines is None or code != self._line_code
             if lines is None:
@@ -485,8 +531,16 @@ class SignalAccumulator:
                 self._agreements += 1
             if self._events is None:
                 self._events = bytearray()
-            packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
-            _put(self._events, 0, packed, tables.reference(reference))
+            if key < 0:
+                key = tables.key_ids.get((item, offering, amount), -1)
+                if key < 0:
+                    key = tables.key(item, offering, amount)
+            if code < 0:
+                code = tables.reference(reference)
+            if refund and self._marks is not None:
+                self._mark(key, code, refund=True)
+            packed = _packed(key, on, kind, customized, collaborative)
+            _put(self._events, 0, packed, code)
             if refund:
                 return
         if collaborative is not None:
@@ -591,8 +645,9 @@ class SignalAccumulator:
         cached = self._matched_cache
         if cached is not None and cached[0] == size:
             return cached[1]
-        if not self._refunds and self._days >= 0 and self._orders >= 0:
-            # Nothing undone, lines in date order: every purchase line counts, as counted.
+        if (not self._refunds or self._marks is not None) and self._days >= 0 and self._orders >= 0:
+            # Nothing undone (no refund, or none sharing a key or a reference with a line),
+            # lines in date order: every purchase line counts, as counted.
             lines: tuple[Any, ...] = (
                 self._line_counted,
                 self._line_collaborative,
@@ -611,17 +666,25 @@ class SignalAccumulator:
             running = self._running_agreements()
             running_count = len(running)
             running_service = any(offering.is_service for offering in running)
-        sums = [_decimal(total) for total in self._sums or (0, 0, 0, 0, 0, 0)]
-        net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
-        spend = sum(net, _ZERO)
-        services = spend - net[_PRODUCT]
-        summary = (
-            *lines,
-            running_count,
-            running_service,
-            float(services / spend) if spend else None,
-            float(spend),
-        )
+        totals = self._sums or _NO_SUMS
+        if all(type(total) is int for total in totals):  # in cents: the same values, sooner
+            cents = [max(0, totals[i] - totals[3 + i]) for i in range(3)]
+            spent = sum(cents)
+            # The quotient of the cents is the quotient of the amounts, to the same digits.
+            share = float(Decimal(spent - cents[_PRODUCT]) / Decimal(spent)) if spent else None
+            summary = (*lines, running_count, running_service, share, spent / 100)
+        else:
+            sums = [_decimal(total) for total in totals]
+            net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
+            spend = sum(net, _ZERO)
+            services = spend - net[_PRODUCT]
+            summary = (
+                *lines,
+                running_count,
+                running_service,
+                float(services / spend) if spend else None,
+                float(spend),
+            )
         self._matched_cache = (size, summary)
         return summary
 
@@ -934,13 +997,15 @@ class PartyRecords:
         [(739621, 'purchase'), (739677, 'meeting')]
     """
 
-    __slots__ = ("_last", "_records", "_tables", "party_id")
+    __slots__ = ("_last", "_records", "_tables", "latest", "party_id")
 
     def __init__(self, party_id: str, tables: _Tables) -> None:
         self.party_id = party_id
         self._tables = tables
         self._records = bytearray()
         self._last: int | None = None  # the reference of the row kept last
+        self.latest = 0
+        """The latest day (an ordinal) with an interaction; 0 before any."""
 
     def add(self, on: int, row: Row) -> None:
         """Keep one row of `LogReader.tuples` (its date given as the day's ordinal ``on``)."""
@@ -950,6 +1015,8 @@ class PartyRecords:
         packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
         _put(self._records, 0, packed, None if code == self._last else code, self._last or 0)
         self._last = code
+        if on > self.latest:  # noqa: PLR1730 - once per row: cheaper than a call of max
+            self.latest = on
 
     @property
     def days(self) -> set[int]:
@@ -971,20 +1038,45 @@ class PartyRecords:
         tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
     ]:
         """The rows as plain values (``on`` as a day ordinal), oldest first."""
-        keys, text = self._tables.keys, self._tables.text
+        text = self._tables.text
+        for row in self.coded():
+            yield (*row[:7], text(row[9]))
+
+    def coded(
+        self,
+    ) -> list[
+        tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str, int, int]
+    ]:
+        """The rows oldest first, as `SignalAccumulator._add` folds them in without reading again.
+
+        Each row is `in_date_order`'s, its reference left empty, then its item-offering-amount
+        key and its reference code in the log's tables (`reference` gives the text back).
+        """
+        keys = self._tables.keys
         rows = [(packed, reference) for _, packed, reference in _records(self._records, delta=True)]
-        for code, reference in sorted(rows, key=_day_of):
-            item, offering, amount = keys[code >> 32]
-            yield (
-                code & _DAY,
-                _KINDS[(code >> 26) & 31],
-                item,
-                offering,
-                amount,
-                _FLAG_OF[(code >> 24) & 3],
-                _FLAG_OF[(code >> 22) & 3],
-                text(reference),
+        rows.sort(key=_day_of)
+        found = []
+        for packed, reference in rows:
+            item, offering, amount = keys[packed >> 32]
+            found.append(
+                (
+                    packed & _DAY,
+                    _KINDS[(packed >> 26) & 31],
+                    item,
+                    offering,
+                    amount,
+                    _FLAG_OF[(packed >> 24) & 3],
+                    _FLAG_OF[(packed >> 22) & 3],
+                    "",
+                    packed >> 32,
+                    reference,
+                )
             )
+        return found
+
+    def reference(self, code: int) -> str:
+        """The text of a reference code in `coded`'s rows."""
+        return self._tables.text(code)
 
     def accumulator(self) -> SignalAccumulator:
         """An empty accumulator for this party, sharing the log's tables."""
