@@ -581,7 +581,9 @@ def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
                 accumulator._add(*rows[fed])  # noqa: SLF001 - the rows are checked (and coded) already
                 fed += 1
             signals = accumulator._signals(day, ordinal)  # noqa: SLF001 - day checked already
-            verdict = ClassificationSummary.of(classify(signals))
+            verdict = classify(signals)
+            if type(verdict) is not ClassificationSummary:
+                verdict = ClassificationSummary.of(verdict)
             cache[day] = _score_point(day, verdict, signals)
         return cache[day]
 
@@ -953,9 +955,9 @@ def emerging_clients(
     if isinstance(near, bool) or not isinstance(near, int | float) or not 0 <= near < _INF:
         raise ValidationError.single("$.near", "a finite number >= 0", near)
     chosen = _ruleset(ruleset)
-    names = relational_signals(chosen)
-    relational = frozenset(names)
     requires = chosen.policy.requires
+    names = _relational(requires)
+    relational = frozenset(names)
     found: list[EmergingClient] = []
     for line in timelines:
         if line.state.stage is not Stage.CUSTOMER or len(line.scores) < 2:

@@ -924,7 +924,10 @@ class Lifecycle:
             )
             for row in rows
         )
-        self._table = {(row.event, row.source): row for row in self._rows}
+        # Per event and stage: the target and the guards (the target as a `Stage`, once).
+        self._table = {
+            (row.event, row.source): (Stage(row.target), row.guards) for row in self._rows
+        }
         self.initial = Stage(initial)
         self.grace_days = grace_days
         self.min_margin = float(min_margin)
@@ -1243,18 +1246,19 @@ class Lifecycle:
                     f"possible events: {possible}"
                 )
             return None
-        if asked is not None and asked.value != row.target:
+        target, guards = row
+        if asked is not None and asked is not target:
             found.append(
                 f"{context.event.value!r} from {context.stage.value!r} leads to "
-                f"{row.target!s}, not {asked.value!r}"
+                f"{target!s}, not {asked.value!r}"
             )
-        for guard in row.guards:
+        for guard in guards:
             refused = guard(context)
             if refused:
                 found.extend(refused)
                 if quick:
                     break
-        return Stage(row.target)
+        return target
 
 
 def _back_dating(context: GuardContext, state: LifecycleState) -> tuple[str, ...]:
