@@ -501,8 +501,8 @@ def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
         given = tuple(own.get(party, ()))
         starts = {e.start for e in given}
         agreements = [] if log is None else _agreements(log, rows)
-        implied = (e for e in engagements_from_log(agreements) if e.start not in starts)
-        work = (*given, *implied)
+        implied = engagements_from_log(agreements) if agreements else ()
+        work = (*given, *(e for e in implied if e.start not in starts))
         yield _replay(party, (log, rows), (work, given), classify, every, last_day, engine)
 
 
@@ -572,6 +572,13 @@ def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
     for engagement in given:
         accumulator.add_engagement(engagement)
     fed = 0  # the rows folded in so far
+    # A customer has something to try only on a day an engagement runs (see `_candidates`):
+    # never outside the first start and the last end.
+    runs = (
+        (min(e.start for e in engagements), max(e.end or dt.date.max for e in engagements))
+        if engagements
+        else None
+    )
 
     def point(day: dt.date) -> ScorePoint:
         nonlocal fed
@@ -590,6 +597,8 @@ def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
     for day in days:
         if day in kept:
             scores.append(point(day))
+        if state.stage is Stage.CUSTOMER and (runs is None or not runs[0] <= day <= runs[1]):
+            continue  # no engagement runs: nothing to try (most days of a customer)
         events = _candidates(state.stage, day, purchases, engagements)
         if not events:
             continue  # nothing to try today (most days of a customer)

@@ -18,6 +18,7 @@ command line's ``classify --log`` and `timeline` are built on it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -50,6 +51,7 @@ _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
 _ZERO = Decimal(0)
 _NO_SUMS = (0, 0, 0, 0, 0, 0)
+_FIRST = operator.itemgetter(0)
 _NOTHING = (0, 0, 0, 0, 0, None, 0, (), 0, False, None, 0.0)  # `_summary` without records
 _CENTS_LIMIT = 10**25  # sums in cents stay below this (exact in a Decimal of 28 digits)
 
@@ -958,10 +960,6 @@ def _iterate(items: object, field: str) -> Iterable[object]:
     return items
 
 
-def _day_of(record: tuple[int, int]) -> int:
-    return record[0] & _DAY
-
-
 def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
     for index, interaction in enumerate(_iterate(interactions, "interactions")):
         if not isinstance(interaction, Interaction):
@@ -1053,10 +1051,8 @@ class PartyRecords:
         key and its reference code in the log's tables (`reference` gives the text back).
         """
         keys = self._tables.keys
-        rows = [(packed, reference) for _, packed, reference in _records(self._records, delta=True)]
-        rows.sort(key=_day_of)
         found = []
-        for packed, reference in rows:
+        for _, packed, reference in _records(self._records, delta=True):
             item, offering, amount = keys[packed >> 32]
             found.append(
                 (
@@ -1072,6 +1068,7 @@ class PartyRecords:
                     reference,
                 )
             )
+        found.sort(key=_FIRST)  # by day, in the order kept within a day
         return found
 
     def reference(self, code: int) -> str:
