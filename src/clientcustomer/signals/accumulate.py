@@ -585,14 +585,20 @@ class SignalAccumulator:
         return self._signals(as_of, day)
 
     def _signals(self, as_of: dt.date, day: int) -> Signals:
-        engagements = [e for e in self._engagements or () if e.start <= as_of]
         first = self._first
-        if first is None and not engagements:
+        if self._engagements:
+            engagements = [e for e in self._engagements if e.start <= as_of]
+            if first is None and not engagements:
+                return Signals()
+            starts = [e.start.toordinal() for e in engagements]
+            if first is not None:
+                starts.append(first)
+            tenure_days = day - min(starts)
+        elif first is None:
             return Signals()
-        starts = [e.start.toordinal() for e in engagements]
-        if first is not None:
-            starts.append(first)
-        tenure_days = day - min(starts)
+        else:  # no engagement: the first interaction starts the tenure
+            engagements = []
+            tenure_days = day - first
         period = max(tenure_days, c.MIN_PERIOD_DAYS)
         summary = _NOTHING if first is None else self._summary()
         (counted, collaborative, work, customized, occasions, last, purchase_count, professional,
@@ -606,7 +612,7 @@ class SignalAccumulator:
                     if engagement.end is None
                     else (engagement.end - as_of).days
                 )
-        commitment_days = max(horizons, default=0)
+        commitment_days = max(horizons) if horizons else 0
         if first is None:
             return derived_signals(
                 tenure_days=tenure_days, active_engagement=active, commitment_days=commitment_days
@@ -615,11 +621,15 @@ class SignalAccumulator:
         collaborative += self._collaborative
         work += self._work
         customized += self._customized
-        retained = {
-            month_index(dt.date.fromordinal(on))
-            for on in professional
-            if day - on < c.RETAINER_WINDOW_DAYS
-        }
+        retained = (
+            {
+                month_index(dt.date.fromordinal(on))
+                for on in professional
+                if day - on < c.RETAINER_WINDOW_DAYS
+            }
+            if professional
+            else ()
+        )
         return derived_signals(
             collaborative_share=collaborative / counted if counted else None,
             touchpoints_per_quarter=self._touchpoints * c.DAYS_PER_QUARTER / period,
