@@ -148,22 +148,6 @@ class _Tables:
             return self.texts[rest]
         return ""
 
-    def pack(  # noqa: PLR0913, PLR0917 - an interaction's fields
-        self,
-        on: int,
-        kind: InteractionKind,
-        item: str,
-        offering: Offering,
-        amount: Decimal,
-        customized: bool | None,
-        collaborative: bool | None,
-    ) -> int:
-        """One record's fields but its reference as one integer (``on`` as a day ordinal)."""
-        key = self.key_ids.get((item, offering, amount))
-        if key is None:
-            key = self.key(item, offering, amount)
-        return _packed(key, on, kind, customized, collaborative)
-
     def sort_key(self, packed: int, code: int) -> tuple[Any, ...]:
         """`derive`'s order of a packed record (`Interaction`'s fields, flags ranked)."""
         item, offering, amount = self.keys[packed >> 32]
@@ -266,7 +250,9 @@ class SignalAccumulator:
     ask for `signals` as of a date on or after every interaction added: the result is exactly
     `derive_signals` on the same records. Ask again after adding more (a timeline asks at each
     checkpoint, adding the days in between): nothing is derived again from the start but the
-    matching of returns to purchases, and only for a party that has returns or cancellations.
+    matching of returns to purchases, and only for a party that has returns or cancellations
+    (a timeline's replay, only once one of them shares an item-offering-amount or a reference
+    with a purchase line: until then none can undo a line).
 
     Memory grows with the purchase lines (a few bytes each: about 4, and 5 more per order),
     returns and agreements (about 10 bytes each); contacts cost nothing once counted.
@@ -1020,7 +1006,10 @@ class PartyRecords:
         _, _, kind, item, offering, amount, customized, collaborative, reference = row
         tables = self._tables
         code = tables.reference(reference)
-        packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
+        key = tables.key_ids.get((item, offering, amount), -1)
+        if key < 0:
+            key = tables.key(item, offering, amount)
+        packed = _packed(key, on, kind, customized, collaborative)
         _put(self._records, 0, packed, None if code == self._last else code, self._last or 0)
         self._last = code
         if on > self.latest:  # noqa: PLR1730 - once per row: cheaper than a call of max
