@@ -282,3 +282,21 @@ def test_the_watch_is_what_a_replay_turns_on(monkeypatch):
     watched = timeline(log, every_days=7)
     monkeypatch.setattr(acc.SignalAccumulator, "_watch_refunds", lambda _self: None)
     assert tuple(replay(log, every_days=7)) == watched
+
+
+def test_records_past_64_bits_are_kept_as_plain_integers(monkeypatch):
+    """A packed row too wide for the machine array (more than 2**32 keys) falls back to a list."""
+    from array import array  # noqa: PLC0415
+
+    log = [
+        _buy(D(2026, 3, 1), "bowl", "7", "O2"),
+        _buy(D(2026, 1, 5), "mug", "10", "O1"),
+        Interaction("p", D(2026, 2, 4), "meeting", collaborative=True),
+    ]
+    expected = record_log(log)["p"].coded()
+    monkeypatch.setattr(acc, "array", lambda _code: array("B"))  # a byte: every row overflows
+    records = record_log(log)["p"]
+    assert isinstance(records._packed, list)
+    assert records.coded() == expected
+    assert records.days == {D(2026, 3, 1).toordinal(), D(2026, 1, 5).toordinal(),
+                            D(2026, 2, 4).toordinal()}  # fmt: skip

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from array import array
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -974,12 +975,13 @@ def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
 
 
 class PartyRecords:
-    """One party's interactions kept compactly (a few bytes each), for a replay.
+    """One party's interactions kept compactly (about 16 bytes each), for a replay.
 
     What `timeline` keeps of a log instead of its `Interaction` objects: every row's day, its
-    kind, flags and item-offering-amount packed in one integer, and its reference when it
-    differs from the previous row's, shared tables holding the keys. `in_date_order` gives the
-    rows back as plain values, oldest first.
+    kind, flags and item-offering-amount packed in one machine integer (an unsigned 64-bit
+    array), and its reference as a number, shared tables holding the keys and the texts (the
+    rows of one order share their reference's number). `in_date_order` gives the rows back as
+    plain values, oldest first; `coded` as the accumulator folds them in, read back at once.
 
     Example:
         >>> import datetime as dt
@@ -991,13 +993,13 @@ class PartyRecords:
         [(739621, 'purchase'), (739677, 'meeting')]
     """
 
-    __slots__ = ("_last", "_records", "_tables", "latest", "party_id")
+    __slots__ = ("_codes", "_packed", "_tables", "latest", "party_id")
 
     def __init__(self, party_id: str, tables: _Tables) -> None:
         self.party_id = party_id
         self._tables = tables
-        self._records = bytearray()
-        self._last: int | None = None  # the reference of the row kept last
+        self._packed: array[int] | list[int] = array("Q")  # a list past 64 bits (never seen)
+        self._codes: list[int] = []  # each row's reference code (an order's rows share one)
         self.latest = 0
         """The latest day (an ordinal) with an interaction; 0 before any."""
 
@@ -1005,29 +1007,27 @@ class PartyRecords:
         """Keep one row of `LogReader.tuples` (its date given as the day's ordinal ``on``)."""
         _, _, kind, item, offering, amount, customized, collaborative, reference = row
         tables = self._tables
-        code = tables.reference(reference)
+        self._codes.append(tables.reference(reference))
         key = tables.key_ids.get((item, offering, amount), -1)
         if key < 0:
             key = tables.key(item, offering, amount)
         packed = _packed(key, on, kind, customized, collaborative)
-        _put(self._records, 0, packed, None if code == self._last else code, self._last or 0)
-        self._last = code
+        try:
+            self._packed.append(packed)
+        except OverflowError:  # more than 2**32 keys: plain integers from now on
+            self._packed = [*self._packed, packed]
         if on > self.latest:  # noqa: PLR1730 - once per row: cheaper than a call of max
             self.latest = on
 
     @property
     def days(self) -> set[int]:
         """The days (ordinals) with an interaction."""
-        return {packed & _DAY for _, packed, _ in _records(self._records, delta=True)}
+        return {packed & _DAY for packed in self._packed}
 
     def days_of(self, kind: InteractionKind) -> set[int]:
         """The days (ordinals) with an interaction of one kind."""
         rank = c.KIND_RANK[kind]
-        return {
-            packed & _DAY
-            for _, packed, _ in _records(self._records, delta=True)
-            if (packed >> 26) & 31 == rank
-        }
+        return {packed & _DAY for packed in self._packed if (packed >> 26) & 31 == rank}
 
     def in_date_order(
         self,
@@ -1051,7 +1051,7 @@ class PartyRecords:
         """
         keys = self._tables.keys
         found = []
-        for _, packed, reference in _records(self._records, delta=True):
+        for packed, reference in zip(self._packed, self._codes, strict=True):
             item, offering, amount = keys[packed >> 32]
             found.append(
                 (
