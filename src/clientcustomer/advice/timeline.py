@@ -10,6 +10,7 @@ the client threshold, with the signals that moved.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -310,17 +311,13 @@ def _engagement(signed: Interaction, eid: str, end: dt.date | None) -> Engagemen
     return Engagement(eid, signed.party_id, title, start=signed.on, end=end)
 
 
-def _checkpoints(first: dt.date, last: dt.date, every_days: int) -> Iterator[dt.date]:
-    if first > last:
-        return
-    day = first
-    while True:
-        yield day
-        if (last - day).days < every_days:  # the next one would pass `last` (or the calendar)
-            break
-        day += dt.timedelta(days=every_days)
-    if day != last:
-        yield last
+def _checkpoints(first: dt.date, last: dt.date, every_days: int) -> list[dt.date]:
+    """Every ``every_days`` days from ``first`` while not past ``last``, then ``last`` itself."""
+    end = last.toordinal()
+    days = [dt.date.fromordinal(on) for on in range(first.toordinal(), end + 1, every_days)]
+    if days and days[-1] != last:
+        days.append(last)
+    return days
 
 
 def _check_settings(every_days: object, end: object) -> None:
@@ -482,7 +479,7 @@ def replay(  # noqa: PLR0913 - the replay's settings, all keyword-only
     own: dict[str, list[Engagement]] = defaultdict(list)
     for engagement in given:
         own[engagement.client_id].append(engagement)
-    latest = max((max(party.days) for party in records.values()), default=None)
+    latest = max((party.latest for party in records.values()), default=None)
     last_day = end or max(
         ([] if latest is None else [dt.date.fromordinal(latest)]) + [e.start for e in given],
         default=dt.date.min,
@@ -500,12 +497,12 @@ def _replays(  # noqa: PLR0913, PLR0917 - the replay's settings
 ) -> Iterator[PartyTimeline]:
     for party in sorted(records.keys() | own.keys()):
         log = records.get(party)
-        rows = [] if log is None else list(log.in_date_order())  # decoded once per party
+        rows = [] if log is None else log.coded()  # decoded once per party
         given = tuple(own.get(party, ()))
         starts = {e.start for e in given}
-        agreements = _agreements(party, rows)
-        implied = (e for e in engagements_from_log(agreements) if e.start not in starts)
-        work = (*given, *implied)
+        agreements = [] if log is None else _agreements(log, rows)
+        implied = engagements_from_log(agreements) if agreements else ()
+        work = (*given, *(e for e in implied if e.start not in starts))
         yield _replay(party, (log, rows), (work, given), classify, every, last_day, engine)
 
 
@@ -513,15 +510,17 @@ _AGREEMENT_KINDS = frozenset({InteractionKind.AGREEMENT_SIGNED, InteractionKind.
 _PURCHASE = InteractionKind.PURCHASE
 
 
-_Rows = list[tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]]
-"""A party's rows as `PartyRecords.in_date_order` gives them."""
+_Rows = list[
+    tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str, int, int]
+]
+"""A party's rows as `PartyRecords.coded` gives them."""
 
 
-def _agreements(party: str, rows: _Rows) -> list[Interaction]:
+def _agreements(log: PartyRecords, rows: _Rows) -> list[Interaction]:
     """The party's signed and ended agreements, as interactions (they are few)."""
     day_of = dt.date.fromordinal
     return [
-        interaction_of((party, day_of(row[0]), *row[1:]))
+        interaction_of((log.party_id, day_of(row[0]), *row[1:7], log.reference(row[9])))
         for row in rows
         if row[1] in _AGREEMENT_KINDS
     ]
@@ -559,7 +558,7 @@ def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
     }
     ends = {e.end + one for e in engagements if e.end is not None and e.end < dt.date.max}
     known = [*logged, *(e.start for e in engagements)]  # never empty: see timeline
-    checkpoints = list(_checkpoints(min(known), last_day, every_days))
+    checkpoints = _checkpoints(min(known), last_day, every_days)
     regular = set(checkpoints)
     kept = regular if keep is None else set(checkpoints[-keep:])
     moments = purchases | starts | lapses | ends | regular | logged
@@ -569,25 +568,37 @@ def _replay(  # noqa: C901, PLR0913, PLR0915, PLR0917 - one party's replay
     scores: list[ScorePoint] = []
     cache: dict[dt.date, ScorePoint] = {}
     accumulator = SignalAccumulator(party) if log is None else log.accumulator()
+    accumulator._watch_refunds()  # noqa: SLF001 - asked again and again: match refunds only if need be
     for engagement in given:
         accumulator.add_engagement(engagement)
     fed = 0  # the rows folded in so far
+    # A customer has something to try only on a day an engagement runs (see `_candidates`):
+    # never outside the first start and the last end.
+    runs = (
+        (min(e.start for e in engagements), max(e.end or dt.date.max for e in engagements))
+        if engagements
+        else None
+    )
 
     def point(day: dt.date) -> ScorePoint:
         nonlocal fed
         if day not in cache:
             ordinal = day.toordinal()
             while fed < len(rows) and rows[fed][0] <= ordinal:
-                accumulator._add(*rows[fed])  # noqa: SLF001 - the rows are checked already
+                accumulator._add(*rows[fed])  # noqa: SLF001 - the rows are checked (and coded) already
                 fed += 1
             signals = accumulator._signals(day, ordinal)  # noqa: SLF001 - day checked already
-            verdict = ClassificationSummary.of(classify(signals))
+            verdict = classify(signals)
+            if type(verdict) is not ClassificationSummary:
+                verdict = ClassificationSummary.of(verdict)
             cache[day] = _score_point(day, verdict, signals)
         return cache[day]
 
     for day in days:
         if day in kept:
             scores.append(point(day))
+        if state.stage is Stage.CUSTOMER and (runs is None or not runs[0] <= day <= runs[1]):
+            continue  # no engagement runs: nothing to try (most days of a customer)
         events = _candidates(state.stage, day, purchases, engagements)
         if not events:
             continue  # nothing to try today (most days of a customer)
@@ -782,7 +793,12 @@ def relational_signals(ruleset: Ruleset | None = None) -> tuple[str, ...]:
         >>> relational_signals()
         ('collaborative_share', 'touchpoints_per_quarter', 'customization')
     """
-    requires = _ruleset(ruleset).policy.requires
+    return _relational(_ruleset(ruleset).policy.requires)
+
+
+@functools.lru_cache(maxsize=64)
+def _relational(requires: str | None) -> tuple[str, ...]:
+    """`relational_signals` for a ``requires`` policy (read once per policy, not per party)."""
     names = {name for name, spec in SIGNALS.items() if spec.aspect in _RELATIONAL_ASPECTS}
     if requires is not None:
         names.update(c.signals_of(c.parse_condition(requires)))
@@ -948,9 +964,9 @@ def emerging_clients(
     if isinstance(near, bool) or not isinstance(near, int | float) or not 0 <= near < _INF:
         raise ValidationError.single("$.near", "a finite number >= 0", near)
     chosen = _ruleset(ruleset)
-    names = relational_signals(chosen)
-    relational = frozenset(names)
     requires = chosen.policy.requires
+    names = _relational(requires)
+    relational = frozenset(names)
     found: list[EmergingClient] = []
     for line in timelines:
         if line.state.stage is not Stage.CUSTOMER or len(line.scores) < 2:

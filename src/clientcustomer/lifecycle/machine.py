@@ -587,7 +587,6 @@ def engaged_or_confirmed(context: GuardContext) -> tuple[str, ...]:
         ...     print(reason)
         engagement 'p1' is active, but it was classified customer (score 3, margin -2) by default@1 that day: a contract without relational evidence leaves the party a customer with an active contract
     """  # noqa: E501 - a doctest output line
-    day = context.on.isoformat()
     verdict = context.classification
     active = context.active()
     if active:
@@ -614,6 +613,7 @@ def engaged_or_confirmed(context: GuardContext) -> tuple[str, ...]:
         reasons.append("a classification must be confirmed by a person (give an actor)")
     if not reasons:
         return ()
+    day = context.on.isoformat()
     engaged = f"no engagement (signed agreement, retainer or statement of work) is active on {day}"
     return (engaged, *reasons)
 
@@ -859,6 +859,9 @@ def _engagement_tuple(engagements: object) -> tuple[Engagement, ...]:
     return tuple(engagements)
 
 
+_SET = object.__setattr__  # sets a field of a frozen instance (`Lifecycle._allowed`)
+
+
 def _check_date(on: object) -> dt.date:
     return v.a_date(on, "$.on")
 
@@ -921,7 +924,10 @@ class Lifecycle:
             )
             for row in rows
         )
-        self._table = {(row.event, row.source): row for row in self._rows}
+        # Per event and stage: the target and the guards (the target as a `Stage`, once).
+        self._table = {
+            (row.event, row.source): (Stage(row.target), row.guards) for row in self._rows
+        }
         self.initial = Stage(initial)
         self.grace_days = grace_days
         self.min_margin = float(min_margin)
@@ -1153,35 +1159,51 @@ class Lifecycle:
             min_margin=self.min_margin,
         )
         found: list[str] = []
-        last = state.history[-1] if state.history else None
-        if last is not None and context.on < last.on:
-            found.append(
-                f"{context.on.isoformat()} is before the last recorded change "
-                f"on {last.on.isoformat()}"
-            )
-        elif context.since is not None and context.on < context.since:
-            found.append(
-                f"{context.on.isoformat()} is before {context.since.isoformat()}, the day the "
-                f"relationship became a {state.stage.label}: a change cannot be back-dated"
-            )
+        target, change = self._decide(context, state, target, reason, found)
+        return TransitionCheck(name, state.stage, target, tuple(found)), change
+
+    def _decide(
+        self,
+        context: GuardContext,
+        state: LifecycleState,
+        asked: Stage | None,
+        reason: str,
+        found: list[str] | None,
+    ) -> tuple[Stage | None, StageChange | None]:
+        """What `can` and `fire` decide, on checked values: the target and the change, if allowed.
+
+        The one decision of the engine: a change is not back-dated (before the last recorded
+        change, or before ``context.since``); a correction needs its target, reason and actor;
+        any other event needs its row of the table (leading to ``asked``, when given) and every
+        guard of the row to allow it. The context is trusted as it is: `_evaluate` checks the
+        caller's arguments first, a replay builds it from values it checked (`_allowed`).
+
+        Every reason to refuse is added to ``found``; without ``found`` (``None``: a replay that
+        only needs the answer), the first refusal ends the decision.
+        """
+        quick = found is None
+        reasons: list[str] = [] if found is None else found
+        reasons.extend(_back_dating(context, state))
+        if quick and reasons:
+            return None, None
+        target = asked
         if context.event is LifecycleEvent.CORRECT:
-            found.extend(_correction_problems(context, target, reason))
+            reasons.extend(_correction_problems(context, target, reason))
         else:
-            target = self._table_target(context, target, found)
-        check = TransitionCheck(name, state.stage, target, tuple(found))
-        if not check or target is None:
-            return check, None
+            target = self._table_target(context, asked, reasons, quick=quick)
+        if reasons or target is None:
+            return target, None
         change = StageChange(
             context.on,
             context.event,
             state.stage,
             target,
             reason=reason.strip() or _default_reason(context),
-            actor=actor,
+            actor=context.actor,
             classification=context.classification,
             correction=context.event is LifecycleEvent.CORRECT,
         )
-        return check, change
+        return target, change
 
     def _allowed(
         self,
@@ -1194,59 +1216,65 @@ class Lifecycle:
         """The change `fire` would record (no actor, no reason given), or ``None`` when refused.
 
         For a replay's own checked values (the event, a date, a tuple of engagements, a summary):
-        what `can` and `fire` decide, without checking them again or wording a refusal.
+        `_decide` on a context built without checking them again, no refusal worded.
         """
-        since = state.since
-        last = state.history[-1] if state.history else None
-        if (last is not None and on < last.on) or (since is not None and on < since):
-            return None
-        row = self._table.get((event, state.stage))
-        if row is None:
-            return None
         context = object.__new__(GuardContext)  # the fields `_evaluate` gives it, unchecked
-        for name, value in (
-            ("event", event),
-            ("stage", state.stage),
-            ("on", on),
-            ("since", since),
-            ("engagements", engagements),
-            ("classification", classification),
-            ("actor", None),
-            ("grace_days", self.grace_days),
-            ("min_margin", self.min_margin),
-        ):
-            object.__setattr__(context, name, value)
-        if any(guard(context) for guard in row.guards):
-            return None
-        return StageChange(
-            on,
-            event,
-            state.stage,
-            Stage(row.target),
-            reason=_default_reason(context),
-            classification=classification,
-        )
+        _SET(context, "event", event)
+        _SET(context, "stage", state.stage)
+        _SET(context, "on", on)
+        _SET(context, "since", state.since)
+        _SET(context, "engagements", engagements)
+        _SET(context, "classification", classification)
+        _SET(context, "actor", None)
+        _SET(context, "grace_days", self.grace_days)
+        _SET(context, "min_margin", self.min_margin)
+        return self._decide(context, state, None, "", None)[1]
 
     def _table_target(
-        self, context: GuardContext, asked: Stage | None, found: list[str]
+        self, context: GuardContext, asked: Stage | None, found: list[str], *, quick: bool
     ) -> Stage | None:
-        """The table's target for the event, adding every reason to refuse it to ``found``."""
+        """The table's target for the event, adding every reason to refuse it to ``found``.
+
+        ``quick``: stop at the first guard that refuses, and word no missing row.
+        """
         row = self._table.get((context.event, context.stage))
         if row is None:
-            possible = ", ".join(e.value for e in self.events_from(context.stage))
-            found.append(
-                f"{context.event.value!r} is not possible from {context.stage.value!r}; "
-                f"possible events: {possible}"
-            )
+            if not quick:
+                possible = ", ".join(e.value for e in self.events_from(context.stage))
+                found.append(
+                    f"{context.event.value!r} is not possible from {context.stage.value!r}; "
+                    f"possible events: {possible}"
+                )
             return None
-        if asked is not None and asked.value != row.target:
+        target, guards = row
+        if asked is not None and asked is not target:
             found.append(
                 f"{context.event.value!r} from {context.stage.value!r} leads to "
-                f"{row.target!s}, not {asked.value!r}"
+                f"{target!s}, not {asked.value!r}"
             )
-        for guard in row.guards:
-            found.extend(guard(context))
-        return Stage(row.target)
+        for guard in guards:
+            refused = guard(context)
+            if refused:
+                found.extend(refused)
+                if quick:
+                    break
+        return target
+
+
+def _back_dating(context: GuardContext, state: LifecycleState) -> tuple[str, ...]:
+    """The reason to refuse a change dated before the last recorded one, or before ``since``."""
+    last = state.history[-1] if state.history else None
+    if last is not None and context.on < last.on:
+        return (
+            f"{context.on.isoformat()} is before the last recorded change on {last.on.isoformat()}",
+        )
+    if context.since is not None and context.on < context.since:
+        said = (
+            f"{context.on.isoformat()} is before {context.since.isoformat()}, the day the "
+            f"relationship became a {state.stage.label}: a change cannot be back-dated"
+        )
+        return (said,)
+    return ()
 
 
 def _correction_problems(context: GuardContext, target: Stage | None, reason: str) -> list[str]:

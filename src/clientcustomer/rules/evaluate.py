@@ -25,7 +25,7 @@ from clientcustomer.exceptions import ValidationError
 from clientcustomer.signals.derive import SIGNALS, Signals
 
 from . import conditions as c
-from .classifier import Classification, Classifier
+from .classifier import Classification, Classifier, _default_classifier
 from .ruleset import HitPolicy, Ruleset
 
 __all__ = [
@@ -648,7 +648,7 @@ def near_misses(
         would be client if customization were 0.5 (now 0.1)
     """
     wanted = None if toward is None else _label(toward, "$.toward")
-    classifier = Classifier(ruleset)
+    classifier = _default_classifier() if ruleset is None else Classifier(ruleset)
     chosen = classifier.ruleset
     signals = record if isinstance(record, Signals) else classifier.signals_of(record)
     role = classifier.classify(signals).role

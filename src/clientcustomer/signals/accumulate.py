@@ -18,6 +18,8 @@ command line's ``classify --log`` and `timeline` are built on it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from array import array
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -49,6 +51,8 @@ _FLAG_CODE = {None: 0, False: 1, True: 2}
 _FLAG_OF = (None, False, True)
 _FLAG_RANK = (-1, 0, 1)  # by flag code: not recorded, false, true (as `derive` sorts)
 _ZERO = Decimal(0)
+_NO_SUMS = (0, 0, 0, 0, 0, 0)
+_FIRST = operator.itemgetter(0)
 _NOTHING = (0, 0, 0, 0, 0, None, 0, (), 0, False, None, 0.0)  # `_summary` without records
 _CENTS_LIMIT = 10**25  # sums in cents stay below this (exact in a Decimal of 28 digits)
 
@@ -145,28 +149,6 @@ class _Tables:
             return self.texts[rest]
         return ""
 
-    def pack(  # noqa: PLR0913, PLR0917 - an interaction's fields
-        self,
-        on: int,
-        kind: InteractionKind,
-        item: str,
-        offering: Offering,
-        amount: Decimal,
-        customized: bool | None,
-        collaborative: bool | None,
-    ) -> int:
-        """One record's fields but its reference as one integer (``on`` as a day ordinal)."""
-        key = self.key_ids.get((item, offering, amount))
-        if key is None:
-            key = self.key(item, offering, amount)
-        return (
-            key << 32
-            | c.KIND_RANK[kind] << 26
-            | _FLAG_CODE[customized] << 24
-            | _FLAG_CODE[collaborative] << 22
-            | on
-        )
-
     def sort_key(self, packed: int, code: int) -> tuple[Any, ...]:
         """`derive`'s order of a packed record (`Interaction`'s fields, flags ranked)."""
         item, offering, amount = self.keys[packed >> 32]
@@ -180,6 +162,19 @@ class _Tables:
             _FLAG_RANK[(packed >> 24) & 3],
             _FLAG_RANK[(packed >> 22) & 3],
         )
+
+
+def _packed(
+    key: int, on: int, kind: InteractionKind, customized: bool | None, collaborative: bool | None
+) -> int:
+    """A record but its reference as one integer: its key, kind, flags and day (an ordinal)."""
+    return (
+        key << 32
+        | c.KIND_RANK[kind] << 26
+        | _FLAG_CODE[customized] << 24
+        | _FLAG_CODE[collaborative] << 22
+        | on
+    )
 
 
 def _zigzag(number: int) -> int:
@@ -256,7 +251,9 @@ class SignalAccumulator:
     ask for `signals` as of a date on or after every interaction added: the result is exactly
     `derive_signals` on the same records. Ask again after adding more (a timeline asks at each
     checkpoint, adding the days in between): nothing is derived again from the start but the
-    matching of returns to purchases, and only for a party that has returns or cancellations.
+    matching of returns to purchases, and only for a party that has returns or cancellations
+    (a timeline's replay, only once one of them shares an item-offering-amount or a reference
+    with a purchase line: until then none can undo a line).
 
     Memory grows with the purchase lines (a few bytes each: about 4, and 5 more per order),
     returns and agreements (about 10 bytes each); contacts cost nothing once counted.
@@ -297,6 +294,7 @@ class SignalAccumulator:
         "_line_customized",
         "_line_work",
         "_lines",
+        "_marks",
         "_matched_cache",
         "_orders",
         "_professional",
@@ -330,6 +328,9 @@ class SignalAccumulator:
         self._professional: set[int] | None = None  # days with a professional line
         self._engagements: list[Engagement] | None = None
         self._matched_cache: tuple[tuple[int, int], tuple[Any, ...]] | None = None
+        # For a replay (`_watch_refunds`): the keys and references of the purchase lines, then
+        # of the refunds, while no refund shares one with a line (``None`` once one does).
+        self._marks: tuple[set[int], set[int], set[int], set[int]] | None = None
 
     def __repr__(self) -> str:
         latest = None if self._latest is None else dt.date.fromordinal(self._latest)
@@ -406,6 +407,29 @@ class SignalAccumulator:
                 f"$.{name}.{owner}", f"the party {self.party_id!r}", getattr(record, owner)
             )
 
+    def _watch_refunds(self) -> None:
+        """Track which purchase lines a refund may match, so that none matching skips the match.
+
+        For an accumulator asked for signals again and again (a replay): while no return or
+        cancellation shares an item-offering-amount key or a reference with a purchase line,
+        none undoes a line, and `_summary` counts the lines as they came instead of matching
+        the refunds again from the start. Call it before the first record is added.
+        """
+        self._marks = (set(), set(), set(), set())
+
+    def _mark(self, key: int, code: int, refund: bool) -> None:
+        """Note a line's (or a refund's) key and reference; stop once a refund may match a line."""
+        marks = self._marks
+        if marks is None:
+            return
+        keys, codes, other_keys, other_codes = marks[2:] + marks[:2] if refund else marks
+        if key in other_keys or (code and code in other_codes):
+            self._marks = None  # a refund may match: `_matched` decides from now on
+            return
+        keys.add(key)
+        if code:
+            codes.add(code)
+
     def _add(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 - one row's fields, for speed
         self,
         on: int,
@@ -416,8 +440,15 @@ class SignalAccumulator:
         customized: bool | None,
         collaborative: bool | None,
         reference: str,
+        key: int = -1,
+        code: int = -1,
     ) -> None:
-        """Fold in one interaction given as its fields (``on`` as a day ordinal)."""
+        """Fold in one interaction given as its fields (``on`` as a day ordinal).
+
+        ``key`` and ``code``, when given (a replay of records kept), are the row's
+        item-offering-amount key and reference code in the shared tables: ``item`` and
+        ``reference`` are then not read again.
+        """
         first = self._first
         if first is None:
             self._first = self._latest = on
@@ -430,10 +461,14 @@ class SignalAccumulator:
             if self._sums is None:
                 self._sums = [0, 0, 0, 0, 0, 0]
             _add_amount(self._sums, _OFFERING_INDEX[offering], amount, tables.cents_of(amount))
-            key = tables.key_ids.get((item, offering, amount))
-            if key is None:
-                key = tables.key(item, offering, amount)
-            code = tables.reference(reference)
+            if key < 0:
+                key = tables.key_ids.get((item, offering, amount), -1)
+                if key < 0:
+                    key = tables.key(item, offering, amount)
+            if code < 0:
+                code = tables.reference(reference)
+            if self._marks is not None:
+                self._mark(key, code, refund=False)
             lines = self._lines
             new = lines is None or code != self._line_code
             if lines is None:
@@ -485,8 +520,16 @@ class SignalAccumulator:
                 self._agreements += 1
             if self._events is None:
                 self._events = bytearray()
-            packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
-            _put(self._events, 0, packed, tables.reference(reference))
+            if key < 0:
+                key = tables.key_ids.get((item, offering, amount), -1)
+                if key < 0:
+                    key = tables.key(item, offering, amount)
+            if code < 0:
+                code = tables.reference(reference)
+            if refund and self._marks is not None:
+                self._mark(key, code, refund=True)
+            packed = _packed(key, on, kind, customized, collaborative)
+            _put(self._events, 0, packed, code)
             if refund:
                 return
         if collaborative is not None:
@@ -529,14 +572,20 @@ class SignalAccumulator:
         return self._signals(as_of, day)
 
     def _signals(self, as_of: dt.date, day: int) -> Signals:
-        engagements = [e for e in self._engagements or () if e.start <= as_of]
         first = self._first
-        if first is None and not engagements:
+        if self._engagements:
+            engagements = [e for e in self._engagements if e.start <= as_of]
+            if first is None and not engagements:
+                return Signals()
+            starts = [e.start.toordinal() for e in engagements]
+            if first is not None:
+                starts.append(first)
+            tenure_days = day - min(starts)
+        elif first is None:
             return Signals()
-        starts = [e.start.toordinal() for e in engagements]
-        if first is not None:
-            starts.append(first)
-        tenure_days = day - min(starts)
+        else:  # no engagement: the first interaction starts the tenure
+            engagements = []
+            tenure_days = day - first
         period = max(tenure_days, c.MIN_PERIOD_DAYS)
         summary = _NOTHING if first is None else self._summary()
         (counted, collaborative, work, customized, occasions, last, purchase_count, professional,
@@ -550,7 +599,7 @@ class SignalAccumulator:
                     if engagement.end is None
                     else (engagement.end - as_of).days
                 )
-        commitment_days = max(horizons, default=0)
+        commitment_days = max(horizons) if horizons else 0
         if first is None:
             return derived_signals(
                 tenure_days=tenure_days, active_engagement=active, commitment_days=commitment_days
@@ -559,11 +608,15 @@ class SignalAccumulator:
         collaborative += self._collaborative
         work += self._work
         customized += self._customized
-        retained = {
-            month_index(dt.date.fromordinal(on))
-            for on in professional
-            if day - on < c.RETAINER_WINDOW_DAYS
-        }
+        retained = (
+            {
+                month_index(dt.date.fromordinal(on))
+                for on in professional
+                if day - on < c.RETAINER_WINDOW_DAYS
+            }
+            if professional
+            else ()
+        )
         return derived_signals(
             collaborative_share=collaborative / counted if counted else None,
             touchpoints_per_quarter=self._touchpoints * c.DAYS_PER_QUARTER / period,
@@ -591,8 +644,9 @@ class SignalAccumulator:
         cached = self._matched_cache
         if cached is not None and cached[0] == size:
             return cached[1]
-        if not self._refunds and self._days >= 0 and self._orders >= 0:
-            # Nothing undone, lines in date order: every purchase line counts, as counted.
+        if (not self._refunds or self._marks is not None) and self._days >= 0 and self._orders >= 0:
+            # Nothing undone (no refund, or none sharing a key or a reference with a line),
+            # lines in date order: every purchase line counts, as counted.
             lines: tuple[Any, ...] = (
                 self._line_counted,
                 self._line_collaborative,
@@ -611,17 +665,25 @@ class SignalAccumulator:
             running = self._running_agreements()
             running_count = len(running)
             running_service = any(offering.is_service for offering in running)
-        sums = [_decimal(total) for total in self._sums or (0, 0, 0, 0, 0, 0)]
-        net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
-        spend = sum(net, _ZERO)
-        services = spend - net[_PRODUCT]
-        summary = (
-            *lines,
-            running_count,
-            running_service,
-            float(services / spend) if spend else None,
-            float(spend),
-        )
+        totals = self._sums or _NO_SUMS
+        if all(type(total) is int for total in totals):  # in cents: the same values, sooner
+            cents = [max(0, totals[i] - totals[3 + i]) for i in range(3)]
+            spent = sum(cents)
+            # The quotient of the cents is the quotient of the amounts, to the same digits.
+            share = float(Decimal(spent - cents[_PRODUCT]) / Decimal(spent)) if spent else None
+            summary = (*lines, running_count, running_service, share, spent / 100)
+        else:
+            sums = [_decimal(total) for total in totals]
+            net = [max(_ZERO, sums[i] - sums[3 + i]) for i in range(3)]
+            spend = sum(net, _ZERO)
+            services = spend - net[_PRODUCT]
+            summary = (
+                *lines,
+                running_count,
+                running_service,
+                float(services / spend) if spend else None,
+                float(spend),
+            )
         self._matched_cache = (size, summary)
         return summary
 
@@ -895,10 +957,6 @@ def _iterate(items: object, field: str) -> Iterable[object]:
     return items
 
 
-def _day_of(record: tuple[int, int]) -> int:
-    return record[0] & _DAY
-
-
 def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
     for index, interaction in enumerate(_iterate(interactions, "interactions")):
         if not isinstance(interaction, Interaction):
@@ -917,12 +975,13 @@ def _rows(interactions: Iterable[Interaction]) -> Iterator[Row]:
 
 
 class PartyRecords:
-    """One party's interactions kept compactly (a few bytes each), for a replay.
+    """One party's interactions kept compactly (about 16 bytes each), for a replay.
 
     What `timeline` keeps of a log instead of its `Interaction` objects: every row's day, its
-    kind, flags and item-offering-amount packed in one integer, and its reference when it
-    differs from the previous row's, shared tables holding the keys. `in_date_order` gives the
-    rows back as plain values, oldest first.
+    kind, flags and item-offering-amount packed in one machine integer (an unsigned 64-bit
+    array), and its reference as a number, shared tables holding the keys and the texts (the
+    rows of one order share their reference's number). `in_date_order` gives the rows back as
+    plain values, oldest first; `coded` as the accumulator folds them in, read back at once.
 
     Example:
         >>> import datetime as dt
@@ -934,36 +993,41 @@ class PartyRecords:
         [(739621, 'purchase'), (739677, 'meeting')]
     """
 
-    __slots__ = ("_last", "_records", "_tables", "party_id")
+    __slots__ = ("_codes", "_packed", "_tables", "latest", "party_id")
 
     def __init__(self, party_id: str, tables: _Tables) -> None:
         self.party_id = party_id
         self._tables = tables
-        self._records = bytearray()
-        self._last: int | None = None  # the reference of the row kept last
+        self._packed: array[int] | list[int] = array("Q")  # a list past 64 bits (never seen)
+        self._codes: list[int] = []  # each row's reference code (an order's rows share one)
+        self.latest = 0
+        """The latest day (an ordinal) with an interaction; 0 before any."""
 
     def add(self, on: int, row: Row) -> None:
         """Keep one row of `LogReader.tuples` (its date given as the day's ordinal ``on``)."""
         _, _, kind, item, offering, amount, customized, collaborative, reference = row
         tables = self._tables
-        code = tables.reference(reference)
-        packed = tables.pack(on, kind, item, offering, amount, customized, collaborative)
-        _put(self._records, 0, packed, None if code == self._last else code, self._last or 0)
-        self._last = code
+        self._codes.append(tables.reference(reference))
+        key = tables.key_ids.get((item, offering, amount), -1)
+        if key < 0:
+            key = tables.key(item, offering, amount)
+        packed = _packed(key, on, kind, customized, collaborative)
+        try:
+            self._packed.append(packed)
+        except OverflowError:  # more than 2**32 keys: plain integers from now on
+            self._packed = [*self._packed, packed]
+        if on > self.latest:  # noqa: PLR1730 - once per row: cheaper than a call of max
+            self.latest = on
 
     @property
     def days(self) -> set[int]:
         """The days (ordinals) with an interaction."""
-        return {packed & _DAY for _, packed, _ in _records(self._records, delta=True)}
+        return {packed & _DAY for packed in self._packed}
 
     def days_of(self, kind: InteractionKind) -> set[int]:
         """The days (ordinals) with an interaction of one kind."""
         rank = c.KIND_RANK[kind]
-        return {
-            packed & _DAY
-            for _, packed, _ in _records(self._records, delta=True)
-            if (packed >> 26) & 31 == rank
-        }
+        return {packed & _DAY for packed in self._packed if (packed >> 26) & 31 == rank}
 
     def in_date_order(
         self,
@@ -971,20 +1035,44 @@ class PartyRecords:
         tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str]
     ]:
         """The rows as plain values (``on`` as a day ordinal), oldest first."""
-        keys, text = self._tables.keys, self._tables.text
-        rows = [(packed, reference) for _, packed, reference in _records(self._records, delta=True)]
-        for code, reference in sorted(rows, key=_day_of):
-            item, offering, amount = keys[code >> 32]
-            yield (
-                code & _DAY,
-                _KINDS[(code >> 26) & 31],
-                item,
-                offering,
-                amount,
-                _FLAG_OF[(code >> 24) & 3],
-                _FLAG_OF[(code >> 22) & 3],
-                text(reference),
+        text = self._tables.text
+        for row in self.coded():
+            yield (*row[:7], text(row[9]))
+
+    def coded(
+        self,
+    ) -> list[
+        tuple[int, InteractionKind, str, Offering, Decimal, bool | None, bool | None, str, int, int]
+    ]:
+        """The rows oldest first, as `SignalAccumulator._add` folds them in without reading again.
+
+        Each row is `in_date_order`'s, its reference left empty, then its item-offering-amount
+        key and its reference code in the log's tables (`reference` gives the text back).
+        """
+        keys = self._tables.keys
+        found = []
+        for packed, reference in zip(self._packed, self._codes, strict=True):
+            item, offering, amount = keys[packed >> 32]
+            found.append(
+                (
+                    packed & _DAY,
+                    _KINDS[(packed >> 26) & 31],
+                    item,
+                    offering,
+                    amount,
+                    _FLAG_OF[(packed >> 24) & 3],
+                    _FLAG_OF[(packed >> 22) & 3],
+                    "",
+                    packed >> 32,
+                    reference,
+                )
             )
+        found.sort(key=_FIRST)  # by day, in the order kept within a day
+        return found
+
+    def reference(self, code: int) -> str:
+        """The text of a reference code in `coded`'s rows."""
+        return self._tables.text(code)
 
     def accumulator(self) -> SignalAccumulator:
         """An empty accumulator for this party, sharing the log's tables."""
