@@ -1460,11 +1460,15 @@ def _check_frame_types(
         raise ValidationError.single(f"$.{name}", f"a {expected} column", got)
 
 
-def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401 - a pandas frame
+def _check_pandas_columns(  # noqa: C901 - the names, then each object column's values
+    frame: Any,  # noqa: ANN401 - a pandas frame
+    ruleset: Ruleset,
+    dtypes: Sequence[Any] | None = None,
+) -> None:
     """Column names are unique strings; an object column of a signal holds values of its type.
 
     pandas allows what the expressions cannot read: a name given twice, a name that is a number,
-    and object columns that mix numbers and text.
+    and object columns that mix numbers and text. ``dtypes``: the frame's, when read already.
     """
     seen: set[object] = set()
     for name in frame.columns:
@@ -1473,6 +1477,10 @@ def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401
         if name in seen:
             raise ValidationError.single("$.columns", "unique column names", name)
         seen.add(name)
+    if dtypes is None:
+        dtypes = list(frame.dtypes)
+    if not any(str(dtype) == "object" for dtype in dtypes):
+        return
     types = ruleset.signal_types()
     fits = {
         "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
@@ -1481,9 +1489,7 @@ def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401
         "string": lambda v: isinstance(v, str),
     }
     objects = {
-        name
-        for name, dtype in zip(frame.columns, frame.dtypes, strict=True)
-        if str(dtype) == "object"
+        name for name, dtype in zip(frame.columns, dtypes, strict=True) if str(dtype) == "object"
     }
     for name in _used_signals(ruleset):
         if name not in objects:
@@ -1606,7 +1612,7 @@ def _polars_checks(
     return frozenset(name for index, name in enumerate(nan) if row[f"nan{index}"])
 
 
-def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
+def classify_frame(  # noqa: C901, PLR0912 - the checks, then a path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
     *,
@@ -1671,6 +1677,15 @@ def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
         raise MissingDependencyError("classify_frame", "narwhals", "polars") from None
 
     chosen = _ruleset(ruleset)
+    if nw_.dependencies.is_pandas_dataframe(frame):
+        # Native pandas whose signal columns numpy reads: no narwhals frame, set-up cached.
+        from .frame_numpy import classify_pandas_native  # noqa: PLC0415 - numpy only for pandas
+
+        native = classify_pandas_native(
+            frame, chosen, leanings=leanings, passthrough=passthrough, nw_=nw_
+        )
+        if native is not None:
+            return native
     if nw_.dependencies.is_pandas_like_dataframe(frame):
         _check_pandas_columns(frame, chosen)
     wrapped = _narwhals_frame(nw_, frame)
