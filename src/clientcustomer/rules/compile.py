@@ -575,9 +575,12 @@ def to_sql(  # noqa: PLR0913 - keyword-only options of one query
     Unknown values are unknown as on the one-record path: ``NULL``, and a number column's NaN
     (read as ``NULL``). A row where no rule fires and a rule cannot be decided is ``ambiguous``,
     decided by ``insufficient-evidence``. An infinite or out-of-range signal value fails the
-    query when its row is read, with a message naming the column, the value and, with
-    ``row_id``, the row (DuckDB ``error``, Spark ``raise_error``, a failing conversion in
-    PostgreSQL and standard SQL, a failing JSON path in SQLite).
+    query, with a message naming the column, the value and, with ``row_id``, the row (DuckDB
+    ``error``, Spark ``raise_error``, a failing conversion in PostgreSQL and standard SQL, a
+    failing JSON path in SQLite). In DuckDB the query checks the table before it classifies any
+    row (one filtered scan per bound, which DuckDB skips block by block where the table's
+    minimums and maximums are in range; over a view, each scan reads the view again), so it
+    fails whichever rows are kept; in the other dialects it fails when the row is read.
 
     Args:
         ruleset: The rule set; the default one when ``None``.
@@ -696,7 +699,8 @@ def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
     signal column of the wrong type is refused before any row is read, and so is a column that
     is not a signal of the rule set (with the close signal's name), unless it is ``id``,
     ``party_id`` or named in ``passthrough``. A NaN is unknown; an infinite or out-of-range
-    value fails the query when its row is fetched, naming the column, the value and the row's
+    value fails the query when it runs (over a table of signals, before any row is classified;
+    with ``log``, when the party's row is read), naming the column, the value and the row's
     ``id`` (see `to_sql`).
 
     Args:
