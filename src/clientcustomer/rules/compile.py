@@ -1616,7 +1616,29 @@ def _polars_checks(
     return frozenset(name for index, name in enumerate(nan) if row[f"nan{index}"])
 
 
-def classify_frame(  # noqa: C901, PLR0912 - the checks, then a path per kind of frame
+def _pandas_native(
+    frame: Any,  # noqa: ANN401 - any dataframe
+    ruleset: Ruleset,
+    nw_: Any,  # noqa: ANN401 - the narwhals module
+    *,
+    leanings: bool,
+    passthrough: Iterable[str],
+) -> Any:  # noqa: ANN401 - a pandas frame, or None
+    """Native pandas whose signal columns numpy reads: no narwhals frame, set-up cached.
+
+    ``None`` for any other frame, or a pandas one the narwhals path must read (see
+    `classify_pandas_native`).
+    """
+    if not nw_.dependencies.is_pandas_dataframe(frame):
+        return None
+    from .frame_numpy import classify_pandas_native  # noqa: PLC0415 - numpy only for pandas
+
+    return classify_pandas_native(
+        frame, ruleset, leanings=leanings, passthrough=passthrough, nw_=nw_
+    )
+
+
+def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
     *,
@@ -1681,15 +1703,9 @@ def classify_frame(  # noqa: C901, PLR0912 - the checks, then a path per kind of
         raise MissingDependencyError("classify_frame", "narwhals", "polars") from None
 
     chosen = _ruleset(ruleset)
-    if nw_.dependencies.is_pandas_dataframe(frame):
-        # Native pandas whose signal columns numpy reads: no narwhals frame, set-up cached.
-        from .frame_numpy import classify_pandas_native  # noqa: PLC0415 - numpy only for pandas
-
-        native = classify_pandas_native(
-            frame, chosen, leanings=leanings, passthrough=passthrough, nw_=nw_
-        )
-        if native is not None:
-            return native
+    native = _pandas_native(frame, chosen, nw_, leanings=leanings, passthrough=passthrough)
+    if native is not None:
+        return native
     if nw_.dependencies.is_pandas_like_dataframe(frame):
         _check_pandas_columns(frame, chosen)
     wrapped = _narwhals_frame(nw_, frame)
