@@ -235,6 +235,15 @@ def main() -> int:
                 )
             ]
             print(f"  {label}: " + ", ".join(f"{ratio:.2f}x" for ratio in ratios))
+    print(
+        "CPU time (every thread of the process, best run; other jobs on the machine sway it "
+        "less than the wall time), against the baseline's:"
+    )
+    for name, (label, baseline, _) in CONTENDERS.items():
+        if name != baseline:
+            cpu, base_cpu = results[name]["cpu_best"], results[baseline]["cpu_best"]
+            against = f"{h.seconds(cpu)} against {h.seconds(base_cpu)}"
+            print(f"  {label}: {against}, {cpu / base_cpu:.2f}x")
     for name, (label, baseline, _) in CONTENDERS.items():
         if name == baseline:
             continue

@@ -161,6 +161,9 @@ def _aspect_points(rule: Rule) -> float:
 
 # --- SQL -----------------------------------------------------------------------------------------
 
+_SQL_OPS = {"==": "=", "!=": "<>"}
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
 
 class _Sql:
     """Writes one dialect's SQL for conditions and decisions."""
@@ -278,6 +281,52 @@ class _Sql:
         which = "".join(f"WHEN {test} THEN {refusal} " for test, refusal in whens)
         return f"WHEN {' OR '.join(f'({test})' for test, _ in whens)} THEN CASE {which}END "
 
+    def scans(self, names: Iterable[str], row_id: str | None, table: str) -> str | None:
+        """DuckDB: one row that fails the query when the table holds an out-of-range value.
+
+        ``None`` when no signal read has a bound (nor may be infinite).
+
+        One filtered scan per bound, each stopping at its first row (``LIMIT 1``), instead of a
+        test of every row in the classifying query: DuckDB skips every block of a table whose
+        minimum and maximum are within the bound, so a table in range costs next to nothing.
+        The first row found is refused as `guards` refuses it; NaN is never out of range.
+        """
+        branches: list[str] = []
+        found = self.identifier(f"{_HIDDEN}refused")
+        source = self.table(table)
+        for name in names:
+            kind = self.kinds.get(name, "number")
+            bounds = _bounds(name, kind)
+            if name in self.missing or bounds is None:
+                continue
+            low, high, infinite = bounds
+            raw = self.identifier(name)
+
+            def bound(value: float, kind: str = kind) -> str:
+                whole = kind == "integer" and float(value).is_integer()
+                return str(int(value)) if whole else self.double(value)
+
+            tests = []
+            if low is not None:
+                tests.append(f"{raw} < {bound(low)}")
+            if high is not None:
+                nan = f" AND NOT isnan({raw})" if infinite else ""
+                tests.append(f"{raw} > {bound(high)}{nan}")
+            elif infinite:
+                tests.append(f"{raw} = {self.infinity()}")
+            if infinite and low is None:
+                tests.append(f"{raw} = {self.infinity('-')}")
+            message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
+            refusal = self.refuse(message, raw, row_id)
+            branches.extend(
+                f"(SELECT {refusal} AS {found} FROM {source} WHERE {test} LIMIT 1)"  # noqa: S608
+                for test in tests
+            )
+        if not branches:
+            return None
+        checked = self.identifier(f"{_HIDDEN}checked")
+        return f"(SELECT count({found}) AS {checked} FROM ({' UNION ALL '.join(branches)}))"  # noqa: S608
+
     def flag(self, name: c.Name) -> str:
         """A boolean signal; a missing one is a typed NULL (Spark refuses an untyped one)."""
         return "CAST(NULL AS BOOLEAN)" if name.name in self.missing else self.operand(name)
@@ -317,21 +366,70 @@ class _Sql:
         """
         name = _one_column(expr)
         if name is not None and name not in self.missing:
+            if self.dialect is Dialect.DUCKDB and self.kinds.get(name) == "number":
+                raw = self.identifier(name)
+                return f"({raw} IS NULL OR isnan({raw}))"
             return f"{self.column(name)} IS NULL"
         return f"({self.condition(expr)}) IS NULL"
 
+    def holds(self, expr: c.Expr) -> str:
+        """The condition where only its truth counts (a ``WHEN``, a ``COALESCE(..., FALSE)``).
+
+        True exactly where `condition` is true; where that is false or unknown this may be
+        either. In DuckDB a number compared with a literal then reads its column as it is,
+        not through ``NULLIF`` (a ``CASE`` per value): NaN sorts above every number there, so
+        only ``>``, ``>=`` and ``<>`` need ``AND column <= Infinity`` to be false for it.
+        """
+        if self.dialect is not Dialect.DUCKDB:
+            return self.condition(expr)
+        match expr:
+            case c.And(operands=operands):
+                return "(" + " AND ".join(self.holds(item) for item in operands) + ")"
+            case c.Or(operands=operands):
+                return "(" + " OR ".join(self.holds(item) for item in operands) + ")"
+            case c.Compare(left=c.Name(name=name), op=op, right=c.Literal(value=value)):
+                return self._holds_compare(expr, name, op, value)
+            case c.Compare(left=c.Literal(value=value), op=op, right=c.Name(name=name)):
+                return self._holds_compare(expr, name, _MIRRORED[op], value)
+        return self.condition(expr)
+
+    def _holds_compare(self, expr: c.Expr, name: str, op: str, value: c.LiteralValue) -> str:
+        plain = (
+            name in self.missing
+            or self.kinds.get(name) != "number"
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value != value  # noqa: PLR0124 - a NaN literal: left to `condition`
+        )
+        if plain:
+            return self.condition(expr)
+        raw = self.identifier(name)
+        test = f"{raw} {_SQL_OPS.get(op, op)} {self.literal(value)}"
+        if op in {">", ">=", "!="}:
+            return f"({test} AND {raw} <= {self.infinity()})"
+        return f"({test})"
+
     def fires(self, expr: c.Expr) -> str:
         """True only when the condition is true (never unknown)."""
-        return f"COALESCE({self.condition(expr)}, {self.literal(value=False)})"
+        return f"COALESCE({self.holds(expr)}, {self.literal(value=False)})"
 
     def text(self, value: str) -> str:
         return self.literal(value)
 
 
 def _select_list(
-    ruleset: Ruleset, sql: _Sql, *, leanings: bool, row_id: str | None = None
+    ruleset: Ruleset,
+    sql: _Sql,
+    *,
+    leanings: bool,
+    row_id: str | None = None,
+    row_guards: bool = True,
 ) -> tuple[str, list[str]]:
-    """The inner score expression (or ``""``) and the outer output columns."""
+    """The inner score expression (or ``""``) and the outer output columns.
+
+    With ``row_guards`` the role's ``CASE`` refuses an out-of-range value row by row; without,
+    the caller checks the table apart (`_Sql.scans`).
+    """
     policy = ruleset.policy
     role, score, decided = (
         sql.identifier(ROLE_COLUMN),
@@ -340,7 +438,7 @@ def _select_list(
     )
     columns: list[str] = []
     inner = ""
-    guards = sql.guards(_used_signals(ruleset), row_id)
+    guards = sql.guards(_used_signals(ruleset), row_id) if row_guards else ""
     # No rule fired and one could not be decided (a signal it reads is unknown): cannot tell.
     unknown = " OR ".join(dict.fromkeys(sql.unknown(rule.condition) for rule in ruleset.rules))
     undecided = f"({unknown})" if unknown else sql.literal(value=False)
@@ -349,13 +447,21 @@ def _select_list(
         terms = [sql.double(0.0)]
         terms.extend(
             # A CASE takes a WHEN only when it is true: an unknown condition gives no points.
-            f"CASE WHEN {sql.condition(rule.condition)} THEN {sql.double(rule.points or 0.0)} "
+            f"CASE WHEN {sql.holds(rule.condition)} THEN {sql.double(rule.points or 0.0)} "
             f"ELSE {sql.double(0.0)} END"
             for rule in ruleset.rules
         )
         inner = f"({' + '.join(terms)}) AS {score}"
+        whole = _whole_points(ruleset)
+        if sql.dialect is Dialect.DUCKDB and whole is not None:
+            # Whole points add up exactly as integers: one cast to a double, as written by hand.
+            sums = " + ".join(
+                f"CASE WHEN {sql.holds(rule.condition)} THEN {points} ELSE 0 END"
+                for rule, points in zip(ruleset.rules, whole, strict=True)
+            )
+            inner = f"CAST({sums} AS {_DOUBLE[sql.dialect]}) AS {score}"
         requires = None if policy.requires is None else c.parse_condition(policy.requires)
-        when_gate = sql.literal(value=True) if requires is None else sql.condition(requires)
+        when_gate = sql.literal(value=True) if requires is None else sql.holds(requires)
         gate = sql.literal(value=True) if requires is None else sql.fires(requires)
         # Some rule is true: one COALESCE around the three-valued OR of every condition.
         fired = (
@@ -386,7 +492,7 @@ def _select_list(
         )
     else:
         rules = _ordered(ruleset)
-        whens = [f"WHEN {sql.condition(rule.condition)} THEN " for rule in rules]
+        whens = [f"WHEN {sql.holds(rule.condition)} THEN " for rule in rules]
         roles = " ".join(
             f"{when}{sql.text(rule.role or policy.default)}"
             for when, rule in zip(whens, rules, strict=True)
@@ -436,6 +542,16 @@ def _select_list(
     return inner, columns
 
 
+def _whole_points(ruleset: Ruleset) -> list[int] | None:
+    """Each rule's points as an integer when all are whole and their sum fits 32 bits."""
+    points = [float(rule.points or 0.0) for rule in ruleset.rules]
+    if not points or not all(value.is_integer() for value in points):
+        return None
+    if sum(abs(value) for value in points) >= 2**31:
+        return None
+    return [int(value) for value in points]
+
+
 def to_sql(  # noqa: PLR0913 - keyword-only options of one query
     ruleset: Ruleset | None = None,
     *,
@@ -459,9 +575,12 @@ def to_sql(  # noqa: PLR0913 - keyword-only options of one query
     Unknown values are unknown as on the one-record path: ``NULL``, and a number column's NaN
     (read as ``NULL``). A row where no rule fires and a rule cannot be decided is ``ambiguous``,
     decided by ``insufficient-evidence``. An infinite or out-of-range signal value fails the
-    query when its row is read, with a message naming the column, the value and, with
-    ``row_id``, the row (DuckDB ``error``, Spark ``raise_error``, a failing conversion in
-    PostgreSQL and standard SQL, a failing JSON path in SQLite).
+    query, with a message naming the column, the value and, with ``row_id``, the row (DuckDB
+    ``error``, Spark ``raise_error``, a failing conversion in PostgreSQL and standard SQL, a
+    failing JSON path in SQLite). In DuckDB the query checks the table before it classifies any
+    row (one filtered scan per bound, which DuckDB skips block by block where the table's
+    minimums and maximums are in range; over a view, each scan reads the view again), so it
+    fails whichever rows are kept; in the other dialects it fails when the row is read.
 
     Args:
         ruleset: The rule set; the default one when ``None``.
@@ -490,16 +609,45 @@ def to_sql(  # noqa: PLR0913 - keyword-only options of one query
         # Each dot-separated part is one quoted identifier: none may be empty ("a..b", "a.").
         raise ValidationError.single("table", "a table name (schema.table, no empty part)", table)
     sql = _Sql(_dialect(dialect), frozenset(missing), _kinds(chosen))
-    inner, columns = _select_list(chosen, sql, leanings=leanings, row_id=row_id)
+    return _query(chosen, sql, table, leanings=leanings, row_id=row_id, scans=True)
+
+
+def _query(  # noqa: PLR0913 - keyword-only options of one query
+    ruleset: Ruleset,
+    sql: _Sql,
+    table: str,
+    *,
+    leanings: bool,
+    row_id: str | None,
+    scans: bool,
+) -> str:
+    """`to_sql`'s query; with ``scans`` DuckDB checks the ranges by `_Sql.scans`, not per row.
+
+    The log's query (`log_to_sql`) checks per row: its table is a derived one, which each scan
+    would derive again.
+    """
+    checks = (
+        sql.scans(_used_signals(ruleset), row_id, table)
+        if scans and sql.dialect is Dialect.DUCKDB
+        else None
+    )
+    inner, columns = _select_list(
+        ruleset, sql, leanings=leanings, row_id=row_id, row_guards=checks is None
+    )
     source = sql.table(table)
-    star = "*"
+    hidden: list[str] = []
+    if checks is not None:
+        # One row, joined to every row: the scans run (and refuse) before any row is classified.
+        source = f"{source}, {checks} AS {sql.identifier(f'{_HIDDEN}checks')}"
+        hidden.append(sql.identifier(f"{_HIDDEN}checked"))
     if inner:
         # Identifiers are quoted and literals escaped by _Sql: no user text reaches the SQL raw.
         source = f"(SELECT *, {inner} FROM {source}) AS scored"  # noqa: S608
         columns = [column for column in columns if column != sql.identifier(SCORE_COLUMN)]
-        hidden = [sql.identifier(f"{_HIDDEN}{name}") for name in ("insufficient", "gate")]
-        if hidden[0] in inner:
-            star = f"* EXCLUDE ({', '.join(hidden)})"
+        inner_hidden = [sql.identifier(f"{_HIDDEN}{name}") for name in ("insufficient", "gate")]
+        if inner_hidden[0] in inner:
+            hidden.extend(inner_hidden)
+    star = f"* EXCLUDE ({', '.join(hidden)})" if hidden else "*"
     return f"SELECT {star}, {', '.join(columns)} FROM {source}"  # noqa: S608
 
 
@@ -551,7 +699,8 @@ def classify_sql(  # noqa: PLR0913 - keyword-only options of one query
     signal column of the wrong type is refused before any row is read, and so is a column that
     is not a signal of the rule set (with the close signal's name), unless it is ``id``,
     ``party_id`` or named in ``passthrough``. A NaN is unknown; an infinite or out-of-range
-    value fails the query when its row is fetched, naming the column, the value and the row's
+    value fails the query when it runs (over a table of signals, before any row is classified;
+    with ``log``, when the party's row is read), naming the column, the value and the row's
     ``id`` (see `to_sql`).
 
     Args:
@@ -1315,11 +1464,15 @@ def _check_frame_types(
         raise ValidationError.single(f"$.{name}", f"a {expected} column", got)
 
 
-def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401 - a pandas frame
+def _check_pandas_columns(  # noqa: C901 - the names, then each object column's values
+    frame: Any,  # noqa: ANN401 - a pandas frame
+    ruleset: Ruleset,
+    dtypes: Sequence[Any] | None = None,
+) -> None:
     """Column names are unique strings; an object column of a signal holds values of its type.
 
     pandas allows what the expressions cannot read: a name given twice, a name that is a number,
-    and object columns that mix numbers and text.
+    and object columns that mix numbers and text. ``dtypes``: the frame's, when read already.
     """
     seen: set[object] = set()
     for name in frame.columns:
@@ -1328,6 +1481,10 @@ def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401
         if name in seen:
             raise ValidationError.single("$.columns", "unique column names", name)
         seen.add(name)
+    if dtypes is None:
+        dtypes = list(frame.dtypes)
+    if not any(str(dtype) == "object" for dtype in dtypes):
+        return
     types = ruleset.signal_types()
     fits = {
         "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
@@ -1336,9 +1493,7 @@ def _check_pandas_columns(frame: Any, ruleset: Ruleset) -> None:  # noqa: ANN401
         "string": lambda v: isinstance(v, str),
     }
     objects = {
-        name
-        for name, dtype in zip(frame.columns, frame.dtypes, strict=True)
-        if str(dtype) == "object"
+        name for name, dtype in zip(frame.columns, dtypes, strict=True) if str(dtype) == "object"
     }
     for name in _used_signals(ruleset):
         if name not in objects:
@@ -1461,6 +1616,28 @@ def _polars_checks(
     return frozenset(name for index, name in enumerate(nan) if row[f"nan{index}"])
 
 
+def _pandas_native(
+    frame: Any,  # noqa: ANN401 - any dataframe
+    ruleset: Ruleset,
+    nw_: Any,  # noqa: ANN401 - the narwhals module
+    *,
+    leanings: bool,
+    passthrough: Iterable[str],
+) -> Any:  # noqa: ANN401 - a pandas frame, or None
+    """Native pandas whose signal columns numpy reads: no narwhals frame, set-up cached.
+
+    ``None`` for any other frame, or a pandas one the narwhals path must read (see
+    `classify_pandas_native`).
+    """
+    if not nw_.dependencies.is_pandas_dataframe(frame):
+        return None
+    from .frame_numpy import classify_pandas_native  # noqa: PLC0415 - numpy only for pandas
+
+    return classify_pandas_native(
+        frame, ruleset, leanings=leanings, passthrough=passthrough, nw_=nw_
+    )
+
+
 def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
     frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
     ruleset: Ruleset | None = None,
@@ -1526,6 +1703,9 @@ def classify_frame(  # noqa: C901 - the checks, then a path per kind of frame
         raise MissingDependencyError("classify_frame", "narwhals", "polars") from None
 
     chosen = _ruleset(ruleset)
+    native = _pandas_native(frame, chosen, nw_, leanings=leanings, passthrough=passthrough)
+    if native is not None:
+        return native
     if nw_.dependencies.is_pandas_like_dataframe(frame):
         _check_pandas_columns(frame, chosen)
     wrapped = _narwhals_frame(nw_, frame)

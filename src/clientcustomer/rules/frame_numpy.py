@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     _Mask: TypeAlias = "np.ndarray[Any, Any] | bool"
 
-__all__ = ["native_layout", "pandas_verdict"]
+__all__ = ["classify_pandas_native", "native_layout", "pandas_verdict"]
 
 _ORDERED = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -465,3 +466,98 @@ def classify_pandas(  # noqa: PLR0913 - what classify_frame has checked, passed 
         for name, (values, labels) in verdict.items()
     }
     return frame.assign(**added)
+
+
+class _Plan:
+    """What `classify_frame` works out of a rule set before reading a pandas frame, once."""
+
+    __slots__ = ("bounds", "fits", "kinds", "ordered", "ruleset", "used")
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        from .compile import _bounds, _kinds, _ordered, _used_signals  # noqa: PLC0415 - cycle
+
+        self.ruleset = weakref.ref(ruleset)
+        self.used = _used_signals(ruleset)
+        self.kinds = _kinds(ruleset)
+        self.ordered = _ordered(ruleset)
+        self.bounds = {name: _bounds(name, kind) for name, kind in self.kinds.items()}
+        types = ruleset.signal_types()
+        # The numpy kinds of a used signal's column that pass `_check_frame_types` (narwhals'
+        # numeric, integer, float and boolean types); a text signal goes through narwhals.
+        allowed = {"number": "fiu", "integer": "fiu", "boolean": "b"}
+        self.fits = {name: allowed.get(types.get(name, "number"), "") for name in self.used}
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(ruleset: Ruleset) -> _Plan:
+    plan = _PLANS.get(id(ruleset))
+    if plan is None or plan.ruleset() is not ruleset:
+        if len(_PLANS) >= 64:  # a few rule sets per program
+            _PLANS.clear()
+        plan = _PLANS[id(ruleset)] = _Plan(ruleset)
+    return plan
+
+
+def classify_pandas_native(
+    frame: Any,  # noqa: ANN401 - a pandas frame
+    ruleset: Ruleset,
+    *,
+    leanings: bool,
+    passthrough: Any,  # noqa: ANN401 - checked by _check_names
+    nw_: Any,  # noqa: ANN401 - the narwhals module
+) -> Any:  # noqa: ANN401 - a pandas frame, or None
+    """`classify_frame` of a pandas frame whose signal columns numpy reads, without narwhals.
+
+    The same checks in the same order as the narwhals path, on pandas' own dtypes: ``None``
+    (that path then runs, and gives its errors) when a signal column is not a numpy or nullable
+    number or flag column, or is not of its signal's type. The set-up is cached per rule set.
+    """
+    from .compile import (  # noqa: PLC0415 - compile imports this module when it runs
+        _check_names,
+        _check_outputs,
+        _check_pandas_columns,
+        _check_ranges,
+        _narwhals_frame,
+    )
+
+    plan = _plan(ruleset)
+    dtypes = list(frame.dtypes)
+    _check_pandas_columns(frame, ruleset, dtypes)
+    names = list(frame.columns)
+    kinds, fits = plan.kinds, plan.fits
+    numbers = []
+    floats = []
+    for name, dtype in zip(names, dtypes, strict=True):
+        if name not in kinds:
+            continue
+        text = str(dtype)
+        kind: str = getattr(dtype, "kind", None) or ""
+        native = text in _MASKED or (
+            text == getattr(dtype, "name", None) and kind in _NUMPY_KINDS and text != "uint64"
+        )
+        if not native or not kind or (name in fits and kind not in fits[name]):
+            return None
+        if kind in "fiu" and plan.bounds[name] is not None:
+            numbers.append(name)
+            if kind == "f":
+                floats.append(name)
+    _check_outputs(names, leanings=leanings, where="$.", adds="classify_frame")
+    _check_names(ruleset, names, passthrough, where="$.")
+    present = frozenset(names)
+    bounded = {name: plan.bounds[name][:2] for name in numbers}  # type: ignore[index]
+
+    def check_ranges(bad: list[str]) -> None:
+        wrapped = _narwhals_frame(nw_, frame)
+        _check_ranges(wrapped, bad, kinds, frozenset(floats), nw_)
+
+    return classify_pandas(
+        frame,
+        ruleset,
+        ordered=plan.ordered,
+        read=tuple(name for name in plan.used if name in present),
+        bounded=bounded,
+        check_ranges=check_ranges,
+        leanings=leanings,
+    )

@@ -17,7 +17,7 @@ from clientcustomer.signals.derive import SIGNALS
 from clientcustomer.signals.logs import LogColumns, missing_columns
 from clientcustomer.signals.sql import compile_signals
 
-from .compile import Dialect, _describe, _dialect, _ruleset, _Sql, _used_signals, to_sql
+from .compile import Dialect, _describe, _dialect, _kinds, _query, _ruleset, _Sql, _used_signals
 from .ruleset import Ruleset
 
 __all__ = ["log_to_sql"]
@@ -86,14 +86,8 @@ def log_to_sql(  # noqa: PLR0913 - keyword-only options of one query
     missing = [name for name in _used_signals(chosen) if name not in SIGNALS]
 
     def verdicts(name: str) -> str:
-        query = to_sql(
-            chosen,
-            table=name,
-            dialect=spelled,
-            missing=missing,
-            leanings=leanings,
-            row_id="party_id",
-        )
+        sql = _Sql(spelled, frozenset(missing), _kinds(chosen))
+        query = _query(chosen, sql, name, leanings=leanings, row_id="party_id", scans=False)
         return f"{query} ORDER BY {_Sql(spelled, frozenset()).identifier('party_id')}"
 
     return compiled.query(verdicts, name=_SIGNALS_NAME)
