@@ -182,3 +182,29 @@ def test_other_dialects_and_the_log_query_still_check_each_row() -> None:
     assert "UNION ALL" not in query
     with pytest.raises(sqlite3.Error, match=r"\$\.customization"):
         lite.execute(query).fetchall()
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["tenure_days > 5", "tenure_days is unknown", "active_engagement and tenure_days is unknown"],
+)
+@pytest.mark.parametrize("kind", ["BIGINT", "DOUBLE"])
+def test_one_bound_read_any_way_still_fails_the_query(when: str, kind: str) -> None:
+    """One scan alone (an integer's one bound) fails the query however the rules read it.
+
+    DuckDB drops a joined column nobody reads, and with it the scans: a count of the refusals
+    read by no one let ``tenure_days = -1`` through as a verdict (found by Hypothesis).
+    """
+    rules = Ruleset(
+        "one", "1", RulesetPolicy("first", default="customer"),
+        (Rule("r", when, "Read.", role="client"),),
+    )  # fmt: skip
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE accounts AS SELECT 'a' AS id, CAST(-1 AS {kind}) AS tenure_days")
+
+    with pytest.raises(duckdb.Error, match=r"\$\.tenure_days: expected .* got -1"):
+        cc.classify_sql(con, "accounts", rules).fetchall()
+    missing = [name for name in _used_signals(rules) if name != "tenure_days"]
+    query = cc.to_sql(rules, table="accounts", dialect="duckdb", missing=missing)
+    with pytest.raises(duckdb.Error, match=r"\$\.tenure_days"):
+        con.execute(query).fetchall()

@@ -244,36 +244,51 @@ class _Sql:
         # PostgreSQL and standard SQL: converting the message to a number fails, quoting it.
         return f"CAST(CAST({joined} AS INTEGER) AS {text})"
 
+    def _bound_tests(self, name: str, *, scan: bool) -> tuple[list[str], str] | None:
+        """The tests a value of ``name`` fails when out of range or infinite, and the message.
+
+        ``None`` when the column is missing or has no bound (nor may be infinite). A row's
+        guard (`guards`) reads the upper bound with NaN as NULL (``column``); a scan
+        (`scans`) compares the raw value and leaves NaN out (``NOT isnan``). Only ``>`` needs
+        it: NaN is never below a number nor equal to an infinity, and an infinity beyond a
+        bound is out of range. An integer's bounds are integers, so the column is compared
+        without a cast.
+        """
+        kind = self.kinds.get(name, "number")
+        bounds = _bounds(name, kind)
+        if name in self.missing or bounds is None:
+            return None
+        low, high, infinite = bounds
+        raw = self.identifier(name)
+
+        def bound(value: float) -> str:
+            whole = kind == "integer" and float(value).is_integer()
+            return str(int(value)) if whole else self.double(value)
+
+        tests = []
+        if low is not None:
+            tests.append(f"{raw} < {bound(low)}")
+        if high is not None:
+            if not scan:
+                tests.append(f"{self.column(name)} > {bound(high)}")
+            else:
+                nan = f" AND NOT isnan({raw})" if infinite else ""
+                tests.append(f"{raw} > {bound(high)}{nan}")
+        elif infinite:
+            tests.append(f"{raw} = {self.infinity()}")
+        if infinite and low is None:
+            tests.append(f"{raw} = {self.infinity('-')}")
+        return tests, f"$.{name}: expected {_expected_range(low, high, kind)}, got "
+
     def guards(self, names: Iterable[str], row_id: str | None) -> str:
         """``WHEN`` clauses that fail the query on an infinite or out-of-range value."""
         whens = []
         for name in names:
-            kind = self.kinds.get(name, "number")
-            bounds = _bounds(name, kind)
-            if name in self.missing or bounds is None:
-                continue
-            low, high, infinite = bounds
-            column, raw = self.column(name), self.identifier(name)
-
-            # Only ``>`` reads the value with NaN as NULL (NaN sorts above every number where
-            # there is one); NaN is never below a number nor equal to an infinity, and an
-            # infinity beyond a bound is out of range.
-            # An integer's bounds as integers: the column is then compared without a cast.
-            def bound(value: float, kind: str = kind) -> str:
-                whole = kind == "integer" and float(value).is_integer()
-                return str(int(value)) if whole else self.double(value)
-
-            tests = []
-            if low is not None:
-                tests.append(f"{raw} < {bound(low)}")
-            if high is not None:
-                tests.append(f"{column} > {bound(high)}")
-            elif infinite:
-                tests.append(f"{raw} = {self.infinity()}")
-            if infinite and low is None:
-                tests.append(f"{raw} = {self.infinity('-')}")
-            message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
-            whens.append((" OR ".join(tests), self.refuse(message, raw, row_id)))
+            found = self._bound_tests(name, scan=False)
+            if found is not None:
+                tests, message = found
+                refusal = self.refuse(message, self.identifier(name), row_id)
+                whens.append((" OR ".join(tests), refusal))
         if len(whens) < 2:  # one test needs no second CASE
             return "".join(f"WHEN {test} THEN {refusal} " for test, refusal in whens)
         # One WHEN for every column (a CASE tries its WHENs one by one: a row in range passes
@@ -290,34 +305,19 @@ class _Sql:
         test of every row in the classifying query: DuckDB skips every block of a table whose
         minimum and maximum are within the bound, so a table in range costs next to nothing.
         The first row found is refused as `guards` refuses it; NaN is never out of range.
+        The row's one column is the refusal's value (NULL, if nothing failed), which the
+        query must read (`_query` keeps only the rows where it is NULL, which is every row):
+        DuckDB drops a joined column nobody reads, and with it the scans.
         """
         branches: list[str] = []
         found = self.identifier(f"{_HIDDEN}refused")
         source = self.table(table)
         for name in names:
-            kind = self.kinds.get(name, "number")
-            bounds = _bounds(name, kind)
-            if name in self.missing or bounds is None:
+            bound_tests = self._bound_tests(name, scan=True)
+            if bound_tests is None:
                 continue
-            low, high, infinite = bounds
-            raw = self.identifier(name)
-
-            def bound(value: float, kind: str = kind) -> str:
-                whole = kind == "integer" and float(value).is_integer()
-                return str(int(value)) if whole else self.double(value)
-
-            tests = []
-            if low is not None:
-                tests.append(f"{raw} < {bound(low)}")
-            if high is not None:
-                nan = f" AND NOT isnan({raw})" if infinite else ""
-                tests.append(f"{raw} > {bound(high)}{nan}")
-            elif infinite:
-                tests.append(f"{raw} = {self.infinity()}")
-            if infinite and low is None:
-                tests.append(f"{raw} = {self.infinity('-')}")
-            message = f"$.{name}: expected {_expected_range(low, high, kind)}, got "
-            refusal = self.refuse(message, raw, row_id)
+            tests, message = bound_tests
+            refusal = self.refuse(message, self.identifier(name), row_id)
             branches.extend(
                 f"(SELECT {refusal} AS {found} FROM {source} WHERE {test} LIMIT 1)"  # noqa: S608
                 for test in tests
@@ -325,7 +325,7 @@ class _Sql:
         if not branches:
             return None
         checked = self.identifier(f"{_HIDDEN}checked")
-        return f"(SELECT count({found}) AS {checked} FROM ({' UNION ALL '.join(branches)}))"  # noqa: S608
+        return f"(SELECT max({found}) AS {checked} FROM ({' UNION ALL '.join(branches)}))"  # noqa: S608
 
     def flag(self, name: c.Name) -> str:
         """A boolean signal; a missing one is a typed NULL (Spark refuses an untyped one)."""
@@ -638,8 +638,11 @@ def _query(  # noqa: PLR0913 - keyword-only options of one query
     hidden: list[str] = []
     if checks is not None:
         # One row, joined to every row: the scans run (and refuse) before any row is classified.
-        source = f"{source}, {checks} AS {sql.identifier(f'{_HIDDEN}checks')}"
-        hidden.append(sql.identifier(f"{_HIDDEN}checked"))
+        checked = sql.identifier(f"{_HIDDEN}checked")
+        source = (
+            f"{source}, {checks} AS {sql.identifier(f'{_HIDDEN}checks')} WHERE {checked} IS NULL"
+        )
+        hidden.append(checked)
     if inner:
         # Identifiers are quoted and literals escaped by _Sql: no user text reaches the SQL raw.
         source = f"(SELECT *, {inner} FROM {source}) AS scored"  # noqa: S608
