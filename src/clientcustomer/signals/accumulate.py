@@ -110,6 +110,16 @@ class _Tables:
             self.keys.append(found)
         return key
 
+    def ids(
+        self, item: str, offering: Offering, amount: Decimal, reference: str
+    ) -> tuple[int, int]:
+        """A row's item-offering-amount key and reference code (each added when new)."""
+        key = self.key_ids.get((item, offering, amount))
+        if key is None:
+            key = self.key(item, offering, amount)
+        code = self.last_code if reference == self.last_text else self.reference(reference)
+        return key, code
+
     def reference(self, text: str) -> int:
         if text == self.last_text:
             return self.last_code
@@ -445,7 +455,7 @@ class SignalAccumulator:
     ) -> None:
         """Fold in one interaction given as its fields (``on`` as a day ordinal).
 
-        ``key`` and ``code``, when given (a replay of records kept), are the row's
+        ``key`` and ``code``, given together (a replay of records kept), are the row's
         item-offering-amount key and reference code in the shared tables: ``item`` and
         ``reference`` are then not read again.
         """
@@ -461,12 +471,8 @@ class SignalAccumulator:
             if self._sums is None:
                 self._sums = [0, 0, 0, 0, 0, 0]
             _add_amount(self._sums, _OFFERING_INDEX[offering], amount, tables.cents_of(amount))
-            if key < 0:
-                key = tables.key_ids.get((item, offering, amount), -1)
-                if key < 0:
-                    key = tables.key(item, offering, amount)
-            if code < 0:
-                code = tables.reference(reference)
+            if key < 0:  # not a replay: the key and code of the row's text
+                key, code = tables.ids(item, offering, amount, reference)
             if self._marks is not None:
                 self._mark(key, code, refund=False)
             lines = self._lines
@@ -520,12 +526,8 @@ class SignalAccumulator:
                 self._agreements += 1
             if self._events is None:
                 self._events = bytearray()
-            if key < 0:
-                key = tables.key_ids.get((item, offering, amount), -1)
-                if key < 0:
-                    key = tables.key(item, offering, amount)
-            if code < 0:
-                code = tables.reference(reference)
+            if key < 0:  # not a replay: the key and code of the row's text
+                key, code = tables.ids(item, offering, amount, reference)
             if refund and self._marks is not None:
                 self._mark(key, code, refund=True)
             packed = _packed(key, on, kind, customized, collaborative)
@@ -1007,10 +1009,8 @@ class PartyRecords:
         """Keep one row of `LogReader.tuples` (its date given as the day's ordinal ``on``)."""
         _, _, kind, item, offering, amount, customized, collaborative, reference = row
         tables = self._tables
-        self._codes.append(tables.reference(reference))
-        key = tables.key_ids.get((item, offering, amount), -1)
-        if key < 0:
-            key = tables.key(item, offering, amount)
+        key, code = tables.ids(item, offering, amount, reference)
+        self._codes.append(code)
         packed = _packed(key, on, kind, customized, collaborative)
         try:
             self._packed.append(packed)
