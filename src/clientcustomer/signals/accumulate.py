@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -467,24 +468,48 @@ class SignalAccumulator:
         elif on > self._latest:  # type: ignore[operator]
             self._latest = on
         if kind is _PURCHASE:
+            # The hot path: `_add_amount`, `_Tables.ids` and `_put` inlined for what was seen
+            # before (an amount in whole cents, the item, the order of the line before), each
+            # called for anything else.
             tables = self._tables
-            if self._sums is None:
-                self._sums = [0, 0, 0, 0, 0, 0]
-            _add_amount(self._sums, _OFFERING_INDEX[offering], amount, tables.cents_of(amount))
+            sums = self._sums
+            if sums is None:
+                sums = self._sums = [0, 0, 0, 0, 0, 0]
+            index = _OFFERING_INDEX[offering]
+            cents = tables.cents.get(amount)
+            total = sums[index]
+            if (
+                cents is not None
+                and type(total) is int
+                and -_CENTS_LIMIT < total + cents < _CENTS_LIMIT
+            ):
+                sums[index] = total + cents
+            else:
+                _add_amount(sums, index, amount, tables.cents_of(amount))
             if key < 0:  # not a replay: the key and code of the row's text
-                key, code = tables.ids(item, offering, amount, reference)
+                key = tables.key_ids.get((item, offering, amount), -1)
+                code = tables.last_code if reference == tables.last_text else -1
+                if key < 0 or code < 0:
+                    key, code = tables.ids(item, offering, amount, reference)
             if self._marks is not None:
                 self._mark(key, code, refund=False)
             lines = self._lines
-            new = lines is None or code != self._line_code
-            if lines is None:
-                lines = self._lines = bytearray()
             flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
             last = self._last_day
             near = _NEAR if last is None else _zigzag(on - last)
             value = (key << 12 | near) << 1 if near < _NEAR else (key << 22 | on) << 1 | 1
-            _put(lines, flags, value, code if new else None, self._line_code)
-            self._line_code = code
+            if lines is None:
+                lines = self._lines = bytearray()
+                new = True
+            else:
+                new = code != self._line_code
+            if new:
+                _put(lines, flags, value, code, self._line_code)
+                self._line_code = code
+            else:  # `_put` without a reference
+                size = (value.bit_length() + 7) >> 3 or 1
+                lines.append((size - 1) << 5 | flags)
+                lines += value.to_bytes(size, "little")
             # Occasions and orders counted as the lines come, while days and references only
             # grow (a log in date order); any other order leaves them to a scan (-1).
             if last is None or on > last:
@@ -738,41 +763,61 @@ class SignalAccumulator:
         """
         tables = self._tables
         keys = tables.keys
+        refunds = self._sorted_events(refunds=True)
+        refund_keys = {packed >> 32 for _, packed, _ in refunds}
+        # The orders a refund may reach: by its reference, or through a line of its key.
+        touched = {code for _, _, code in refunds if code}
         lines: list[int] = []  # each line's key << 26 | flags << 22 | day
         references: list[int] = []  # each line's reference code
-        orders: dict[int, list[int]] = {}  # reference code -> its lines (not the empty one)
-        by_key: dict[int, list[int]] = {}
-        latest: int | None = None  # the latest day before each line, as `_add` saw it
-        for position, (flags, value, code) in enumerate(
-            _records(self._lines or bytearray(), delta=True)
-        ):
+        by_key: dict[int, list[int]] = {}  # the lines of each key a refund has, in turn
+        latest = 0  # the latest day before each line, as `_add` saw it (the first has its own)
+        # `_records(self._lines, delta=True)`, inlined: this loop runs once per line.
+        records = self._lines or bytearray()
+        at, end, code, position = 0, len(records), 0, -1
+        from_bytes = int.from_bytes
+        while at < end:
+            header = records[at]
+            start = at + 1
+            at = start + (header >> 5) + 1
+            value = from_bytes(records[start:at], "little")
+            if header & _FOLLOWS:
+                start = at + 1
+                at = start + records[at]
+                given = from_bytes(records[start:at], "little")
+                code += given >> 1 if not given & 1 else -((given + 1) >> 1)
+            position += 1
             if value & 1:
                 key, on = value >> 23, value >> 1 & _DAY
             else:
-                key, on = value >> 13, latest + _unzigzag(value >> 1 & 4095)  # type: ignore[operator]
-            if latest is None or on > latest:
-                latest = on
-            packed = key << 26 | flags << 22 | on
-            lines.append(packed)
+                near = value >> 1 & 4095
+                key, on = value >> 13, latest + (near >> 1 if not near & 1 else -((near + 1) >> 1))
+            latest = max(latest, on)
+            lines.append(key << 26 | (header & 15) << 22 | on)
             references.append(code)
-            if code:
-                found = orders.get(code)
-                if found is None:
-                    orders[code] = [position]
+            if key in refund_keys:
+                group = by_key.get(key)
+                if group is None:
+                    by_key[key] = [position]
                 else:
-                    found.append(position)
-            key = packed >> 26
-            group = by_key.get(key)
-            if group is None:
-                by_key[key] = [position]
-            else:
-                group.append(position)
+                    group.append(position)
+                if code:
+                    touched.add(code)
+        orders: dict[int, list[int]] = {}  # reference code -> its lines, for the orders touched
+        if touched:
+            for position, code in enumerate(references):
+                if code in touched:
+                    found = orders.get(code)
+                    if found is None:
+                        orders[code] = [position]
+                    else:
+                        found.append(position)
         outstanding: dict[int, Decimal] = {}
         alive: dict[int, int] = {}
         for code, members in orders.items():
             outstanding[code] = sum((keys[lines[i] >> 26][2] for i in members), _ZERO)
             alive[code] = len(members)
         cancelled = bytearray(len(lines))
+        gone: list[int] = []  # the positions cancelled
         ordered: set[int] = set()
 
         def line_order(position: int) -> tuple[Any, ...]:
@@ -785,13 +830,15 @@ class SignalAccumulator:
                 _FLAG_RANK[(packed >> 22) & 3],
             )
 
-        for _, packed, code in self._sorted_events(refunds=True):
+        for _, packed, code in refunds:
             if code and code in orders:
                 if alive[code]:
                     amount = keys[packed >> 32][2]
                     if amount == 0 or amount >= outstanding[code]:
                         for position in orders[code]:
-                            cancelled[position] = 1
+                            if not cancelled[position]:
+                                cancelled[position] = 1
+                                gone.append(position)
                         alive[code] = 0
                         outstanding[code] = _ZERO
                     else:
@@ -808,11 +855,14 @@ class SignalAccumulator:
             for position in reversed(group):
                 if not cancelled[position] and lines[position] & _DAY <= on:
                     cancelled[position] = 1
+                    gone.append(position)
                     order = references[position]
                     if order:
                         outstanding[order] -= keys[lines[position] >> 26][2]
                         alive[order] -= 1
                     break
+        if self._days >= 0 and not self._professional:
+            return self._left(lines, references, cancelled, gone, alive)
         counted = collaborative = work = customized = 0
         occasions: set[int] = set()
         retained: set[int] = set()
@@ -834,7 +884,9 @@ class SignalAccumulator:
                 retained.add(on)
             if not references[position]:
                 unreferenced += 1
-        purchase_count = unreferenced + sum(1 for code in orders if alive[code])
+        every_order = set(references)
+        every_order.discard(0)
+        purchase_count = unreferenced + len(every_order) - sum(1 for n in alive.values() if not n)
         return (
             counted,
             collaborative,
@@ -845,6 +897,61 @@ class SignalAccumulator:
             purchase_count,
             retained,
         )
+
+    def _left(  # noqa: C901 - counts less the lines cancelled, each in turn
+        self,
+        lines: list[int],
+        references: list[int],
+        cancelled: bytearray,
+        gone: list[int],
+        alive: dict[int, int],
+    ) -> tuple[int, int, int, int, int, int | None, int, set[int]]:
+        """`_matched`'s counts from the lines' counts as they came, less the lines cancelled.
+
+        For lines added in date order (the days only grow) and none of a professional offering:
+        the counts of every line (kept as they came) less those of the few lines cancelled, a
+        day lost only when each of its lines is (its lines are side by side), the orders lost
+        those whose every line is.
+        """
+        counted, collaborative = self._line_counted, self._line_collaborative
+        work, customized = self._line_work, self._line_customized
+        unreferenced = self._unreferenced
+        lost: dict[int, int] = {}  # day -> lines cancelled on it
+        for position in gone:
+            packed = lines[position]
+            collab = _FLAG_OF[(packed >> 22) & 3]
+            if collab is not None:
+                counted -= 1
+                collaborative -= collab
+            custom = _FLAG_OF[(packed >> 24) & 3]
+            if custom is not None:
+                work -= 1
+                customized -= custom
+            if not references[position]:
+                unreferenced -= 1
+            on = packed & _DAY
+            lost[on] = lost.get(on, 0) + 1
+        occasions = self._days
+        last: int | None = None
+        if lost:
+            days = [packed & _DAY for packed in lines]  # in date order: sorted
+            for on, count in lost.items():
+                if bisect_right(days, on) - bisect_left(days, on) == count:
+                    occasions -= 1
+            position = len(lines) - 1
+            while position >= 0 and cancelled[position]:
+                position -= 1
+            last = days[position] if position >= 0 else None
+        elif lines:
+            last = lines[-1] & _DAY
+        if self._orders >= 0:
+            orders = self._orders
+        else:
+            every_order = set(references)
+            every_order.discard(0)
+            orders = len(every_order)
+        purchase_count = unreferenced + orders - sum(1 for count in alive.values() if not count)
+        return (counted, collaborative, work, customized, occasions, last, purchase_count, set())
 
 
 def fold(
