@@ -494,9 +494,16 @@ class SignalAccumulator:
             if self._marks is not None:
                 self._mark(key, code, refund=False)
             lines = self._lines
-            flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
+            flags = (
+                _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
+                if customized is not None or collaborative is not None
+                else 0
+            )
             last = self._last_day
-            near = _NEAR if last is None else _zigzag(on - last)
+            if last is None:  # noqa: SIM108 - one test per case, read as `_zigzag(on - last)`
+                near = _NEAR
+            else:
+                near = (on - last) << 1 if on >= last else ((last - on) << 1) - 1
             value = (key << 12 | near) << 1 if near < _NEAR else (key << 22 | on) << 1 | 1
             if lines is None:
                 lines = self._lines = bytearray()
