@@ -267,6 +267,14 @@ def test_datetime_columns_with_a_time_zone_count_the_utc_day() -> None:
             {"party_id": ["a"], "on": [dt.date(2025, 1, 1)], "kind": ["buy"]},
             "$.kind: expected one of 'purchase'",
         ),
+        (
+            {"party_id": ["a", " \t"], "on": [dt.date(2025, 1, 1)] * 2},
+            "$.party_id: expected a party id on every row",
+        ),
+        (
+            {"party_id": pl.Series([7, None], dtype=pl.Int64), "on": [dt.date(2025, 1, 1)] * 2},
+            "$.party_id: expected a party id on every row",
+        ),
     ],
 )
 def test_bad_input_names_the_column(frame: dict[str, list[Any]], message: str) -> None:

@@ -203,39 +203,50 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
         else:
             exprs[field] = default if unrecorded[field] is None else unrecorded[field]
     units = (nw.col("raw_amount").abs() * _UNITS).round(0).cast(nw.Int64)
+    # One pass over the log (the engine fuses it), then the checks on its result.
+    normal = frame.lazy().select(**exprs).with_columns(units=units).collect()
+    # An integer party id cannot be blank: only a text one is trimmed to check it.
+    text_party = party_type in text_types
+    _check_values(
+        normal, columns, present, has_kind="kind" in present, text_party=text_party, nw=nw
+    )
+    return normal  # with ``raw_amount``: the lazy plans read only the columns they need
+
+
+def _ranks(nw: _Nw) -> dict[str, _Expr]:
+    """`derive`'s ranks of a row's kind and flags, for the few rows put in log order."""
     rank = nw.col("kind").replace_strict(
         [kind.value for kind in c.KIND_RANK],
         list(c.KIND_RANK.values()),
         default=0,
         return_dtype=nw.Int64,
     )
-    flag_rank = {
+    flags = {
         f"{field}_rank": nw.when(nw.col(field).is_null())
         .then(-1)
         .otherwise(nw.col(field).cast(nw.Int64))
         .cast(nw.Int64)
         for field in ("customized", "collaborative")
     }
-    # One pass over the log (the engine fuses it), then the checks on its result.
-    normal = (
-        frame.lazy().select(**exprs).with_columns(units=units, rank=rank, **flag_rank).collect()
-    )
-    _check_values(normal, columns, present, has_kind="kind" in present, nw=nw)
-    return normal  # with ``raw_amount``: the lazy plans read only the columns they need
+    return {"rank": rank, **flags}
 
 
-def _check_values(
+def _check_values(  # noqa: PLR0913 - what the checks depend on, by keyword
     normal: _Frame,
     columns: LogColumns,
     present: dict[str, str],
     *,
     has_kind: bool,
+    text_party: bool,
     nw: _Nw,
 ) -> None:
     """Refuse unknown kinds and offerings, missing parties or dates, negative amounts."""
     kinds = [kind.value for kind in _K]
+    party = nw.col("party_id")
     checks = {
-        "party": nw.col("party_id").is_null() | (nw.col("party_id").str.strip_chars() == ""),
+        "party": party.is_null() | (party.str.strip_chars() == "")
+        if text_party
+        else party.is_null(),
         "date": nw.col("day").is_null(),
         "kind": ~nw.col("kind").is_in(kinds) | nw.col("kind").is_null(),
         "offering": ~nw.col("offering").is_in([offering.value for offering in Offering]),
@@ -510,10 +521,13 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     (refunds, agreements, the purchase lines a refund may cancel) are computed on the way.
     """
     party = "party_id"
-    # ``line`` names each row; from here on, lazy plans over the rows kept.
-    log: Any = (
-        normal.filter(nw.col("day") <= as_of).with_row_index("line").lazy().drop("raw_amount")
+    # ``line`` names each row; from here on, lazy plans over the rows kept. A log that ends by
+    # ``as_of`` (the usual case) is kept whole without a copy.
+    latest = normal.select(nw.col("day").max()).item() if len(normal) else None
+    kept = (
+        normal if latest is not None and latest <= as_of else normal.filter(nw.col("day") <= as_of)
     )
+    log: Any = kept.with_row_index("line").lazy().drop("raw_amount")
     kind, reference = nw.col("kind"), nw.col("reference")
     refund_kinds = [kind_.value for kind_ in c.REFUND_KINDS]
     agreement_kinds = [_K.AGREEMENT_SIGNED.value, _K.AGREEMENT_ENDED.value]
@@ -521,14 +535,13 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     refunds = log.filter(kind.is_in(refund_kinds))
     # Parties with a refund naming one of their orders are matched pass by pass; the others
     # (all refunds matched by item, offering and amount) at once.
+    # The refunds' references first (few): a purchase line naming none of them is passed over
+    # before the join (a membership test is cheaper than a join's hash of every line).
+    named_refs = refunds.filter(reference != "").select("party_id", "reference").unique().collect()
     named = (
-        purchases.filter(reference != "")
+        purchases.filter(reference.is_in(named_refs.get_column("reference").unique()))
         .select("party_id", "reference")
-        .join(
-            refunds.filter(reference != "").select("party_id", "reference").unique(),
-            on=["party_id", "reference"],
-            how="semi",
-        )
+        .join(named_refs.lazy(), on=["party_id", "reference"], how="semi")
         .select("party_id")
         .unique()
         .collect()
@@ -539,8 +552,9 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     simple, sequential = _split(purchases, named)
     order = ["party_id", "day", "rank", "reference", "item", "offering", "units"]
     order += ["customized_rank", "collaborative_rank"]
+    refund_groups = refunds.select(group).unique().collect().lazy()
     events = [
-        simple.join(refunds.select(group).unique(), on=group, how="semi"),
+        simple.join(refund_groups, on=group, how="semi"),
         sequential,
         refunds,
         log.filter(kind.is_in(agreement_kinds)),
@@ -548,6 +562,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     ordered = (
         nw.concat(events)
         .collect()
+        .with_columns(**_ranks(nw))
         .sort(order)
         .with_row_index("ix")
         .with_columns(nw.col("ix").cast(nw.Int64))
