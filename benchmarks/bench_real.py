@@ -262,6 +262,8 @@ def _import_libraries(name: str) -> None:
     """Import what a path imports before its clock starts (its CPU time leaves them out)."""
     if name in {"frames", "hand"}:
         _import_frame_libraries()
+    elif name == "records":  # the functions it calls, imported (clientcustomer loads lazily)
+        _ = clientcustomer.read_log, clientcustomer.signals_by_party, clientcustomer.classify_many
     elif name == "lifetimes":
         import pandas as pd  # noqa: F401, PLC0415
 
