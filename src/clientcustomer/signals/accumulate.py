@@ -778,46 +778,26 @@ class SignalAccumulator:
         references: list[int] = []  # each line's reference code
         by_key: dict[int, list[int]] = {}  # the lines of each key a refund has, in turn
         latest = 0  # the latest day before each line, as `_add` saw it (the first has its own)
-        # `_records(self._lines, delta=True)`, inlined: this loop runs once per line.
-        records = self._lines or bytearray()
-        at, end, code, position = 0, len(records), 0, -1
-        from_bytes = int.from_bytes
-        while at < end:
-            header = records[at]
-            start = at + 1
-            at = start + (header >> 5) + 1
-            value = from_bytes(records[start:at], "little")
-            if header & _FOLLOWS:
-                start = at + 1
-                at = start + records[at]
-                given = from_bytes(records[start:at], "little")
-                code += given >> 1 if not given & 1 else -((given + 1) >> 1)
-            position += 1
+        for position, (flags, value, code) in enumerate(
+            _records(self._lines or bytearray(), delta=True)
+        ):
             if value & 1:
                 key, on = value >> 23, value >> 1 & _DAY
             else:
-                near = value >> 1 & 4095
-                key, on = value >> 13, latest + (near >> 1 if not near & 1 else -((near + 1) >> 1))
-            latest = max(latest, on)
-            lines.append(key << 26 | (header & 15) << 22 | on)
+                key, on = value >> 13, latest + _unzigzag(value >> 1 & 4095)
+            if on > latest:  # noqa: PLR1730 - once per line: cheaper than a call of max
+                latest = on
+            lines.append(key << 26 | flags << 22 | on)
             references.append(code)
             if key in refund_keys:
-                group = by_key.get(key)
-                if group is None:
-                    by_key[key] = [position]
-                else:
-                    group.append(position)
+                by_key.setdefault(key, []).append(position)
                 if code:
                     touched.add(code)
         orders: dict[int, list[int]] = {}  # reference code -> its lines, for the orders touched
         if touched:
             for position, code in enumerate(references):
                 if code in touched:
-                    found = orders.get(code)
-                    if found is None:
-                        orders[code] = [position]
-                    else:
-                        found.append(position)
+                    orders.setdefault(code, []).append(position)
         outstanding: dict[int, Decimal] = {}
         alive: dict[int, int] = {}
         for code, members in orders.items():
