@@ -115,11 +115,7 @@ class _Tables:
         self, item: str, offering: Offering, amount: Decimal, reference: str
     ) -> tuple[int, int]:
         """A row's item-offering-amount key and reference code (each added when new)."""
-        key = self.key_ids.get((item, offering, amount))
-        if key is None:
-            key = self.key(item, offering, amount)
-        code = self.last_code if reference == self.last_text else self.reference(reference)
-        return key, code
+        return self.key(item, offering, amount), self.reference(reference)
 
     def reference(self, text: str) -> int:
         if text == self.last_text:
@@ -494,16 +490,9 @@ class SignalAccumulator:
             if self._marks is not None:
                 self._mark(key, code, refund=False)
             lines = self._lines
-            flags = (
-                _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
-                if customized is not None or collaborative is not None
-                else 0
-            )
+            flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
             last = self._last_day
-            if last is None:  # noqa: SIM108 - one test per case, read as `_zigzag(on - last)`
-                near = _NEAR
-            else:
-                near = (on - last) << 1 if on >= last else ((last - on) << 1) - 1
+            near = _NEAR if last is None else _zigzag(on - last)
             value = (key << 12 | near) << 1 if near < _NEAR else (key << 22 | on) << 1 | 1
             if lines is None:
                 lines = self._lines = bytearray()
@@ -871,9 +860,7 @@ class SignalAccumulator:
                 retained.add(on)
             if not references[position]:
                 unreferenced += 1
-        every_order = set(references)
-        every_order.discard(0)
-        purchase_count = unreferenced + len(every_order) - sum(1 for n in alive.values() if not n)
+        purchase_count = self._purchases(unreferenced, references, alive)
         return (
             counted,
             collaborative,
@@ -885,7 +872,7 @@ class SignalAccumulator:
             retained,
         )
 
-    def _left(  # noqa: C901 - counts less the lines cancelled, each in turn
+    def _left(
         self,
         lines: list[int],
         references: list[int],
@@ -931,14 +918,21 @@ class SignalAccumulator:
             last = days[position] if position >= 0 else None
         elif lines:
             last = lines[-1] & _DAY
-        if self._orders >= 0:
+        purchase_count = self._purchases(unreferenced, references, alive)
+        return (counted, collaborative, work, customized, occasions, last, purchase_count, set())
+
+    def _purchases(self, unreferenced: int, references: list[int], alive: dict[int, int]) -> int:
+        """The purchases left: each line without a reference, and each order not wholly undone.
+
+        ``alive``: the lines left of each order a refund reached (the others keep all theirs).
+        """
+        if self._orders >= 0:  # counted as the lines came
             orders = self._orders
         else:
             every_order = set(references)
             every_order.discard(0)
             orders = len(every_order)
-        purchase_count = unreferenced + orders - sum(1 for count in alive.values() if not count)
-        return (counted, collaborative, work, customized, occasions, last, purchase_count, set())
+        return unreferenced + orders - sum(1 for count in alive.values() if not count)
 
 
 def fold(

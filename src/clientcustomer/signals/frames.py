@@ -552,6 +552,7 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
     simple, sequential = _split(purchases, named)
     order = ["party_id", "day", "rank", "reference", "item", "offering", "units"]
     order += ["customized_rank", "collaborative_rank"]
+    # The refunds' groups computed first (a small frame): the join then reads them as they are.
     refund_groups = refunds.select(group).unique().collect().lazy()
     events = [
         simple.join(refund_groups, on=group, how="semi"),
