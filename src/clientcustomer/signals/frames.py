@@ -92,9 +92,12 @@ def _wrap(native: object, field: str, expected: str, nw: _Nw) -> Any:  # noqa: A
 
 
 def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept together
-    frame: _Frame, columns: LogColumns, nw: _Nw
+    frame: _Frame, columns: LogColumns, nw: _Nw, *, integer_party: bool = False
 ) -> _Frame:
-    """Check the log's columns and bring them to the canonical names, types and defaults."""
+    """Check the log's columns and bring them to the canonical names, types and defaults.
+
+    ``integer_party``: an integer party column is kept as integers (else it becomes text).
+    """
     schema = frame.collect_schema()
     missing = missing_columns(columns, schema.names())
     if missing is not None:
@@ -120,7 +123,12 @@ def _normalize(  # noqa: C901, PLR0912, PLR0915 - one check per column, kept tog
         "a text (or integer) column",
         ok=party_type in text_types or party_type.is_integer(),
     )
-    exprs["party_id"] = nw.col(present["party"]).cast(nw.String)
+    # An integer id stays one while the parties are grouped and joined (hashing integers is
+    # cheaper than their text): `_signal_columns` gives its text at the end. Not with
+    # engagements, whose client ids are text.
+    exprs["party_id"] = nw.col(present["party"])
+    if not (integer_party and party_type.is_integer()):
+        exprs["party_id"] = exprs["party_id"].cast(nw.String)
     date_type = dtype_of("date")
     on = nw.col(present["date"])
     if date_type in text_types:
@@ -761,7 +769,8 @@ def _signal_columns(  # noqa: PLR0915 - one formula per signal, kept together
         "spend": known(total.cast(nw.Float64) / _UNITS, nw.Float64),
     }
     assert tuple(values) == _CANONICAL  # noqa: S101 - one column per canonical signal
-    return table.select(party, **values).sort(party).collect()
+    # An integer party id (kept as such for speed) becomes its text only now, one per party.
+    return table.select(nw.col(party).cast(nw.String), **values).sort(party).collect()
 
 
 def signals_frame(
@@ -856,7 +865,7 @@ def signals_frame(
     if pandas_like or eager.implementation is nw.Implementation.PYARROW:
         # NumPy-backed pandas has no nullable integers: compute on Arrow, give Arrow-backed back.
         eager = _arrow(eager, nw)
-    normal = _normalize(eager, columns, nw)
+    normal = _normalize(eager, columns, nw, integer_party=engagements is None)
     table = _signal_columns(
         normal, _engagement_frame(engagements, eager, nw), _epoch_day(as_of), nw
     )
