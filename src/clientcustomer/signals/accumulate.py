@@ -490,9 +490,16 @@ class SignalAccumulator:
             if self._marks is not None:
                 self._mark(key, code, refund=False)
             lines = self._lines
-            flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
+            if customized is None and collaborative is None:  # neither recorded: code 0
+                flags = 0
+            else:
+                flags = _FLAG_CODE[customized] << 2 | _FLAG_CODE[collaborative]
             last = self._last_day
-            near = _NEAR if last is None else _zigzag(on - last)
+            if last is None:
+                near = _NEAR
+            else:  # `_zigzag(on - last)`
+                near = on - last
+                near = near << 1 if near >= 0 else (-near << 1) - 1
             value = (key << 12 | near) << 1 if near < _NEAR else (key << 22 | on) << 1 | 1
             if lines is None:
                 lines = self._lines = bytearray()

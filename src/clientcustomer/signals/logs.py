@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gzip
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +20,7 @@ from typing import IO, Any, ClassVar, Literal, Self, TypedDict, Unpack
 import attrs
 
 from clientcustomer._core import validation as v
+from clientcustomer._core.gzipped import GzipLines
 from clientcustomer._core.limits import decode_error_at
 from clientcustomer.exceptions import Problem, ValidationError
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
@@ -503,15 +503,15 @@ class LogReader(Iterator[Interaction]):
         self.rejects: list[RejectedRow] = []
         self._on_error = on_error
         self._encoding = encoding
-        self._owned: IO[str] | None = None
+        self._owned: IO[str] | GzipLines | None = None
         self._path: str | None = None
+        stream: Iterable[str]
         if isinstance(source, str | os.PathLike):
             path = self._path = os.fspath(source)
-            if path.endswith(".gz"):
-                self._owned = gzip.open(path, "rt", encoding=encoding, newline="")  # noqa: SIM115
+            if path.endswith(".gz"):  # inflated by a second thread as the rows are read
+                self._owned = stream = GzipLines(path, encoding)
             else:
-                self._owned = open(path, encoding=encoding, newline="")  # noqa: PTH123, SIM115
-            stream: IO[str] = self._owned
+                self._owned = stream = open(path, encoding=encoding, newline="")  # noqa: PTH123, SIM115
         elif isinstance(source, io.TextIOBase) or hasattr(source, "read"):
             stream = source
         else:
@@ -827,6 +827,68 @@ class _Plan:
             index[field] is None for field in ("kind", "offering", "customized", "collaborative")
         )
 
+        def price(pair: tuple[str, str]) -> tuple[Decimal, bool] | None:
+            """A new (quantity, unit price) pair's size and sign, remembered; ``None``: bad."""
+            try:
+                total = _quantity(pair[0]) * price_of(pair[1])
+            except _BadValueError:
+                return None
+            negative = total < _ZERO
+            found = (-total if negative else total, negative)
+            if len(products) < _CACHE_SIZE:
+                products[pair] = found
+            return found
+
+        def read_amount(text: str) -> tuple[Decimal | None, bool] | None:
+            """A new amount's size and sign, remembered; ``None``: a bad one."""
+            try:
+                read = _amount(text)
+            except _BadValueError:
+                return None
+            negative = read is not None and read < _ZERO
+            found = (-read if negative else read, negative)  # type: ignore[operator]
+            if len(amounts) < _CACHE_SIZE:
+                amounts[text] = found
+            return found
+
+        def billing_row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:
+            """`row` for a billing export (no kind, offering or flag columns).
+
+            Every line is a product; its reference and its amount's sign say what it is.
+            """
+            party = parties.get(values[at_party])
+            if party is None:
+                return slow(values, line)
+            if not party:
+                return None
+            on = dates.get(values[at_date])
+            if on is None:  # a new timestamp: parsed (and remembered) here, or a bad one
+                try:
+                    on = parse_date(values[at_date])
+                except _BadValueError:
+                    return slow(values, line)
+            amount: Decimal | None = None
+            negative = False
+            if priced:
+                pair = (values[at_quantity], values[at_price])  # type: ignore[index]
+                priced_at = products.get(pair) or price(pair)
+                if priced_at is None:
+                    return slow(values, line)
+                amount, negative = priced_at
+            elif at_amount is not None:
+                written = amounts.get(values[at_amount]) or read_amount(values[at_amount])
+                if written is None:
+                    return slow(values, line)
+                amount, negative = written
+            reference = "" if at_reference is None else values[at_reference].strip()
+            if prefix is not None and reference.startswith(prefix):
+                kind = cancellation
+            else:
+                kind = returned if negative else purchase
+            item = "" if at_item is None else values[at_item].strip()
+            amount = _ZERO if amount is None else amount
+            return (party, on, kind, item, product, amount, None, None, reference)
+
         def row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:  # noqa: C901, PLR0911, PLR0912, PLR0915
             party = parties.get(values[at_party])
             if party is None:
@@ -859,38 +921,16 @@ class _Plan:
             negative = False
             if priced:
                 pair = (values[at_quantity], values[at_price])  # type: ignore[index]
-                priced_at = products.get(pair)
-                if priced_at is None:  # a new pair: worked out (and remembered) here, or bad
-                    try:
-                        total = _quantity(pair[0]) * price_of(pair[1])
-                    except _BadValueError:
-                        return slow(values, line)
-                    negative = total < _ZERO
-                    priced_at = (-total if negative else total, negative)
-                    if len(products) < _CACHE_SIZE:
-                        products[pair] = priced_at
+                priced_at = products.get(pair) or price(pair)
+                if priced_at is None:
+                    return slow(values, line)
                 amount, negative = priced_at
             elif at_amount is not None:
                 text = values[at_amount]
-                written = amounts.get(text)
-                if written is None:  # a new amount: read (and remembered) here, or a bad one
-                    try:
-                        read = _amount(text)
-                    except _BadValueError:
-                        return slow(values, line)
-                    negative = read is not None and read < _ZERO
-                    written = (-read if negative else read, negative)  # type: ignore[operator]
-                    if len(amounts) < _CACHE_SIZE:
-                        amounts[text] = written
+                written = amounts.get(text) or read_amount(text)
+                if written is None:
+                    return slow(values, line)
                 amount, negative = written
-            if billing:  # no kind, offering or flag columns: the reference and sign say it
-                reference = "" if at_reference is None else values[at_reference].strip()
-                if prefix is not None and reference.startswith(prefix):
-                    kind = cancellation
-                else:
-                    kind = returned if negative else purchase
-                amount = _ZERO if amount is None else amount
-                return (party, on, kind, item, product, amount, None, None, reference)
             customized = collaborative = None
             if at_customized is not None:
                 customized = flags.get(values[at_customized], _UNSEEN)
@@ -927,7 +967,7 @@ class _Plan:
                 collaborative = kind in collaborative_kinds
             return (party, on, kind, item, offering, amount, customized, collaborative, reference)
 
-        return row
+        return billing_row if billing else row
 
     def row(self, values: list[str], line: int) -> Row | tuple[Problem, ...] | None:
         """The row's interaction as plain values (defaults applied), its problems, or ``None``.
