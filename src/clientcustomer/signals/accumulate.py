@@ -79,14 +79,15 @@ class _Tables:
     table of prefixes; any other text as its index in a table of texts (the only texts kept).
     """
 
-    __slots__ = ("cents", "key_ids", "keys", "last_code", "last_text", "prefix_ids", "prefixes",
-                 "text_ids", "texts")  # fmt: skip
+    __slots__ = ("cents", "key_cents", "key_ids", "keys", "last_code", "last_text", "prefix_ids",
+                 "prefixes", "text_ids", "texts")  # fmt: skip
 
     def __init__(self) -> None:
         self.last_text: str | None = None  # the reference read last (an order's lines follow)
         self.last_code = 0
         self.keys: list[tuple[str, Offering, Decimal]] = []
         self.key_ids: dict[tuple[str, Offering, Decimal], int] = {}
+        self.key_cents: list[int | None] = []  # each key's amount in cents (`cents_of`)
         self.prefixes: list[str] = []
         self.prefix_ids: dict[str, int] = {}
         self.texts: list[str] = []
@@ -109,6 +110,7 @@ class _Tables:
         if key is None:
             key = self.key_ids[found] = len(self.keys)
             self.keys.append(found)
+            self.key_cents.append(self.cents_of(amount))
         return key
 
     def ids(
@@ -471,8 +473,13 @@ class SignalAccumulator:
             sums = self._sums
             if sums is None:
                 sums = self._sums = [0, 0, 0, 0, 0, 0]
+            if key < 0:  # not a replay: the key and code of the row's text
+                key = tables.key_ids.get((item, offering, amount), -1)
+                code = tables.last_code if reference == tables.last_text else -1
+                if key < 0 or code < 0:
+                    key, code = tables.ids(item, offering, amount, reference)
             index = _OFFERING_INDEX[offering]
-            cents = tables.cents.get(amount)
+            cents = tables.key_cents[key]
             total = sums[index]
             if (
                 cents is not None
@@ -481,12 +488,7 @@ class SignalAccumulator:
             ):
                 sums[index] = total + cents
             else:
-                _add_amount(sums, index, amount, tables.cents_of(amount))
-            if key < 0:  # not a replay: the key and code of the row's text
-                key = tables.key_ids.get((item, offering, amount), -1)
-                code = tables.last_code if reference == tables.last_text else -1
-                if key < 0 or code < 0:
-                    key, code = tables.ids(item, offering, amount, reference)
+                _add_amount(sums, index, amount, cents)
             if self._marks is not None:
                 self._mark(key, code, refund=False)
             lines = self._lines
@@ -1028,23 +1030,32 @@ def accumulate(
     tables = _Tables()
     found: dict[str, SignalAccumulator] = {}
     rows = interactions.tuples() if isinstance(interactions, LogReader) else _rows(interactions)
+    # The rows of one order come together: the same party and day objects as the row before
+    # (the reader's caches give the same ones) are taken as they were.
+    party_before: object = None
+    on_before: object = None
+    accumulator: SignalAccumulator  # set with party_before, on the first row
+    day = 0
     for party, on, kind, item, offering, amount, customized, collaborative, reference in rows:
-        accumulator = found.get(party)
-        if accumulator is None:
-            accumulator = found[party] = SignalAccumulator(party, _tables=tables)
-        day = on.toordinal()
+        if party is not party_before:
+            known = found.get(party)
+            if known is None:
+                known = found[party] = SignalAccumulator(party, _tables=tables)
+            accumulator, party_before = known, party
+        if on is not on_before:
+            day, on_before = on.toordinal(), on
         if day > limit:
             continue
         accumulator._add(day, kind, item, offering, amount, customized, collaborative, reference)  # noqa: SLF001
     for index, engagement in enumerate(_iterate(engagements, "engagements")):
         if not isinstance(engagement, Engagement):
             raise ValidationError.single(f"$.engagements[{index}]", "an Engagement", engagement)
-        accumulator = found.get(engagement.client_id)
-        if accumulator is None:
-            accumulator = found[engagement.client_id] = SignalAccumulator(
+        client = found.get(engagement.client_id)
+        if client is None:
+            client = found[engagement.client_id] = SignalAccumulator(
                 engagement.client_id, _tables=tables
             )
-        accumulator.add_engagement(engagement)
+        client.add_engagement(engagement)
     return found
 
 
