@@ -851,22 +851,39 @@ class _Plan:
                 amounts[text] = found
             return found
 
-        def billing_row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:
+        # The row before's party, date and reference, as written and as read: the lines of one
+        # order repeat them, and comparing the text is cheaper than hashing it again.
+        party_text: str | None = None  # None: no row before (equal to no text)
+        date_text: str | None = None
+        reference_text: str | None = None
+        party_before = reference_before = ""
+        on_before = dt.date.min
+        cancels = False
+
+        def billing_row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:  # noqa: C901 - one row, inlined
             """`row` for a billing export (no kind, offering or flag columns).
 
             Every line is a product; its reference and its amount's sign say what it is.
             """
-            party = parties.get(values[at_party])
-            if party is None:
-                return slow(values, line)
-            if not party:
-                return None
-            on = dates.get(values[at_date])
-            if on is None:  # a new timestamp: parsed (and remembered) here, or a bad one
-                try:
-                    on = parse_date(values[at_date])
-                except _BadValueError:
+            nonlocal party_text, date_text, reference_text, party_before, on_before
+            nonlocal reference_before, cancels
+            text = values[at_party]
+            if text != party_text:
+                party = parties.get(text)
+                if party is None:
                     return slow(values, line)
+                party_text, party_before = text, party
+            if not party_before:
+                return None
+            text = values[at_date]
+            if text != date_text:
+                on = dates.get(text)
+                if on is None:  # a new timestamp: parsed (and remembered) here, or a bad one
+                    try:
+                        on = parse_date(text)
+                    except _BadValueError:
+                        return slow(values, line)
+                date_text, on_before = text, on
             amount: Decimal | None = None
             negative = False
             if priced:
@@ -880,14 +897,17 @@ class _Plan:
                 if written is None:
                     return slow(values, line)
                 amount, negative = written
-            reference = "" if at_reference is None else values[at_reference].strip()
-            if prefix is not None and reference.startswith(prefix):
-                kind = cancellation
-            else:
-                kind = returned if negative else purchase
+            if at_reference is not None:
+                text = values[at_reference]
+                if text != reference_text:
+                    reference_before = text.strip()
+                    cancels = prefix is not None and reference_before.startswith(prefix)
+                    reference_text = text
+            kind = cancellation if cancels else returned if negative else purchase
             item = "" if at_item is None else values[at_item].strip()
             amount = _ZERO if amount is None else amount
-            return (party, on, kind, item, product, amount, None, None, reference)
+            reference = reference_before
+            return (party_before, on_before, kind, item, product, amount, None, None, reference)
 
         def row(values: list[str], line: int) -> Row | tuple[Problem, ...] | None:  # noqa: C901, PLR0911, PLR0912, PLR0915
             party = parties.get(values[at_party])
@@ -1071,7 +1091,8 @@ def read_log(  # noqa: PLR0913 - the reader's options, all keyword-only
     r"""Read an interaction log from a CSV file or text stream, one row at a time.
 
     The header row is read at once (so missing columns fail here, all of them listed); the data
-    rows as you iterate. A path ending in ``.gz`` is read through gzip.
+    rows as you iterate. A path ending in ``.gz`` is read through gzip, inflated by a second
+    thread in large blocks while the rows are read (zlib releases the interpreter lock).
 
     Args:
         source: A file path, or a text stream open with ``newline=""``.
