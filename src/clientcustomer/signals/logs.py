@@ -256,6 +256,7 @@ _OFFERINGS = {offering.value: offering for offering in Offering}
 _KIND_EXPECTED = "one of " + ", ".join(repr(kind.value) for kind in InteractionKind)
 _AUTO_DATE = "a date (YYYY-MM-DD, ISO datetime or M/D/YYYY H:MM)"
 _ZERO = Decimal(0)
+_NO_AMOUNT: tuple[Decimal | None, bool] = (None, False)
 _K_PURCHASE, _K_RETURN, _K_CANCELLATION = (
     InteractionKind.PURCHASE,
     InteractionKind.RETURN,
@@ -851,6 +852,19 @@ class _Plan:
                 amounts[text] = found
             return found
 
+        def size_of(values: list[str]) -> tuple[Decimal | None, bool] | None:
+            """A row's amount and whether it was negative (from the cache when seen before).
+
+            ``(None, False)`` without an amount; ``None`` for a bad one.
+            """
+            if priced:
+                pair = (values[at_quantity], values[at_price])  # type: ignore[index]
+                return products.get(pair) or price(pair)
+            if at_amount is not None:
+                text = values[at_amount]
+                return amounts.get(text) or read_amount(text)
+            return _NO_AMOUNT
+
         # The row before's party, date and reference, as written and as read: the lines of one
         # order repeat them, and comparing the text is cheaper than hashing it again.
         party_text: str | None = None  # None: no row before (equal to no text)
@@ -884,19 +898,15 @@ class _Plan:
                     except _BadValueError:
                         return slow(values, line)
                 date_text, on_before = text, on
-            amount: Decimal | None = None
-            negative = False
-            if priced:
+            sized: tuple[Decimal | None, bool] | None
+            if priced:  # an invoice line's quantity and price: `size_of` inlined
                 pair = (values[at_quantity], values[at_price])  # type: ignore[index]
-                priced_at = products.get(pair) or price(pair)
-                if priced_at is None:
-                    return slow(values, line)
-                amount, negative = priced_at
-            elif at_amount is not None:
-                written = amounts.get(values[at_amount]) or read_amount(values[at_amount])
-                if written is None:
-                    return slow(values, line)
-                amount, negative = written
+                sized = products.get(pair) or price(pair)
+            else:
+                sized = size_of(values)
+            if sized is None:
+                return slow(values, line)
+            amount, negative = sized
             if at_reference is not None:
                 text = values[at_reference]
                 if text != reference_text:
@@ -937,20 +947,10 @@ class _Plan:
                     if found is _UNSEEN:
                         return slow(values, line)
                     offering = product if found is None else found
-            amount: Decimal | None = None
-            negative = False
-            if priced:
-                pair = (values[at_quantity], values[at_price])  # type: ignore[index]
-                priced_at = products.get(pair) or price(pair)
-                if priced_at is None:
-                    return slow(values, line)
-                amount, negative = priced_at
-            elif at_amount is not None:
-                text = values[at_amount]
-                written = amounts.get(text) or read_amount(text)
-                if written is None:
-                    return slow(values, line)
-                amount, negative = written
+            sized = size_of(values)
+            if sized is None:
+                return slow(values, line)
+            amount, negative = sized
             customized = collaborative = None
             if at_customized is not None:
                 customized = flags.get(values[at_customized], _UNSEEN)
