@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from pathlib import Path
 
@@ -137,3 +138,25 @@ def test_text_pending_in_zlib_after_the_last_input(
     path = tmp_path / "log.csv.gz"
     path.write_bytes(gzip.compress(b"a" * 5000 + b"\n" + b"b" * 3000))
     assert _lines(path) == _expected(path) == ["a" * 5000 + "\n", "b" * 3000]
+
+
+def test_without_threads_read_log_reads_through_gzip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no thread can start (a build without threads), the file is read as gzip.open reads."""
+    import threading  # noqa: PLC0415
+
+    def refuse(_self: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    path = tmp_path / "log.csv.gz"
+    path.write_bytes(gzip.compress(b"party_id,on,kind\nann,2026-01-05,meeting\n"))
+    layout = LogColumns().without(
+        "item", "offering", "amount", "customized", "collaborative", "reference"
+    )
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    opened = gzipped.open_lines(str(path), "utf-8")
+    assert isinstance(opened, gzip.GzipFile | io.TextIOWrapper)
+    opened.close()
+    with read_log(path, layout) as log:
+        assert [(i.party_id, i.kind.value) for i in log] == [("ann", "meeting")]

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     import queue
 
-__all__ = ["GzipLines"]
+__all__ = ["GzipLines", "open_lines"]
 
 _READ = 1 << 18
 """Compressed bytes read at a time (256 KiB)."""
@@ -62,7 +62,11 @@ class GzipLines:
         self._stop = False
         self._thread = threading.Thread(target=self._inflate, name="clientcustomer-gunzip")
         self._thread.daemon = True  # never keeps the interpreter alive
-        self._thread.start()
+        try:
+            self._thread.start()
+        except RuntimeError:  # no thread can start here
+            self._raw.close()
+            raise
         self._lines = self._read()
 
     def _inflate(self) -> None:
@@ -148,3 +152,23 @@ class GzipLines:
         while not blocks.empty():  # room for the one block the thread may still put
             blocks.get_nowait()
         self._thread.join()
+
+
+def open_lines(path: str, encoding: str) -> GzipLines | IO[str]:
+    r"""A gzip text file's lines: a `GzipLines`, or where no thread can start `gzip.open`'s file.
+
+    Both give the same lines and have ``close``.
+
+    Example:
+        >>> import gzip, pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "log.csv.gz"
+        >>> _ = path.write_bytes(gzip.compress(b"a,b\n1,2\n"))
+        >>> lines = open_lines(str(path), "utf-8")
+        >>> list(lines)
+        ['a,b\n', '1,2\n']
+        >>> lines.close()
+    """
+    try:
+        return GzipLines(path, encoding)
+    except RuntimeError:  # a build without threads: inflated as it is read
+        return gzip.open(path, "rt", encoding=encoding, newline="")

@@ -20,7 +20,7 @@ from typing import IO, Any, ClassVar, Literal, Self, TypedDict, Unpack
 import attrs
 
 from clientcustomer._core import validation as v
-from clientcustomer._core.gzipped import GzipLines
+from clientcustomer._core.gzipped import GzipLines, open_lines
 from clientcustomer._core.limits import decode_error_at
 from clientcustomer.exceptions import Problem, ValidationError
 from clientcustomer.parties.entities import Interaction, InteractionKind, Offering
@@ -510,7 +510,7 @@ class LogReader(Iterator[Interaction]):
         if isinstance(source, str | os.PathLike):
             path = self._path = os.fspath(source)
             if path.endswith(".gz"):  # inflated by a second thread as the rows are read
-                self._owned = stream = GzipLines(path, encoding)
+                self._owned = stream = open_lines(path, encoding)
             else:
                 self._owned = stream = open(path, encoding=encoding, newline="")  # noqa: PTH123, SIM115
         elif isinstance(source, io.TextIOBase) or hasattr(source, "read"):
