@@ -134,12 +134,8 @@ class GzipLines:
             if not cut:
                 pending.append(text)
                 continue
-            if pending:
-                pending.append(text[:cut])
-                whole = "".join(pending)
-                pending = [text[cut:]]
-            else:
-                whole, pending = text[:cut], [text[cut:]]
+            pending.append(text[:cut])
+            whole, pending = "".join(pending), [text[cut:]]
             yield from io.StringIO(whole, newline="")
 
     def close(self) -> None:

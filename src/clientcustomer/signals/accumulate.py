@@ -546,18 +546,18 @@ class SignalAccumulator:
         refund = kind in c.REFUND_KINDS
         if refund or kind in _AGREEMENT_KINDS:
             tables = self._tables
+            if key < 0:  # not a replay: the key and code of the row's text
+                key, code = tables.ids(item, offering, amount, reference)
             if refund:
                 if self._sums is None:
                     self._sums = [0, 0, 0, 0, 0, 0]
                 index = 3 + _OFFERING_INDEX[offering]
-                _add_amount(self._sums, index, amount, tables.cents_of(amount))
+                _add_amount(self._sums, index, amount, tables.key_cents[key])
                 self._refunds += 1
             else:
                 self._agreements += 1
             if self._events is None:
                 self._events = bytearray()
-            if key < 0:  # not a replay: the key and code of the row's text
-                key, code = tables.ids(item, offering, amount, reference)
             if refund and self._marks is not None:
                 self._mark(key, code, refund=True)
             packed = _packed(key, on, kind, customized, collaborative)

@@ -797,7 +797,9 @@ class _Plan:
 
         It gives exactly what `row` gives: it only ever answers for a row whose every value
         it recognises, and hands any other row (a new party or date, an odd spelling, a bad
-        value) to `row`, which checks it in full and fills the caches.
+        value) to `row`, which checks it in full and fills the caches. A billing export (no
+        kind, offering or flag columns) gets a shorter function that also takes the party,
+        date and reference of the row before when their text repeats.
         """
         index = self.index
         at_party, at_date = self.party, self.date_at
